@@ -1,0 +1,77 @@
+// Chooses the tfjs backend: tfjs-node when installed, else wasm, else cpu; reports what is really active.
+import "server-only";
+import path from "node:path";
+import { createRequire } from "node:module";
+import * as tf from "@tensorflow/tfjs";
+import type { BackendName } from "./backend-name";
+
+export interface BackendInfo {
+  /** The backend tf.getBackend() reports after initialisation. */
+  name: string;
+  /** Package versions behind it, e.g. "tfjs 4.22.0, tfjs-backend-wasm 4.22.0". */
+  version: string;
+  /** Why a preferred backend was skipped, if one was. */
+  fallbackReason?: string;
+}
+
+const require = createRequire(import.meta.url);
+
+async function tryNode(): Promise<string | null> {
+  try {
+    // A variable specifier: the package is optional and usually absent on these machines.
+    const specifier = "@tensorflow/tfjs-node";
+    await import(specifier);
+    return (await tf.setBackend("tensorflow")) ? null : "tfjs-node loaded but setBackend('tensorflow') failed";
+  } catch (err) {
+    return `@tensorflow/tfjs-node unavailable (${(err as Error).message.split("\n")[0]})`;
+  }
+}
+
+async function tryWasm(): Promise<string | null> {
+  try {
+    const wasm = await import("@tensorflow/tfjs-backend-wasm");
+    // Bundlers move the .wasm files; an absolute path keeps the backend from silently falling back to cpu.
+    const dir = path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep;
+    wasm.setWasmPaths(dir);
+    return (await tf.setBackend("wasm")) ? null : "setBackend('wasm') returned false";
+  } catch (err) {
+    return `wasm backend failed (${(err as Error).message.split("\n")[0]})`;
+  }
+}
+
+function versionOf(name: string): string {
+  if (name === "wasm") {
+    const pkg = require("@tensorflow/tfjs-backend-wasm/package.json") as { version: string };
+    return `tfjs ${tf.version.tfjs}, tfjs-backend-wasm ${pkg.version}`;
+  }
+  if (name === "tensorflow") {
+    const pkg = require("@tensorflow/tfjs-node/package.json") as { version: string };
+    return `tfjs ${tf.version.tfjs}, tfjs-node ${pkg.version}`;
+  }
+  return `tfjs ${tf.version.tfjs} (cpu)`;
+}
+
+/**
+ * Initialises `requested` (TFJS_BACKEND, default auto: tensorflow → wasm → cpu).
+ * A named backend that fails to load is an error, not a silent fallback.
+ */
+export async function initBackend(requested: BackendName = "auto"): Promise<BackendInfo> {
+  const reasons: string[] = [];
+  const attempts: Array<["tensorflow" | "wasm" | "cpu", () => Promise<string | null>]> = [
+    ["tensorflow", tryNode],
+    ["wasm", tryWasm],
+    ["cpu", async () => ((await tf.setBackend("cpu")) ? null : "setBackend('cpu') returned false")],
+  ];
+  for (const [name, attempt] of attempts) {
+    if (requested !== "auto" && requested !== name) continue;
+    const failure = await attempt();
+    if (failure === null) {
+      await tf.ready();
+      const active = tf.getBackend();
+      return { name: active, version: versionOf(active), ...(reasons.length ? { fallbackReason: reasons.join("; ") } : {}) };
+    }
+    if (requested !== "auto") throw new Error(`TFJS_BACKEND=${requested} cannot be used: ${failure}. Unset TFJS_BACKEND to fall back automatically.`);
+    reasons.push(failure);
+  }
+  throw new Error(`no tfjs backend could be initialised: ${reasons.join("; ")}`);
+}

@@ -1,0 +1,72 @@
+// Training configuration: the seed notebook's hyperparameters as defaults, validated with zod.
+import { z } from "zod";
+
+export const mlpArchitecture = z.object({
+  kind: z.literal("mlp"),
+  /** Widths of the hidden Dense layers; the seed uses three of 512. */
+  hidden: z.array(z.number().int().min(1).max(4096)).min(1).max(8).default([512, 512, 512]),
+  /** Dropout rate after each hidden layer, 0 disables it. */
+  dropout: z.number().min(0).max(0.9).default(0.2),
+});
+
+export const cnnArchitecture = z.object({
+  kind: z.literal("cnn"),
+  /** Conv 32 3x3 → MaxPool → Conv 64 3x3 → MaxPool → Dense `dense` → Dropout → Dense 10. */
+  filters: z.tuple([z.number().int().min(1).max(256), z.number().int().min(1).max(256)]).default([32, 64]),
+  dense: z.number().int().min(1).max(4096).default(128),
+  dropout: z.number().min(0).max(0.9).default(0.5),
+});
+
+export const architectureSchema = z.discriminatedUnion("kind", [mlpArchitecture, cnnArchitecture]);
+export type Architecture = z.infer<typeof architectureSchema>;
+
+export const optimizerSchema = z.object({
+  name: z.enum(["rmsprop", "adam", "sgd"]).default("rmsprop"),
+  /** Keras' RMSprop default; range 1e-6..1. */
+  learningRate: z.number().gt(0).max(1).default(0.001),
+  /** RMSprop decay (Keras' rho). */
+  rho: z.number().min(0).lt(1).default(0.9),
+  /** SGD momentum. */
+  momentum: z.number().min(0).lt(1).default(0.9),
+});
+export type OptimizerConfig = z.infer<typeof optimizerSchema>;
+
+export const trainConfigSchema = z.object({
+  name: z.string().trim().min(1).max(120).default("seed MLP"),
+  notes: z.string().max(2000).default(""),
+  architecture: architectureSchema.default({ kind: "mlp", hidden: [512, 512, 512], dropout: 0.2 }),
+  optimizer: optimizerSchema.default({ name: "rmsprop", learningRate: 0.001, rho: 0.9, momentum: 0.9 }),
+  batchSize: z.number().int().min(1).max(8192).default(128),
+  epochs: z.number().int().min(1).max(500).default(16),
+  /** Fraction of the (subset of the) training set held out, taken from its end as Keras does. */
+  validationSplit: z.number().min(0).lt(1).default(0.2),
+  shuffle: z.boolean().default(true),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  /** First N training digits used (train + validation). */
+  trainSize: z.number().int().min(10).max(60_000).default(60_000),
+  /** First N test digits evaluated. */
+  testSize: z.number().int().min(10).max(10_000).default(10_000),
+  /** Test digits whose hidden activations are recorded every epoch (stratified by class). */
+  probeSize: z.number().int().min(0).max(10_000).default(2_000),
+  probeSeed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+});
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+
+/** Parses a config, filling the seed's defaults; throws a ZodError naming each bad field. */
+export function parseTrainConfig(input: unknown): TrainConfig {
+  const config = trainConfigSchema.parse(input);
+  if (config.probeSize > config.testSize) {
+    throw new RangeError(`probeSize ${config.probeSize} exceeds testSize ${config.testSize}: lower --probe-size or raise --test-size`);
+  }
+  if (splitSizes(config).train < 1) {
+    throw new RangeError(`trainSize ${config.trainSize} with validationSplit ${config.validationSplit} leaves no training digits`);
+  }
+  return config;
+}
+
+/** Training and validation sizes as Keras splits them: the first `floor(n * (1 - split))` train, the rest validate. */
+export function splitSizes(config: Pick<TrainConfig, "trainSize" | "validationSplit">): { train: number; val: number } {
+  const train = Math.floor(config.trainSize * (1 - config.validationSplit));
+  return { train, val: config.trainSize - train };
+}
