@@ -4,9 +4,11 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: {
-    alias: { "@": path.resolve(import.meta.dirname) },
-    // Lets lib/ modules marked server-only load outside Next, as they do on the server.
-    conditions: ["react-server"],
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      // Tests run lib/ modules as the server does; server-only's react-server build is this empty module.
+      "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
+    },
   },
   test: {
     environment: "node",

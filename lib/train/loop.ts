@@ -54,7 +54,7 @@ export async function trainEpoch(
       return optimizer.minimize(
         () => {
           const pred = model.apply(xb, { training: true }) as tf.Tensor;
-          correct = tf.keep(tf.equal(tf.argMax(pred, -1), tf.argMax(yb, -1)).sum());
+          correct = tf.keep(tf.equal(tf.argMax(pred, -1), tf.argMax(yb, -1)).sum() as tf.Scalar);
           return tf.metrics.categoricalCrossentropy(yb, pred).mean() as tf.Scalar;
         },
         true,

@@ -1,0 +1,94 @@
+// Entry point of `npm run train`: parse flags, pick the backend, train and record one run.
+import { readEnv } from "../lib/env";
+import { openDatabase } from "../lib/db/client";
+import { countActiveOrSucceededRuns, failStaleRuns } from "../lib/db/runs";
+import { initBackend } from "../lib/model/backend";
+import { CliError, TRAIN_USAGE, parseTrainArgs } from "../lib/train/cli-args";
+import { formatBatchBar, formatDuration, formatEpochLine } from "../lib/train/progress-text";
+import { runTraining, type TrainEvent } from "../lib/train/run-training";
+
+const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+
+async function main(): Promise<number> {
+  let cli;
+  try {
+    cli = parseTrainArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof CliError) {
+      if (err.message === "help") {
+        console.log(TRAIN_USAGE);
+        return EXIT.ok;
+      }
+      console.error(`train: ${err.message}\n\n${TRAIN_USAGE}`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  const env = readEnv();
+  const db = openDatabase(env.DATABASE_URL);
+  try {
+    const stale = await failStaleRuns(db);
+    if (stale > 0) console.error(`marked ${stale} run(s) whose process had died as failed`);
+    if (cli.ifNone && (await countActiveOrSucceededRuns(db)) > 0) {
+      console.log("a run already exists (running or succeeded): nothing to train (drop --if-none to train another)");
+      return EXIT.ok;
+    }
+    const backend = await initBackend(cli.backend ?? env.TFJS_BACKEND);
+    const controller = new AbortController();
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals++;
+      if (signals > 1) process.exit(EXIT.cancelled);
+      console.error(`\n${signal}: stopping after the current batch (send again to quit at once)`);
+      controller.abort();
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+
+    const tty = Boolean(process.stdout.isTTY) && !cli.jsonEvents;
+    const print = (event: TrainEvent) => {
+      if (cli.jsonEvents) {
+        if (event.type !== "batch" || event.batch % 10 === 0 || event.batch === event.batches) console.log(JSON.stringify(event));
+        return;
+      }
+      switch (event.type) {
+        case "start":
+          console.log(
+            `run ${event.runId}: ${cli.config.name} on ${backend.name} (${backend.version}), ${event.params.toLocaleString("en-US")} params, ` +
+              `${event.trainSize} train / ${event.valSize} validation / ${event.testSize} test digits, ${event.batchesPerEpoch} batches per epoch`,
+          );
+          if (backend.fallbackReason) console.log(`  backend fallback: ${backend.fallbackReason}`);
+          break;
+        case "baseline":
+          console.log(`untrained: test loss ${event.loss.toFixed(4)}, accuracy ${event.accuracy.toFixed(4)}`);
+          break;
+        case "batch":
+          if (tty) process.stdout.write(`\r${formatBatchBar(event)}\x1b[K`);
+          break;
+        case "epoch":
+          console.log(`${tty ? "\r\x1b[K" : ""}${formatEpochLine(event)}`);
+          break;
+        case "final":
+          console.log(`best checkpoint on the test set: loss ${event.testLoss.toFixed(4)}, accuracy ${event.testAccuracy.toFixed(4)}, ${event.misclassified} misclassified`);
+          break;
+        case "end":
+          console.log(`${tty ? "\r\x1b[K" : ""}run ${event.status}${event.error ? `: ${event.error}` : ""}`);
+          break;
+      }
+    };
+    const started = performance.now();
+    const { runId, status } = await runTraining(db, cli.config, { backend, signal: controller.signal, onEvent: print });
+    if (!cli.jsonEvents) console.log(`run ${runId} ${status} in ${formatDuration(performance.now() - started)}`);
+    return status === "succeeded" ? EXIT.ok : status === "cancelled" ? EXIT.cancelled : EXIT.failed;
+  } finally {
+    await db.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`train: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(EXIT.failed);
+  },
+);
