@@ -10,6 +10,8 @@ if (!env.success) {
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // NEXT_DIST_DIR lets several checkouts' builds (or parallel test runs) live side by side.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   // tfjs never runs inside Next (training is a separate process), so nothing of it is bundled.
   serverExternalPackages: ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "better-sqlite3"],
   poweredByHeader: false,

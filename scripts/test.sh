@@ -11,9 +11,14 @@ if ! command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" > /dev/null 2>&1; then
     exit 1
   fi
 fi
-DATABASE_URL="file:$PWD/.tmp/build.db" bash scripts/setup.sh > /dev/null
+mkdir -p .tmp
+# The build reads no data (every page is dynamic); it gets a database of its own all the same.
+export DATABASE_URL="file:$PWD/.tmp/build-$$.db"
+bash scripts/setup.sh > /dev/null
 if [ "${SKIP_BUILD:-0}" != "1" ]; then
-  echo "==> building the app (SKIP_BUILD=1 reuses the last build)"
-  DATABASE_URL="file:$PWD/.tmp/build.db" npx next build > .tmp/build.log 2>&1 || { cat .tmp/build.log; exit 1; }
+  echo "==> building the app into ${NEXT_DIST_DIR:-.next} (SKIP_BUILD=1 reuses the last build)"
+  npx next build > ".tmp/build-$$.log" 2>&1 || { cat ".tmp/build-$$.log"; exit 1; }
 fi
+rm -f ".tmp/build-$$.db"* ".tmp/build-$$.log"
+unset DATABASE_URL
 exec npx vitest run "$@"

@@ -2,15 +2,25 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import type { TestProject } from "vitest/node";
 
-export const TEMPLATE_DB = path.resolve(".tmp/test-template.db");
+declare module "vitest" {
+  export interface ProvidedContext {
+    templateDb: string;
+  }
+}
 
-export default function setup(): void {
+export default function setup(project: TestProject): () => void {
+  // One template per test process, so parallel test runs in one checkout do not overwrite each other's.
+  const TEMPLATE_DB = path.resolve(`.tmp/test-template-${process.pid}.db`);
   mkdirSync(path.dirname(TEMPLATE_DB), { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) rmSync(TEMPLATE_DB + suffix, { force: true });
   execFileSync("npx", ["prisma", "migrate", "deploy"], {
     env: { ...process.env, DATABASE_URL: `file:${TEMPLATE_DB}`, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
     stdio: "pipe",
   });
-  process.env.MNIST_LENS_TEMPLATE_DB = TEMPLATE_DB;
+  project.provide("templateDb", TEMPLATE_DB);
+  return () => {
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(TEMPLATE_DB + suffix, { force: true });
+  };
 }

@@ -2,6 +2,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { inject } from "vitest";
 import { openDatabase, type Db } from "../../lib/db/client";
 
 export interface TestDb extends Db {
@@ -10,7 +11,7 @@ export interface TestDb extends Db {
 }
 
 export function createTestDb(): TestDb {
-  const template = path.resolve(".tmp/test-template.db");
+  const template = inject("templateDb");
   const dir = mkdtempSync(path.join(os.tmpdir(), "mnist-lens-test-"));
   const file = path.join(dir, "test.db");
   copyFileSync(template, file);

@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startAppServer(databaseFile: string, extraEnv: Record<string, string> = {}): Promise<AppServer> {
-  if (!existsSync(path.resolve(".next/BUILD_ID"))) {
+  if (!existsSync(path.resolve(process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID"))) {
     throw new Error("no production build: run `npm run build` (npm test does it) before the browser tests");
   }
   const port = await freePort();
