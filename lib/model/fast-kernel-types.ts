@@ -1,0 +1,17 @@
+// Types shared by the fast wasm kernels (fast-matmul, fast-gather): the slice of tfjs-backend-wasm they use.
+import type * as tf from "@tensorflow/tfjs";
+
+/** The public methods of tfjs-backend-wasm's BackendWasm that the fast kernels call. */
+export interface WasmBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
+  /** A view of the tensor's bytes in the wasm heap; invalid after any allocation (the heap may grow). */
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+/** A wasm kernel function as tfjs calls it, typed for these kernels. */
+export type WasmKernelFunc = (args: {
+  inputs: Record<string, tf.TensorInfo | undefined>;
+  backend: WasmBackend;
+  attrs: Record<string, unknown>;
+}) => tf.TensorInfo;

@@ -1,0 +1,200 @@
+// Entry point of `npm run bench:train`: one epoch of the seed network on the active tfjs backend,
+// then the PyTorch peer on the same digits; prints µs per digit, a breakdown, and the ratio last.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import { loadMnist, headOfSplit, mnistDir } from "../../lib/mnist/dataset";
+import { oneHot, scalePixels } from "../../lib/mnist/encode";
+import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
+import { initBackend } from "../../lib/model/backend";
+import { backendNameSchema } from "../../lib/model/backend-name";
+import { createModel } from "../../lib/model/create";
+import { enableFastWasmKernels } from "../../lib/model/fast-matmul";
+import { parseTrainConfig } from "../../lib/train/config";
+import { createOptimizer, trainEpoch } from "../../lib/train/loop";
+import { createRng } from "../../lib/random";
+
+const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--backend auto|wasm|cpu] [--skip-peer]
+  --n          training digits in the epoch (default 48000, the seed's 80% of 60,000; 128..60000)
+  --stock      keep tfjs's stock wasm matMul kernels (default: fast kernels on wasm)
+  --backend    tfjs backend (default TFJS_BACKEND or auto)
+  --skip-peer  do not run the PyTorch peer`;
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const PEER_SCRIPT = process.env.PEER_SCRIPT ?? path.resolve(REPO_ROOT, "../shared/peers/torch_mlp_epoch.py");
+const PYTHON = "/usr/bin/python3";
+const TORCH_INSTALL = "apt-get update && apt-get install -y python3-torch python3-numpy";
+
+const argsSchema = z.object({
+  n: z.coerce.number().int().min(128).max(60_000).default(48_000),
+  stock: z.boolean().default(false),
+  backend: backendNameSchema.default("auto"),
+  skipPeer: z.boolean().default(false),
+});
+
+/** Wall time spent inside the named kernels, in ms, while installed; `restore` puts the originals back. */
+function timeKernels(backendName: string, names: Record<string, string>) {
+  const totalsMs: Record<string, number> = {};
+  const originals: tf.KernelConfig[] = [];
+  for (const [kernelName, category] of Object.entries(names)) {
+    const original = tf.getKernel(kernelName, backendName);
+    if (!original) continue;
+    originals.push(original);
+    totalsMs[category] ??= 0;
+    tf.unregisterKernel(kernelName, backendName);
+    tf.registerKernel({
+      ...original,
+      setupFunc: undefined,
+      kernelFunc: (args) => {
+        const start = performance.now();
+        try {
+          return original.kernelFunc(args);
+        } finally {
+          totalsMs[category]! += performance.now() - start;
+        }
+      },
+    });
+  }
+  const restore = () => {
+    for (const original of originals) {
+      tf.unregisterKernel(original.kernelName, backendName);
+      tf.registerKernel(original);
+    }
+  };
+  return { totalsMs, restore };
+}
+
+/** Adds the wall time of `optimizer.applyGradients` to `totalsMs.optimizer`. */
+function timeOptimizer(optimizer: tf.Optimizer, totalsMs: Record<string, number>): void {
+  const apply = optimizer.applyGradients.bind(optimizer);
+  totalsMs.optimizer = 0;
+  optimizer.applyGradients = (grads) => {
+    const start = performance.now();
+    apply(grads);
+    totalsMs.optimizer! += performance.now() - start;
+  };
+}
+
+interface OursResult {
+  usPerDigit: number;
+  seconds: number;
+  loss: number;
+  accuracy: number;
+  breakdownMs: Record<string, number>;
+}
+
+async function benchOurs(n: number, backendName: string): Promise<OursResult> {
+  const config = parseTrainConfig({});
+  const split = headOfSplit(loadMnist().train, n);
+  const x = tf.tensor3d(scalePixels(split.pixels), [n, IMAGE_SIDE, IMAGE_SIDE]);
+  const y = tf.tensor2d(oneHot(split.labels), [n, NUM_CLASSES]);
+  const makeOptimizer = () => createOptimizer(config.optimizer);
+  const options = { batchSize: config.batchSize, shuffle: config.shuffle, rng: createRng(config.seed) };
+
+  // Warm-up on a throwaway model: JIT, wasm code paths and kernel setup stay out of the timed epoch.
+  const warmModel = createModel(config.architecture, config.seed);
+  const warmCount = Math.min(n, 2 * config.batchSize);
+  const [wx, wy] = [x.slice(0, warmCount), y.slice(0, warmCount)];
+  await trainEpoch(warmModel, makeOptimizer(), wx, wy, options);
+  tf.dispose([wx, wy, ...warmModel.weights.map((w) => w.read())]);
+
+  const model = createModel(config.architecture, config.seed);
+  const optimizer = makeOptimizer();
+  const { totalsMs, restore } = timeKernels(backendName, { BatchMatMul: "matmul", _FusedMatMul: "matmul", GatherV2: "data" });
+  timeOptimizer(optimizer, totalsMs);
+  const start = performance.now();
+  const result = await trainEpoch(model, optimizer, x, y, { ...options, rng: createRng(config.seed + 1) });
+  const totalMs = performance.now() - start;
+  restore();
+  tf.dispose([x, y]);
+  const known = Object.values(totalsMs).reduce((a, b) => a + b, 0);
+  return {
+    usPerDigit: (totalMs * 1000) / n,
+    seconds: totalMs / 1000,
+    loss: result.loss,
+    accuracy: result.accuracy,
+    breakdownMs: { ...totalsMs, other: Math.max(0, totalMs - known) },
+  };
+}
+
+type PeerResult = { usPerDigit: number; line: string } | { missing: string };
+
+function benchPeer(n: number): PeerResult {
+  if (!existsSync(PYTHON)) return { missing: `${PYTHON} not found` };
+  if (!existsSync(PEER_SCRIPT)) return { missing: `peer script ${PEER_SCRIPT} not found (set PEER_SCRIPT)` };
+  const run = spawnSync(PYTHON, [PEER_SCRIPT, mnistDir(), String(n)], { encoding: "utf8" });
+  const match = /us_per_sample=(\d+(?:\.\d+)?)/.exec(run.stdout ?? "");
+  if (run.status !== 0 || !match) {
+    const why = (run.stderr || run.stdout || String(run.error ?? "")).trim().split("\n").pop() ?? "";
+    return { missing: why.includes("No module named") ? `PyTorch is not installed (${why})` : `peer failed: ${why}` };
+  }
+  return { usPerDigit: Number(match[1]), line: run.stdout.trim() };
+}
+
+function formatBreakdown(breakdownMs: Record<string, number>, n: number, totalMs: number): string {
+  return Object.entries(breakdownMs)
+    .map(([name, ms]) => `${name} ${((ms * 1000) / n).toFixed(0)} µs/digit (${((100 * ms) / totalMs).toFixed(0)}%)`)
+    .join(", ");
+}
+
+async function main(): Promise<number> {
+  let args: z.infer<typeof argsSchema>;
+  try {
+    const { values } = parseArgs({
+      options: {
+        n: { type: "string" },
+        stock: { type: "boolean" },
+        backend: { type: "string" },
+        "skip-peer": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    args = argsSchema.parse({ n: values.n, stock: values.stock, backend: values.backend ?? process.env.TFJS_BACKEND, skipPeer: values["skip-peer"] });
+  } catch (err) {
+    const message = err instanceof z.ZodError ? err.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") : (err as Error).message;
+    console.error(`bench:train: ${message}\n\n${USAGE}`);
+    return 2;
+  }
+
+  const backend = await initBackend(args.backend);
+  const fast = !args.stock && enableFastWasmKernels();
+  const kernels = backend.name !== "wasm" ? "stock (fast kernels are wasm-only)" : fast ? "fast" : "stock";
+  console.log(`backend=${backend.name} (${backend.version}) kernels=${kernels}`);
+  console.log(`digits=${args.n} batch=128 cores=${os.cpus().length}`);
+  console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
+
+  const ours = await benchOurs(args.n, backend.name);
+  console.log(`ours: epoch ${ours.seconds.toFixed(2)} s, loss ${ours.loss.toFixed(4)}, accuracy ${ours.accuracy.toFixed(4)}`);
+  console.log(`breakdown: ${formatBreakdown(ours.breakdownMs, args.n, ours.seconds * 1000)}`);
+  console.log(`ours_us_per_digit=${ours.usPerDigit.toFixed(0)}`);
+
+  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(args.n);
+  console.log(`load_average_1m_after=${os.loadavg()[0]!.toFixed(2)}`);
+  if ("missing" in peer) {
+    console.log(`pytorch peer: ${peer.missing}`);
+    if (peer.missing.startsWith("PyTorch") || peer.missing.includes(PYTHON)) console.log(`install it with: ${TORCH_INSTALL}`);
+    console.log("ratio_vs_pytorch=n/a");
+    return 0;
+  }
+  console.log(`pytorch: ${peer.line}`);
+  console.log(`pytorch_us_per_digit=${peer.usPerDigit.toFixed(0)}`);
+  console.log(`ratio_vs_pytorch=${(ours.usPerDigit / peer.usPerDigit).toFixed(2)}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
