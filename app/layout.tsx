@@ -18,6 +18,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           </Link>
           <nav>
             <Link href="/">Runs</Link>
+            <Link href="/admin">Admin</Link>
           </nav>
         </header>
         <main>{children}</main>
