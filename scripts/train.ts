@@ -77,7 +77,9 @@ async function main(): Promise<number> {
       }
     };
     const started = performance.now();
-    const { runId, status } = await runTraining(db, cli.config, { backend, signal: controller.signal, onEvent: print });
+    const { runId, status } = await runTraining(db, cli.config, {
+      backend, signal: controller.signal, onEvent: print, ...(cli.jobId !== undefined ? { jobId: cli.jobId } : {}),
+    });
     if (!cli.jsonEvents) console.log(`run ${runId} ${status} in ${formatDuration(performance.now() - started)}`);
     return status === "succeeded" ? EXIT.ok : status === "cancelled" ? EXIT.cancelled : EXIT.failed;
   } finally {

@@ -22,13 +22,15 @@ export const TRAIN_USAGE = `usage: npm run train -- [flags]
   --no-shuffle            keep training order
   --backend NAME          auto | tensorflow | wasm | cpu (default: TFJS_BACKEND or auto)
   --if-none               do nothing if a run already succeeded or is running
-  --events json           print one JSON event per line instead of the human progress output`;
+  --events json           print one JSON event per line instead of the human progress output
+  --job-id N              the queued Job this run belongs to (set by npm run worker)`;
 
 export interface TrainCli {
   config: TrainConfig;
   backend?: BackendName;
   ifNone: boolean;
   jsonEvents: boolean;
+  jobId?: number;
 }
 
 export class CliError extends Error {
@@ -62,7 +64,7 @@ export function parseTrainArgs(argv: string[]): TrainCli {
         seed: { type: "string" }, "batch-size": { type: "string" }, optimizer: { type: "string" }, lr: { type: "string" },
         "validation-split": { type: "string" }, arch: { type: "string" }, hidden: { type: "string" },
         dropout: { type: "string" }, "no-shuffle": { type: "boolean" }, backend: { type: "string" },
-        "if-none": { type: "boolean" }, events: { type: "string" }, help: { type: "boolean" },
+        "if-none": { type: "boolean" }, events: { type: "string" }, "job-id": { type: "string" }, help: { type: "boolean" },
       },
     }));
   } catch (err) {
@@ -116,10 +118,13 @@ export function parseTrainArgs(argv: string[]): TrainCli {
   if (parsedBackend && !parsedBackend.success) throw new CliError(`--backend must be auto, tensorflow, wasm or cpu, got "${backend}"`);
   const events = str("events");
   if (events !== undefined && events !== "json") throw new CliError(`--events only accepts "json", got "${events}"`);
+  const jobId = num("job-id", str("job-id"));
+  if (jobId !== undefined && (!Number.isSafeInteger(jobId) || jobId < 1)) throw new CliError(`--job-id must be a positive integer, got "${str("job-id")}"`);
   return {
     config,
     ...(parsedBackend?.success ? { backend: parsedBackend.data } : {}),
     ifNone: Boolean(values["if-none"]),
     jsonEvents: events === "json",
+    ...(jobId !== undefined ? { jobId } : {}),
   };
 }
