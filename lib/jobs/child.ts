@@ -1,0 +1,69 @@
+// Child processes of the worker: `scripts/train.ts` (JSON event lines on stdout) and the projection script.
+import "server-only";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+/** The repository root (scripts are run from it). */
+export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
+
+/** How the worker starts a TypeScript entry point: the running Node with tsx, as `npm run train` does. */
+export function tsxCommand(script: string, args: string[]): string[] {
+  return [process.execPath, "--import", "tsx", "--conditions=react-server", path.join(REPO_ROOT, script), ...args];
+}
+
+/** `scripts/project.ts` (embedding issue) when present in this checkout: the job's "projecting" stage runs it. */
+export function projectCommand(runId: number): string[] | null {
+  const script = path.join("scripts", "project.ts");
+  return existsSync(path.join(REPO_ROOT, script)) ? tsxCommand(script, [`--run=${runId}`]) : null;
+}
+
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last few KB of stderr, for the job's error message. */
+  stderrTail: string;
+}
+
+export interface RunningChild {
+  child: ChildProcess;
+  exit: Promise<ChildExit>;
+}
+
+const STDERR_TAIL_CHARS = 4000;
+
+/**
+ * Starts `command` with JSON lines on stdout handed to `onJson` (other lines go to `onLine`), stderr lines to
+ * `onLine` too. A spawn failure resolves `exit` with code null and the error in `stderrTail`.
+ */
+export function startChild(
+  command: string[],
+  env: NodeJS.ProcessEnv,
+  onJson: (event: Record<string, unknown>) => void,
+  onLine: (line: string, stream: "stdout" | "stderr") => void,
+): RunningChild {
+  const [file, ...args] = command;
+  const child = spawn(file!, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stderrTail = "";
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    if (line.startsWith("{")) {
+      try {
+        onJson(JSON.parse(line) as Record<string, unknown>);
+        return;
+      } catch {
+        // not an event line after all
+      }
+    }
+    onLine(line, "stdout");
+  });
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    stderrTail = (stderrTail + line + "\n").slice(-STDERR_TAIL_CHARS);
+    onLine(line, "stderr");
+  });
+  const exit = new Promise<ChildExit>((resolve) => {
+    child.once("error", (err) => resolve({ code: null, signal: null, stderrTail: `cannot start ${file}: ${err.message}` }));
+    child.once("close", (code, signal) => resolve({ code, signal, stderrTail }));
+  });
+  return { child, exit };
+}

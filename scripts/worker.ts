@@ -1,0 +1,86 @@
+// Entry point of `npm run worker`: runs queued training jobs one at a time until stopped (Ctrl-C / SIGTERM).
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { readEnv } from "../lib/env";
+import { openDatabase } from "../lib/db/client";
+import { parseTrainConfig } from "../lib/train/config";
+import { enqueueIfEmpty } from "../lib/jobs/queue";
+import { runWorker } from "../lib/jobs/worker";
+
+const USAGE = `usage: npm run worker -- [flags]
+  --seed-if-empty       first queue the seed job (16 epochs, 60,000 digits) if the database has no run and no job
+  --exit-when-idle      stop when the queue is empty instead of waiting for jobs
+  --no-projections      skip the projection stage after training
+  --poll-ms N           idle wait between looks at the queue, 100..60000 (default 1000)`;
+
+const argsSchema = z.object({
+  "seed-if-empty": z.boolean().default(false),
+  "exit-when-idle": z.boolean().default(false),
+  "no-projections": z.boolean().default(false),
+  "poll-ms": z.coerce.number().int().min(100).max(60_000).default(1000),
+});
+
+async function main(): Promise<number> {
+  let args: z.infer<typeof argsSchema>;
+  try {
+    const { values } = parseArgs({
+      args: process.argv.slice(2),
+      strict: true,
+      options: {
+        "seed-if-empty": { type: "boolean" }, "exit-when-idle": { type: "boolean" }, "no-projections": { type: "boolean" },
+        "poll-ms": { type: "string" }, help: { type: "boolean" },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const parsed = argsSchema.safeParse(values);
+    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
+    args = parsed.data;
+  } catch (err) {
+    console.error(`worker: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const env = readEnv();
+  const db = openDatabase(env.DATABASE_URL);
+  const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    console.log(`worker ${workerId}: ${signal}: finishing (a running training stops after its current batch; send again to quit at once)`);
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    if (args["seed-if-empty"]) {
+      const jobId = enqueueIfEmpty(db, parseTrainConfig({}), "npm run up (seed job)");
+      console.log(jobId === null ? "worker: runs or jobs exist already, no seed job queued" : `worker: queued the seed job as job ${jobId}`);
+    }
+    await runWorker({
+      db,
+      workerId,
+      signal: controller.signal,
+      env: process.env,
+      pollMs: args["poll-ms"],
+      exitWhenIdle: args["exit-when-idle"],
+      skipProjections: args["no-projections"],
+    });
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`worker: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
