@@ -1,0 +1,76 @@
+// Synthetic runs written straight into a test database (no training): rows as the trainer writes them.
+import { toBlob } from "../../lib/db/blobs";
+import { sqlDate } from "../../lib/db/sql";
+import type { Db } from "../../lib/db/client";
+
+export const SEED_SUMMARY = [
+  { name: "flatten_1", type: "Flatten", outputShape: [784], params: 0 },
+  { name: "dense_1", type: "Dense", outputShape: [512], params: 401_920 },
+  { name: "dropout_1", type: "Dropout", outputShape: [512], params: 0 },
+  { name: "dense_2", type: "Dense", outputShape: [512], params: 262_656 },
+  { name: "dropout_2", type: "Dropout", outputShape: [512], params: 0 },
+  { name: "dense_3", type: "Dense", outputShape: [512], params: 262_656 },
+  { name: "dropout_3", type: "Dropout", outputShape: [512], params: 0 },
+  { name: "dense_4", type: "Dense", outputShape: [10], params: 5_130 },
+];
+
+export interface FixtureRun {
+  name?: string;
+  status?: string;
+  error?: string | null;
+  epochsPlanned?: number;
+  testSize?: number;
+  probeIndices?: Int32Array;
+}
+
+export async function insertRun(db: Db, run: FixtureRun = {}): Promise<number> {
+  const probe = run.probeIndices ?? new Int32Array(0);
+  const row = await db.prisma.run.create({
+    data: {
+      name: run.name ?? "fixture",
+      status: run.status ?? "running",
+      error: run.error ?? null,
+      config: JSON.stringify({ name: run.name ?? "fixture", epochs: run.epochsPlanned ?? 4 }),
+      architecture: "mlp",
+      paramCount: 932_362,
+      modelSummary: JSON.stringify(SEED_SUMMARY),
+      backend: "wasm",
+      backendVersion: "fixture",
+      startedAt: new Date(),
+      progressAt: new Date(),
+      epochsPlanned: run.epochsPlanned ?? 4,
+      batchesPerEpoch: 10,
+      trainSize: 1000,
+      valSize: 200,
+      testSize: run.testSize ?? 100,
+      probeIndices: new Uint8Array(toBlob(probe)),
+      probeSize: probe.length,
+    },
+  });
+  return row.id;
+}
+
+export interface FixtureEpoch {
+  epoch: number;
+  loss?: number;
+  valLoss?: number;
+  confusion?: number[];
+  /** [probeSize, 10] */
+  probeProbs?: Float32Array;
+}
+
+export function insertEpoch(db: Db, runId: number, e: FixtureEpoch): void {
+  const confusion = e.confusion ?? Array.from({ length: 100 }, (_, i) => (i % 11 === 0 ? 10 : 0));
+  db.sqlite
+    .prepare(
+      `INSERT INTO Epoch (runId, epoch, loss, accuracy, valLoss, valAccuracy, testLoss, testAccuracy, durationMs, evalMs, recordMs,
+         improved, confusion, probeProbs, createdAt) VALUES (?, ?, ?, 0.8, ?, 0.85, 0.5, 0.84, 20000, 1000, 10, 1, ?, ?, ?)`,
+    )
+    .run(runId, e.epoch, e.loss ?? 1 / e.epoch, e.valLoss ?? 0.9 / e.epoch, JSON.stringify(confusion), e.probeProbs ? toBlob(e.probeProbs) : null, sqlDate());
+}
+
+export function insertPredictions(db: Db, runId: number, predicted: Uint8Array, probs: Float32Array, misclassified: Int32Array): void {
+  db.sqlite
+    .prepare("INSERT INTO TestPredictions (runId, count, predicted, probs, misclassified, misclassifiedCount) VALUES (?, ?, ?, ?, ?, ?)")
+    .run(runId, predicted.length, toBlob(predicted), toBlob(probs), toBlob(misclassified), misclassified.length);
+}
