@@ -1,0 +1,111 @@
+// Entry point of `npm run bench:tsne`: our Barnes–Hut t-SNE on the first N MNIST test digits, then the
+// scikit-learn peer on the same digits; prints seconds and KL for each, and the time ratio last.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { mnistDir } from "../../lib/mnist/dataset";
+import { IMAGE_PIXELS, loadIdxImages } from "../../lib/mnist/idx";
+import { createTsne } from "../../lib/tsne/tsne";
+
+const USAGE = `usage: npm run bench:tsne -- [--n DIGITS] [--iterations N] [--skip-peer]
+  --n           first N test digits (default 10000; 100..10000)
+  --iterations  gradient-descent iterations for ours (default 1000, as the peer)
+  --skip-peer   do not run the scikit-learn peer`;
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const PEER_SCRIPT = process.env.PEER_SCRIPT ?? path.resolve(REPO_ROOT, "../shared/peers/sklearn_tsne.py");
+const PYTHON = "/usr/bin/python3";
+const SKLEARN_INSTALL = "apt-get update && apt-get install -y python3-sklearn python3-numpy";
+
+const argsSchema = z.object({
+  n: z.coerce.number().int().min(100).max(10_000).default(10_000),
+  iterations: z.coerce.number().int().min(1).max(100_000).default(1000),
+  skipPeer: z.boolean().default(false),
+});
+
+interface OursResult {
+  seconds: number;
+  setupSeconds: number;
+  kl: number;
+}
+
+/** Pixels / 255 → PCA 50 → kNN → P → `iterations` steps, timed from the raw pixels (as the peer times). */
+function benchOurs(n: number, iterations: number): OursResult {
+  const images = loadIdxImages(path.join(mnistDir(), "t10k-images-idx3-ubyte"));
+  const data = new Float32Array(n * IMAGE_PIXELS);
+  for (let i = 0; i < data.length; i++) data[i] = images.pixels[i]! / 255;
+  const start = performance.now();
+  const tsne = createTsne({ data, rows: n, cols: IMAGE_PIXELS }, { perplexity: 30, iterations, init: "pca" });
+  const setupMs = performance.now() - start;
+  tsne.fit();
+  const seconds = (performance.now() - start) / 1000;
+  return { seconds, setupSeconds: setupMs / 1000, kl: tsne.klDivergence() };
+}
+
+type PeerResult = { seconds: number; kl: number; line: string } | { missing: string };
+
+function benchPeer(n: number): PeerResult {
+  if (!existsSync(PYTHON)) return { missing: `${PYTHON} not found` };
+  if (!existsSync(PEER_SCRIPT)) return { missing: `peer script ${PEER_SCRIPT} not found (set PEER_SCRIPT)` };
+  const run = spawnSync(PYTHON, [PEER_SCRIPT, mnistDir(), String(n)], { encoding: "utf8" });
+  const match = /seconds=(\d+(?:\.\d+)?) kl=(\d+(?:\.\d+)?)/.exec(run.stdout ?? "");
+  if (run.status !== 0 || !match) {
+    const why = (run.stderr || run.stdout || String(run.error ?? "")).trim().split("\n").pop() ?? "";
+    return { missing: why.includes("No module named") ? `scikit-learn is not installed (${why})` : `peer failed: ${why}` };
+  }
+  return { seconds: Number(match[1]), kl: Number(match[2]), line: run.stdout.trim() };
+}
+
+async function main(): Promise<number> {
+  let args: z.infer<typeof argsSchema>;
+  try {
+    const { values } = parseArgs({
+      options: {
+        n: { type: "string" },
+        iterations: { type: "string" },
+        "skip-peer": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    args = argsSchema.parse({ n: values.n, iterations: values.iterations, skipPeer: values["skip-peer"] });
+  } catch (err) {
+    const message = err instanceof z.ZodError ? err.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") : (err as Error).message;
+    console.error(`bench:tsne: ${message}\n\n${USAGE}`);
+    return 2;
+  }
+
+  console.log(`digits=${args.n} perplexity=30 iterations=${args.iterations} theta=0.5 pca=50 cores=${os.cpus().length}`);
+  console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
+  const ours = benchOurs(args.n, args.iterations);
+  console.log(
+    `ours: tsne n=${args.n} seconds=${ours.seconds.toFixed(1)} kl=${ours.kl.toFixed(4)} ` +
+      `(setup ${ours.setupSeconds.toFixed(1)} s: PCA, kNN, P; single-threaded)`,
+  );
+
+  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(args.n);
+  console.log(`load_average_1m_after=${os.loadavg()[0]!.toFixed(2)}`);
+  if ("missing" in peer) {
+    console.log(`sklearn peer: ${peer.missing}`);
+    if (peer.missing.startsWith("scikit-learn") || peer.missing.includes(PYTHON)) console.log(`install it with: ${SKLEARN_INSTALL}`);
+    return 0;
+  }
+  console.log(`sklearn: ${peer.line}`);
+  console.log(`ratio_vs_sklearn=${(ours.seconds / peer.seconds).toFixed(2)}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { createRepulsion } from "@/lib/tsne/barnes-hut";
+import { exactNormaliser } from "@/lib/tsne/kl";
+import { createRng } from "@/lib/random";
+import { gaussian } from "./helpers";
+
+/** Σ_j w_ij² (y_i - y_j) and Z by the O(n²) definition. */
+function exactRepulsion(y: Float64Array): { forces: Float64Array; z: number } {
+  const n = y.length / 2;
+  const forces = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const dx = y[2 * i]! - y[2 * j]!;
+      const dy = y[2 * i + 1]! - y[2 * j + 1]!;
+      const w = 1 / (1 + dx * dx + dy * dy);
+      forces[2 * i] = forces[2 * i]! + w * w * dx;
+      forces[2 * i + 1] = forces[2 * i + 1]! + w * w * dy;
+    }
+  }
+  return { forces, z: exactNormaliser(y) };
+}
+
+/** Three clusters of different spread, like a t-SNE layout part-way through. */
+function clusteredLayout(n: number, seed: number): Float64Array {
+  const rng = createRng(seed);
+  const y = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 3;
+    y[2 * i] = 20 * c + (c + 1) * gaussian(rng);
+    y[2 * i + 1] = -10 * c + (c + 1) * gaussian(rng);
+  }
+  return y;
+}
+
+function relativeError(a: Float64Array, b: Float64Array): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+describe("createRepulsion", () => {
+  it("with theta 0 reproduces the exact forces and normaliser", () => {
+    const y = clusteredLayout(500, 1);
+    const exact = exactRepulsion(y);
+    const forces = new Float64Array(1000);
+    const z = createRepulsion(500)(y, 0, forces);
+    expect(z / exact.z).toBeCloseTo(1, 10);
+    expect(relativeError(forces, exact.forces)).toBeLessThan(1e-10);
+  });
+
+  it("with theta 0.5 stays within 1% of the exact forces and normaliser", () => {
+    const y = clusteredLayout(2000, 2);
+    const exact = exactRepulsion(y);
+    const forces = new Float64Array(4000);
+    const z = createRepulsion(2000)(y, 0.5, forces);
+    expect(Math.abs(z / exact.z - 1)).toBeLessThan(0.01);
+    expect(relativeError(forces, exact.forces)).toBeLessThan(0.01);
+  });
+
+  it("handles duplicate points without self-interaction", () => {
+    const y = Float64Array.of(0, 0, 0, 0, 0, 0, 3, 4);
+    const forces = new Float64Array(8);
+    const z = createRepulsion(4)(y, 0.5, forces);
+    // Three coincident points see each other (w = 1) and the far point (w = 1/26), pairs counted both ways.
+    expect(z).toBeCloseTo(6 + 6 / 26, 10);
+    expect(forces[6]!).toBeCloseTo((3 * 3) / 26 ** 2, 10);
+    expect(forces[7]!).toBeCloseTo((3 * 4) / 26 ** 2, 10);
+  });
+
+  it("reuses its buffers across calls and layouts of different spread", () => {
+    const repel = createRepulsion(300);
+    const forces = new Float64Array(600);
+    for (const scale of [1e-4, 1, 1e3]) {
+      const y = clusteredLayout(300, 3).map((v) => v * scale);
+      const z = repel(y, 0.5, forces);
+      expect(Math.abs(z / exactNormaliser(y) - 1)).toBeLessThan(0.01);
+    }
+  });
+});

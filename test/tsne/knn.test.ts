@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { computeKnn, queryKnn } from "@/lib/tsne/knn";
+import type { Matrix } from "@/lib/tsne/matrix";
+import { randomMatrix } from "./helpers";
+
+/** Every point's k nearest by sorting all distances: the obvious O(n² log n) answer. */
+function bruteForce({ data, rows, cols }: Matrix, k: number): { indices: number[][]; distances: number[][] } {
+  const indices: number[][] = [];
+  const distances: number[][] = [];
+  for (let i = 0; i < rows; i++) {
+    const all: [number, number][] = [];
+    for (let j = 0; j < rows; j++) {
+      if (j === i) continue;
+      let s = 0;
+      for (let c = 0; c < cols; c++) s += (data[i * cols + c]! - data[j * cols + c]!) ** 2;
+      all.push([s, j]);
+    }
+    all.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    indices.push(all.slice(0, k).map(([, j]) => j));
+    distances.push(all.slice(0, k).map(([d]) => d));
+  }
+  return { indices, distances };
+}
+
+describe("computeKnn", () => {
+  it("finds exactly the brute-force neighbours, nearest first, across block boundaries", () => {
+    const data = randomMatrix(300, 13, 5);
+    const expected = bruteForce(data, 20);
+    const graph = computeKnn(data, 20);
+    for (let i = 0; i < data.rows; i++) {
+      expect(Array.from(graph.indices.subarray(i * 20, i * 20 + 20))).toEqual(expected.indices[i]);
+      const distances = Array.from(graph.distancesSq.subarray(i * 20, i * 20 + 20));
+      distances.forEach((d, t) => expect(d).toBeCloseTo(expected.distances[i]![t]!, 4));
+    }
+  });
+
+  it("allows k up to rows - 1 and rejects more", () => {
+    const data = randomMatrix(10, 2, 6);
+    expect(computeKnn(data, 9).indices.length).toBe(90);
+    expect(() => computeKnn(data, 10)).toThrow("k must be an integer in 1..9 (rows - 1) (got 10)");
+  });
+});
+
+describe("queryKnn", () => {
+  it("gives the same neighbours as computeKnn for the queried rows", () => {
+    const data = randomMatrix(200, 7, 7);
+    const all = computeKnn(data, 15);
+    const queries = Int32Array.of(0, 17, 199);
+    const some = queryKnn(data, queries, 15);
+    queries.forEach((row, q) => {
+      expect(Array.from(some.indices.subarray(q * 15, q * 15 + 15))).toEqual(Array.from(all.indices.subarray(row * 15, row * 15 + 15)));
+    });
+  });
+});

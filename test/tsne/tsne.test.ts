@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { klDivergenceExact } from "@/lib/tsne/kl";
+import { knnAccuracy } from "@/lib/tsne/quality";
+import { createTsne } from "@/lib/tsne/tsne";
+import { gaussianBlobs, randomMatrix } from "./helpers";
+
+/** Two 20-D blobs, 100 points each, centres 10 apart (5 noise standard deviations per axis... in one axis). */
+function twoBlobs() {
+  const far = Array(20).fill(0);
+  far[0] = 10;
+  far[1] = 10;
+  return gaussianBlobs([Array(20).fill(0), far], 100, 42);
+}
+
+/** Mean distance between the two blobs' centroids over the mean distance of points to their own centroid. */
+function separationRatio(layout: Float32Array, labels: Uint8Array): number {
+  const centroid = [
+    [0, 0],
+    [0, 0],
+  ];
+  const counts = [0, 0];
+  labels.forEach((b, i) => {
+    centroid[b]![0]! += layout[2 * i]!;
+    centroid[b]![1]! += layout[2 * i + 1]!;
+    counts[b]!++;
+  });
+  centroid.forEach((c, b) => c.forEach((_, d) => (c[d]! /= counts[b]!)));
+  let spread = 0;
+  labels.forEach((b, i) => (spread += Math.hypot(layout[2 * i]! - centroid[b]![0]!, layout[2 * i + 1]! - centroid[b]![1]!)));
+  return Math.hypot(centroid[0]![0]! - centroid[1]![0]!, centroid[0]![1]! - centroid[1]![1]!) / (spread / labels.length);
+}
+
+describe("createTsne", () => {
+  it("keeps two well-separated Gaussian blobs apart in 2-D", () => {
+    const { matrix, labels } = twoBlobs();
+    const layout = createTsne(matrix, { perplexity: 20, iterations: 500, init: "random", seed: 1 }).fit();
+    expect(knnAccuracy(layout, 200, 2, labels, 10)).toBe(1);
+    expect(separationRatio(layout, labels)).toBeGreaterThan(3);
+  });
+
+  it("gives identical layouts for the same seed and different ones for another seed", () => {
+    const { matrix } = twoBlobs();
+    const run = (seed: number) => createTsne(matrix, { perplexity: 20, iterations: 300, init: "random", seed }).fit();
+    const first = run(7);
+    expect(run(7)).toEqual(first);
+    const other = run(8);
+    expect(other).not.toEqual(first);
+    expect(other.some((v, i) => Math.abs(v - first[i]!) > 1e-3)).toBe(true);
+  });
+
+  it("is deterministic with PCA init, which ignores the seed", () => {
+    const { matrix } = twoBlobs();
+    const a = createTsne(matrix, { perplexity: 20, iterations: 100, seed: 1 }).fit();
+    const b = createTsne(matrix, { perplexity: 20, iterations: 100, seed: 2 }).fit();
+    expect(a).toEqual(b);
+  });
+
+  it("starts from a given layout, so a warm start continues where it left off", () => {
+    const { matrix } = twoBlobs();
+    const first = createTsne(matrix, { perplexity: 20, iterations: 400, init: "random" }).fit();
+    const resumed = createTsne(matrix, { perplexity: 20, iterations: 1, init: first, exaggerationIterations: 0 });
+    expect(resumed.embedding()).toEqual(first);
+    resumed.step();
+    // One more step from a converged layout moves points only slightly.
+    const moved = resumed.embedding().reduce((m, v, i) => Math.max(m, Math.abs(v - first[i]!)), 0);
+    expect(moved).toBeLessThan(0.5);
+  });
+
+  it("steps one iteration at a time and stops at the budget, with snapshots along the way", () => {
+    const tsne = createTsne(randomMatrix(120, 5, 3), { perplexity: 10, iterations: 60, init: "random" });
+    expect(tsne.iteration).toBe(0);
+    const snapshots = new Map<number, Float32Array>();
+    while (tsne.iteration < tsne.iterations) {
+      const it = tsne.step();
+      if (it === 50 || it === 60) snapshots.set(it, tsne.embedding());
+    }
+    expect(tsne.step()).toBe(60);
+    expect([...snapshots.keys()]).toEqual([50, 60]);
+    expect(snapshots.get(50)).not.toEqual(snapshots.get(60));
+    expect(snapshots.get(60)).toEqual(tsne.embedding());
+  });
+
+  it("reports a KL divergence close to the exact one, which falls as the layout improves", () => {
+    const { matrix } = twoBlobs();
+    const tsne = createTsne(matrix, { perplexity: 20, iterations: 500, init: "random" });
+    while (tsne.iteration < 260) tsne.step();
+    const early = tsne.klDivergence();
+    tsne.fit();
+    const late = tsne.klDivergence();
+    expect(late).toBeLessThan(early);
+    expect(Math.abs(late / klDivergenceExact(tsne.p, tsne.embedding()) - 1)).toBeLessThan(0.02);
+  });
+
+  it("fitAsync yields to the event loop and stops when the callback returns false", async () => {
+    const tsne = createTsne(randomMatrix(150, 5, 4), { perplexity: 10, iterations: 400, init: "random" });
+    let timerFired = false;
+    setTimeout(() => (timerFired = true), 0);
+    const seen: number[] = [];
+    const layout = await tsne.fitAsync(
+      async (it) => {
+        seen.push(it);
+        return it < 120;
+      },
+      { yieldEveryMs: 0 },
+    );
+    expect(timerFired).toBe(true);
+    expect(seen[0]).toBe(1);
+    expect(seen.at(-1)).toBe(120);
+    expect(tsne.iteration).toBe(120);
+    expect(layout).toEqual(tsne.embedding());
+    await tsne.fitAsync();
+    expect(tsne.iteration).toBe(400);
+  });
+});
+
+describe("createTsne options", () => {
+  const data = randomMatrix(40, 3, 5);
+
+  it.each([
+    [{ perplexity: 0.5 }, "perplexity must be a number in (1, rows - 1) = (1, 39) (got 0.5)"],
+    [{ perplexity: 39 }, "perplexity must be a number in (1, rows - 1) = (1, 39) (got 39)"],
+    [{ perplexity: Number.NaN }, "perplexity must be a number in (1, rows - 1) = (1, 39) (got NaN)"],
+    [{ iterations: 0 }, "iterations must be an integer ≥ 1 (got 0)"],
+    [{ iterations: 2.5 }, "iterations must be an integer ≥ 1 (got 2.5)"],
+    [{ theta: 1.5 }, "theta must be a number in [0, 1] (got 1.5)"],
+    [{ earlyExaggeration: 0.5 }, "earlyExaggeration must be a number in [1, 1000] (got 0.5)"],
+    [{ exaggerationIterations: -1 }, "exaggerationIterations must be an integer ≥ 0 (got -1)"],
+    [{ learningRate: 0 }, "learningRate must be 'auto' or a finite number > 0 (got 0)"],
+    [{ learningRate: Infinity }, "learningRate must be 'auto' or a finite number > 0 (got Infinity)"],
+    [{ seed: 1.5 }, "seed must be an integer (got 1.5)"],
+    [{ pcaDimensions: 1 }, "pcaDimensions must be an integer ≥ 2 (got 1)"],
+    [{ init: new Float32Array(10) }, "init must hold rows * 2 = 80 values (got 10)"],
+  ])("rejects %o with a RangeError naming it", (options, message) => {
+    expect(() => createTsne(data, options)).toThrow(new RangeError(message));
+  });
+
+  it("rejects a non-number, an unknown init and a non-finite init value", () => {
+    // Options arriving from JSON or a form are not type-checked.
+    expect(() => createTsne(data, { perplexity: "30" as unknown as number })).toThrow("perplexity must be a number in (1, rows - 1) = (1, 39) (got '30')");
+    expect(() => createTsne(data, { init: "umap" as "pca" })).toThrow("init must be 'random', 'pca' or a Float32Array [rows, 2] (got 'umap')");
+    const init = new Float32Array(80);
+    init[5] = Number.NaN;
+    expect(() => createTsne(data, { init })).toThrow("init[5] must be finite (got NaN)");
+  });
+
+  it("rejects bad input shapes and values", () => {
+    expect(() => createTsne({ data: new Float32Array(5), rows: 2, cols: 3 })).toThrow("input.data has 5 values, expected rows * cols = 6");
+    expect(() => createTsne({ data: new Float32Array(4), rows: 2, cols: 2 })).toThrow("rows must be in 3..1048576 for t-SNE (got 2)");
+    const bad = randomMatrix(10, 2, 6);
+    bad.data[7] = Infinity;
+    expect(() => createTsne(bad)).toThrow("input.data[7] is Infinity (row 3), expected a finite number");
+  });
+
+  it("resolves learningRate 'auto' to max(rows / earlyExaggeration, 200)", () => {
+    expect(createTsne(data, { iterations: 1, perplexity: 5 }).options.learningRate).toBe(200);
+    expect(createTsne(randomMatrix(3000, 2, 7), { iterations: 1 }).options.learningRate).toBe(250);
+  });
+
+  it("rejects a negative yieldEveryMs", async () => {
+    const tsne = createTsne(data, { iterations: 1, perplexity: 5 });
+    await expect(tsne.fitAsync(undefined, { yieldEveryMs: -1 })).rejects.toThrow("yieldEveryMs must be a number ≥ 0 (got -1)");
+  });
+});
