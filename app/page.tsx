@@ -1,13 +1,59 @@
-// Home: every run with its status, accuracy and progress; an empty database explains how to train.
+// Home: every run with its status, accuracy and progress (live while one trains), and a card about the dataset.
 import Link from "next/link";
 import { getDb } from "@/lib/db/client";
 import { listRuns } from "@/lib/db/runs";
+import { fetchDatasetSample } from "@/lib/db/digits";
+import { formatDuration } from "@/lib/chart/progress";
+import { formatCount } from "@/lib/chart/ticks";
 import { AutoRefresh } from "./_components/auto-refresh";
+import { DatasetDigits } from "./_components/dataset-digits";
 
 export const dynamic = "force-dynamic";
 
 function pct(x: number | null): string {
   return x === null ? "—" : `${(x * 100).toFixed(2)}%`;
+}
+
+function duration(started: Date | null, finished: Date | null, live: boolean): string {
+  if (!started) return "—";
+  const end = finished ?? (live ? new Date() : null);
+  return end ? formatDuration(end.getTime() - started.getTime()) : "—";
+}
+
+function DatasetCard() {
+  const sample = fetchDatasetSample(16);
+  const max = Math.max(...sample.trainCounts, 1);
+  return (
+    <section className="card" data-testid="dataset-card">
+      <h2>MNIST</h2>
+      <p className="muted">
+        {formatCount(sample.trainTotal)} training and {formatCount(sample.testTotal)} test digits, 28×28 gray pixels. The first 16 training digits with their labels:
+      </p>
+      <DatasetDigits pixelsBase64={sample.pixelsBase64} labels={sample.labels} />
+      <table className="data class-counts" data-testid="class-counts">
+        <thead>
+          <tr>
+            <th>class</th>
+            <th className="num">train</th>
+            <th className="num">test</th>
+            <th className="bar-col" aria-label="share of the training set" />
+          </tr>
+        </thead>
+        <tbody>
+          {sample.trainCounts.map((n, c) => (
+            <tr key={c} data-class={c}>
+              <td>{c}</td>
+              <td className="num">{formatCount(n)}</td>
+              <td className="num">{formatCount(sample.testCounts[c] ?? 0)}</td>
+              <td className="bar-col">
+                <div className="count-bar" style={{ width: `${(n / max) * 100}%` }} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
 }
 
 export default async function HomePage() {
@@ -35,6 +81,7 @@ export default async function HomePage() {
                 <th className="num">Epochs</th>
                 <th className="num">Test accuracy</th>
                 <th className="num">Best epoch</th>
+                <th className="num">Duration</th>
                 <th>Backend</th>
                 <th>Created</th>
               </tr>
@@ -42,6 +89,7 @@ export default async function HomePage() {
             <tbody>
               {runs.map((run) => {
                 const done = run._count.epochs;
+                const live = run.status === "running";
                 return (
                   <tr key={run.id} data-run-id={run.id}>
                     <td>
@@ -53,18 +101,19 @@ export default async function HomePage() {
                       <span className={`status status-${run.status}`} data-testid="run-status">
                         {run.status}
                       </span>
-                      {run.error ? <div className="muted">{run.error}</div> : null}
+                      {run.error ? <div className="muted run-error">{run.error}</div> : null}
                     </td>
                     <td className="num" data-testid="run-epochs">
                       {done}/{run.epochsPlanned}
-                      {run.status === "running" ? (
+                      {live ? (
                         <div className="progress" aria-label="progress">
-                          <div style={{ width: `${((done + (run.batchesPerEpoch ? run.progressBatch / run.batchesPerEpoch : 0)) / run.epochsPlanned) * 100}%` }} />
+                          <div style={{ width: `${((done + (run.batchesPerEpoch && run.progressEpoch === done ? run.progressBatch / run.batchesPerEpoch : 0)) / run.epochsPlanned) * 100}%` }} />
                         </div>
                       ) : null}
                     </td>
                     <td className="num" data-testid="run-accuracy">{pct(run.testAccuracy)}</td>
                     <td className="num">{run.bestEpoch ?? "—"}</td>
+                    <td className="num">{duration(run.startedAt, run.finishedAt, live)}</td>
                     <td>{run.backend}</td>
                     <td>{run.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
                   </tr>
@@ -74,6 +123,7 @@ export default async function HomePage() {
           </table>
         </div>
       )}
+      <DatasetCard />
     </>
   );
 }

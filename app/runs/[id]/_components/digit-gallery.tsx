@@ -1,0 +1,75 @@
+"use client";
+// Thumbnails of misclassified digits drawn on canvases from one binary of their pixels (uint8 [k, 784]).
+import Link from "next/link";
+import { useEffect, useRef, useState } from "react";
+import { DIGIT_PIXELS, DIGIT_SIDE, digitToRgba } from "@/lib/chart/pixels";
+
+export interface GalleryItem {
+  index: number;
+  trueLabel: number;
+  predicted: number;
+  confidence: number;
+  /** Row of this digit in the pixel binary. */
+  slot: number;
+}
+
+interface Props {
+  items: GalleryItem[];
+  /** URL of the run's misclassified pixels, one request for all pages and filters. */
+  pixelsUrl: string;
+  /** Link of each thumbnail to the digit inspector. */
+  hrefOf: Record<number, string>;
+}
+
+export function DigitGallery({ items, pixelsUrl, hrefOf }: Props) {
+  const [pixels, setPixels] = useState<Uint8Array | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const grid = useRef<HTMLUListElement>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    fetch(pixelsUrl)
+      .then(async (res) => {
+        if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+        const buffer = new Uint8Array(await res.arrayBuffer());
+        if (!cancelled) setPixels(buffer);
+      })
+      .catch((err: unknown) => !cancelled && setError(`could not load the digits' pixels: ${String(err)}`));
+    return () => {
+      cancelled = true;
+    };
+  }, [pixelsUrl]);
+
+  useEffect(() => {
+    if (!pixels || !grid.current) return;
+    const image = new ImageData(DIGIT_SIDE, DIGIT_SIDE);
+    const count = pixels.length / DIGIT_PIXELS;
+    grid.current.querySelectorAll<HTMLCanvasElement>("canvas[data-slot]").forEach((canvas) => {
+      const slot = Number(canvas.dataset.slot);
+      const ctx = canvas.getContext("2d");
+      if (!ctx || slot >= count) return;
+      digitToRgba(pixels, slot, image.data);
+      ctx.putImageData(image, 0, 0);
+      canvas.dataset.drawn = "1";
+    });
+  }, [pixels, items]);
+
+  return (
+    <>
+      {error ? <p className="callout callout-bad">{error}</p> : null}
+      <ul className="gallery" ref={grid} data-testid="gallery" data-loaded={pixels ? "1" : "0"}>
+        {items.map((item) => (
+          <li key={item.index} data-testid="gallery-item" data-index={item.index} data-true={item.trueLabel} data-pred={item.predicted} data-confidence={item.confidence}>
+            <Link href={hrefOf[item.index] ?? "#"} title={`test digit ${item.index}: true ${item.trueLabel}, predicted ${item.predicted} with ${(item.confidence * 100).toFixed(1)}%`}>
+              <canvas width={DIGIT_SIDE} height={DIGIT_SIDE} data-slot={item.slot} aria-label={`digit ${item.index}`} />
+              <span className="gallery-label">
+                <span className="true-label">{item.trueLabel}</span>→<span className="pred-label">{item.predicted}</span>
+                <span className="conf">{(item.confidence * 100).toFixed(0)}%</span>
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+"use client";
+// The run pages' tabs (overview, confusion, errors), the current one marked from the pathname.
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+
+export function RunTabs({ runId }: { runId: number }) {
+  const pathname = usePathname();
+  const base = `/runs/${runId}`;
+  const tabs = [
+    { href: base, label: "Overview", active: pathname === base },
+    { href: `${base}/confusion`, label: "Confusion", active: pathname.startsWith(`${base}/confusion`) },
+    { href: `${base}/errors`, label: "Errors", active: pathname.startsWith(`${base}/errors`) || pathname.startsWith(`${base}/digits`) },
+  ];
+  return (
+    <nav className="tabs" aria-label="run views">
+      {tabs.map((t) => (
+        <Link key={t.href} href={t.href} className={t.active ? "tab tab-active" : "tab"} aria-current={t.active ? "page" : undefined}>
+          {t.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
