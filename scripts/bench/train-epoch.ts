@@ -14,14 +14,16 @@ import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
 import { initBackend } from "../../lib/model/backend";
 import { backendNameSchema } from "../../lib/model/backend-name";
 import { createModel } from "../../lib/model/create";
-import { enableFastWasmKernels } from "../../lib/model/fast-matmul";
+import { enableFastWasmKernels, whenFastWasmHelperReady } from "../../lib/model/fast-matmul";
+import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
 import { parseTrainConfig } from "../../lib/train/config";
 import { createOptimizer, trainEpoch } from "../../lib/train/loop";
 import { createRng } from "../../lib/random";
 
-const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--backend auto|wasm|cpu] [--skip-peer]
+const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--threads 1|2] [--backend auto|wasm|cpu] [--skip-peer]
   --n          training digits in the epoch (default 48000, the seed's 80% of 60,000; 128..60000)
-  --stock      keep tfjs's stock wasm matMul kernels (default: fast kernels on wasm)
+  --stock      stock wasm kernels and tf.train.rmsprop (default: fast kernels and the fused RMSprop update)
+  --threads    threads for large matMuls with the fast kernels (default 1; 2 adds a helper thread)
   --backend    tfjs backend (default TFJS_BACKEND or auto)
   --skip-peer  do not run the PyTorch peer`;
 
@@ -33,6 +35,7 @@ const TORCH_INSTALL = "apt-get update && apt-get install -y python3-torch python
 const argsSchema = z.object({
   n: z.coerce.number().int().min(128).max(60_000).default(48_000),
   stock: z.boolean().default(false),
+  threads: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2)])).optional(),
   backend: backendNameSchema.default("auto"),
   skipPeer: z.boolean().default(false),
 });
@@ -88,12 +91,14 @@ interface OursResult {
   breakdownMs: Record<string, number>;
 }
 
-async function benchOurs(n: number, backendName: string): Promise<OursResult> {
+async function benchOurs(n: number, backendName: string, fast: boolean): Promise<OursResult> {
   const config = parseTrainConfig({});
   const split = headOfSplit(loadMnist().train, n);
   const x = tf.tensor3d(scalePixels(split.pixels), [n, IMAGE_SIDE, IMAGE_SIDE]);
   const y = tf.tensor2d(oneHot(split.labels), [n, NUM_CLASSES]);
-  const makeOptimizer = () => createOptimizer(config.optimizer);
+  // The fast path also fuses RMSprop's update (bit-identical to tf.train.rmsprop, see fast-rmsprop.ts).
+  const { learningRate, rho } = config.optimizer;
+  const makeOptimizer = () => (fast ? createFastRmsprop(learningRate, rho) : createOptimizer(config.optimizer));
   const options = { batchSize: config.batchSize, shuffle: config.shuffle, rng: createRng(config.seed) };
 
   // Warm-up on a throwaway model: JIT, wasm code paths and kernel setup stay out of the timed epoch.
@@ -149,6 +154,7 @@ async function main(): Promise<number> {
       options: {
         n: { type: "string" },
         stock: { type: "boolean" },
+        threads: { type: "string" },
         backend: { type: "string" },
         "skip-peer": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -158,7 +164,7 @@ async function main(): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    args = argsSchema.parse({ n: values.n, stock: values.stock, backend: values.backend ?? process.env.TFJS_BACKEND, skipPeer: values["skip-peer"] });
+    args = argsSchema.parse({ n: values.n, stock: values.stock, threads: values.threads, backend: values.backend ?? process.env.TFJS_BACKEND, skipPeer: values["skip-peer"] });
   } catch (err) {
     const message = err instanceof z.ZodError ? err.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") : (err as Error).message;
     console.error(`bench:train: ${message}\n\n${USAGE}`);
@@ -166,13 +172,17 @@ async function main(): Promise<number> {
   }
 
   const backend = await initBackend(args.backend);
-  const fast = !args.stock && enableFastWasmKernels();
-  const kernels = backend.name !== "wasm" ? "stock (fast kernels are wasm-only)" : fast ? "fast" : "stock";
-  console.log(`backend=${backend.name} (${backend.version}) kernels=${kernels}`);
+  const fast = !args.stock && enableFastWasmKernels(args.threads ? { threads: args.threads } : {});
+  // The helper thread loads its own backend in ~1 s: wait, so the timed epoch uses it from the first batch.
+  const helper = fast && (await whenFastWasmHelperReady());
+  const kernels =
+    backend.name !== "wasm" ? "stock (fast kernels are wasm-only)" : fast ? `fast, matMul threads ${helper ? 2 : 1}` : "stock";
+  const optimizer = fast ? "FastRmspropOptimizer (fused update)" : "tf.train.rmsprop";
+  console.log(`backend=${backend.name} (${backend.version}) kernels=${kernels} optimizer=${optimizer}`);
   console.log(`digits=${args.n} batch=128 cores=${os.cpus().length}`);
   console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
 
-  const ours = await benchOurs(args.n, backend.name);
+  const ours = await benchOurs(args.n, backend.name, fast);
   console.log(`ours: epoch ${ours.seconds.toFixed(2)} s, loss ${ours.loss.toFixed(4)}, accuracy ${ours.accuracy.toFixed(4)}`);
   console.log(`breakdown: ${formatBreakdown(ours.breakdownMs, args.n, ours.seconds * 1000)}`);
   console.log(`ours_us_per_digit=${ours.usPerDigit.toFixed(0)}`);

@@ -5,17 +5,29 @@ import { oneHot, scalePixels } from "../../lib/mnist/encode";
 import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
 import { initBackend } from "../../lib/model/backend";
 import { createModel } from "../../lib/model/create";
-import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsEnabled } from "../../lib/model/fast-matmul";
+import {
+  disableFastWasmKernels,
+  enableFastWasmKernels,
+  fastWasmKernelsEnabled,
+  whenFastWasmHelperReady,
+} from "../../lib/model/fast-matmul";
 import { createRng } from "../../lib/random";
 import { parseTrainConfig } from "../../lib/train/config";
 import { createOptimizer, trainEpoch } from "../../lib/train/loop";
 
 const config = parseTrainConfig({});
 
-/** Runs `fn` on `backend` with the fast wasm kernels on or off, then returns to wasm with them off. */
-async function onBackend<T>(backend: "wasm" | "cpu", fast: boolean, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` on `backend` with the fast wasm kernels on (with 1 or 2 threads, the helper thread up) or off,
+ * then returns to wasm with them off.
+ */
+async function onBackend<T>(backend: "wasm" | "cpu", fast: boolean | 1 | 2, fn: () => Promise<T>): Promise<T> {
   expect(await tf.setBackend(backend)).toBe(true);
-  if (fast) expect(enableFastWasmKernels()).toBe(true);
+  if (fast !== false) {
+    const threads = fast === true ? 1 : fast;
+    expect(enableFastWasmKernels({ threads })).toBe(true);
+    if (threads === 2) expect(await whenFastWasmHelperReady()).toBe(true);
+  }
   try {
     return await fn();
   } finally {
@@ -80,17 +92,21 @@ describe("fast matMul kernels", () => {
     [[3, 53, 37], [3, 29, 53], true, true],
     [[1, 53, 37], [4, 29, 53], true, true], // batch broadcast
     [[4, 37, 53], [1, 53, 29], false, false],
+    [[300, 67], [150, 300], true, true], // large enough for the helper thread, odd row count
+    [[2, 300, 64], [2, 300, 200], true, false],
   ];
 
-  it.each(cases)("matMul of %j by %j (transposeA %s, transposeB %s) matches the cpu backend", async (aShape, bShape, transposeA, transposeB) => {
+  it.each(cases)("matMul of %j by %j (transposeA %s, transposeB %s) matches the cpu backend on 1 and 2 threads", async (aShape, bShape, transposeA, transposeB) => {
     const a = seededValues(tf.util.sizeFromShape(aShape), 1);
     const b = seededValues(tf.util.sizeFromShape(bShape), 2);
     const run = () => tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB)).data();
     const expected = await onBackend("cpu", false, run);
-    const actual = await onBackend("wasm", true, run);
+    const oneThread = await onBackend("wasm", 1, run);
     const k = transposeA ? aShape[aShape.length - 2]! : aShape[aShape.length - 1]!;
     // Sums of k products of values in [-1, 1): float32 rounding grows with k (1e-6 per term is ~8 ulps of 1).
-    expect(maxAbsDiff(actual, expected)).toBeLessThan(1e-6 * k);
+    expect(maxAbsDiff(oneThread, expected)).toBeLessThan(1e-6 * k);
+    // Each output row is computed by the same XNNPACK kernel on either thread: identical bits.
+    expect(Array.from(await onBackend("wasm", 2, run))).toEqual(Array.from(oneThread));
   });
 
   it("fused matMul with bias and relu on transposed operands matches the cpu backend", async () => {
