@@ -1,0 +1,73 @@
+// Entry point of `npm run project`: compute a run's missing PCA and t-SNE projections, printing progress.
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { readEnv } from "../lib/env";
+import { openDatabase } from "../lib/db/client";
+import { projectRun } from "../lib/projection/project-run";
+
+const USAGE = `usage: npm run project -- --run ID [--iterations N] [--warm-iterations N]
+  --run ID               the run to project (or --all for every succeeded run)
+  --iterations N         t-SNE iterations from a PCA start, 50..5000 (default 1000)
+  --warm-iterations N    iterations for an epoch started from the previous epoch's layout, 10..5000 (default 400)`;
+
+const argsSchema = z
+  .object({
+    run: z.coerce.number().int().positive().optional(),
+    all: z.boolean().default(false),
+    iterations: z.coerce.number().int().min(50).max(5000).default(1000),
+    "warm-iterations": z.coerce.number().int().min(10).max(5000).default(400),
+  })
+  .refine((a) => a.run !== undefined || a.all, { message: "give --run ID or --all" });
+
+async function main(): Promise<number> {
+  let args: z.infer<typeof argsSchema>;
+  try {
+    const { values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { run: { type: "string" }, all: { type: "boolean" }, iterations: { type: "string" }, "warm-iterations": { type: "string" } },
+    });
+    const parsed = argsSchema.safeParse(values);
+    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.length ? `--${i.path.join(".")}: ` : ""}${i.message}`).join("; "));
+    args = parsed.data;
+  } catch (err) {
+    console.error(`project: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const db = openDatabase(readEnv().DATABASE_URL);
+  const controller = new AbortController();
+  process.on("SIGINT", () => controller.abort());
+  process.on("SIGTERM", () => controller.abort());
+  try {
+    const runs = args.all
+      ? (await db.prisma.run.findMany({ where: { status: "succeeded" }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id)
+      : [args.run!];
+    for (const runId of runs) {
+      const started = performance.now();
+      const { computed, total } = await projectRun(db, runId, {
+        iterations: args.iterations,
+        warmIterations: args["warm-iterations"],
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === "plan") console.log(`run ${runId}: ${e.missing} of ${e.total} projections to compute`);
+          else
+            console.log(
+              `[${e.index}/${e.total}] ${e.key} ${e.method}: ${e.seconds.toFixed(1)} s, kNN accuracy ${e.knnAccuracy.toFixed(3)}, ` +
+                `trustworthiness ${e.trustworthiness.toFixed(3)}${e.kl !== undefined ? `, KL ${e.kl.toFixed(3)}` : ""}`,
+            );
+        },
+      });
+      console.log(`run ${runId}: ${computed} computed (${total} in all) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+    return controller.signal.aborted ? 130 : 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`project: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { blobToFloat32 } from "../../lib/db/blobs";
+import { createTsne } from "../../lib/tsne/tsne";
+import { loadSourceMatrix } from "../../lib/projection/sources";
+import { projectRun, type ProjectEvent } from "../../lib/projection/project-run";
+import { listSources } from "../../lib/projection/sources";
+import { createTestDb, type TestDb } from "../helpers/db";
+import { trainShortRun } from "../helpers/train";
+
+describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)", () => {
+  let db: TestDb;
+  let runId: number;
+  const events: ProjectEvent[] = [];
+
+  beforeAll(async () => {
+    db = createTestDb();
+    ({ runId } = await trainShortRun(db, { epochs: 2, trainSize: 1500, testSize: 300, probeSize: 100 }));
+    await projectRun(db, runId, { iterations: 300, warmIterations: 100, onEvent: (e) => events.push(e) });
+  });
+  afterAll(async () => db.cleanup());
+
+  it("lists the final test views, the pixels and every probe layer at every epoch as sources", () => {
+    const keys = listSources(db, runId).map((s) => `${s.subset}/${s.epoch}/${s.layerIndex}`);
+    expect(keys).toEqual(["test/0/2", "test/0/-1", "probe/0/-1", "probe/1/0", "probe/1/1", "probe/1/2", "probe/2/0", "probe/2/1", "probe/2/2"]);
+  });
+
+  it("stores a final PCA and t-SNE layout of the right size for each source, with quality figures", async () => {
+    const finals = await db.prisma.projection.findMany({ where: { runId, final: true } });
+    expect(finals).toHaveLength(18);
+    for (const p of finals) {
+      const coords = blobToFloat32(p.coords);
+      expect(coords.length).toBe(p.rows * 2);
+      expect(p.rows).toBe(p.subset === "test" ? 300 : 100);
+      expect(coords.every(Number.isFinite)).toBe(true);
+      expect(p.knnAccuracy!).toBeGreaterThan(0.3);
+      expect(p.trustworthiness!).toBeGreaterThan(0.6);
+      expect(p.trustworthiness!).toBeLessThanOrEqual(1);
+      if (p.method === "tsne") expect(p.klDivergence!).toBeGreaterThan(0);
+    }
+    const warm = finals.find((p) => p.subset === "probe" && p.epoch === 2 && p.method === "tsne");
+    expect(warm!.iteration).toBe(100);
+  });
+
+  it("keeps snapshots of the final test t-SNE at iterations 50 and 100 for the replay", async () => {
+    const replay = await db.prisma.projection.findMany({ where: { runId, subset: "test", layerIndex: 2, method: "tsne" }, orderBy: { iteration: "asc" } });
+    expect(replay.map((p) => [p.iteration, p.final])).toEqual([[50, false], [100, false], [250, false], [300, true]]);
+  });
+
+  it("starts each epoch from the previous epoch's layout, so it moves less than a fresh layout would", async () => {
+    const get = async (epoch: number) =>
+      blobToFloat32((await db.prisma.projection.findFirstOrThrow({ where: { runId, subset: "probe", epoch, layerIndex: 2, method: "tsne", final: true } })).coords);
+    // Mean distance between two layouts after centring and scaling each to unit RMS radius.
+    const normalised = (y: Float32Array) => {
+      let mx = 0, my = 0;
+      for (let i = 0; i < y.length; i += 2) (mx += y[i]!), (my += y[i + 1]!);
+      mx /= y.length / 2;
+      my /= y.length / 2;
+      let r = 0;
+      for (let i = 0; i < y.length; i += 2) r += (y[i]! - mx) ** 2 + (y[i + 1]! - my) ** 2;
+      r = Math.sqrt(r / (y.length / 2));
+      return Float32Array.from(y, (v, i) => (v - (i % 2 ? my : mx)) / r);
+    };
+    const shift = (a: Float32Array, b: Float32Array) => {
+      const [na, nb] = [normalised(a), normalised(b)];
+      let d = 0;
+      for (let i = 0; i < na.length; i += 2) d += Math.hypot(na[i]! - nb[i]!, na[i + 1]! - nb[i + 1]!);
+      return d / (na.length / 2);
+    };
+    const [one, two] = [await get(1), await get(2)];
+    const sources = listSources(db, runId);
+    const epochTwo = sources.find((s) => s.subset === "probe" && s.epoch === 2 && s.layerIndex === 2)!;
+    const fresh = createTsne(loadSourceMatrix(db, runId, epochTwo), { perplexity: 30, iterations: 300, exaggerationIterations: 75 }).fit();
+    expect(shift(one, two)).toBeLessThan(0.5 * shift(one, fresh));
+  });
+
+  it("computes nothing the second time: only what is missing", async () => {
+    const again = await projectRun(db, runId, { iterations: 300, warmIterations: 100 });
+    expect(again).toEqual({ computed: 0, total: 18 });
+    expect(events.filter((e) => e.type === "done")).toHaveLength(18);
+  });
+});
