@@ -66,18 +66,20 @@ function untransposedProduct(ctx: Context, stock: WasmKernelFunc, left: tf.Tenso
     backend.disposeData(rowsC.dataId);
   };
   const mine = new Set<number>();
-  let slowestMs = 0;
+  let fastestMs = Infinity;
   for (let block = shared.claim(); block >= 0; block = shared.claim()) {
     const start = performance.now();
     computeHere(block);
-    slowestMs = Math.max(slowestMs, performance.now() - start);
+    fastestMs = Math.min(fastestMs, performance.now() - start);
     mine.add(block);
   }
+  // A running worker finishes its block within about one block-time (the fastest one here: the others may
+  // include packing B or being descheduled). Waiting longer than that loses to redoing the block here.
+  const waitMs = Number.isFinite(fastestMs) ? fastestMs : 1;
   for (let block = 0; block < shared.blocks; block++) {
     if (mine.has(block)) continue;
     const first = block * blockRows * n;
-    // The worker's block is at most one block-time away unless it was descheduled: then redo it here.
-    if (!shared.collect(block, heap(out).subarray(first, first + rowsOf(block) * n), 2 * slowestMs + 1)) computeHere(block);
+    if (!shared.collect(block, heap(out).subarray(first, first + rowsOf(block) * n), waitMs)) computeHere(block);
   }
   return out;
 }
