@@ -40,34 +40,13 @@ export function createRepulsion(n: number): RepulsionFn {
   let listCount = new Float64Array(1024);
   let openSq = new Float64Array(capacity); // per node: squared cell width (open the cell when ≥ θ² d²)
 
-  function growList(): void {
-    const size = listX.length * 2;
-    const x = new Float64Array(size);
-    x.set(listX);
-    listX = x;
-    const y = new Float64Array(size);
-    y.set(listY);
-    listY = y;
-    const c = new Float64Array(size);
-    c.set(listCount);
-    listCount = c;
-  }
-
   function grow(): void {
     capacity *= 2;
-    const m = new Float64Array(capacity * 3);
-    m.set(mass);
-    mass = m;
-    const c = new Float64Array(capacity * 3);
-    c.set(cell);
-    cell = c;
-    const ch = new Int32Array(capacity);
-    ch.set(child);
-    child = ch;
-    const p = new Int32Array(capacity);
-    p.set(point);
-    point = p;
-    openSq = new Float64Array(capacity);
+    mass = resized(mass, capacity * 3);
+    cell = resized(cell, capacity * 3);
+    child = resized(child, capacity);
+    point = resized(point, capacity);
+    openSq = resized(openSq, capacity);
   }
 
   function addNode(cx: number, cy: number, half: number): number {
@@ -192,7 +171,11 @@ export function createRepulsion(n: number): RepulsionFn {
           continue;
         }
       }
-      if (entries === listX.length) growList();
+      if (entries === listX.length) {
+        listX = resized(listX, 2 * entries);
+        listY = resized(listY, 2 * entries);
+        listCount = resized(listCount, 2 * entries);
+      }
       listX[entries] = mx;
       listY[entries] = my;
       listCount[entries] = mass[node * 3 + 2]!;
@@ -243,10 +226,11 @@ function applyList(
   forces: Float64Array,
 ): number {
   let z = 0;
-  let t = g;
-  for (; t + 1 < end; t += 2) {
+  for (let t = g; t < end; t += 2) {
+    // An odd last point is paired with itself and its twin's results dropped.
+    const paired = t + 1 < end;
     const a = order[t]!;
-    const b = order[t + 1]!;
+    const b = paired ? order[t + 1]! : a;
     const xa = y[2 * a]!;
     const ya = y[2 * a + 1]!;
     const xb = y[2 * b]!;
@@ -278,34 +262,22 @@ function applyList(
       fxb += qb * dxb;
       fyb += qb * dyb;
     }
-    z += za + zb - 2;
     forces[2 * a] = fxa;
     forces[2 * a + 1] = fya;
-    forces[2 * b] = fxb;
-    forces[2 * b + 1] = fyb;
-  }
-  if (t < end) {
-    const a = order[t]!;
-    const xa = y[2 * a]!;
-    const ya = y[2 * a + 1]!;
-    let fxa = 0;
-    let fya = 0;
-    let za = 0;
-    for (let e = 0; e < entries; e++) {
-      const dxa = xa - lx[e]!;
-      const dya = ya - ly[e]!;
-      const wa = 1 / (1 + dxa * dxa + dya * dya);
-      const cwa = lc[e]! * wa;
-      za += cwa;
-      const qa = cwa * wa;
-      fxa += qa * dxa;
-      fya += qa * dya;
-    }
     z += za - 1;
-    forces[2 * a] = fxa;
-    forces[2 * a + 1] = fya;
+    if (paired) {
+      forces[2 * b] = fxb;
+      forces[2 * b + 1] = fyb;
+      z += zb - 1;
+    }
   }
   return z;
+}
+
+function resized<T extends Float64Array | Int32Array>(array: T, size: number): T {
+  const out = new (array.constructor as new (length: number) => T)(size);
+  out.set(array.subarray(0, Math.min(array.length, size)));
+  return out;
 }
 
 /** Interleaves the low 16 bits of x and y (x in the even bits): a Morton code below 2^32. */

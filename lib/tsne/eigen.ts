@@ -10,7 +10,7 @@ export interface SymmetricEigen {
 
 /**
  * Eigenvalues and eigenvectors of the symmetric [n, n] matrix `a` (row-major; only the lower triangle is read).
- * O(n³); about 1 s for n = 784. Internally W = Vᵀ is stored so every inner loop runs over contiguous memory.
+ * O(n³): several seconds for n = 784, so `topEigen` is the one PCA uses. Internally W = Vᵀ is stored so every inner loop runs over contiguous memory.
  */
 export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   if (a.length !== n * n) throw new RangeError(`matrix has ${a.length} values, expected ${n * n}`);
