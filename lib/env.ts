@@ -11,6 +11,15 @@ const envSchema = z.object({
     .regex(/^file:/, "must be a SQLite file: URL, e.g. file:./data/mnist-lens.db")
     .default(`file:${path.resolve(DEFAULT_DATABASE_FILE)}`),
   TFJS_BACKEND: backendNameSchema.default("auto"),
+  /**
+   * The admin password (lib/auth). Unset: the admin page and its APIs are disabled. `npm run up` generates one
+   * into data/admin-password.txt on a first local run. Never a built-in default.
+   */
+  ADMIN_PASSWORD: z
+    .string()
+    .min(12, "must be at least 12 characters (npm run up generates a random one into data/admin-password.txt)")
+    .max(1024, "must be at most 1024 characters")
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,65 @@
+"use client";
+// The admin page's live part: the job form and the jobs table, polling /api/admin/jobs (every second while a
+// job is queued or running, every 5 s otherwise) so progress moves without a reload.
+import { useCallback, useEffect, useState } from "react";
+import type { Calibration } from "@/lib/jobs/estimate";
+import type { JobFormSpecs } from "@/lib/jobs/form-fields";
+import type { JobView } from "@/lib/jobs/view";
+import { JobForm } from "./job-form";
+import { JobsTable } from "./jobs-table";
+
+const ACTIVE_POLL_MS = 1000;
+const IDLE_POLL_MS = 5000;
+
+export function AdminConsole(props: {
+  csrfToken: string;
+  initialJobs: JobView[];
+  specs: JobFormSpecs;
+  calibrations: Record<"mlp" | "cnn", Calibration>;
+}) {
+  const [jobs, setJobs] = useState(props.initialJobs);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [loggedOut, setLoggedOut] = useState(false);
+  // Bumped after every refresh, successful or not, so the next one is always scheduled.
+  const [tick, setTick] = useState(0);
+
+  const refresh = useCallback(async () => {
+    try {
+      const res = await fetch("/api/admin/jobs", { cache: "no-store", credentials: "same-origin" });
+      if (res.status === 401) {
+        setLoggedOut(true);
+        return;
+      }
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      setJobs(((await res.json()) as { jobs: JobView[] }).jobs);
+      setProblem(null);
+    } catch (err) {
+      setProblem(`could not refresh the jobs: ${(err as Error).message}`);
+    } finally {
+      setTick((t) => t + 1);
+    }
+  }, []);
+
+  const active = jobs.some((j) => j.status === "queued" || j.status === "running");
+  useEffect(() => {
+    if (loggedOut) return;
+    const timer = setTimeout(() => void refresh(), active ? ACTIVE_POLL_MS : IDLE_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [tick, active, loggedOut, refresh]);
+
+  return (
+    <>
+      {loggedOut ? (
+        <p role="alert" className="card" style={{ color: "var(--bad)" }}>
+          Your session has ended. <a href="/login?next=/admin">Log in again</a>.
+        </p>
+      ) : null}
+      <JobForm csrfToken={props.csrfToken} specs={props.specs} calibrations={props.calibrations} onQueued={refresh} />
+      <section className="card">
+        <h2>Jobs</h2>
+        {problem ? <p className="muted">{problem}</p> : null}
+        <JobsTable jobs={jobs} csrfToken={props.csrfToken} onChange={refresh} />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,218 @@
+"use client";
+// The job form: every hyperparameter with its allowed range (from the training schema), the parameter count and
+// an estimated time computed as you type, and the server's field errors after submitting.
+import { useMemo, useState, type FormEvent, type ReactNode } from "react";
+import { estimateJobMs, formatEta, type Calibration } from "@/lib/jobs/estimate";
+import { describeRange, type JobFormSpecs, type NumberFieldSpec } from "@/lib/jobs/form-fields";
+import { countParams } from "@/lib/jobs/param-count";
+import { parseJobForm, type FieldErrors, type JobFormField } from "@/lib/jobs/params";
+import { postAdmin } from "./admin-fetch";
+import styles from "./job-form.module.css";
+
+type Values = Record<JobFormField, string>;
+
+function initialValues(specs: JobFormSpecs): Values {
+  const d = (spec: NumberFieldSpec) => (spec.default === undefined ? "" : String(spec.default));
+  return {
+    name: "",
+    notes: "",
+    architecture: "mlp",
+    hidden: specs.hidden.default.join(","),
+    dropout: d(specs.dropout.mlp),
+    optimizer: specs.defaultOptimizer,
+    learningRate: d(specs.learningRate),
+    batchSize: d(specs.batchSize),
+    epochs: d(specs.epochs),
+    validationSplit: d(specs.validationSplit),
+    trainSize: d(specs.trainSize),
+    testSize: d(specs.testSize),
+    probeSize: d(specs.probeSize),
+    seed: d(specs.seed),
+  };
+}
+
+const OPTIMIZER_LABELS: Record<string, string> = { rmsprop: "RMSprop (the seed's)", adam: "Adam", sgd: "SGD with momentum 0.9" };
+
+export function JobForm(props: {
+  csrfToken: string;
+  specs: JobFormSpecs;
+  calibrations: Record<"mlp" | "cnn", Calibration>;
+  onQueued: () => Promise<void>;
+}) {
+  const { specs } = props;
+  const [values, setValues] = useState<Values>(() => initialValues(specs));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formErrors, setFormErrors] = useState<string[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const parsed = useMemo(() => parseJobForm(values), [values]);
+  const figures = useMemo(() => {
+    if (!parsed.ok) return null;
+    const calibration = props.calibrations[parsed.config.architecture.kind];
+    return { params: countParams(parsed.config.architecture), ms: estimateJobMs(parsed.config, calibration), source: calibration.source };
+  }, [parsed, props.calibrations]);
+
+  const set = (field: JobFormField, value: string) => {
+    setValues((v) => {
+      const next = { ...v, [field]: value };
+      // Switching architecture brings that architecture's default dropout along.
+      if (field === "architecture") next.dropout = String((value === "cnn" ? specs.dropout.cnn : specs.dropout.mlp).default ?? "");
+      return next;
+    });
+  };
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setMessage(null);
+    const body: Partial<Values> = { ...values };
+    if (values.architecture === "cnn") delete body.hidden;
+    try {
+      const { status, body: answer } = await postAdmin<{ jobId?: number; error?: string; fieldErrors?: FieldErrors; formErrors?: string[] }>(
+        "/api/admin/jobs",
+        props.csrfToken,
+        body,
+      );
+      setErrors(answer.fieldErrors ?? {});
+      setFormErrors(answer.formErrors ?? []);
+      if (status === 201) {
+        setMessage(`Queued job #${answer.jobId}.`);
+        await props.onQueued();
+      } else if (status === 401) {
+        setMessage("Your session has ended: log in again.");
+      } else {
+        setMessage(answer.error ?? `Not queued (HTTP ${status}).`);
+      }
+    } catch (err) {
+      setMessage(`Cannot reach the server: ${(err as Error).message}`);
+    }
+    setBusy(false);
+  }
+
+  const field = (name: JobFormField, label: string, input: ReactNode, hint?: string) => (
+    <label className={styles.field} data-field={name}>
+      <span className={styles.label}>{label}</span>
+      {input}
+      {hint ? <span className={styles.hint}>{hint}</span> : null}
+      {errors[name]?.map((e) => (
+        <span key={e} className={styles.error} data-testid={`error-${name}`}>
+          {e}
+        </span>
+      ))}
+    </label>
+  );
+  const numberInput = (name: JobFormField, spec: NumberFieldSpec, step: string) => (
+    <input
+      name={name}
+      type="number"
+      inputMode="decimal"
+      step={step}
+      value={values[name]}
+      aria-invalid={errors[name] ? true : undefined}
+      onChange={(e) => set(name, e.target.value)}
+      {...(spec.min !== undefined && !spec.minExclusive ? { min: spec.min } : {})}
+      {...(spec.max !== undefined && !spec.maxExclusive ? { max: spec.max } : {})}
+    />
+  );
+  const ranged = (name: JobFormField, label: string, spec: NumberFieldSpec, step = spec.integer ? "1" : "any") =>
+    field(name, label, numberInput(name, spec, step), `${describeRange(spec)}${spec.default !== undefined ? `; seed ${spec.default}` : ""}`);
+  const dropoutSpec = values.architecture === "cnn" ? specs.dropout.cnn : specs.dropout.mlp;
+  const { width } = specs.hidden;
+
+  return (
+    <form className="card" onSubmit={submit} noValidate data-testid="job-form">
+      <h2>New training job</h2>
+      <fieldset className={styles.group}>
+        <legend>Model</legend>
+        {field(
+          "architecture",
+          "Architecture",
+          <select name="architecture" value={values.architecture} onChange={(e) => set("architecture", e.target.value)}>
+            <option value="mlp">MLP (the seed: 3 × Dense 512)</option>
+            <option value="cnn">CNN preset</option>
+          </select>,
+          values.architecture === "mlp"
+            ? "Flatten → Dense (ReLU) → Dropout, per hidden layer → Dense 10 softmax"
+            : "Conv 32 3×3 → MaxPool → Conv 64 3×3 → MaxPool → Dense 128 → Dropout → Dense 10 softmax",
+        )}
+        {values.architecture === "mlp"
+          ? field(
+              "hidden",
+              "Hidden layer widths",
+              <input name="hidden" value={values.hidden} onChange={(e) => set("hidden", e.target.value)} aria-invalid={errors.hidden ? true : undefined} />,
+              `comma-separated, ${width.min} to ${width.max} units each, ${specs.hidden.minLayers} to ${specs.hidden.maxLayers} layers; seed ${specs.hidden.default.join(",")}`,
+            )
+          : null}
+        {ranged("dropout", "Dropout rate", dropoutSpec)}
+      </fieldset>
+      <fieldset className={styles.group}>
+        <legend>Optimisation</legend>
+        {field(
+          "optimizer",
+          "Optimizer",
+          <select name="optimizer" value={values.optimizer} onChange={(e) => set("optimizer", e.target.value)}>
+            {specs.optimizers.map((o) => (
+              <option key={o} value={o}>
+                {OPTIMIZER_LABELS[o] ?? o}
+              </option>
+            ))}
+          </select>,
+        )}
+        {ranged("learningRate", "Learning rate", specs.learningRate)}
+        {ranged("batchSize", "Batch size", specs.batchSize)}
+        {ranged("epochs", "Epochs", specs.epochs)}
+        {ranged("seed", "Random seed", specs.seed)}
+      </fieldset>
+      <fieldset className={styles.group}>
+        <legend>Data</legend>
+        {ranged("trainSize", "Training digits (incl. validation)", specs.trainSize)}
+        {ranged("validationSplit", "Validation split", specs.validationSplit)}
+        {ranged("testSize", "Test digits evaluated", specs.testSize)}
+        {ranged("probeSize", "Probe set size (embeddings kept per epoch)", specs.probeSize, "1")}
+      </fieldset>
+      <fieldset className={styles.group}>
+        <legend>Run</legend>
+        {field(
+          "name",
+          "Run name",
+          <input name="name" value={values.name} maxLength={specs.nameMaxLength} placeholder="default: seed MLP / MLP 256-128 / CNN preset" onChange={(e) => set("name", e.target.value)} />,
+          `up to ${specs.nameMaxLength} characters`,
+        )}
+        {field(
+          "notes",
+          "Notes",
+          <textarea name="notes" rows={2} value={values.notes} maxLength={specs.notesMaxLength} onChange={(e) => set("notes", e.target.value)} />,
+          `up to ${specs.notesMaxLength} characters`,
+        )}
+      </fieldset>
+      <p data-testid="job-figures">
+        {figures ? (
+          <>
+            <strong data-testid="param-count">{figures.params.toLocaleString("en-US")}</strong> parameters · estimated time{" "}
+            <strong data-testid="time-estimate">≈ {formatEta(figures.ms)}</strong>{" "}
+            <span className="muted">({figures.source}; a queued job waits for the ones before it)</span>
+          </>
+        ) : (
+          <span className="muted">
+            Parameter count and time appear once every field is valid
+            {!parsed.ok ? `: check ${Object.keys(parsed.fieldErrors).join(", ") || parsed.formErrors.join("; ")}` : ""}.
+          </span>
+        )}
+      </p>
+      {formErrors.map((e) => (
+        <p key={e} className={styles.error}>
+          {e}
+        </p>
+      ))}
+      <button type="submit" disabled={busy}>
+        {busy ? "Queueing…" : "Queue job"}
+      </button>
+      {message ? (
+        <span role="status" data-testid="form-message" style={{ marginLeft: 12 }}>
+          {message}
+        </span>
+      ) : null}
+    </form>
+  );
+}

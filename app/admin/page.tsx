@@ -1,0 +1,27 @@
+// Admin: queue a training job with chosen hyperparameters and watch, cancel or retry jobs. Login required.
+import type { Metadata } from "next";
+import { requireAdminPage } from "@/lib/auth/page";
+import { getDb } from "@/lib/db/client";
+import { fetchCalibrations } from "@/lib/jobs/calibration";
+import { jobFormSpecs } from "@/lib/jobs/form-fields";
+import { fetchJobViews } from "@/lib/jobs/view";
+import { AdminConsole } from "./_components/admin-console";
+import { LogoutButton } from "./_components/logout-button";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Admin" };
+
+export default async function AdminPage() {
+  const session = await requireAdminPage("/admin");
+  const db = getDb();
+  const [jobs, calibrations] = await Promise.all([fetchJobViews(db), fetchCalibrations(db)]);
+  return (
+    <>
+      <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center", gap: 16 }}>
+        <h1>Admin</h1>
+        <LogoutButton csrfToken={session.csrfToken} />
+      </div>
+      <AdminConsole csrfToken={session.csrfToken} initialJobs={jobs} specs={jobFormSpecs()} calibrations={calibrations} />
+    </>
+  );
+}

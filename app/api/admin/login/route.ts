@@ -1,0 +1,43 @@
+// POST /api/admin/login {"password": "..."}: sets the session cookie and returns the CSRF token (200), 401 on a wrong password,
+// 429 with Retry-After once too many wrong passwords were tried.
+import { z } from "zod";
+import { adminPasswordHash, verifyPassword } from "@/lib/auth/password";
+import { loginLimiter } from "@/lib/auth/rate-limit";
+import { ADMIN_DISABLED_MESSAGE, bodyErrorResponse, isSecureRequest, jsonResponse, readJsonBody } from "@/lib/auth/request";
+import { createSession, sessionCookie } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { readEnv } from "@/lib/env";
+
+const loginSchema = z.object({ password: z.string().min(1, "enter the admin password").max(1024) }).strict();
+
+export async function POST(request: Request): Promise<Response> {
+  const password = readEnv().ADMIN_PASSWORD;
+  const stored = adminPasswordHash(password);
+  if (!stored) return jsonResponse(503, { error: ADMIN_DISABLED_MESSAGE });
+  // Login CSRF: another site must not log the browser into this one.
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none") return jsonResponse(403, { error: `cross-site login refused (Sec-Fetch-Site: ${site})` });
+  let body: unknown;
+  try {
+    body = await readJsonBody(request, 4096);
+  } catch (err) {
+    return bodyErrorResponse(err);
+  }
+  const parsed = loginSchema.safeParse(body);
+  if (!parsed.success) return jsonResponse(400, { error: "expected {\"password\": \"...\"}", fieldErrors: z.flattenError(parsed.error).fieldErrors });
+
+  const limiter = loginLimiter();
+  const now = Date.now();
+  const waitMs = limiter.retryAfterMs(now);
+  if (waitMs > 0) {
+    const seconds = Math.ceil(waitMs / 1000);
+    return jsonResponse(429, { error: `too many wrong passwords: try again in ${seconds} s`, retryAfterSeconds: seconds }, { "Retry-After": String(seconds) });
+  }
+  // Counted as a failure until proven right, so parallel guesses cannot slip past the limit while scrypt runs.
+  limiter.recordFailure(now);
+  if (!(await verifyPassword(parsed.data.password, await stored))) return jsonResponse(401, { error: "wrong password" });
+  limiter.reset();
+  const { token, session } = await createSession(getDb());
+  // The CSRF token is for API clients (the admin page gets it rendered); no other origin can read this response.
+  return jsonResponse(200, { expiresAt: session.expiresAt.toISOString(), csrfToken: session.csrfToken }, { "Set-Cookie": sessionCookie(token, session.expiresAt, isSecureRequest(request)) });
+}

@@ -1,0 +1,12 @@
+// POST /api/admin/logout: ends the session (CSRF token required) and clears its cookie.
+import { authorizeAdmin, isSecureRequest, jsonResponse } from "@/lib/auth/request";
+import { clearedSessionCookie, deleteSession } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+
+export async function POST(request: Request): Promise<Response> {
+  const db = getDb();
+  const auth = await authorizeAdmin(db, request, { mutating: true });
+  if (!auth.ok) return auth.response;
+  await deleteSession(db, auth.session.id);
+  return jsonResponse(200, { loggedOut: true }, { "Set-Cookie": clearedSessionCookie(isSecureRequest(request)) });
+}

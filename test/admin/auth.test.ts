@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { hashPassword, verifyPassword } from "../../lib/auth/password";
+import { createLoginLimiter } from "../../lib/auth/rate-limit";
+import { cookieValue } from "../../lib/auth/request";
+import { SESSION_TTL_MS, createSession, csrfMatches, findSession, sessionCookie } from "../../lib/auth/session";
+import { createTestDb, type TestDb } from "../helpers/db";
+
+describe("the admin password", () => {
+  it("verifies against its scrypt hash and rejects near misses", async () => {
+    const stored = await hashPassword("correct horse battery");
+    expect(stored.hash.byteLength).toBe(32);
+    await expect(verifyPassword("correct horse battery", stored)).resolves.toBe(true);
+    await expect(verifyPassword("correct horse batterY", stored)).resolves.toBe(false);
+    await expect(verifyPassword("", stored)).resolves.toBe(false);
+    await expect(verifyPassword("correct horse battery" + "x".repeat(2000), stored)).resolves.toBe(false);
+  });
+
+  it("hashes with a fresh salt each time, so equal passwords do not give equal hashes", async () => {
+    const [a, b] = await Promise.all([hashPassword("same password!"), hashPassword("same password!")]);
+    expect(a.salt.equals(b.salt)).toBe(false);
+    expect(a.hash.equals(b.hash)).toBe(false);
+  });
+});
+
+describe("the login limiter", () => {
+  it("allows maxFailures wrong passwords per window, then refuses until the oldest leaves the window", () => {
+    const limiter = createLoginLimiter({ maxFailures: 3, windowMs: 60_000 });
+    for (const t of [0, 1000, 2000]) {
+      expect(limiter.retryAfterMs(t)).toBe(0);
+      limiter.recordFailure(t);
+    }
+    expect(limiter.retryAfterMs(2500)).toBe(57_500);
+    expect(limiter.retryAfterMs(60_000)).toBe(0);
+  });
+
+  it("forgets failures after a successful login", () => {
+    const limiter = createLoginLimiter({ maxFailures: 1 });
+    limiter.recordFailure(0);
+    expect(limiter.retryAfterMs(1)).toBeGreaterThan(0);
+    limiter.reset();
+    expect(limiter.retryAfterMs(1)).toBe(0);
+  });
+
+  it("rejects nonsensical options with the bad value in the message", () => {
+    expect(() => createLoginLimiter({ maxFailures: 0 })).toThrow("maxFailures must be an integer in 1..1000, got 0");
+    expect(() => createLoginLimiter({ windowMs: -5 })).toThrow("windowMs must be positive, got -5");
+  });
+});
+
+describe("admin sessions", () => {
+  let db: TestDb | undefined;
+  afterEach(async () => db?.cleanup());
+
+  it("store only the token's hash, expire after the TTL and carry their own CSRF token", async () => {
+    db = createTestDb();
+    const now = new Date("2026-01-01T00:00:00Z");
+    const { token, session } = await createSession(db, now);
+    const row = await db.prisma.session.findFirstOrThrow();
+    expect(row.id).not.toContain(token);
+    expect(row.id).toMatch(/^[0-9a-f]{64}$/);
+    await expect(findSession(db, token, new Date(now.getTime() + SESSION_TTL_MS - 1))).resolves.toMatchObject({ id: session.id });
+    await expect(findSession(db, token, new Date(now.getTime() + SESSION_TTL_MS))).resolves.toBeNull();
+    await expect(findSession(db, token.slice(0, -1) + "A", now)).resolves.toBeNull();
+    expect(csrfMatches(session, session.csrfToken)).toBe(true);
+    expect(csrfMatches(session, session.csrfToken.slice(1))).toBe(false);
+    expect(csrfMatches(session, null)).toBe(false);
+  });
+
+  it("are set as HttpOnly, SameSite=Strict cookies with an expiry", () => {
+    const expires = new Date(Date.now() + 3600_000);
+    const cookie = sessionCookie("abc", expires, false);
+    expect(cookie).toMatch(/^mnist_lens_admin=abc; Path=\/; HttpOnly; SameSite=Strict; Max-Age=(3599|3600); Expires=/);
+    expect(cookie).not.toContain("Secure");
+    expect(sessionCookie("abc", expires, true)).toMatch(/; Secure$/);
+    expect(cookieValue("a=1; mnist_lens_admin=xyz; b=2", "mnist_lens_admin")).toBe("xyz");
+  });
+});
