@@ -74,3 +74,49 @@ export function insertPredictions(db: Db, runId: number, predicted: Uint8Array, 
     .prepare("INSERT INTO TestPredictions (runId, count, predicted, probs, misclassified, misclassifiedCount) VALUES (?, ?, ?, ?, ?, ?)")
     .run(runId, predicted.length, toBlob(predicted), toBlob(probs), toBlob(misclassified), misclassified.length);
 }
+
+export interface SeedSizedRun {
+  runId: number;
+  misclassified: Int32Array;
+  probeIndices: Int32Array;
+}
+
+/**
+ * A finished run the size of the seed's (16 epochs, 10,000 test digits, 2,000 probes) without training:
+ * each epoch's predictions are the true labels with a shrinking, seeded share of wrong ones.
+ */
+export async function insertSeedSizedRun(
+  db: Db,
+  labels: Uint8Array,
+  deps: { rng: () => number; probeIndices: Int32Array },
+  epochs = 16,
+): Promise<SeedSizedRun> {
+  const testSize = labels.length;
+  const runId = await insertRun(db, { name: "seed-sized fixture", status: "succeeded", epochsPlanned: epochs, testSize, probeIndices: deps.probeIndices });
+  const predictionsAt = (errorRate: number) => {
+    const predicted = Uint8Array.from(labels, (l) => (deps.rng() < errorRate ? (l + 1 + Math.floor(deps.rng() * 9)) % 10 : l));
+    const probs = new Float32Array(testSize * 10);
+    predicted.forEach((p, i) => {
+      const conf = 0.5 + deps.rng() * 0.5;
+      probs.fill((1 - conf) / 9, i * 10, i * 10 + 10);
+      probs[i * 10 + p] = conf;
+    });
+    const confusion = new Array<number>(100).fill(0);
+    labels.forEach((l, i) => confusion[l * 10 + predicted[i]!]!++);
+    return { predicted, probs, confusion };
+  };
+  let last = predictionsAt(0.1);
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    last = predictionsAt(0.1 / epoch + 0.017);
+    const probeProbs = new Float32Array(deps.probeIndices.length * 10);
+    deps.probeIndices.forEach((row, k) => probeProbs.set(last.probs.subarray(row * 10, row * 10 + 10), k * 10));
+    insertEpoch(db, runId, { epoch, confusion: last.confusion, probeProbs });
+  }
+  const misclassified = Int32Array.from(Array.from(labels).flatMap((l, i) => (last.predicted[i] !== l ? [i] : [])));
+  insertPredictions(db, runId, last.predicted, last.probs, misclassified);
+  await db.prisma.run.update({
+    where: { id: runId },
+    data: { bestEpoch: epochs, testConfusion: JSON.stringify(last.confusion), testLoss: 0.07, testAccuracy: 1 - misclassified.length / testSize, finishedAt: new Date(), baselineTestLoss: 2.3, baselineTestAccuracy: 0.1 },
+  });
+  return { runId, misclassified, probeIndices: deps.probeIndices };
+}
