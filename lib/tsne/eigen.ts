@@ -201,21 +201,13 @@ function lanczos(a: Float64Array, n: number, count: number, steps: number): Symm
   scaleToUnit(w, basis, 0, n);
   for (let j = 0; j < steps; j++) {
     const q = basis.subarray(j * n, j * n + n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const row = i * n;
-      for (let k = 0; k < n; k++) s += a[row + k]! * q[k]!;
-      w[i] = s;
-    }
-    let dot = 0;
-    for (let i = 0; i < n; i++) dot += w[i]! * q[i]!;
-    alpha[j] = dot;
+    for (let i = 0; i < n; i++) w[i] = dot(a, i * n, q, 0, n);
+    alpha[j] = dot(w, 0, q, 0, n);
     // Full reorthogonalisation, twice ("twice is enough"), against every earlier vector.
     for (let pass = 0; pass < 2; pass++) {
       for (let p = 0; p <= j; p++) {
         const base = p * n;
-        let c = 0;
-        for (let i = 0; i < n; i++) c += w[i]! * basis[base + i]!;
+        const c = dot(w, 0, basis, base, n);
         for (let i = 0; i < n; i++) w[i] = w[i]! - c * basis[base + i]!;
       }
     }
@@ -247,6 +239,23 @@ function lanczos(a: Float64Array, n: number, count: number, steps: number): Symm
     }
   }
   return { values: ritz.values.slice(0, count), vectors };
+}
+
+/** Σ x[a + i] · y[b + i] for i < len, with four accumulators to break the add dependency chain. */
+function dot(x: Float64Array, a: number, y: Float64Array, b: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < len; i += 4) {
+    s0 += x[a + i]! * y[b + i]!;
+    s1 += x[a + i + 1]! * y[b + i + 1]!;
+    s2 += x[a + i + 2]! * y[b + i + 2]!;
+    s3 += x[a + i + 3]! * y[b + i + 3]!;
+  }
+  for (; i < len; i++) s0 += x[a + i]! * y[b + i]!;
+  return s0 + s1 + (s2 + s3);
 }
 
 /** Writes w / |w| into row `row` of `basis`; returns |w|. */
