@@ -4,6 +4,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import type { BackendName } from "./backend-name";
+import { enableFastWasmKernels } from "./fast-matmul";
 
 export interface BackendInfo {
   /** The backend tf.getBackend() reports after initialisation. */
@@ -12,6 +13,8 @@ export interface BackendInfo {
   version: string;
   /** Why a preferred backend was skipped, if one was. */
   fallbackReason?: string;
+  /** True when lib/model/fast-matmul.ts's kernels replace the stock wasm matMul (wasm only). */
+  fastKernels: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -54,8 +57,9 @@ function versionOf(name: string): string {
 /**
  * Initialises `requested` (TFJS_BACKEND, default auto: tensorflow → wasm → cpu).
  * A named backend that fails to load is an error, not a silent fallback.
+ * On wasm the fast kernels are switched on unless `fastKernels` is false (TFJS_FAST_KERNELS=0).
  */
-export async function initBackend(requested: BackendName = "auto"): Promise<BackendInfo> {
+export async function initBackend(requested: BackendName = "auto", fastKernels = process.env.TFJS_FAST_KERNELS !== "0"): Promise<BackendInfo> {
   const reasons: string[] = [];
   const attempts: Array<["tensorflow" | "wasm" | "cpu", () => Promise<string | null>]> = [
     ["tensorflow", tryNode],
@@ -68,7 +72,9 @@ export async function initBackend(requested: BackendName = "auto"): Promise<Back
     if (failure === null) {
       await tf.ready();
       const active = tf.getBackend();
-      return { name: active, version: versionOf(active), ...(reasons.length ? { fallbackReason: reasons.join("; ") } : {}) };
+      const fast = active === "wasm" && fastKernels && enableFastWasmKernels();
+      const version = versionOf(active) + (fast ? " + mnist-lens fast kernels" : "");
+      return { name: active, version, fastKernels: fast, ...(reasons.length ? { fallbackReason: reasons.join("; ") } : {}) };
     }
     if (requested !== "auto") throw new Error(`TFJS_BACKEND=${requested} cannot be used: ${failure}. Unset TFJS_BACKEND to fall back automatically.`);
     reasons.push(failure);
