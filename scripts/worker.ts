@@ -13,12 +13,14 @@ const USAGE = `usage: npm run worker -- [flags]
   --seed-if-empty       first queue the seed job (16 epochs, 60,000 digits) if the database has no run and no job
   --exit-when-idle      stop when the queue is empty instead of waiting for jobs
   --no-projections      skip the projection stage after training
-  --poll-ms N           idle wait between looks at the queue, 100..60000 (default 1000)`;
+  --poll-ms N           idle wait between looks at the queue, 100..60000 (default 1000)
+  --check-env           only validate the environment (DATABASE_URL, TFJS_BACKEND, ADMIN_PASSWORD) and exit`;
 
 const argsSchema = z.object({
   "seed-if-empty": z.boolean().default(false),
   "exit-when-idle": z.boolean().default(false),
   "no-projections": z.boolean().default(false),
+  "check-env": z.boolean().default(false),
   "poll-ms": z.coerce.number().int().min(100).max(60_000).default(1000),
 });
 
@@ -30,7 +32,7 @@ async function main(): Promise<number> {
       strict: true,
       options: {
         "seed-if-empty": { type: "boolean" }, "exit-when-idle": { type: "boolean" }, "no-projections": { type: "boolean" },
-        "poll-ms": { type: "string" }, help: { type: "boolean" },
+        "check-env": { type: "boolean" }, "poll-ms": { type: "string" }, help: { type: "boolean" },
       },
     });
     if (values.help) {
@@ -44,15 +46,29 @@ async function main(): Promise<number> {
     console.error(`worker: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  const env = readEnv();
+  let env;
+  try {
+    env = readEnv();
+  } catch (err) {
+    console.error(`worker: ${(err as Error).message}`);
+    return 1;
+  }
+  if (args["check-env"]) return 0;
   const db = openDatabase(env.DATABASE_URL);
   const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const controller = new AbortController();
+  const force = new AbortController();
   let signals = 0;
+  // First signal: the training stops after its current batch. Second: it is killed (the job is recorded failed). Third: exit.
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
-    if (signals > 1) process.exit(130);
-    console.log(`worker ${workerId}: ${signal}: finishing (a running training stops after its current batch; send again to quit at once)`);
+    if (signals > 2) process.exit(130);
+    if (signals === 2) {
+      console.log(`worker ${workerId}: ${signal} again: killing the training now (send once more to quit without recording it)`);
+      force.abort();
+      return;
+    }
+    console.log(`worker ${workerId}: ${signal}: finishing (a running training stops after its current batch; send again to kill it)`);
     controller.abort();
   };
   process.on("SIGINT", onSignal);
@@ -66,6 +82,7 @@ async function main(): Promise<number> {
       db,
       workerId,
       signal: controller.signal,
+      killSignal: force.signal,
       env: process.env,
       pollMs: args["poll-ms"],
       exitWhenIdle: args["exit-when-idle"],

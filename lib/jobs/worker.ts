@@ -18,6 +18,8 @@ export interface WorkerOptions {
   workerId: string;
   /** Aborting stops claiming, sends SIGTERM to a running child and resolves once its job is recorded. */
   signal: AbortSignal;
+  /** Aborting kills a running child at once (SIGKILL); its job is recorded failed and its finished epochs stay. */
+  killSignal?: AbortSignal;
   /** Environment of the child processes (DATABASE_URL, TFJS_BACKEND). */
   env: NodeJS.ProcessEnv;
   /** Idle wait between looks at the queue, default 1000 ms. */
@@ -159,13 +161,20 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     }
   }, ctx.heartbeatMs ?? 1000);
   const onShutdown = () => stopChild("worker stopping");
+  const onKill = () => {
+    log(`${tag}: worker stopping at once: SIGKILL to pid ${train.child.pid}`);
+    train.child.kill("SIGKILL");
+  };
+  if (ctx.signal.aborted) onShutdown();
   ctx.signal.addEventListener("abort", onShutdown, { once: true });
+  ctx.killSignal?.addEventListener("abort", onKill, { once: true });
 
   let exit: ChildExit;
   try {
     exit = await train.exit;
   } finally {
     ctx.signal.removeEventListener("abort", onShutdown);
+    ctx.killSignal?.removeEventListener("abort", onKill);
   }
 
   try {
@@ -182,7 +191,8 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     // Whether it was cancelled, interrupted or killed, a run the child could not close is closed here.
     const killedBy = exit.signal ? `the training process was killed by ${exit.signal}` : null;
     if (exit.code === EXIT_CANCELLED && cancelRequested) {
-      record("cancelled", `cancelled by the admin after ${progress.progressEpoch} finished epoch(s); they are kept`);
+      const done = progress.progressEpoch;
+      record("cancelled", done === 0 ? "cancelled by the admin before the first epoch finished" : `cancelled by the admin after ${done} finished epoch${done === 1 ? "" : "s"}, which are kept`);
     } else if (exit.code === EXIT_CANCELLED || (signalled && !cancelRequested)) {
       record("failed", `interrupted: ${lostJob ? "the job was taken from this worker" : "the worker was stopped"} before training finished; retry it`);
     } else if (exit.code === EXIT_USAGE) {
@@ -221,12 +231,16 @@ async function runProjectionStage(runId: number, ctx: JobContext, tag: string): 
   ctx.log(`${tag}: projecting run ${runId}`);
   const project = startChild(command, ctx.env, () => {}, (line, stream) => ctx.log(`${tag} project ${stream}: ${line}`));
   const onShutdown = () => project.child.kill("SIGTERM");
+  const onKill = () => project.child.kill("SIGKILL");
+  if (ctx.signal.aborted) onShutdown();
   ctx.signal.addEventListener("abort", onShutdown, { once: true });
+  ctx.killSignal?.addEventListener("abort", onKill, { once: true });
   try {
     const exit = await project.exit;
     if (exit.code === 0) return null;
     return `the run succeeded but its projections did not complete (exit ${exit.code ?? exit.signal}): ${exit.stderrTail.trim().split("\n").slice(-1)[0] ?? ""}`.trim();
   } finally {
     ctx.signal.removeEventListener("abort", onShutdown);
+    ctx.killSignal?.removeEventListener("abort", onKill);
   }
 }
