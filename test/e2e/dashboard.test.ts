@@ -182,7 +182,7 @@ describe("the dashboard pages in Chromium", () => {
     for (const path of ["/runs/999999", "/runs/abc", `/runs/${runId}/digits/1000`, `/runs/${runId}/digits/-1`, "/runs/999999/errors"]) {
       const response = await page.goto(server.url + path);
       expect(response!.status(), path).toBe(404);
-      await expect(page.getByTestId("not-found").isVisible()).resolves.toBe(true);
+      await page.getByTestId("not-found").waitFor({ state: "visible", timeout: 10_000 });
     }
     expect((await fetch(`${server.url}/api/runs/999999/digits`)).status).toBe(404);
     await page.close();
