@@ -48,7 +48,8 @@ function untransposedProduct(ctx: Context, stock: WasmKernelFunc, left: tf.Tenso
   const [m, k] = [left.shape[0]!, left.shape[1]!];
   const n = right.shape[1]!;
   if (helper === null || m < 2 * MIN_BLOCK_ROWS || 2 * m * k * n < MIN_PARALLEL_FLOPS || !helper.ready()) return multiply(left);
-  const blockRows = Math.max(MIN_BLOCK_ROWS, Math.ceil(m / BLOCKS_PER_PRODUCT));
+  // Even blocks (the last is never a sliver: XNNPACK may pick another kernel for a single row).
+  const blockRows = Math.ceil(m / Math.min(BLOCKS_PER_PRODUCT, Math.floor(m / MIN_BLOCK_ROWS)));
   const heap = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
   const shared = helper.post(heap(left), heap(right), m, k, n, blockRows);
   if (shared === null) return multiply(left);

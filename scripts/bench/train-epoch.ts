@@ -14,10 +14,10 @@ import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
 import { initBackend } from "../../lib/model/backend";
 import { backendNameSchema } from "../../lib/model/backend-name";
 import { createModel } from "../../lib/model/create";
-import { enableFastWasmKernels, whenFastWasmHelperReady } from "../../lib/model/fast-matmul";
+import { disableFastWasmKernels, enableFastWasmKernels, whenFastWasmHelperReady } from "../../lib/model/fast-matmul";
 import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
 import { parseTrainConfig } from "../../lib/train/config";
-import { createOptimizer, trainEpoch } from "../../lib/train/loop";
+import { trainEpoch } from "../../lib/train/loop";
 import { createRng } from "../../lib/random";
 
 const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--threads 1|2] [--backend auto|wasm|cpu] [--skip-peer]
@@ -35,7 +35,7 @@ const TORCH_INSTALL = "apt-get update && apt-get install -y python3-torch python
 const argsSchema = z.object({
   n: z.coerce.number().int().min(128).max(60_000).default(48_000),
   stock: z.boolean().default(false),
-  threads: z.coerce.number().pipe(z.union([z.literal(1), z.literal(2)])).optional(),
+  threads: z.coerce.number().int().min(1).max(2).optional(),
   backend: backendNameSchema.default("auto"),
   skipPeer: z.boolean().default(false),
 });
@@ -86,6 +86,9 @@ function timeOptimizer(optimizer: tf.Optimizer, totalsMs: Record<string, number>
 interface OursResult {
   usPerDigit: number;
   seconds: number;
+  /** CPU time of this process (all threads) during the epoch: far below `seconds` means a busy machine. */
+  cpuSeconds: number;
+  cpuUsPerDigit: number;
   loss: number;
   accuracy: number;
   breakdownMs: Record<string, number>;
@@ -98,29 +101,34 @@ async function benchOurs(n: number, backendName: string, fast: boolean): Promise
   const y = tf.tensor2d(oneHot(split.labels), [n, NUM_CLASSES]);
   // The fast path also fuses RMSprop's update (bit-identical to tf.train.rmsprop, see fast-rmsprop.ts).
   const { learningRate, rho } = config.optimizer;
-  const makeOptimizer = () => (fast ? createFastRmsprop(learningRate, rho) : createOptimizer(config.optimizer));
+  const makeOptimizer = () => (fast ? createFastRmsprop(learningRate, rho) : tf.train.rmsprop(learningRate, rho, 0, 1e-7));
   const options = { batchSize: config.batchSize, shuffle: config.shuffle, rng: createRng(config.seed) };
 
   // Warm-up on a throwaway model: JIT, wasm code paths and kernel setup stay out of the timed epoch.
-  const warmModel = createModel(config.architecture, config.seed);
+  const [warmModel, warmOptimizer] = [createModel(config.architecture, config.seed), makeOptimizer()];
   const warmCount = Math.min(n, 2 * config.batchSize);
   const [wx, wy] = [x.slice(0, warmCount), y.slice(0, warmCount)];
-  await trainEpoch(warmModel, makeOptimizer(), wx, wy, options);
-  tf.dispose([wx, wy, ...warmModel.weights.map((w) => w.read())]);
+  await trainEpoch(warmModel, warmOptimizer, wx, wy, options);
+  tf.dispose([wx, wy]);
+  warmModel.dispose();
+  warmOptimizer.dispose();
 
   const model = createModel(config.architecture, config.seed);
   const optimizer = makeOptimizer();
   const { totalsMs, restore } = timeKernels(backendName, { BatchMatMul: "matmul", _FusedMatMul: "matmul", GatherV2: "data" });
   timeOptimizer(optimizer, totalsMs);
-  const start = performance.now();
+  const [start, cpuStart] = [performance.now(), process.cpuUsage()];
   const result = await trainEpoch(model, optimizer, x, y, { ...options, rng: createRng(config.seed + 1) });
   const totalMs = performance.now() - start;
+  const cpu = process.cpuUsage(cpuStart);
   restore();
   tf.dispose([x, y]);
   const known = Object.values(totalsMs).reduce((a, b) => a + b, 0);
   return {
     usPerDigit: (totalMs * 1000) / n,
     seconds: totalMs / 1000,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    cpuUsPerDigit: (cpu.user + cpu.system) / n,
     loss: result.loss,
     accuracy: result.accuracy,
     breakdownMs: { ...totalsMs, other: Math.max(0, totalMs - known) },
@@ -129,10 +137,22 @@ async function benchOurs(n: number, backendName: string, fast: boolean): Promise
 
 type PeerResult = { usPerDigit: number; line: string } | { missing: string };
 
-function benchPeer(n: number): PeerResult {
+/**
+ * Runs the peer script; with `clock: "cpu"` its timer (time.perf_counter) reads process CPU time instead,
+ * which a busy machine inflates far less than wall time (the peer runs PyTorch on one thread).
+ */
+function benchPeer(n: number, clock: "wall" | "cpu"): PeerResult {
   if (!existsSync(PYTHON)) return { missing: `${PYTHON} not found` };
   if (!existsSync(PEER_SCRIPT)) return { missing: `peer script ${PEER_SCRIPT} not found (set PEER_SCRIPT)` };
-  const run = spawnSync(PYTHON, [PEER_SCRIPT, mnistDir(), String(n)], { encoding: "utf8" });
+  const args = [PEER_SCRIPT, mnistDir(), String(n)];
+  const run =
+    clock === "wall"
+      ? spawnSync(PYTHON, args, { encoding: "utf8" })
+      : spawnSync(
+          PYTHON,
+          ["-c", "import runpy, sys, time; time.perf_counter = time.process_time; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')", ...args],
+          { encoding: "utf8" },
+        );
   const match = /us_per_sample=(\d+(?:\.\d+)?)/.exec(run.stdout ?? "");
   if (run.status !== 0 || !match) {
     const why = (run.stderr || run.stdout || String(run.error ?? "")).trim().split("\n").pop() ?? "";
@@ -172,30 +192,37 @@ async function main(): Promise<number> {
   }
 
   const backend = await initBackend(args.backend);
-  const fast = !args.stock && enableFastWasmKernels(args.threads ? { threads: args.threads } : {});
+  // Whatever initBackend switched on, this run decides: stock kernels with --stock, else the fast ones.
+  disableFastWasmKernels();
+  const fast = !args.stock && enableFastWasmKernels(args.threads ? { threads: args.threads as 1 | 2 } : {});
   // The helper thread loads its own backend in ~1 s: wait, so the timed epoch uses it from the first batch.
   const helper = fast && (await whenFastWasmHelperReady());
   const kernels =
     backend.name !== "wasm" ? "stock (fast kernels are wasm-only)" : fast ? `fast, matMul threads ${helper ? 2 : 1}` : "stock";
   const optimizer = fast ? "FastRmspropOptimizer (fused update)" : "tf.train.rmsprop";
-  console.log(`backend=${backend.name} (${backend.version}) kernels=${kernels} optimizer=${optimizer}`);
+  console.log(`backend=${backend.name} (tfjs ${tf.version.tfjs}) kernels=${kernels} optimizer=${optimizer}`);
   console.log(`digits=${args.n} batch=128 cores=${os.cpus().length}`);
   console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
 
   const ours = await benchOurs(args.n, backend.name, fast);
-  console.log(`ours: epoch ${ours.seconds.toFixed(2)} s, loss ${ours.loss.toFixed(4)}, accuracy ${ours.accuracy.toFixed(4)}`);
+  console.log(`ours: epoch ${ours.seconds.toFixed(2)} s (process CPU ${ours.cpuSeconds.toFixed(2)} s), loss ${ours.loss.toFixed(4)}, accuracy ${ours.accuracy.toFixed(4)}`);
   console.log(`breakdown: ${formatBreakdown(ours.breakdownMs, args.n, ours.seconds * 1000)}`);
+  console.log(`ours_cpu_us_per_digit=${ours.cpuUsPerDigit.toFixed(0)} (process CPU time, all threads)`);
   console.log(`ours_us_per_digit=${ours.usPerDigit.toFixed(0)}`);
 
-  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(args.n);
+  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(args.n, "wall");
+  const peerCpu: PeerResult = "missing" in peer ? peer : benchPeer(args.n, "cpu");
   console.log(`load_average_1m_after=${os.loadavg()[0]!.toFixed(2)}`);
-  if ("missing" in peer) {
-    console.log(`pytorch peer: ${peer.missing}`);
-    if (peer.missing.startsWith("PyTorch") || peer.missing.includes(PYTHON)) console.log(`install it with: ${TORCH_INSTALL}`);
+  if ("missing" in peer || "missing" in peerCpu) {
+    const missing = "missing" in peer ? peer.missing : (peerCpu as { missing: string }).missing;
+    console.log(`pytorch peer: ${missing}`);
+    if (missing.startsWith("PyTorch") || missing.includes(PYTHON)) console.log(`install it with: ${TORCH_INSTALL}`);
     console.log("ratio_vs_pytorch=n/a");
     return 0;
   }
   console.log(`pytorch: ${peer.line}`);
+  console.log(`pytorch_cpu_us_per_digit=${peerCpu.usPerDigit.toFixed(0)} (its epoch timed in process CPU time)`);
+  console.log(`ratio_vs_pytorch_cpu=${(ours.cpuUsPerDigit / peerCpu.usPerDigit).toFixed(2)} (CPU time both sides: robust on a busy machine)`);
   console.log(`pytorch_us_per_digit=${peer.usPerDigit.toFixed(0)}`);
   console.log(`ratio_vs_pytorch=${(ours.usPerDigit / peer.usPerDigit).toFixed(2)}`);
   return 0;
