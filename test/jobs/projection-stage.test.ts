@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { parseJobForm } from "../../lib/jobs/params";
+import { enqueueJob } from "../../lib/jobs/queue";
+import { runWorker } from "../../lib/jobs/worker";
+import { createTestDb, type TestDb } from "../helpers/db";
+
+/** A stand-in projection command: prints the job's stage as the database shows it, then exits with `code`. */
+function fakeProjection(file: string, jobId: number, code: number): string[] {
+  const script = `
+    const Database = require("better-sqlite3");
+    const row = new Database(${JSON.stringify(file)}).prepare("SELECT stage FROM Job WHERE id = ?").get(${jobId});
+    console.log("stage seen by the projection: " + row.stage);
+    if (${code} !== 0) console.error("t-SNE exploded");
+    process.exit(${code});`;
+  return [process.execPath, "-e", script];
+}
+
+describe("the projection stage of a job", () => {
+  let db: TestDb | undefined;
+  afterEach(async () => db?.cleanup());
+
+  it("runs after training with the job in stage 'projecting'; its failure is noted without failing the trained job", async () => {
+    db = createTestDb();
+    const form = parseJobForm({ hidden: "16", epochs: 1, trainSize: 500, testSize: 200, probeSize: 20 });
+    if (!form.ok) throw new Error("fixture invalid");
+    const ok = await enqueueJob(db, form.config, "test");
+    const broken = await enqueueJob(db, form.config, "test");
+    const lines: string[] = [];
+    const commands: Record<number, number> = {};
+    const ran = await runWorker({
+      db,
+      workerId: "in-process",
+      signal: new AbortController().signal,
+      env: { ...process.env, DATABASE_URL: `file:${db.file}`, TFJS_BACKEND: "wasm" },
+      exitWhenIdle: true,
+      log: (line) => lines.push(line),
+      projectCommand: (runId) => {
+        const { jobId } = db!.sqlite.prepare("SELECT jobId FROM Run WHERE id = ?").get(runId) as { jobId: number };
+        commands[jobId] = runId;
+        return fakeProjection(db!.file, jobId, jobId === ok ? 0 : 3);
+      },
+    });
+    expect(ran).toBe(2);
+    expect(lines).toContain(`job ${ok} project stdout: stage seen by the projection: projecting`);
+    const jobs = await db.prisma.job.findMany({ orderBy: { id: "asc" }, include: { run: true } });
+    expect(jobs.map((j) => [j.status, j.run?.status, j.error])).toEqual([
+      ["succeeded", "succeeded", null],
+      ["succeeded", "succeeded", "the run succeeded but its projections did not complete (exit 3): t-SNE exploded"],
+    ]);
+    expect(Object.keys(commands).map(Number)).toEqual([ok, broken]);
+  });
+});
