@@ -206,6 +206,11 @@ describe("the dashboard pages in Chromium", () => {
     await page.waitForSelector("[data-testid=run-overview][data-epochs='2']", { timeout: 15_000 });
     expect(await page.locator("[data-testid=loss-chart] [data-series=val] circle").count()).toBe(2);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    // The other pages show what exists so far: the latest epoch's matrix, and why the gallery is not there yet.
+    await page.goto(`${server.url}/runs/${liveId}/confusion`);
+    await expect(page.getByTestId("confusion-matrix").getAttribute("data-epoch")).resolves.toBe("2");
+    await page.goto(`${server.url}/runs/${liveId}/errors`);
+    await expect(page.getByTestId("gallery-pending").textContent()).resolves.toContain("when the run finishes");
     await page.close();
   });
 
