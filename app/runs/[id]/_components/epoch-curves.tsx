@@ -1,27 +1,15 @@
 "use client";
-// One per-epoch chart (loss, accuracy or counts): train vs validation, or given lines; best-epoch marker, hover/keyboard tooltip.
+// One training curve chart (loss or accuracy): train vs validation per epoch, best-epoch marker, hover/keyboard tooltip.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import { layoutCurves, nearestEpoch } from "@/lib/chart/curves";
-import { formatCount, formatLoss, formatPercent } from "@/lib/chart/ticks";
-
-/** A line other than training/validation (several runs, a digit pair's two directions), drawn in `color`. */
-export interface CurveLine {
-  key: string;
-  label: string;
-  /** One value per epoch in `epochs` order; null leaves a gap. */
-  values: Array<number | null>;
-  color: string;
-  dashed?: boolean;
-}
+import { formatLoss, formatPercent } from "@/lib/chart/ticks";
 
 export interface EpochCurvesProps {
   title: string;
-  kind: "loss" | "accuracy" | "count";
+  kind: "loss" | "accuracy";
   epochs: number[];
-  train?: number[];
-  val?: number[];
-  /** Drawn instead of the training and validation lines (with their own legend) when given. */
-  lines?: CurveLine[];
+  train: number[];
+  val: number[];
   bestEpoch: number | null;
   epochsPlanned: number;
   testId: string;
@@ -48,23 +36,22 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   return width;
 }
 
-export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch, epochsPlanned, testId }: EpochCurvesProps) {
+export function EpochCurves({ title, kind, epochs, train, val, bestEpoch, epochsPlanned, testId }: EpochCurvesProps) {
   const frame = useRef<HTMLDivElement>(null);
   const frameWidth = useWidth(frame);
-  const series = useMemo(
-    () =>
-      lines ?? [
-        { key: "train", label: "training", values: train ?? [] },
-        { key: "val", label: "validation", values: val ?? [] },
-      ],
-    [lines, train, val],
-  );
   const layout = useMemo(
-    () => layoutCurves({ epochs, epochsPlanned, kind, bestEpoch, width: frameWidth, height: HEIGHT, series }),
-    [epochs, series, kind, bestEpoch, epochsPlanned, frameWidth],
+    () =>
+      layoutCurves({
+        epochs, epochsPlanned, kind, bestEpoch, width: frameWidth, height: HEIGHT,
+        series: [
+          { key: "train", label: "training", values: train },
+          { key: "val", label: "validation", values: val },
+        ],
+      }),
+    [epochs, train, val, kind, bestEpoch, epochsPlanned, frameWidth],
   );
   const [hover, setHover] = useState<number | null>(null);
-  const fmt = kind === "loss" ? formatLoss : kind === "count" ? formatCount : formatPercent;
+  const fmt = kind === "loss" ? formatLoss : formatPercent;
   const { width, height, margin } = layout;
   const hoverIndex = hover === null ? -1 : epochs.indexOf(hover);
   const hoverX = hoverIndex >= 0 ? layout.series[0]?.points.find((p) => p.epoch === hover)?.x ?? null : null;
@@ -87,7 +74,7 @@ export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch,
         <svg
           viewBox={`0 0 ${width} ${height}`}
           role="img"
-          aria-label={lines ? `${title} per epoch` : `${title}: training and validation ${kind} per epoch`}
+          aria-label={`${title}: training and validation ${kind} per epoch`}
           tabIndex={0}
           onPointerMove={onPointerMove}
           onPointerLeave={() => setHover(null)}
@@ -122,25 +109,14 @@ export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch,
               </text>
             </g>
           ) : null}
-          {layout.series.map((s, i) => {
-            const line = lines?.[i];
-            return (
-              <g key={s.key} className={line ? undefined : SERIES_CLASS[s.key as keyof typeof SERIES_CLASS]} data-series={s.key}>
-                <path d={s.path} fill="none" style={line ? { stroke: line.color, strokeWidth: 2, strokeDasharray: line.dashed ? "6 3" : undefined } : undefined} />
-                {s.points.map((p) => (
-                  <circle
-                    key={p.epoch}
-                    cx={p.x}
-                    cy={p.y}
-                    r={p.epoch === bestEpoch && s.key === "val" ? 5 : 3}
-                    data-epoch={p.epoch}
-                    data-value={line ? p.value : undefined}
-                    style={line ? { fill: line.dashed ? "#fff" : line.color, stroke: line.color, strokeWidth: line.dashed ? 2 : 0 } : undefined}
-                  />
-                ))}
-              </g>
-            );
-          })}
+          {layout.series.map((s) => (
+            <g key={s.key} className={SERIES_CLASS[s.key as keyof typeof SERIES_CLASS]} data-series={s.key}>
+              <path d={s.path} fill="none" />
+              {s.points.map((p) => (
+                <circle key={p.epoch} cx={p.x} cy={p.y} r={p.epoch === bestEpoch && s.key === "val" ? 5 : 3} data-epoch={p.epoch} />
+              ))}
+            </g>
+          ))}
           {hoverX !== null ? <line className="hover-line" x1={hoverX} x2={hoverX} y1={margin.top} y2={height - margin.bottom} /> : null}
         </svg>
         {epochs.length === 0 ? <p className="chart-empty">No epoch has finished yet.</p> : null}
@@ -154,35 +130,18 @@ export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch,
           >
             <strong>epoch {hover}</strong>
             {hover === bestEpoch ? " · best" : ""}
-            {series.map((s) => (
-              <span key={s.key}>
-                <br />
-                {s.label} {fmt(s.values[hoverIndex] ?? Number.NaN)}
-              </span>
-            ))}
+            <br />
+            training {fmt(train[hoverIndex] ?? Number.NaN)}
+            <br />
+            validation {fmt(val[hoverIndex] ?? Number.NaN)}
           </div>
         ) : null}
       </div>
-      {lines ? (
-        <div className="legend">
-          {lines.map((l) => (
-            // Not a <span>: .legend span::before draws the training/validation swatches.
-            <div key={l.key}>
-              <svg width="18" height="8" aria-hidden="true" style={{ display: "inline", verticalAlign: "middle", marginRight: 5 }}>
-                <line x1="0" x2="18" y1="4" y2="4" stroke={l.color} strokeWidth="3" strokeDasharray={l.dashed ? "4 2" : undefined} />
-              </svg>
-              {l.label}
-            </div>
-          ))}
-          {bestEpoch !== null ? <span className="legend-best">best val_loss (checkpoint kept)</span> : null}
-        </div>
-      ) : (
-        <div className="legend">
-          <span className="legend-train">training</span>
-          <span className="legend-val">validation</span>
-          <span className="legend-best">best val_loss (checkpoint kept)</span>
-        </div>
-      )}
+      <div className="legend">
+        <span className="legend-train">training</span>
+        <span className="legend-val">validation</span>
+        <span className="legend-best">best val_loss (checkpoint kept)</span>
+      </div>
     </figure>
   );
 }

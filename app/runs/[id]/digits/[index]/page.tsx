@@ -9,7 +9,8 @@ import { neighbours, selectErrors } from "@/lib/chart/gallery";
 import { galleryQuery, parseDigitIndex, parseGalleryView, parseRunId, type RawSearchParams } from "@/lib/chart/view-state";
 import { formatPercent } from "@/lib/chart/ticks";
 import { DigitCanvas } from "../../_components/digit-canvas";
-import { EpochPredictions, PixelHeatmap, ProbabilityBars } from "../../_components/digit-figures";
+import { EpochPredictions, ProbabilityBars } from "../../_components/digit-figures";
+import { PixelHeatmap } from "../../_components/pixel-heatmap";
 
 export const dynamic = "force-dynamic";
 
