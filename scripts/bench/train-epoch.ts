@@ -207,6 +207,8 @@ async function main(): Promise<number> {
   const ours = await benchOurs(args.n, backend.name, fast);
   console.log(`ours: epoch ${ours.seconds.toFixed(2)} s (process CPU ${ours.cpuSeconds.toFixed(2)} s), loss ${ours.loss.toFixed(4)}, accuracy ${ours.accuracy.toFixed(4)}`);
   console.log(`breakdown: ${formatBreakdown(ours.breakdownMs, args.n, ours.seconds * 1000)}`);
+  console.log("  (matmul: BatchMatMul/_FusedMatMul kernels incl. transposes and packing; data: batch gather;");
+  console.log("   optimizer: applyGradients; other: element-wise kernels, dropout masks, autodiff, loss read-back)");
   console.log(`ours_cpu_us_per_digit=${ours.cpuUsPerDigit.toFixed(0)} (process CPU time, all threads)`);
   console.log(`ours_us_per_digit=${ours.usPerDigit.toFixed(0)}`);
 
