@@ -11,9 +11,9 @@ import {
   fastWasmKernelsEnabled,
   whenFastWasmHelperReady,
 } from "../../lib/model/fast-matmul";
+import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
 import { createRng } from "../../lib/random";
 import { parseTrainConfig } from "../../lib/train/config";
-import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
 import { trainEpoch } from "../../lib/train/loop";
 
 const config = parseTrainConfig({});
