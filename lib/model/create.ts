@@ -26,7 +26,8 @@ export function createModel(architecture: Architecture, seed: number): tf.Sequen
       }),
     );
   const addDropout = (rate: number) => {
-    if (rate > 0) model.add(tf.layers.dropout({ rate, seed: seed + seedOffset++, name: `dropout_${++dropout}` }));
+    // No seed: tfjs-layers 4.22 reuses one mask for every batch when a Dropout layer is seeded.
+    if (rate > 0) model.add(tf.layers.dropout({ rate, name: `dropout_${++dropout}` }));
   };
 
   if (architecture.kind === "mlp") {
