@@ -179,10 +179,11 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
 
   try {
     if (exit.code === 0 && runId !== null) {
-      progress.stage = "projecting";
-      progress.etaMs = null;
-      write(true);
-      const projectionNote = await runProjectionStage(runId, ctx, tag);
+      const projectionNote = await runProjectionStage(runId, ctx, tag, () => {
+        progress.stage = "projecting";
+        progress.etaMs = null;
+        write(true);
+      });
       clearInterval(heartbeat);
       record("succeeded", projectionNote);
       return;
@@ -218,7 +219,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
  * The job's "projecting" stage: the embedding issue's projection script on the new run, in a child process
  * (t-SNE is CPU-bound and would starve the heartbeat). Returns a note for the job when it could not complete.
  */
-async function runProjectionStage(runId: number, ctx: JobContext, tag: string): Promise<string | null> {
+async function runProjectionStage(runId: number, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
   if (ctx.skipProjections) {
     ctx.log(`${tag}: projection stage skipped (--no-projections)`);
     return null;
@@ -229,6 +230,7 @@ async function runProjectionStage(runId: number, ctx: JobContext, tag: string): 
     return null;
   }
   ctx.log(`${tag}: projecting run ${runId}`);
+  onStart();
   const project = startChild(command, ctx.env, () => {}, (line, stream) => ctx.log(`${tag} project ${stream}: ${line}`));
   const onShutdown = () => project.child.kill("SIGTERM");
   const onKill = () => project.child.kill("SIGKILL");

@@ -29,8 +29,11 @@ describe("the admin page in Chromium", () => {
 
   /** The job row's status and progress texts. */
   async function rowState(jobId: number): Promise<{ status: string; progress: string }> {
-    const row = page.locator(`tr[data-job-id="${jobId}"]`);
-    return { status: (await row.getByTestId("job-status").textContent()) ?? "", progress: (await row.getByTestId("job-progress").textContent()) ?? "" };
+    // Both cells read in one go, so a re-render between them cannot pair an old status with a new progress.
+    return page.locator(`tr[data-job-id="${jobId}"]`).evaluate((row) => ({
+      status: row.querySelector('[data-testid="job-status"]')?.textContent ?? "",
+      progress: row.querySelector('[data-testid="job-progress"]')?.textContent ?? "",
+    }));
   }
 
   /** Records every distinct (status, progress) the row shows until `done`, without reloading the page. */
