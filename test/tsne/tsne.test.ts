@@ -4,7 +4,7 @@ import { knnAccuracy } from "@/lib/tsne/quality";
 import { createTsne } from "@/lib/tsne/tsne";
 import { gaussianBlobs, randomMatrix } from "./helpers";
 
-/** Two 20-D blobs, 100 points each, centres 10 apart (5 noise standard deviations per axis... in one axis). */
+/** Two 20-D blobs of 100 points with unit noise, centres 10√2 ≈ 14 noise standard deviations apart. */
 function twoBlobs() {
   const far = Array(20).fill(0);
   far[0] = 10;
