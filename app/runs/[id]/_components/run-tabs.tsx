@@ -1,5 +1,5 @@
 "use client";
-// The run pages' tabs (overview, confusion, errors), the current one marked from the pathname.
+// The run pages' tabs (overview, confusion, errors, embeddings), the current one marked from the pathname.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
@@ -10,6 +10,7 @@ export function RunTabs({ runId }: { runId: number }) {
     { href: base, label: "Overview", active: pathname === base },
     { href: `${base}/confusion`, label: "Confusion", active: pathname.startsWith(`${base}/confusion`) },
     { href: `${base}/errors`, label: "Errors", active: pathname.startsWith(`${base}/errors`) || pathname.startsWith(`${base}/digits`) },
+    { href: `${base}/embeddings`, label: "Embeddings", active: pathname.startsWith(`${base}/embeddings`) },
   ];
   return (
     <nav className="tabs" aria-label="run views">
