@@ -1,5 +1,4 @@
-// Software rasterisation of scatter marks into an RGBA buffer: anti-aliased discs and rings from precomputed stamps at
-// quarter-pixel offsets, blended over an opaque background. Several times faster than canvas paths in Chromium without a GPU.
+// Scatter marks rasterised into an RGBA buffer from precomputed anti-aliased stamps (faster than canvas paths without a GPU).
 
 export type Rgb = readonly [number, number, number];
 
