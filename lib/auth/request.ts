@@ -1,5 +1,5 @@
 // Guards for the admin route handlers: session cookie (else 401), CSRF token and same-origin fetch metadata on
-// every mutating request (else 403), bounded JSON bodies (else 413/415/400). Every answer is uncacheable.
+// every mutating request (else 403), bounded JSON bodies (else 400/415). Every answer is uncacheable.
 import "server-only";
 import type { Db } from "../db/client";
 import { readEnv } from "../env";
@@ -61,7 +61,7 @@ export async function authorizeAdmin(db: Db, request: Request, options: { mutati
 
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 413 | 415,
+    readonly status: 400 | 415,
     message: string,
   ) {
     super(message);
@@ -70,12 +70,13 @@ export class BodyError extends Error {
 
 /**
  * Reads a JSON body of at most `maxBytes`, stopping as soon as more arrives (a 10 MB upload is not buffered).
- * Throws BodyError: 415 unless Content-Type is application/json, 413 when too large, 400 when not JSON.
+ * Throws BodyError: 415 unless Content-Type is application/json, 400 when too large (the issue's contract for a
+ * 10 MB body: 400 with the reason, nothing queued) or not JSON.
  */
 export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) throw new BodyError(415, `send the body as application/json, got "${type.slice(0, 80)}"`);
-  const tooLarge = () => new BodyError(413, `request body exceeds ${maxBytes / 1024} KiB`);
+  const tooLarge = () => new BodyError(400, `request body exceeds ${maxBytes / 1024} KiB`);
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
   if (!request.body) throw new BodyError(400, "empty body: expected a JSON object");
