@@ -1,7 +1,7 @@
 // Entry point of `npm run bench:tsne`: our Barnes–Hut t-SNE on the first N MNIST test digits, then the
 // scikit-learn peer on the same digits; prints seconds and KL for each, and the time ratio last.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,9 +10,15 @@ import { z } from "zod";
 import { mnistDir } from "../../lib/mnist/dataset";
 import { IMAGE_PIXELS, loadIdxImages } from "../../lib/mnist/idx";
 import { createTsne } from "../../lib/tsne/tsne";
+import type { Matrix } from "../../lib/tsne/matrix";
+import { readEnv } from "../../lib/env";
+import { openDatabase } from "../../lib/db/client";
+import { blobToFloat32 } from "../../lib/db/blobs";
 
-const USAGE = `usage: npm run bench:tsne -- [--n DIGITS] [--iterations N] [--skip-peer]
+const USAGE = `usage: npm run bench:tsne -- [--n DIGITS] [--run ID] [--iterations N] [--skip-peer]
   --n           first N test digits (default 10000; 100..10000)
+  --run         project run ID's last-hidden-layer embedding of the test digits (from DATABASE_URL) instead of pixels;
+                the peer reads the same float32 rows from a file
   --iterations  gradient-descent iterations for ours (default 1000, as the peer)
   --skip-peer   do not run the scikit-learn peer`;
 
@@ -25,6 +31,7 @@ const argsSchema = z.object({
   n: z.coerce.number().int().min(100).max(10_000).default(10_000),
   iterations: z.coerce.number().int().min(1).max(100_000).default(1000),
   skipPeer: z.boolean().default(false),
+  run: z.coerce.number().int().positive().optional(),
 });
 
 interface OursResult {
@@ -33,13 +40,31 @@ interface OursResult {
   kl: number;
 }
 
-/** Pixels / 255 → PCA 50 → kNN → P → `iterations` steps, timed from the raw pixels (as the peer times). */
-function benchOurs(n: number, iterations: number): OursResult {
-  const images = loadIdxImages(path.join(mnistDir(), "t10k-images-idx3-ubyte"));
-  const data = new Float32Array(n * IMAGE_PIXELS);
-  for (let i = 0; i < data.length; i++) data[i] = images.pixels[i]! / 255;
+/** The first n test digits as pixels / 255, or run `runId`'s stored last-hidden-layer activations. */
+async function loadInput(n: number, runId: number | undefined): Promise<Matrix & { what: string }> {
+  if (runId === undefined) {
+    const images = loadIdxImages(path.join(mnistDir(), "t10k-images-idx3-ubyte"));
+    const data = new Float32Array(n * IMAGE_PIXELS);
+    for (let i = 0; i < data.length; i++) data[i] = images.pixels[i]! / 255;
+    return { data, rows: n, cols: IMAGE_PIXELS, what: "pixels" };
+  }
+  const db = openDatabase(readEnv().DATABASE_URL);
+  try {
+    const row = db.sqlite
+      .prepare("SELECT data, rows, cols, layerName FROM Embedding WHERE runId = ? AND subset = 'test' ORDER BY layerIndex DESC LIMIT 1")
+      .get(runId) as { data: Buffer; rows: number; cols: number; layerName: string } | undefined;
+    if (!row) throw new Error(`run ${runId} has no test-set embedding in ${readEnv().DATABASE_URL} (has it finished?)`);
+    const rows = Math.min(n, row.rows);
+    return { data: blobToFloat32(row.data).subarray(0, rows * row.cols), rows, cols: row.cols, what: `run ${runId} ${row.layerName}` };
+  } finally {
+    await db.close();
+  }
+}
+
+/** PCA 50 → kNN → P → `iterations` steps, timed from the input (as the peer times). */
+function benchOurs(input: Matrix, iterations: number): OursResult {
   const start = performance.now();
-  const tsne = createTsne({ data, rows: n, cols: IMAGE_PIXELS }, { perplexity: 30, iterations, init: "pca" });
+  const tsne = createTsne(input, { perplexity: 30, iterations, init: "pca" });
   const setupMs = performance.now() - start;
   tsne.fit();
   const seconds = (performance.now() - start) / 1000;
@@ -48,10 +73,15 @@ function benchOurs(n: number, iterations: number): OursResult {
 
 type PeerResult = { seconds: number; kl: number; line: string } | { missing: string };
 
-function benchPeer(n: number): PeerResult {
+function benchPeer(input: Matrix, embeddings: boolean): PeerResult {
   if (!existsSync(PYTHON)) return { missing: `${PYTHON} not found` };
   if (!existsSync(PEER_SCRIPT)) return { missing: `peer script ${PEER_SCRIPT} not found (set PEER_SCRIPT)` };
-  const run = spawnSync(PYTHON, [PEER_SCRIPT, mnistDir(), String(n)], { encoding: "utf8" });
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bench-tsne-"));
+  const file = path.join(dir, "input.f32");
+  if (embeddings) writeFileSync(file, Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength));
+  const extra = embeddings ? [file, String(input.cols)] : [];
+  const run = spawnSync(PYTHON, [PEER_SCRIPT, mnistDir(), String(input.rows), ...extra], { encoding: "utf8" });
+  rmSync(dir, { recursive: true, force: true });
   const match = /seconds=(\d+(?:\.\d+)?) kl=(\d+(?:\.\d+)?)/.exec(run.stdout ?? "");
   if (run.status !== 0 || !match) {
     const why = (run.stderr || run.stdout || String(run.error ?? "")).trim().split("\n").pop() ?? "";
@@ -68,6 +98,7 @@ async function main(): Promise<number> {
         n: { type: "string" },
         iterations: { type: "string" },
         "skip-peer": { type: "boolean" },
+        run: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -75,22 +106,24 @@ async function main(): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    args = argsSchema.parse({ n: values.n, iterations: values.iterations, skipPeer: values["skip-peer"] });
+    args = argsSchema.parse({ n: values.n, iterations: values.iterations, skipPeer: values["skip-peer"], run: values.run });
   } catch (err) {
     const message = err instanceof z.ZodError ? err.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") : (err as Error).message;
     console.error(`bench:tsne: ${message}\n\n${USAGE}`);
     return 2;
   }
 
-  console.log(`digits=${args.n} perplexity=30 iterations=${args.iterations} theta=0.5 pca=50 cores=${os.cpus().length}`);
+  const input = await loadInput(args.n, args.run);
+  console.log(`input=${input.what} rows=${input.rows} cols=${input.cols}`);
+  console.log(`digits=${input.rows} perplexity=30 iterations=${args.iterations} theta=0.5 pca=50 cores=${os.cpus().length}`);
   console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
-  const ours = benchOurs(args.n, args.iterations);
+  const ours = benchOurs(input, args.iterations);
   console.log(
-    `ours: tsne n=${args.n} seconds=${ours.seconds.toFixed(1)} kl=${ours.kl.toFixed(4)} ` +
+    `ours: tsne n=${input.rows} seconds=${ours.seconds.toFixed(1)} kl=${ours.kl.toFixed(4)} ` +
       `(setup ${ours.setupSeconds.toFixed(1)} s: PCA, kNN, P; single-threaded)`,
   );
 
-  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(args.n);
+  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(input, args.run !== undefined);
   console.log(`load_average_1m_after=${os.loadavg()[0]!.toFixed(2)}`);
   if ("missing" in peer) {
     console.log(`sklearn peer: ${peer.missing}`);
@@ -98,7 +131,7 @@ async function main(): Promise<number> {
     return 0;
   }
   console.log(`sklearn: ${peer.line}`);
-  console.log(`ratio_vs_sklearn=${(ours.seconds / peer.seconds).toFixed(2)}`);
+  console.log(`ratio_vs_sklearn=${(ours.seconds / peer.seconds).toFixed(2)} kl_ratio=${(ours.kl / peer.kl).toFixed(3)}`);
   return 0;
 }
 
