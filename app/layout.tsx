@@ -18,6 +18,8 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           </Link>
           <nav>
             <Link href="/">Runs</Link>
+            <Link href="/pairs">Pairs</Link>
+            <Link href="/compare">Compare</Link>
             <Link href="/admin">Admin</Link>
           </nav>
         </header>

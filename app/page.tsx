@@ -123,6 +123,16 @@ export default async function HomePage() {
           </table>
         </div>
       )}
+      {runs.length > 0 ? (
+        <section className="card" data-testid="analysis-links">
+          <h2>Where it fails</h2>
+          <p>
+            <Link href="/pairs">Confusable pairs</Link>: the 45 digit pairs ranked by how often the model mixes them up — the seed&apos;s 4/9, 7/9,
+            1/7, 3/5… — with the layer and epoch at which the network learns to tell them apart. <Link href="/compare">Compare runs</Link>: curves,
+            hyperparameters and the digits one run gets right and another wrong.
+          </p>
+        </section>
+      ) : null}
       <DatasetCard />
     </>
   );

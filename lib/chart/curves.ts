@@ -15,8 +15,8 @@ export interface CurveOptions {
   series: CurveSeries[];
   /** Planned epochs: the x axis spans 1..planned so a live chart does not rescale as epochs arrive. */
   epochsPlanned: number;
-  /** "loss" starts the y axis at 0; "accuracy" fits [min, 1]. */
-  kind: "loss" | "accuracy";
+  /** "loss" starts the y axis at 0; "accuracy" fits [min, 1]; "count" starts at 0 with integer ticks. */
+  kind: "loss" | "accuracy" | "count";
   /** The best-val_loss epoch (the kept checkpoint), marked on the chart. */
   bestEpoch?: number | null;
   /** SVG units (the viewBox); default 420 x 240. */
@@ -59,7 +59,7 @@ export function layoutCurves(options: CurveOptions): CurveLayout {
   const x = scaleLinear().domain(xDomain).range([m.left, width - m.right]);
   const values = options.series.flatMap((s) => s.values.filter(isValue));
   let yDomain: [number, number];
-  if (options.kind === "loss") {
+  if (options.kind === "loss" || options.kind === "count") {
     yDomain = [0, (max(values) ?? 1) * 1.05 || 1];
   } else {
     const [lo] = extent(values);
@@ -83,7 +83,10 @@ export function layoutCurves(options: CurveOptions): CurveLayout {
     margin: m,
     xDomain,
     xTicks: integerTicks(xDomain, [m.left, width - m.right], Math.min(lastEpoch, 8)),
-    yTicks: linearTicks(niceDomain, [height - m.bottom, m.top], 5, options.kind === "accuracy" ? ".0%" : undefined),
+    yTicks:
+      options.kind === "count"
+        ? integerTicks(niceDomain, [height - m.bottom, m.top], 5)
+        : linearTicks(niceDomain, [height - m.bottom, m.top], 5, options.kind === "accuracy" ? ".0%" : undefined),
     series,
     bestX: isValue(best) && options.epochs.includes(best) ? x(best) : null,
   };

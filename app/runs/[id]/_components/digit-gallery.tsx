@@ -15,18 +15,22 @@ export interface GalleryItem {
 
 interface Props {
   items: GalleryItem[];
-  /** URL of the run's misclassified pixels, one request for all pages and filters. */
-  pixelsUrl: string;
+  /** URL of the run's misclassified pixels, one request for all pages and filters (omitted when `pixels` is given). */
+  pixelsUrl?: string;
+  /** The pixels already fetched by a parent that shares one binary between several galleries (null while loading). */
+  pixels?: Uint8Array | null;
   /** Link of each thumbnail to the digit inspector. */
   hrefOf: Record<number, string>;
 }
 
-export function DigitGallery({ items, pixelsUrl, hrefOf }: Props) {
-  const [pixels, setPixels] = useState<Uint8Array | null>(null);
+export function DigitGallery({ items, pixelsUrl, pixels: given, hrefOf }: Props) {
+  const [fetched, setPixels] = useState<Uint8Array | null>(null);
   const [error, setError] = useState<string | null>(null);
   const grid = useRef<HTMLUListElement>(null);
+  const pixels = given ?? fetched;
 
   useEffect(() => {
+    if (!pixelsUrl) return;
     let cancelled = false;
     fetch(pixelsUrl)
       .then(async (res) => {

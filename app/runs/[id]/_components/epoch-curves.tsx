@@ -1,15 +1,27 @@
 "use client";
-// One training curve chart (loss or accuracy): train vs validation per epoch, best-epoch marker, hover/keyboard tooltip.
+// One per-epoch chart (loss, accuracy or counts): train vs validation, or given lines; best-epoch marker, hover/keyboard tooltip.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
 import { layoutCurves, nearestEpoch } from "@/lib/chart/curves";
-import { formatLoss, formatPercent } from "@/lib/chart/ticks";
+import { formatCount, formatLoss, formatPercent } from "@/lib/chart/ticks";
+
+/** A line other than training/validation (several runs, a digit pair's two directions), drawn in `color`. */
+export interface CurveLine {
+  key: string;
+  label: string;
+  /** One value per epoch in `epochs` order; null leaves a gap. */
+  values: Array<number | null>;
+  color: string;
+  dashed?: boolean;
+}
 
 export interface EpochCurvesProps {
   title: string;
-  kind: "loss" | "accuracy";
+  kind: "loss" | "accuracy" | "count";
   epochs: number[];
-  train: number[];
-  val: number[];
+  train?: number[];
+  val?: number[];
+  /** Drawn instead of the training and validation lines (with their own legend) when given. */
+  lines?: CurveLine[];
   bestEpoch: number | null;
   epochsPlanned: number;
   testId: string;
@@ -36,22 +48,23 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   return width;
 }
 
-export function EpochCurves({ title, kind, epochs, train, val, bestEpoch, epochsPlanned, testId }: EpochCurvesProps) {
+export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch, epochsPlanned, testId }: EpochCurvesProps) {
   const frame = useRef<HTMLDivElement>(null);
   const frameWidth = useWidth(frame);
-  const layout = useMemo(
+  const series = useMemo(
     () =>
-      layoutCurves({
-        epochs, epochsPlanned, kind, bestEpoch, width: frameWidth, height: HEIGHT,
-        series: [
-          { key: "train", label: "training", values: train },
-          { key: "val", label: "validation", values: val },
-        ],
-      }),
-    [epochs, train, val, kind, bestEpoch, epochsPlanned, frameWidth],
+      lines ?? [
+        { key: "train", label: "training", values: train ?? [] },
+        { key: "val", label: "validation", values: val ?? [] },
+      ],
+    [lines, train, val],
+  );
+  const layout = useMemo(
+    () => layoutCurves({ epochs, epochsPlanned, kind, bestEpoch, width: frameWidth, height: HEIGHT, series }),
+    [epochs, series, kind, bestEpoch, epochsPlanned, frameWidth],
   );
   const [hover, setHover] = useState<number | null>(null);
-  const fmt = kind === "loss" ? formatLoss : formatPercent;
+  const fmt = kind === "loss" ? formatLoss : kind === "count" ? formatCount : formatPercent;
   const { width, height, margin } = layout;
   const hoverIndex = hover === null ? -1 : epochs.indexOf(hover);
   const hoverX = hoverIndex >= 0 ? layout.series[0]?.points.find((p) => p.epoch === hover)?.x ?? null : null;
@@ -74,7 +87,7 @@ export function EpochCurves({ title, kind, epochs, train, val, bestEpoch, epochs
         <svg
           viewBox={`0 0 ${width} ${height}`}
           role="img"
-          aria-label={`${title}: training and validation ${kind} per epoch`}
+          aria-label={lines ? `${title} per epoch` : `${title}: training and validation ${kind} per epoch`}
           tabIndex={0}
           onPointerMove={onPointerMove}
           onPointerLeave={() => setHover(null)}
@@ -109,14 +122,25 @@ export function EpochCurves({ title, kind, epochs, train, val, bestEpoch, epochs
               </text>
             </g>
           ) : null}
-          {layout.series.map((s) => (
-            <g key={s.key} className={SERIES_CLASS[s.key as keyof typeof SERIES_CLASS]} data-series={s.key}>
-              <path d={s.path} fill="none" />
-              {s.points.map((p) => (
-                <circle key={p.epoch} cx={p.x} cy={p.y} r={p.epoch === bestEpoch && s.key === "val" ? 5 : 3} data-epoch={p.epoch} />
-              ))}
-            </g>
-          ))}
+          {layout.series.map((s, i) => {
+            const line = lines?.[i];
+            return (
+              <g key={s.key} className={line ? undefined : SERIES_CLASS[s.key as keyof typeof SERIES_CLASS]} data-series={s.key}>
+                <path d={s.path} fill="none" style={line ? { stroke: line.color, strokeWidth: 2, strokeDasharray: line.dashed ? "6 3" : undefined } : undefined} />
+                {s.points.map((p) => (
+                  <circle
+                    key={p.epoch}
+                    cx={p.x}
+                    cy={p.y}
+                    r={p.epoch === bestEpoch && s.key === "val" ? 5 : 3}
+                    data-epoch={p.epoch}
+                    data-value={line ? p.value : undefined}
+                    style={line ? { fill: line.dashed ? "#fff" : line.color, stroke: line.color, strokeWidth: line.dashed ? 2 : 0 } : undefined}
+                  />
+                ))}
+              </g>
+            );
+          })}
           {hoverX !== null ? <line className="hover-line" x1={hoverX} x2={hoverX} y1={margin.top} y2={height - margin.bottom} /> : null}
         </svg>
         {epochs.length === 0 ? <p className="chart-empty">No epoch has finished yet.</p> : null}
@@ -130,18 +154,33 @@ export function EpochCurves({ title, kind, epochs, train, val, bestEpoch, epochs
           >
             <strong>epoch {hover}</strong>
             {hover === bestEpoch ? " · best" : ""}
-            <br />
-            training {fmt(train[hoverIndex] ?? Number.NaN)}
-            <br />
-            validation {fmt(val[hoverIndex] ?? Number.NaN)}
+            {series.map((s) => (
+              <span key={s.key}>
+                <br />
+                {s.label} {fmt(s.values[hoverIndex] ?? Number.NaN)}
+              </span>
+            ))}
           </div>
         ) : null}
       </div>
-      <div className="legend">
-        <span className="legend-train">training</span>
-        <span className="legend-val">validation</span>
-        <span className="legend-best">best val_loss (checkpoint kept)</span>
-      </div>
+      {lines ? (
+        <div className="legend">
+          {lines.map((l) => (
+            // Not a <span>: .legend span::before draws the training/validation swatches.
+            <div key={l.key}>
+              <i aria-hidden="true" style={{ display: "inline-block", width: 16, borderTop: `3px ${l.dashed ? "dashed" : "solid"} ${l.color}`, marginRight: 5, verticalAlign: "middle" }} />
+              {l.label}
+            </div>
+          ))}
+          {bestEpoch !== null ? <span className="legend-best">best val_loss (checkpoint kept)</span> : null}
+        </div>
+      ) : (
+        <div className="legend">
+          <span className="legend-train">training</span>
+          <span className="legend-val">validation</span>
+          <span className="legend-best">best val_loss (checkpoint kept)</span>
+        </div>
+      )}
     </figure>
   );
 }

@@ -11,6 +11,9 @@ export function RunTabs({ runId }: { runId: number }) {
     { href: `${base}/confusion`, label: "Confusion", active: pathname.startsWith(`${base}/confusion`) },
     { href: `${base}/errors`, label: "Errors", active: pathname.startsWith(`${base}/errors`) || pathname.startsWith(`${base}/digits`) },
     { href: `${base}/embeddings`, label: "Embeddings", active: pathname.startsWith(`${base}/embeddings`) },
+    // Pages of their own, outside /runs/[id]: never the current tab.
+    { href: `/pairs?run=${runId}`, label: "Pairs", active: false },
+    { href: `/compare?runs=${runId}`, label: "Compare", active: false },
   ];
   return (
     <nav className="tabs" aria-label="run views">

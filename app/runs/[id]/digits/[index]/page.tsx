@@ -1,16 +1,18 @@
-// Digit inspector: one test digit's image, pixel values, predicted probabilities, per-epoch predictions, prev/next mistake.
+// Digit inspector: one test digit's image, pixel values, predicted probabilities, per-epoch predictions, its prediction in every run, prev/next mistake.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { fetchRunHeader } from "@/lib/db/run-pages";
 import { fetchDigit, fetchErrors } from "@/lib/db/digits";
+import { fetchDigitAcrossRuns } from "@/lib/db/compare";
 import { neighbours, selectErrors } from "@/lib/chart/gallery";
 import { galleryQuery, parseDigitIndex, parseGalleryView, parseRunId, type RawSearchParams } from "@/lib/chart/view-state";
 import { formatPercent } from "@/lib/chart/ticks";
 import { DigitCanvas } from "../../_components/digit-canvas";
 import { EpochPredictions, ProbabilityBars } from "../../_components/digit-figures";
 import { PixelHeatmap } from "../../_components/pixel-heatmap";
+import { DigitAcrossRuns } from "../../_components/digit-across-runs";
 
 export const dynamic = "force-dynamic";
 
@@ -86,6 +88,7 @@ export default async function DigitPage({ params, searchParams }: Props) {
           </section>
         ) : null}
       </div>
+      <DigitAcrossRuns runs={fetchDigitAcrossRuns(db, digit.index, digit.trueLabel)} current={run.id} index={digit.index} trueLabel={digit.trueLabel} />
       <section className="card">
         <h2>Pixel values</h2>
         <PixelHeatmap pixels={digit.pixels} />
