@@ -8,8 +8,9 @@ import { IMAGE_SIDE, NUM_CLASSES } from "../mnist/idx";
  * Input [batch, 28, 28] (the seed flattens inside the model), output [batch, 10] softmax.
  * Layers are named as Keras would print them (dense_1, dropout_1, ...) so the summary reads like the seed's.
  * Hidden Dense layers (all but the output) are the ones whose activations are recorded.
+ * The seed offsets of later layers do not depend on `seededDropout`, so both variants start from the same weights.
  */
-export function createModel(architecture: Architecture, seed: number): tf.Sequential {
+export function createModel(architecture: Architecture, seed: number, options: { seededDropout?: boolean } = {}): tf.Sequential {
   let seedOffset = 0;
   const init = () => tf.initializers.glorotUniform({ seed: seed + seedOffset++ });
   const model = tf.sequential();
@@ -26,8 +27,10 @@ export function createModel(architecture: Architecture, seed: number): tf.Sequen
       }),
     );
   const addDropout = (rate: number) => {
-    // No seed: tfjs-layers 4.22 reuses one mask for every batch when a Dropout layer is seeded.
-    if (rate > 0) model.add(tf.layers.dropout({ rate, name: `dropout_${++dropout}` }));
+    // Unseeded by default: tfjs-layers 4.22 reuses one mask for every batch when a Dropout layer is seeded.
+    // `seededDropout` keeps that fixed mask for tests that compare two backends' maths step by step.
+    const dropoutSeed = seed + seedOffset++;
+    if (rate > 0) model.add(tf.layers.dropout({ rate, name: `dropout_${++dropout}`, ...(options.seededDropout ? { seed: dropoutSeed } : {}) }));
   };
 
   if (architecture.kind === "mlp") {

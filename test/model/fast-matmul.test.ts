@@ -138,13 +138,14 @@ describe("fast matMul kernels", () => {
   });
 });
 
+// Seeded dropout (one fixed mask per layer, see lib/model/create.ts) makes both runs draw the same masks.
 describe("one training step of the seed network", () => {
   it("gives the cpu backend's gradients and updated weights within float32 tolerance", async () => {
     const digits = headOfSplit(loadMnist().train, config.batchSize);
-    const initial = await Promise.all(createModel(config.architecture, config.seed).getWeights().map((w) => w.data() as Promise<Float32Array>));
+    const initial = await Promise.all(createModel(config.architecture, config.seed, { seededDropout: true }).getWeights().map((w) => w.data() as Promise<Float32Array>));
     const { learningRate, rho } = config.optimizer;
     const step = (fast: boolean) => async () => {
-      const model = createModel(config.architecture, config.seed);
+      const model = createModel(config.architecture, config.seed, { seededDropout: true });
       model.setWeights(model.weights.map((w, i) => tf.tensor(initial[i]!, w.shape as number[])));
       // The fast path's optimizer is the fused RMSprop; the reference is tfjs's own, on the cpu backend.
       const optimizer = fast ? createFastRmsprop(learningRate, rho) : tf.train.rmsprop(learningRate, rho, 0, 1e-7);
@@ -189,7 +190,7 @@ async function trainTwoEpochsAndTest(fast: boolean): Promise<number> {
   const train = headOfSplit(mnist.train, 10_000);
   const x = tf.tensor3d(scalePixels(train.pixels), [train.count, IMAGE_SIDE, IMAGE_SIDE]);
   const y = tf.tensor2d(oneHot(train.labels), [train.count, NUM_CLASSES]);
-  const model = createModel(config.architecture, config.seed);
+  const model = createModel(config.architecture, config.seed, { seededDropout: true });
   const { learningRate, rho } = config.optimizer;
   const optimizer = fast ? createFastRmsprop(learningRate, rho) : tf.train.rmsprop(learningRate, rho, 0, 1e-7);
   const rng = createRng(config.seed);
