@@ -12,6 +12,14 @@ function tinyConfig(overrides: Record<string, unknown> = {}) {
   return result.config;
 }
 
+/**
+ * A job long enough (600 batches of 16 per epoch through a 512-wide layer, a few seconds per epoch even with the
+ * fast kernels on a quiet machine) that a kill or a cancel lands mid-training rather than after the job finished.
+ */
+function slowConfig(overrides: Record<string, unknown>) {
+  return tinyConfig({ hidden: "512", trainSize: 12_000, batchSize: 16, ...overrides });
+}
+
 describe("the worker under faults", () => {
   let db: TestDb | undefined;
   const workers: WorkerProcess[] = [];
@@ -38,8 +46,8 @@ describe("the worker under faults", () => {
 
   it("fails a job whose training child is SIGKILLed mid-epoch, keeps its finished epochs, and a retry succeeds", async () => {
     db = createTestDb();
-    // 25 batches per epoch; the kill lands in epoch 2 or 3 of 3.
-    const jobId = await enqueueJob(db, tinyConfig({ name: "killed", epochs: 3, batchSize: 16 }), "test");
+    // 600 batches per epoch; the kill lands in epoch 2 or 3 of 3.
+    const jobId = await enqueueJob(db, slowConfig({ name: "killed", epochs: 3 }), "test");
     const worker = spawnWorker(db.file, ["--no-projections", "--poll-ms=200"]);
     workers.push(worker);
     const pid = Number((await worker.waitForLine(new RegExp(`job ${jobId}: .*training in child pid (\\d+)`)))[1]);
@@ -60,7 +68,7 @@ describe("the worker under faults", () => {
     for (const epoch of epochs) {
       expect(blobToFloat32(epoch.probeProbs!).length).toBe(50 * 10);
       const embeddings = await db.prisma.embedding.findMany({ where: { runId: job.run!.id, epoch: epoch.epoch, subset: "probe" } });
-      expect(embeddings.map((e) => e.data.byteLength)).toEqual([50 * 64 * 4]);
+      expect(embeddings.map((e) => e.data.byteLength)).toEqual([50 * 512 * 4]);
     }
     expect(await db.prisma.checkpoint.count({ where: { runId: job.run!.id, kind: "best" } })).toBe(1);
 
@@ -76,7 +84,7 @@ describe("the worker under faults", () => {
 
   it("cancels a running job on request: the child stops at the next batch, finished epochs stay", async () => {
     db = createTestDb();
-    const jobId = await enqueueJob(db, tinyConfig({ name: "cancelled", epochs: 4, batchSize: 16 }), "test");
+    const jobId = await enqueueJob(db, slowConfig({ name: "cancelled", epochs: 4 }), "test");
     const worker = spawnWorker(db.file);
     workers.push(worker);
     await waitUntil(() => db!.prisma.job.findUniqueOrThrow({ where: { id: jobId } }), (j) => j.progressEpoch >= 1);
@@ -93,7 +101,7 @@ describe("the worker under faults", () => {
 
   it("stops with its worker: SIGTERM ends the training at the next batch and leaves the job failed and retryable", async () => {
     db = createTestDb();
-    const jobId = await enqueueJob(db, tinyConfig({ name: "interrupted", epochs: 4, batchSize: 16 }), "test");
+    const jobId = await enqueueJob(db, slowConfig({ name: "interrupted", epochs: 4 }), "test");
     const worker = spawnWorker(db.file, ["--no-projections", "--poll-ms=200"]);
     workers.push(worker);
     await waitUntil(() => db!.prisma.job.findUniqueOrThrow({ where: { id: jobId } }), (j) => j.stage === "training");
