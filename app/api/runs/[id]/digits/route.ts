@@ -1,5 +1,6 @@
 // The pixels of a run's misclassified test digits as one binary, uint8 [k, 784] in misclassified-slot order.
 import { getDb } from "@/lib/db/client";
+import { pixelsResponse } from "@/app/api/_lib/pixels-response";
 import { fetchErrorPixels } from "@/lib/db/digits";
 import { parseRunId } from "@/lib/chart/view-state";
 
@@ -12,13 +13,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const pixels = id === null ? null : fetchErrorPixels(getDb(), id);
   if (!pixels) return new Response("no such run, or it has no final predictions yet", { status: 404 });
   // A run's final predictions never change once written; the ETag guards against a reused run id in a reset database.
-  const etag = `"run-${id}-errors-${pixels.length}"`;
-  const headers = {
-    "Content-Type": "application/octet-stream",
-    "Cache-Control": "private, max-age=3600",
-    ETag: etag,
-    "X-Digit-Count": String(pixels.length / 784),
-  };
-  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  return new Response(pixels, { headers });
+  return pixelsResponse(request, pixels, `run-${id}-errors`);
 }
