@@ -125,7 +125,7 @@ function diagonalise(w: Float64Array, d: Float64Array, e: Float64Array, n: numbe
       for (let iter = 0; iter < 100; iter++) {
         let g = d[l]!;
         let p = (d[l + 1]! - g) / (2 * e[l]!);
-        let r = Math.sqrt(p * p + 1);
+        let r = hypot(p, 1);
         if (p < 0) r = -r;
         d[l] = e[l]! / (p + r);
         d[l + 1] = e[l]! * (p + r);
@@ -146,7 +146,7 @@ function diagonalise(w: Float64Array, d: Float64Array, e: Float64Array, n: numbe
           s2 = s;
           g = c * e[i]!;
           h = c * p;
-          r = Math.sqrt(p * p + e[i]! * e[i]!);
+          r = hypot(p, e[i]!);
           e[i + 1] = s * r;
           s = e[i]! / r;
           c = p / r;
@@ -161,7 +161,8 @@ function diagonalise(w: Float64Array, d: Float64Array, e: Float64Array, n: numbe
             w[rowA + k] = c * wk - s * hk;
           }
         }
-        p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
+        // Divide before multiplying the two off-diagonals: their product underflows for entries below ~1e-154.
+        p = -s * s2 * c3 * el1 * (e[l]! / dl1);
         e[l] = s * p;
         d[l] = c * p;
         if (Math.abs(e[l]!) <= eps * tst1) break;
@@ -175,7 +176,9 @@ function diagonalise(w: Float64Array, d: Float64Array, e: Float64Array, n: numbe
 /**
  * The `count` largest eigenpairs of the symmetric [n, n] matrix `a` (full storage, or the lower triangle only).
  * Lanczos with full reorthogonalisation (O(n² · steps)), restarted with twice the steps until every wanted Ritz
- * pair has a residual below 1e-9 · |λ₁|; small or rank-deficient matrices get the full O(n³) decomposition.
+ * pair has a residual below 1e-9 · |λ₁|, falling back to the full O(n³) decomposition past n / 2 steps; small
+ * matrices (n ≤ 64) get the full decomposition directly. Rank-deficient matrices need no fallback: a breakdown
+ * continues in a fresh direction (see `lanczos`), and their zero eigenvalues come out as zeros (± rounding).
  * For the top 50 of a 784 × 784 covariance this takes tens of milliseconds instead of seconds.
  * Deterministic: the start vector comes from a fixed seed.
  */
@@ -190,35 +193,38 @@ export function topEigen(a: Float64Array, n: number, count: number): SymmetricEi
   }
 }
 
-/** One Lanczos run of `steps` steps; undefined if it broke down early or the wanted pairs have not converged. */
+/**
+ * One Lanczos run of `steps` steps; undefined if the wanted pairs have not converged.
+ * A breakdown (β ≈ 0: the Krylov space is invariant, e.g. it has exhausted the range of a rank-deficient
+ * covariance) is not a failure: that block's Ritz pairs are exact, so β is set to 0, which splits T into blocks,
+ * and the run continues from a fresh random vector orthogonal to every earlier one, reaching what the first Krylov
+ * space cannot: the null space, and further vectors of an eigenvalue it held only once. (Without a breakdown,
+ * single-vector Lanczos still sees each repeated eigenvalue once; PCA on real data does not meet exact repeats.)
+ */
 function lanczos(a: Float64Array, n: number, count: number, steps: number): SymmetricEigen | undefined {
   const basis = new Float64Array(steps * n); // Lanczos vectors as rows
   const alpha = new Float64Array(steps);
   const beta = new Float64Array(steps);
   const rng = createRng(0x1a2c05);
   const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) w[i] = rng() - 0.5;
-  scaleToUnit(w, basis, 0, n);
+  restart(w, basis, 0, n, rng);
+  // Running estimate of ‖A‖ (≥ every |α| and β so far), the scale a breakdown is measured against.
+  let normEstimate = 0;
   for (let j = 0; j < steps; j++) {
     const q = basis.subarray(j * n, j * n + n);
     for (let i = 0; i < n; i++) w[i] = dot(a, i * n, q, 0, n);
     alpha[j] = dot(w, 0, q, 0, n);
-    // Full reorthogonalisation, twice ("twice is enough"), against every earlier vector.
-    for (let pass = 0; pass < 2; pass++) {
-      for (let p = 0; p <= j; p++) {
-        const base = p * n;
-        const c = dot(w, 0, basis, base, n);
-        for (let i = 0; i < n; i++) w[i] = w[i]! - c * basis[base + i]!;
-      }
-    }
+    orthogonalise(w, basis, j + 1, n);
     if (j === steps - 1) {
-      let norm = 0;
-      for (let i = 0; i < n; i++) norm += w[i]! * w[i]!;
-      beta[j] = Math.sqrt(norm);
+      beta[j] = Math.sqrt(dot(w, 0, w, 0, n));
       break;
     }
     beta[j] = scaleToUnit(w, basis, j + 1, n);
-    if (beta[j]! < 1e-12 * Math.abs(alpha[0]!) || beta[j] === 0) return undefined;
+    normEstimate = Math.max(normEstimate, Math.abs(alpha[j]!), beta[j]!);
+    if (beta[j]! <= BREAKDOWN * normEstimate) {
+      beta[j] = 0;
+      restart(w, basis, j + 1, n, rng);
+    }
   }
   const t = new Float64Array(steps * steps);
   for (let j = 0; j < steps; j++) {
@@ -239,6 +245,46 @@ function lanczos(a: Float64Array, n: number, count: number, steps: number): Symm
     }
   }
   return { values: ritz.values.slice(0, count), vectors };
+}
+
+/**
+ * √(a² + b²) without underflow or overflow in the squares, as JAMA's `hypot`. The naive form loses precision once
+ * both are below ~1e-154 and gives 0 below ~1e-162; rank-deficient covariances (constant pixels, fewer digits than
+ * pixels) reach that while QL converges on their zero eigenvalues, and the rotation's 0 / 0 then spreads NaN to
+ * every eigenvalue after it and most eigenvectors.
+ */
+function hypot(a: number, b: number): number {
+  const x = Math.abs(a);
+  const y = Math.abs(b);
+  const big = x > y ? x : y;
+  if (big === 0 || big === Infinity) return big;
+  const small = x > y ? y : x;
+  const ratio = small / big;
+  return big * Math.sqrt(1 + ratio * ratio);
+}
+
+/** β below this fraction of ‖A‖ is a breakdown: what is left of A·q after reorthogonalisation is rounding noise. */
+const BREAKDOWN = 1e-10;
+
+/** Removes from `w` its components along the first `rows` rows of `basis`, twice ("twice is enough"). */
+function orthogonalise(w: Float64Array, basis: Float64Array, rows: number, n: number): void {
+  for (let pass = 0; pass < 2; pass++) {
+    for (let p = 0; p < rows; p++) {
+      const base = p * n;
+      const c = dot(w, 0, basis, base, n);
+      for (let i = 0; i < n; i++) w[i] = w[i]! - c * basis[base + i]!;
+    }
+  }
+}
+
+/**
+ * Writes into row `row` of `basis` a seeded random unit vector orthogonal to the rows before it. Callers keep
+ * row < n, so at least one direction is left and a random vector keeps ≈ √((n - row) / n) of its length.
+ */
+function restart(w: Float64Array, basis: Float64Array, row: number, n: number, rng: () => number): void {
+  for (let i = 0; i < n; i++) w[i] = rng() - 0.5;
+  orthogonalise(w, basis, row, n);
+  if (scaleToUnit(w, basis, row, n) === 0) throw new Error(`Lanczos restart at step ${row} found no direction left in ${n} dimensions`);
 }
 
 /** Σ x[a + i] · y[b + i] for i < len, with four accumulators to break the add dependency chain. */

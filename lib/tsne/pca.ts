@@ -1,22 +1,41 @@
-// Principal component analysis on typed arrays: exact covariance eigenvectors, deterministic signs.
+// Principal component analysis on typed arrays: exact eigenvectors of the covariance (or of the Gram matrix when rows < cols), deterministic signs, rank-aware.
 import { topEigen } from "./eigen";
 import { assertMatrix, type Matrix } from "./matrix";
 
 export interface PcaResult {
-  /** The projected data, [rows, components], centred. */
+  /** The projected data, [rows, components], centred; columns past `rank` are 0. */
   projected: Matrix;
-  /** Principal axes as rows, [components, cols]; each unit length, its largest-magnitude entry positive. */
+  /**
+   * Principal axes as rows, [components, cols]: the first `rank` orthonormal, each with its largest-magnitude entry
+   * positive; the rest all zeros (the data has no variance left to give them a direction).
+   */
   components: Float64Array;
-  /** Variance along each axis (eigenvalues of the covariance, divisor rows - 1), descending: [components]. */
+  /** Variance along each axis (eigenvalues of the covariance, divisor rows - 1), descending, 0 past `rank`: [components]. */
   explainedVariance: Float64Array;
   /** Column means, [cols]. */
   mean: Float64Array;
+  /**
+   * How many axes carry variance: at most min(rows - 1, cols, components); fewer when rows repeat or columns are
+   * constant (an axis counts when its variance exceeds RANK_TOLERANCE · the largest variance).
+   */
+  rank: number;
 }
 
 /**
- * Projects `input` onto its first `components` principal axes.
- * Cost: O(rows · nnz²) for the covariance (zero entries are skipped, so sparse pixels are cheap) plus O(cols²)
- * per Lanczos step for the top eigenvectors (see `topEigen`): 2–3 s for 10,000 × 784 MNIST pixels.
+ * Variances at or below this fraction of the largest are numerically zero: the rounding of the covariance or Gram
+ * matrix in float64 (~1e-13 relative for 784 columns) and of float32 input (~1e-14) stay well below it, and an axis
+ * this flat would not show in any projection.
+ */
+export const RANK_TOLERANCE = 1e-10;
+
+/**
+ * Projects `input` onto its first `components` principal axes. When the data has fewer than `components` directions
+ * of variance (rank r: fewer than components + 1 rows, repeated rows, constant columns) the first r axes are the real
+ * ones and the rest are zero-filled, with variance 0 and projected coordinates 0 — never NaN.
+ * With at least as many rows as columns, the [cols, cols] covariance is decomposed: O(rows · nnz²) to build it (zero
+ * entries are skipped, so sparse pixels are cheap) plus O(cols²) per Lanczos step (see `topEigen`), 2–3 s for
+ * 10,000 × 784 MNIST pixels. With fewer rows than columns, the [rows, rows] Gram matrix of the centred rows has the
+ * same non-zero eigenvalues and is smaller: axis j is Xcᵀ·u_j normalised, u_j its eigenvector.
  */
 export function pca(input: Matrix, components: number): PcaResult {
   assertMatrix(input);
@@ -28,6 +47,28 @@ export function pca(input: Matrix, components: number): PcaResult {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] = mean[c]! + data[r * cols + c]!;
   for (let c = 0; c < cols; c++) mean[c] = mean[c]! / rows;
 
+  const { values, vectors } = rows < cols ? gramEigen(input, mean, components) : covarianceEigen(input, mean, components);
+  const axes = new Float64Array(components * cols);
+  const explainedVariance = new Float64Array(components);
+  const threshold = RANK_TOLERANCE * Math.max(values[0] ?? 0, 0);
+  let rank = 0;
+  while (rank < Math.min(components, values.length) && values[rank]! > threshold && values[rank]! > 0) {
+    const axis = axes.subarray(rank * cols, rank * cols + cols);
+    axis.set(vectors.subarray(rank * cols, rank * cols + cols));
+    if (!orthonormalise(axis, axes, rank, cols)) break;
+    let largest = 0;
+    for (let c = 1; c < cols; c++) if (Math.abs(axis[c]!) > Math.abs(axis[largest]!)) largest = c;
+    if (axis[largest]! < 0) for (let c = 0; c < cols; c++) axis[c] = -axis[c]!;
+    explainedVariance[rank] = values[rank]!;
+    rank++;
+  }
+  axes.fill(0, rank * cols);
+  return { projected: project(input, axes, mean, components), components: axes, explainedVariance, mean, rank };
+}
+
+/** The leading eigenpairs of the covariance: eigenvalues descending, unit eigenvectors as rows [count, cols]. */
+function covarianceEigen(input: Matrix, mean: Float64Array, components: number): { values: Float64Array; vectors: Float64Array } {
+  const { rows, cols } = input;
   const covariance = scatterMatrix(input);
   // Cov = (XᵀX - n·μμᵀ) / (n - 1); only the lower triangle is filled and read.
   const divisor = Math.max(rows - 1, 1);
@@ -36,19 +77,63 @@ export function pca(input: Matrix, components: number): PcaResult {
       covariance[a * cols + b] = (covariance[a * cols + b]! - rows * mean[a]! * mean[b]!) / divisor;
     }
   }
-  const { values, vectors } = topEigen(covariance, cols, components);
+  return topEigen(covariance, cols, components);
+}
 
-  const axes = new Float64Array(components * cols);
-  const explainedVariance = new Float64Array(components);
-  for (let j = 0; j < components; j++) {
-    const v = vectors.subarray(j * cols, j * cols + cols);
-    let largest = 0;
-    for (let c = 1; c < cols; c++) if (Math.abs(v[c]!) > Math.abs(v[largest]!)) largest = c;
-    const sign = v[largest]! < 0 ? -1 : 1;
-    for (let c = 0; c < cols; c++) axes[j * cols + c] = sign * v[c]!;
-    explainedVariance[j] = Math.max(values[j]!, 0);
+/**
+ * The same through the Gram matrix G = Xc·Xcᵀ / (n - 1) of the centred rows Xc [rows, cols], for rows < cols:
+ * G·u = λu gives Cov·(Xcᵀu) = λ·(Xcᵀu). Vectors are Xcᵀu as rows [count, cols], unnormalised (length² = λ·(n - 1)).
+ */
+function gramEigen({ data, rows, cols }: Matrix, mean: Float64Array, components: number): { values: Float64Array; vectors: Float64Array } {
+  const centred = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) centred[r * cols + c] = data[r * cols + c]! - mean[c]!;
+  const divisor = Math.max(rows - 1, 1);
+  const gram = new Float64Array(rows * rows);
+  for (let a = 0; a < rows; a++) {
+    for (let b = 0; b <= a; b++) {
+      let sum = 0;
+      for (let c = 0; c < cols; c++) sum += centred[a * cols + c]! * centred[b * cols + c]!;
+      gram[a * rows + b] = sum / divisor;
+    }
   }
-  return { projected: project(input, axes, mean, components), components: axes, explainedVariance, mean };
+  const count = Math.min(components, rows);
+  const eigen = topEigen(gram, rows, count);
+  const vectors = new Float64Array(count * cols);
+  for (let j = 0; j < count; j++) {
+    const out = vectors.subarray(j * cols, j * cols + cols);
+    for (let r = 0; r < rows; r++) {
+      const u = eigen.vectors[j * rows + r]!;
+      if (u === 0) continue;
+      for (let c = 0; c < cols; c++) out[c] = out[c]! + u * centred[r * cols + c]!;
+    }
+  }
+  return { values: eigen.values.subarray(0, count), vectors };
+}
+
+/**
+ * Makes `axis` a unit vector orthogonal to the first `count` rows of `axes` (already orthonormal), by two passes of
+ * Gram–Schmidt. Eigenvectors are orthogonal already up to rounding; the Gram path's Xcᵀu loses some of that for small
+ * eigenvalues, which this restores. Returns false if nothing independent is left (the axis lay in their span).
+ */
+function orthonormalise(axis: Float64Array, axes: Float64Array, count: number, cols: number): boolean {
+  const norm = (): number => {
+    let sum = 0;
+    for (let c = 0; c < cols; c++) sum += axis[c]! * axis[c]!;
+    return Math.sqrt(sum);
+  };
+  const before = norm();
+  if (!(before > 0) || !Number.isFinite(before)) return false;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let k = 0; k < count; k++) {
+      let dot = 0;
+      for (let c = 0; c < cols; c++) dot += axis[c]! * axes[k * cols + c]!;
+      for (let c = 0; c < cols; c++) axis[c] = axis[c]! - dot * axes[k * cols + c]!;
+    }
+  }
+  const after = norm();
+  if (!(after > 0.5 * before)) return false;
+  for (let c = 0; c < cols; c++) axis[c] = axis[c]! / after;
+  return true;
 }
 
 /** The first two principal components as a Float32Array [rows, 2], for an instant linear view. */

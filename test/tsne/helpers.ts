@@ -41,3 +41,90 @@ export function mnistTestDigits(count: number): { matrix: Matrix; labels: Uint8A
   for (let i = 0; i < data.length; i++) data[i] = images.pixels[i]! / 255;
   return { matrix: { data, rows: count, cols: IMAGE_PIXELS }, labels: labels.slice(0, count) };
 }
+
+/**
+ * Eigenvalues (descending) and unit eigenvectors (rows, same order) of the symmetric [n, n] matrix `a` by cyclic
+ * Jacobi rotations: slow (O(n³) per sweep) but simple and independent of lib/tsne/eigen.ts, so a reference for it.
+ */
+export function jacobiEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) m[i * n + j] = m[j * n + i] = a[i * n + j]!;
+  const v = new Float64Array(n * n); // eigenvectors as columns while rotating
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  let scale = 0;
+  for (let i = 0; i < n * n; i++) scale += m[i]! * m[i]!;
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p * n + q]! ** 2;
+    if (off <= 1e-30 * scale) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = m[p * n + q]!;
+        if (apq === 0) continue;
+        const theta = (m[q * n + q]! - m[p * n + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const [mkp, mkq] = [m[k * n + p]!, m[k * n + q]!];
+          m[k * n + p] = c * mkp - s * mkq;
+          m[k * n + q] = s * mkp + c * mkq;
+        }
+        for (let k = 0; k < n; k++) {
+          const [mpk, mqk] = [m[p * n + k]!, m[q * n + k]!];
+          m[p * n + k] = c * mpk - s * mqk;
+          m[q * n + k] = s * mpk + c * mqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const [vkp, vkq] = [v[k * n + p]!, v[k * n + q]!];
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => m[y * n + y]! - m[x * n + x]!);
+  const values = Float64Array.from(order, (i) => m[i * n + i]!);
+  const vectors = new Float64Array(n * n);
+  order.forEach((src, dst) => {
+    for (let k = 0; k < n; k++) vectors[dst * n + k] = v[k * n + src]!;
+  });
+  return { values, vectors };
+}
+
+/** The covariance (divisor rows - 1) of `x` as a full [cols, cols] Float64Array, computed directly in float64. */
+export function covarianceOf({ data, rows, cols }: Matrix): { covariance: Float64Array; mean: Float64Array } {
+  const mean = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] = mean[c]! + data[r * cols + c]! / rows;
+  const covariance = new Float64Array(cols * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let a = 0; a < cols; a++) {
+      const da = data[r * cols + a]! - mean[a]!;
+      if (da === 0) continue;
+      for (let b = 0; b < cols; b++) covariance[a * cols + b] = covariance[a * cols + b]! + (da * (data[r * cols + b]! - mean[b]!)) / (rows - 1);
+    }
+  }
+  return { covariance, mean };
+}
+
+/** Rows `indices` of `m`, in that order. */
+export function pickRows(m: Matrix, indices: ArrayLike<number>): Matrix {
+  const data = new Float32Array(indices.length * m.cols);
+  for (let r = 0; r < indices.length; r++) data.set(m.data.subarray(indices[r]! * m.cols, (indices[r]! + 1) * m.cols), r * m.cols);
+  return { data, rows: indices.length, cols: m.cols };
+}
+
+/** 28 × 28 digits [rows, 784] averaged over 2 × 2 blocks into 14 × 14 [rows, 196]. */
+export function downsample14(m: Matrix): Matrix {
+  const data = new Float32Array(m.rows * 196);
+  for (let r = 0; r < m.rows; r++) {
+    for (let y = 0; y < 14; y++) {
+      for (let x = 0; x < 14; x++) {
+        let sum = 0;
+        for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) sum += m.data[r * 784 + (2 * y + dy) * 28 + 2 * x + dx]!;
+        data[r * 196 + y * 14 + x] = sum / 4;
+      }
+    }
+  }
+  return { data, rows: m.rows, cols: 196 };
+}
