@@ -7,7 +7,7 @@ import { createTsne } from "../tsne/tsne";
 import { pca2d } from "../tsne/pca";
 import { knnAccuracy, trustworthiness } from "../tsne/quality";
 import type { Matrix } from "../tsne/matrix";
-import { listSources, loadSourceMatrix, sourceKey, sourceLabels, type ProjectionSource } from "./sources";
+import { describeSource, listSources, loadSourceMatrix, sourceKey, sourceLabels, type ProjectionSource } from "./sources";
 
 export interface ProjectOptions {
   /** t-SNE iterations from a PCA start (final test views, pixels, the first epoch). Default 1000. */
@@ -70,12 +70,20 @@ function store(db: Db, runId: number, s: ProjectionSource, rows: number, p: Stor
     .run(runId, s.subset, s.epoch, s.layerIndex, p.method, p.iteration, p.final ? 1 : 0, rows, toBlob(p.coords), p.knnAccuracy, p.trustworthiness, p.klDivergence, Math.round(p.durationMs), sqlDate());
 }
 
-/** Projects every source of `runId` that lacks a final PCA or t-SNE layout. Idempotent; stoppable between projections. */
+/**
+ * Projects every source of `runId` that lacks a final PCA or t-SNE layout. Idempotent; stoppable between projections.
+ * A source whose data or layout holds NaN or ±Infinity stops the run with an error naming the run, subset, layer and
+ * epoch, before anything non-finite is stored (what was computed before it stays); any other failure is reported the
+ * same way, with the original error as `cause`.
+ */
 export async function projectRun(db: Db, runId: number, options: ProjectOptions = {}): Promise<{ computed: number; total: number }> {
-  const iterations = options.iterations ?? 1000;
-  const warmIterations = options.warmIterations ?? 400;
-  const snapshots = new Set(options.snapshots ?? [50, 100, 250, 500]);
-  const k = options.k ?? 10;
+  const settings: Settings = {
+    iterations: options.iterations ?? 1000,
+    warmIterations: options.warmIterations ?? 400,
+    snapshots: new Set(options.snapshots ?? [50, 100, 250, 500]),
+    perplexity: options.perplexity ?? 30,
+    k: options.k ?? 10,
+  };
   const sources = listSources(db, runId);
   const work = sources.flatMap((s) => (["pca", "tsne"] as const).map((method) => ({ s, method })));
   const missing = work.filter(({ s, method }) => !hasFinal(db, runId, s, method));
@@ -86,44 +94,78 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
   for (const { s, method } of missing) {
     if (options.signal?.aborted) break;
     const key = sourceKey(s);
-    if (cache?.key !== key) {
-      const matrix = loadSourceMatrix(db, runId, s);
-      cache = { key, matrix, knn: knnAccuracy(matrix.data, matrix.rows, matrix.cols, sourceLabels(db, runId, s), k) };
-    }
-    const { matrix, knn } = cache;
-    const started = performance.now();
+    const label = `run ${runId}, ${describeSource(s)}, ${method === "pca" ? "PCA" : "t-SNE"}`;
     let result: StoredProjection;
-    if (method === "pca") {
-      const coords = pca2d(matrix);
-      result = { method, iteration: 0, final: true, coords, knnAccuracy: knn, trustworthiness: trust(matrix, coords, k), klDivergence: null, durationMs: 0 };
-    } else {
-      const previous = s.subset === "probe" && s.epoch > 1 ? finalCoords(db, runId, { ...s, epoch: s.epoch - 1 }) : undefined;
-      const tsne = createTsne(matrix, {
-        perplexity: Math.min(options.perplexity ?? 30, (matrix.rows - 2) / 3),
-        // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout.
-        ...(previous
-          ? { init: previous, exaggerationIterations: 0, iterations: warmIterations }
-          : { iterations, exaggerationIterations: Math.min(250, Math.round(iterations / 4)) }),
-      });
-      const keepSnapshots = s.subset === "test";
-      await tsne.fitAsync((it, t) => {
-        if (keepSnapshots && snapshots.has(it) && it < t.iterations) {
-          store(db, runId, s, matrix.rows, {
-            method, iteration: it, final: false, coords: t.embedding(), knnAccuracy: knn, trustworthiness: null,
-            klDivergence: t.klDivergence(), durationMs: performance.now() - started,
-          });
-        }
-      });
-      const coords = tsne.embedding();
-      result = { method, iteration: tsne.iteration, final: true, coords, knnAccuracy: knn, trustworthiness: trust(matrix, coords, k), klDivergence: tsne.klDivergence(), durationMs: 0 };
+    try {
+      if (cache?.key !== key) {
+        const matrix = loadSourceMatrix(db, runId, s);
+        assertFinite(matrix.data, matrix.cols, `the stored ${matrix.rows} × ${matrix.cols} input`);
+        cache = { key, matrix, knn: knnAccuracy(matrix.data, matrix.rows, matrix.cols, sourceLabels(db, runId, s), settings.k) };
+      }
+      result = await computeProjection(db, runId, s, method, cache.matrix, cache.knn, settings);
+    } catch (err) {
+      throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    result.durationMs = performance.now() - started;
-    store(db, runId, s, matrix.rows, result);
+    store(db, runId, s, cache.matrix.rows, result);
     computed++;
     options.onEvent?.({
-      type: "done", index: computed, total: missing.length, key, method, seconds: result.durationMs / 1000,
-      knnAccuracy: knn, trustworthiness: result.trustworthiness ?? Number.NaN, ...(result.klDivergence !== null ? { kl: result.klDivergence } : {}),
+      type: "done", index: computed, total: missing.length, key, method, seconds: result.durationMs / 1000, knnAccuracy: cache.knn,
+      trustworthiness: result.trustworthiness ?? Number.NaN, ...(result.klDivergence !== null ? { kl: result.klDivergence } : {}),
     });
   }
   return { computed, total: work.length };
+}
+
+interface Settings {
+  iterations: number;
+  warmIterations: number;
+  snapshots: Set<number>;
+  perplexity: number;
+  k: number;
+}
+
+/** Throws naming `what` and the first non-finite value of `values` [rows, cols], so no NaN is ever stored. */
+function assertFinite(values: Float32Array, cols: number, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) throw new Error(`${what} holds ${values[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+  }
+}
+
+/** One PCA or t-SNE layout of `matrix`, checked finite; t-SNE of the test subset stores its replay snapshots on the way. */
+async function computeProjection(
+  db: Db, runId: number, s: ProjectionSource, method: "pca" | "tsne", matrix: Matrix, knn: number, settings: Settings,
+): Promise<StoredProjection> {
+  const started = performance.now();
+  if (method === "pca") {
+    const coords = pca2d(matrix);
+    assertFinite(coords, 2, "the layout");
+    const trustworthiness = trust(matrix, coords, settings.k);
+    return { method, iteration: 0, final: true, coords, knnAccuracy: knn, trustworthiness, klDivergence: null, durationMs: performance.now() - started };
+  }
+  const previous = s.subset === "probe" && s.epoch > 1 ? finalCoords(db, runId, { ...s, epoch: s.epoch - 1 }) : undefined;
+  const tsne = createTsne(matrix, {
+    perplexity: Math.min(settings.perplexity, (matrix.rows - 2) / 3),
+    // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout.
+    ...(previous
+      ? { init: previous, exaggerationIterations: 0, iterations: settings.warmIterations }
+      : { iterations: settings.iterations, exaggerationIterations: Math.min(250, Math.round(settings.iterations / 4)) }),
+  });
+  const keepSnapshots = s.subset === "test";
+  await tsne.fitAsync((it, t) => {
+    if (keepSnapshots && settings.snapshots.has(it) && it < t.iterations) {
+      const coords = t.embedding();
+      assertFinite(coords, 2, `the layout at iteration ${it}`);
+      store(db, runId, s, matrix.rows, {
+        method, iteration: it, final: false, coords, knnAccuracy: knn, trustworthiness: null,
+        klDivergence: t.klDivergence(), durationMs: performance.now() - started,
+      });
+    }
+  });
+  const coords = tsne.embedding();
+  assertFinite(coords, 2, `the layout after ${tsne.iteration} iterations`);
+  const trustworthiness = trust(matrix, coords, settings.k);
+  return {
+    method, iteration: tsne.iteration, final: true, coords, knnAccuracy: knn, trustworthiness,
+    klDivergence: tsne.klDivergence(), durationMs: performance.now() - started,
+  };
 }

@@ -74,3 +74,9 @@ export function sourceLabels(db: Db, runId: number, source: ProjectionSource): U
   const labels = loadMnist().test.labels;
   return Uint8Array.from(sourceIndices(db, runId, source), (i) => labels[i]!);
 }
+
+/** A source in words, for messages: "probe set, layer 1 (dense_Dense2), epoch 3" or "test set, raw pixels". */
+export function describeSource(s: Pick<ProjectionSource, "subset" | "epoch" | "layerIndex" | "layerName">): string {
+  if (s.layerIndex === PIXELS_LAYER) return `${s.subset} set, raw pixels`;
+  return `${s.subset} set, layer ${s.layerIndex} (${s.layerName}), ${s.epoch === 0 ? "final model" : `epoch ${s.epoch}`}`;
+}
