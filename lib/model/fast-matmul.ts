@@ -14,6 +14,7 @@
 // the enableFastWasmKernels() call.
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
+import { installFastDropout, uninstallFastDropout } from "./fast-dropout";
 import { createFastGather } from "./fast-gather";
 import type { WasmKernelFunc } from "./fast-kernel-types";
 import { startMatMulHelper, type MatMulHelper } from "./fast-matmul-helper";
@@ -44,6 +45,11 @@ export interface FastWasmKernelOptions {
    * Opt-in: it only pays off when a second core is actually free. Read once, when the kernels are enabled.
    */
   threads?: 1 | 2;
+  /**
+   * Training-time dropout masks from fast-dropout.ts instead of tfjs-core's (default true). False keeps
+   * tfjs's own masks, e.g. to compare a step with the stock kernels under the same seeded mask.
+   */
+  dropout?: boolean;
 }
 
 /**
@@ -75,6 +81,7 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
     // No setupFunc: the stock kernels' setup (their cwrap bindings) already ran when the backend started.
     tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: func as unknown as tf.KernelFunc });
   }
+  if (options.dropout !== false) installFastDropout();
   installed = { stock, helper };
   return true;
 }
@@ -87,6 +94,7 @@ export function disableFastWasmKernels(): void {
     tf.registerKernel(config);
   }
   installed.helper?.stop();
+  uninstallFastDropout();
   installed = null;
 }
 
