@@ -218,6 +218,25 @@ export function predictionsFor(points: SubsetPoints, frame: FrameInfo | undefine
   return last ? { predicted: last.predicted, source: `after epoch ${last.epoch}` } : null;
 }
 
+/** One digit's predicted probabilities [10]: the final model's, and after each recorded epoch when it is a probe digit. */
+export interface DigitProbabilities {
+  final: { predicted: number; probs: number[] } | null;
+  epochs: Array<{ epoch: number; probs: number[] }>;
+}
+
+/**
+ * The probabilities that go with a frame of `subset`, by the rule of `predictionsFor` (so they agree with the colours):
+ * that epoch's for a probe layout, else the final model's, else the last recorded epoch's (probe only); null if none.
+ */
+export function probabilitiesFor(digit: DigitProbabilities, subset: Subset, frame: FrameInfo | undefined): { probs: number[]; source: string } | null {
+  const epochs = subset === "probe" ? digit.epochs : [];
+  const atEpoch = frame && frame.epoch > 0 ? epochs.find((e) => e.epoch === frame.epoch) : undefined;
+  if (atEpoch) return { probs: atEpoch.probs, source: `after epoch ${atEpoch.epoch}` };
+  if (digit.final) return { probs: digit.final.probs, source: "final model" };
+  const last = epochs.at(-1);
+  return last ? { probs: last.probs, source: `after epoch ${last.epoch}` } : null;
+}
+
 /** CSV of a layout's `rows`: row, test index, x, y, true and predicted labels (empty when unknown). */
 export function scatterCsv(coords: Float32Array, points: SubsetPoints, predicted: string | null, rows: ArrayLike<number>): string {
   const out: Array<Array<string | number>> = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   buildSeries, bytesToDigits, DEFAULT_EXPLORER_VIEW, digitsToBytes, explorerQuery, neighboursQuerySchema, parseClasses, parseExplorerView,
-  predictionsFor, projectionQuerySchema, projectionUrl, resolveView, scatterCsv, testIndexOf, type ProjectionMeta, type SubsetPoints,
+  predictionsFor, probabilitiesFor, projectionQuerySchema, projectionUrl, resolveView, scatterCsv, testIndexOf, type ProjectionMeta, type SubsetPoints,
 } from "../../lib/chart/scatter-view";
 import { ALL_CLASSES } from "../../lib/chart/scatter";
 
@@ -141,6 +141,18 @@ describe("labels and predictions", () => {
     expect(predictionsFor(probe, frame(0))).toEqual({ predicted: "749", source: "final model" });
     expect(predictionsFor({ ...probe, finalPredicted: null }, frame(0))).toEqual({ predicted: "744", source: "after epoch 2" });
     expect(predictionsFor({ ...probe, finalPredicted: null, epochPredictions: [] }, frame(0))).toBeNull();
+  });
+
+  it("picks a clicked digit's probabilities by the same rule, so they agree with its predicted label", () => {
+    const frame = (epoch: number) => ({ epoch, iteration: 0, final: true, rows: 3, knnAccuracy: null, trustworthiness: null, klDivergence: null });
+    const one = (k: number) => Array.from({ length: 10 }, (_, c) => (c === k ? 0.91 : 0.01));
+    const digit = { final: { predicted: 9, probs: one(9) }, epochs: [{ epoch: 1, probs: one(4) }, { epoch: 2, probs: one(7) }] };
+    expect(probabilitiesFor(digit, "probe", frame(1))).toEqual({ probs: one(4), source: "after epoch 1" });
+    expect(probabilitiesFor(digit, "probe", frame(0))).toEqual({ probs: one(9), source: "final model" });
+    expect(probabilitiesFor(digit, "test", frame(2))).toEqual({ probs: one(9), source: "final model" });
+    expect(probabilitiesFor({ ...digit, final: null }, "probe", frame(0))).toEqual({ probs: one(7), source: "after epoch 2" });
+    expect(probabilitiesFor({ ...digit, final: null }, "test", frame(0))).toBeNull();
+    expect(probabilitiesFor({ final: null, epochs: [] }, "probe", frame(1))).toBeNull();
   });
 });
 

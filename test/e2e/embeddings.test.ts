@@ -195,15 +195,36 @@ describe("the embedding explorer in Chromium", () => {
     await page.close();
   });
 
-  it("pins a clicked point with its exact nearest neighbours in the original space, then opens the digit inspector", async () => {
+  it("opens a clicked point in the inspector panel: the digit, its probabilities at that epoch, its exact nearest neighbours in the original space", async () => {
     const page = await open(`/runs/${runId}/embeddings?subset=probe&layer=0&method=tsne&epoch=1`);
     const coords = storedCoords(db, runId, "probe", 0, "tsne", 1);
     await waitForLayout(page, layoutChecksum(coords));
+    await page.waitForSelector("[data-testid=scatter][data-pixels=loaded]");
     const positions = await screenPositions(page, coords);
     const row = isolatedRow(positions, Array.from({ length: 100 }, (_, i) => i));
+    const index = probeIndices[row]!;
     await page.mouse.click(positions[row]![0], positions[row]![1]);
-    const pinned = page.getByTestId("pinned");
-    await expect(pinned.getAttribute("data-index")).resolves.toBe(String(probeIndices[row]));
+    const inspector = page.getByTestId("inspector");
+    await expect(inspector.getAttribute("data-index")).resolves.toBe(String(index));
+    await expect(inspector.locator("h2").textContent()).resolves.toBe(`Test digit #${index}`);
+    // Focus moves into the panel, so the keyboard continues there (link, probabilities, neighbours, close).
+    await expect(page.evaluate(() => document.activeElement?.getAttribute("data-testid"))).resolves.toBe("inspector");
+    // The large thumbnail is that digit's pixels.
+    const big = inspector.locator("canvas.digit-large");
+    await expect.poll(() => big.evaluate((c: HTMLCanvasElement) => c.getContext("2d")!.getImageData(0, 0, 28, 28).data.some((v, i) => i % 4 === 0 && v > 0))).toBe(true);
+    const drawn = await big.evaluate((c: HTMLCanvasElement) => Array.from(c.getContext("2d")!.getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0)));
+    expect(drawn).toEqual(Array.from(pixels.subarray(index * 784, (index + 1) * 784)));
+    // Labels and probabilities are epoch 1's, as the colours of this frame: argmax of the stored probe probabilities.
+    const epochProbs = blobToFloat32((db.sqlite.prepare("SELECT probeProbs FROM Epoch WHERE runId = ? AND epoch = 1").get(runId) as { probeProbs: Buffer }).probeProbs);
+    const probs = Array.from(epochProbs.subarray(row * 10, row * 10 + 10));
+    const predictedAtEpoch1 = probs.indexOf(Math.max(...probs));
+    const probList = inspector.getByTestId("inspector-probs");
+    await probList.waitFor();
+    await expect(probList.getAttribute("data-source")).resolves.toBe("after epoch 1");
+    expect(await probList.locator("li").evaluateAll((lis) => lis.map((li) => Number(li.getAttribute("data-prob"))))).toEqual(probs);
+    await expect(inspector.getByTestId("inspector-verdict").textContent()).resolves.toContain(
+      `true ${labels[index]} · predicted ${predictedAtEpoch1} ${predictedAtEpoch1 === labels[index] ? "✓" : "✗"}`,
+    );
     // Exact neighbours by brute force on the stored dense_1 activations after epoch 1.
     const e = db.sqlite.prepare("SELECT data, cols FROM Embedding WHERE runId = ? AND subset = 'probe' AND epoch = 1 AND layerIndex = 0").get(runId) as { data: Buffer; cols: number };
     const x = blobToFloat32(e.data);
@@ -212,16 +233,51 @@ describe("the embedding explorer in Chromium", () => {
       for (let k = 0; k < e.cols; k++) s += (x[a * e.cols + k]! - x[b * e.cols + k]!) ** 2;
       return s;
     };
-    const expected = Array.from({ length: 100 }, (_, i) => i).filter((i) => i !== row).sort((a, b) => dist(row, a) - dist(row, b) || a - b).slice(0, 10);
+    const nearest = (r: number) => Array.from({ length: 100 }, (_, i) => i).filter((i) => i !== r).sort((a, b) => dist(r, a) - dist(r, b) || a - b).slice(0, 10);
     const items = page.getByTestId("neighbours").locator("li");
     await expect.poll(() => items.count()).toBe(10);
-    expect((await items.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-row")))))).toEqual(expected);
-    await screenshot(page, "embeddings-probe-pinned");
+    expect(await items.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-row"))))).toEqual(nearest(row));
+    await screenshot(page, "embeddings-probe-inspector");
 
-    await page.getByTestId("inspect-link").click();
+    // A neighbour opens in the same panel, with its own neighbours.
+    const next = nearest(row)[0]!;
+    await items.first().locator("button").click();
+    await expect(inspector.getAttribute("data-index")).resolves.toBe(String(probeIndices[next]));
+    await expect.poll(async () => items.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-row"))))).toEqual(nearest(next));
+
+    // Esc closes it; a click on the point opens it again (from where the neighbour's click scrolled the page).
+    await page.keyboard.press("Escape");
+    await expect(inspector.count()).resolves.toBe(0);
+    await page.getByTestId("side-hint").waitFor();
+    const again = (await screenPositions(page, coords))[row]!;
+    await page.mouse.click(again[0], again[1]);
+    await expect(inspector.getAttribute("data-index")).resolves.toBe(String(index));
+    await page.close();
+  });
+
+  it("clicks through to the digit inspector page: from the panel's link, and straight from the scatter with a double-click", async () => {
+    const page = await open(`/runs/${runId}/embeddings?subset=probe&layer=2&method=tsne&epoch=2`);
+    const coords = storedCoords(db, runId, "probe", 2, "tsne", 2);
+    await waitForLayout(page, layoutChecksum(coords));
+    const positions = await screenPositions(page, coords);
+    const rows = Array.from({ length: 100 }, (_, i) => i);
+    const row = isolatedRow(positions, rows);
+    await page.mouse.click(positions[row]![0], positions[row]![1]);
+    const link = page.getByTestId("inspect-link");
+    await expect(link.textContent()).resolves.toBe("Open full inspector →");
+    await link.click();
     await page.waitForURL(new RegExp(`/runs/${runId}/digits/${probeIndices[row]}$`));
     await expect(page.getByTestId("digit-inspector").getAttribute("data-index")).resolves.toBe(String(probeIndices[row]));
+
     await page.close();
+
+    const direct = await open(`/runs/${runId}/embeddings?subset=probe&layer=2&method=tsne&epoch=2`);
+    await waitForLayout(direct, layoutChecksum(coords));
+    const other = isolatedRow(positions, rows.filter((r) => r !== row));
+    await direct.mouse.dblclick(positions[other]![0], positions[other]![1]);
+    await direct.waitForURL(new RegExp(`/runs/${runId}/digits/${probeIndices[other]}$`));
+    await expect(direct.getByTestId("digit-inspector").getAttribute("data-index")).resolves.toBe(String(probeIndices[other]));
+    await direct.close();
   });
 
   it("serves a layout as float32 with cache headers, one pixel binary per subset, and rejects a bad query naming it", async () => {

@@ -1,5 +1,5 @@
 "use client";
-// The embedding explorer: picks a series and frame, animates between frames, filters classes, pins and selects digits; state in the URL.
+// The embedding explorer: picks a series and frame, animates between frames, filters classes, inspects and selects digits; state in the URL.
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { classCounts, framePosition, interpolateLayouts, layoutBounds, visibleRows } from "@/lib/chart/scatter";
@@ -8,8 +8,9 @@ import {
   type ExplorerView, type Method, type SeriesInfo, type Subset, type SubsetPoints,
 } from "@/lib/chart/scatter-view";
 import { ClassLegend } from "./class-legend";
-import { PinnedPanel, SelectionPanel } from "./digit-panels";
+import { SelectionPanel } from "./digit-panels";
 import { ExplorerControls, frameLabel, METHOD_NAMES } from "./explorer-controls";
+import { InspectorPanel } from "./inspector-panel";
 import { ProjectionFigures } from "./projection-figures";
 import { ScatterCanvas } from "./scatter-canvas";
 import { useNeighbours, useSeriesLayouts, useSubsetPixels, type SeriesLayouts } from "./use-explorer-data";
@@ -33,7 +34,8 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
   const [classes, setClasses] = useState(initial.classes);
   const [playing, setPlaying] = useState(false);
   const [mode, setMode] = useState<"pan" | "select">("pan");
-  const [pinned, setPinned] = useState<number | null>(null);
+  /** The row a click opened in the inspector panel (also ringed on the scatter, its neighbours marked). */
+  const [inspected, setInspected] = useState<number | null>(null);
   const [selected, setSelected] = useState<number[]>([]);
   const positionRef = useRef(position);
   useEffect(() => {
@@ -74,13 +76,13 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
     return mask;
   }, [selected, labels.length]);
 
-  const neighbourQuery = shown && pinned !== null
-    ? { subset: shown.subset, layer: shown.layerIndex, epoch: shown.layerIndex === PIXELS_LAYER ? 0 : (frame?.epoch ?? 0), row: pinned, k: 10 }
+  const neighbourQuery = shown && inspected !== null
+    ? { subset: shown.subset, layer: shown.layerIndex, epoch: shown.layerIndex === PIXELS_LAYER ? 0 : (frame?.epoch ?? 0), row: inspected, k: 10 }
     : null;
   const neighbours = useNeighbours(runId, neighbourQuery);
   const neighbourRows = useMemo(
-    () => (neighbours.data && neighbours.data.row === pinned ? neighbours.data.neighbours.map((n) => n.row) : NO_NEIGHBOURS),
-    [neighbours.data, pinned],
+    () => (neighbours.data && neighbours.data.row === inspected ? neighbours.data.neighbours.map((n) => n.row) : NO_NEIGHBOURS),
+    [neighbours.data, inspected],
   );
 
   useEffect(() => {
@@ -117,7 +119,7 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
     setKey({ subset: next.series.subset, layer: next.series.layerIndex, method: next.series.method });
     setPosition(next.frame);
     if (next.series.subset !== shown?.subset) {
-      setPinned(null);
+      setInspected(null);
       setSelected([]);
     }
   }
@@ -167,9 +169,9 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
           {coords && bounds ? (
             <ScatterCanvas
               coords={coords} bounds={bounds} labels={labels} predicted={predicted} visible={visible} selected={selectedMask}
-              pinned={pinned} neighbours={neighbourRows} pixels={pixels} mode={mode} interactive={!playing && loaded !== null && Number.isInteger(position)}
+              pinned={inspected} neighbours={neighbourRows} pixels={pixels} mode={mode} interactive={!playing && loaded !== null && Number.isInteger(position)}
               resetKey={`${shown.subset}/${shown.layerIndex}/${shown.method}`} indexOf={indexOf}
-              onPin={(row, newTab) => (row !== null && newTab ? window.open(`/runs/${runId}/digits/${indexOf(row)}`, "_blank") : setPinned(row))}
+              onPin={(row, newTab) => (row !== null && newTab ? window.open(`/runs/${runId}/digits/${indexOf(row)}`, "_blank") : setInspected(row))}
               onOpen={(row) => router.push(`/runs/${runId}/digits/${indexOf(row)}`)}
               onSelect={setSelected}
             />
@@ -178,15 +180,20 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
           )}
           <ClassLegend classes={classes} totals={totals} visibleCount={visible.length} mistakesShown={predicted !== null} onChange={setClasses} />
           <p className="muted small">
-            Hover a point for its digit; click to pin it and list its nearest neighbours; double-click to open it in the inspector. Scroll or pinch to
-            zoom; {mode === "pan" ? "drag to pan, shift-drag" : "drag"} to select a box.
+            Hover a point for its digit; click it to inspect it beside the plot (probabilities, nearest neighbours; Esc closes); double-click opens
+            the full inspector, ⌘/Ctrl-click in a new tab. Scroll or pinch to zoom; {mode === "pan" ? "drag to pan, shift-drag" : "drag"} to select a box.
           </p>
         </div>
         <aside className="explorer-side">
-          {pinned !== null ? <PinnedPanel {...common} row={pinned} space={space} neighbours={neighbours} onPin={setPinned} /> : null}
+          {inspected !== null ? (
+            <InspectorPanel
+              {...common} row={inspected} subset={shown.subset} frame={frame} predictionSource={prediction?.source ?? null}
+              space={space} neighbours={neighbours} onInspect={setInspected}
+            />
+          ) : null}
           {selected.length > 0 ? <SelectionPanel {...common} rows={selected} onClear={() => setSelected([])} /> : null}
-          {pinned === null && selected.length === 0 ? (
-            <section className="card muted small">Pin a digit (click) or select a box (shift-drag) to list digits here.</section>
+          {inspected === null && selected.length === 0 ? (
+            <section className="card muted small" data-testid="side-hint">Click a digit to inspect it here, or select a box (shift-drag) to list its digits.</section>
           ) : null}
         </aside>
       </div>

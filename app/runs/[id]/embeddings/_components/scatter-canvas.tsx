@@ -21,7 +21,9 @@ export interface ScatterProps extends BaseLayer {
   /** Changes when another series is shown: the zoom resets. */
   resetKey: string;
   indexOf(row: number): number;
+  /** A click: the row under the pointer (null: none) for the inspector panel, or for a new tab with ⌘/Ctrl. */
   onPin(row: number | null, newTab: boolean): void;
+  /** A double-click on a point: the full inspector page. */
   onOpen(row: number): void;
   onSelect(rows: number[]): void;
 }
@@ -261,7 +263,7 @@ export function ScatterCanvas(props: ScatterProps) {
         className={`scatter-overlay scatter-mode-${props.mode}`}
         style={{ width: size.width, height: size.height }}
         role="img"
-        aria-label={`scatter of ${props.visible.length} digits: hover for a digit, click to pin it and see its neighbours, double-click to inspect it`}
+        aria-label={`scatter of ${props.visible.length} digits: hover for a digit, click to inspect it and its neighbours beside the plot, double-click to open the full inspector`}
         data-testid="scatter-overlay"
         onPointerEnter={onPointerEnter}
         onPointerDown={onPointerDown}

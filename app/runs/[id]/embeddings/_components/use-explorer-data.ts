@@ -1,7 +1,10 @@
 "use client";
 // Client loaders of the explorer's binaries: every layout of a series (float32 [rows, 2] each), a subset's pixels, neighbours.
 import { useEffect, useState } from "react";
-import { neighboursUrl, pixelsUrl, projectionUrl, type NeighboursQuery, type SeriesInfo, type Subset } from "@/lib/chart/scatter-view";
+import {
+  neighboursUrl, pixelsUrl, projectionUrl, type DigitProbabilities, type NeighboursQuery, type SeriesInfo, type Subset,
+} from "@/lib/chart/scatter-view";
+import { loadDigitProbabilities } from "../actions";
 
 /** Layouts already fetched in this tab, by URL (the HTTP cache keeps them across reloads). */
 const layoutCache = new Map<string, Promise<Float32Array>>();
@@ -88,4 +91,30 @@ export function useNeighbours(runId: number, query: NeighboursQuery | null): { d
     // The URL encodes the whole query, so it alone decides when to refetch.
   }, [url]);
   return state && state.url === url ? { data: state.data, error: state.error } : { data: null, error: null };
+}
+
+/** Probabilities already asked for in this tab, by "run/index": the page shows a fixed set of epochs until it is reloaded. */
+const probabilityCache = new Map<string, Promise<DigitProbabilities | null>>();
+
+/** One test digit's predicted probabilities (final and per epoch), through a server action; cached per digit. */
+export function useDigitProbabilities(runId: number, index: number | null): { data: DigitProbabilities | null; error: string | null } {
+  const key = index === null ? null : `${runId}/${index}`;
+  const [state, setState] = useState<{ key: string; data: DigitProbabilities | null; error: string | null } | null>(null);
+  useEffect(() => {
+    if (key === null || index === null) return;
+    let pending = probabilityCache.get(key);
+    if (!pending) {
+      pending = loadDigitProbabilities(runId, index);
+      pending.catch(() => probabilityCache.delete(key));
+      probabilityCache.set(key, pending);
+    }
+    let cancelled = false;
+    pending
+      .then((data) => !cancelled && setState({ key, data, error: data ? null : "no probabilities recorded for this digit" }))
+      .catch((err: unknown) => !cancelled && setState({ key, data: null, error: `could not load the probabilities: ${String(err)}` }));
+    return () => {
+      cancelled = true;
+    };
+  }, [runId, index, key]);
+  return state && state.key === key ? { data: state.data, error: state.error } : { data: null, error: null };
 }
