@@ -1,5 +1,6 @@
 // Confusable digit pairs: ranking from a confusion matrix, separation of two classes in an embedding (pure).
 import { NUM_CLASSES } from "../mnist/idx";
+import { gatherClassNeighbours, scorePair, type Separation } from "../pairs/separation";
 
 /** The pairs the seed notebook names as confusable: 4/9, 4/7, 7/9, 1/7, 3/5, 5/7. */
 export const SEED_PAIRS: ReadonlyArray<readonly [number, number]> = [[4, 9], [4, 7], [7, 9], [1, 7], [3, 5], [5, 7]];
@@ -44,16 +45,11 @@ export function parsePair(text: string): [number, number] | null {
   return a < b ? [a, b] : [b, a];
 }
 
-export interface Separation {
-  /** Mean fraction of each point's k nearest neighbours (among the two classes) sharing its class: 1 = separated, ≈ 0.5 = mixed. */
-  knnPurity: number;
-  /** Mean silhouette with the two classes as clusters, in [-1, 1]: near 0 = overlapping. */
-  silhouette: number;
-  count: number;
-}
+export type { Separation } from "../pairs/separation";
 
 /**
- * How well classes `a` and `b` are separated in `data` [rows, cols] (row-major), using only their points.
+ * How well classes `a` and `b` are separated in `data` [rows, cols] (row-major), using only their points: kNN purity
+ * (k nearest by Euclidean distance, ties by row) and silhouette, as lib/pairs/separation.ts defines them.
  * O(m² · cols) for m points of the two classes: meant for probe sets (a few hundred per class).
  */
 export function pairSeparation(data: Float32Array, cols: number, labels: Uint8Array, a: number, b: number, k = 10): Separation {
@@ -62,51 +58,11 @@ export function pairSeparation(data: Float32Array, cols: number, labels: Uint8Ar
   labels.forEach((l, i) => {
     if (l === a || l === b) members.push(i);
   });
-  const m = members.length;
-  const countA = members.filter((i) => labels[i] === a).length;
-  if (countA < 2 || m - countA < 2) return { knnPurity: Number.NaN, silhouette: Number.NaN, count: m };
-  const kk = Math.min(k, m - 1);
-  const dist = new Float64Array(m * m);
-  for (let x = 0; x < m; x++) {
-    const ox = members[x]! * cols;
-    for (let y = x + 1; y < m; y++) {
-      const oy = members[y]! * cols;
-      let s = 0;
-      for (let c = 0; c < cols; c++) {
-        const d = data[ox + c]! - data[oy + c]!;
-        s += d * d;
-      }
-      const d = Math.sqrt(s);
-      dist[x * m + y] = d;
-      dist[y * m + x] = d;
-    }
-  }
-  let puritySum = 0;
-  let silhouetteSum = 0;
-  const order = new Int32Array(m - 1);
-  for (let x = 0; x < m; x++) {
-    const own = labels[members[x]!];
-    let j = 0;
-    let sameSum = 0;
-    let otherSum = 0;
-    let sameCount = 0;
-    for (let y = 0; y < m; y++) {
-      if (y === x) continue;
-      order[j++] = y;
-      if (labels[members[y]!] === own) {
-        sameSum += dist[x * m + y]!;
-        sameCount++;
-      } else otherSum += dist[x * m + y]!;
-    }
-    order.sort((p, q) => dist[x * m + p]! - dist[x * m + q]! || p - q);
-    let same = 0;
-    for (let t = 0; t < kk; t++) if (labels[members[order[t]!]!] === own) same++;
-    puritySum += same / kk;
-    const intra = sameSum / sameCount;
-    const inter = otherSum / (m - 1 - sameCount);
-    silhouetteSum += (inter - intra) / Math.max(inter, intra) || 0;
-  }
-  return { knnPurity: puritySum / m, silhouette: silhouetteSum / m, count: m };
+  // The pair's rows in one contiguous float64 block (exact copies), labelled 0 for a and 1 for b.
+  const block = new Float64Array(members.length * cols);
+  members.forEach((r, at) => block.set(data.subarray(r * cols, (r + 1) * cols), at * cols));
+  const classes = Uint8Array.from(members, (r) => (labels[r] === a ? 0 : 1));
+  return scorePair(gatherClassNeighbours(block, members.length, cols, classes, 2, k), 0, 1);
 }
 
 /** Mean image of each class's digits, [784] in 0..1, from pixels [n, 784] bytes. */
