@@ -1,0 +1,63 @@
+// Entry point of `npm run pairs`: store a run's missing pair separation scores (all 45 pairs, every probe layer × epoch).
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { readEnv } from "../lib/env";
+import { openDatabase } from "../lib/db/client";
+import { precomputeRunSeparations } from "../lib/pairs/precompute";
+
+const USAGE = `usage: npm run pairs -- --run ID
+  --run ID    the run whose pair figures to compute (or --all for every succeeded run); what is stored is skipped`;
+
+const argsSchema = z
+  .object({
+    run: z.coerce.number().int().positive().optional(),
+    all: z.boolean().default(false),
+  })
+  .refine((a) => a.run !== undefined || a.all, { message: "give --run ID or --all" });
+
+async function main(): Promise<number> {
+  let args: z.infer<typeof argsSchema>;
+  try {
+    const { values } = parseArgs({ args: process.argv.slice(2), options: { run: { type: "string" }, all: { type: "boolean" }, help: { type: "boolean" } } });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const parsed = argsSchema.safeParse(values);
+    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.length ? `--${i.path.join(".")}: ` : ""}${i.message}`).join("; "));
+    args = parsed.data;
+  } catch (err) {
+    console.error(`pairs: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const db = openDatabase(readEnv().DATABASE_URL);
+  const controller = new AbortController();
+  process.on("SIGINT", () => controller.abort());
+  process.on("SIGTERM", () => controller.abort());
+  try {
+    const runs = args.all
+      ? (await db.prisma.run.findMany({ where: { status: "succeeded" }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id)
+      : [args.run!];
+    for (const runId of runs) {
+      const { computed, total, ms } = await precomputeRunSeparations(db, runId, {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === "plan") console.log(`run ${runId}: ${e.missing} of ${e.total} layer × epoch sources to compute (45 pairs each)`);
+          else console.log(`[${e.index}/${e.missing}] ${e.layerName}${e.layerIndex >= 0 ? ` epoch ${e.epoch}` : ""}: ${(e.ms / 1000).toFixed(2)} s`);
+        },
+      });
+      console.log(`run ${runId}: ${computed} computed (${total} in all) in ${(ms / 1000).toFixed(1)} s`);
+    }
+    return controller.signal.aborted ? 130 : 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`pairs: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
