@@ -2,17 +2,18 @@
 import "server-only";
 
 /*
- * Why an in-process LRU and not a PairStats table:
- * - the figures derive only from rows a run writes once, when it finishes (Epoch, Embedding, TestPredictions), so a
- *   key of run id + pair + finishedAt never serves stale numbers for a finished run, and a reset database that
- *   reuses a run id misses because finishedAt differs;
- * - the cache lives and dies with the code that computed it: changing the metric (k, distance) can never leave old
- *   numbers behind in the database, and derived, always recomputable data needs no migration;
- * - the price is one cold computation per pair per server process. Measured on a seed-sized run (16 epochs × 3
- *   layers × 2,000 probes × 512, 10,000 test digits) on the shared 2-core machine: the page's first byte in about
- *   0.7 s, then the separation table's rows stream in as they are computed (about 0.3–0.5 s per cell, one
- *   pairSeparation of ~400 × 512, so 20–25 s for all 49 cells under load); warm, the whole page in 0.2–0.3 s.
- *   A table would save only the recomputation after a restart.
+ * What is cached here, and what is not:
+ * - the separation scores (kNN purity and silhouette per layer × epoch) are not: the job worker's "pairs" stage
+ *   (`npm run pairs -- --run ID`) stores all 45 pairs of a run in the PairSeparation table after training, and the
+ *   page reads its 49 cells (seed run) with one indexed query, about 2 ms. Computing them is one pass over every pair of
+ *   probe digits per layer × epoch: ~2 s each on the shared 2-core machine, 100 s of CPU for a seed run — a job, not a
+ *   request. A table survives restarts, and its `k` column keeps a changed metric from serving old numbers;
+ * - cells that are not stored (a run from before the table, or whose pairs stage has not run or finished) are computed
+ *   by the page and cached here: one pairSeparation of ~400 × 512 each, 0.07–0.16 s, so ~5 s for a seed run's 49 cells,
+ *   streamed row by row, then instant until the server restarts;
+ * - the pair's detail figures (per-epoch counts, galleries, mean images: lib/db/pairs.ts), 40–130 ms cold.
+ * Keys are run id + pair + finishedAt: the figures derive only from rows a run writes once (Epoch, Embedding,
+ * TestPredictions), so a finished run's entry is never stale, and a reset database that reuses a run id misses.
  * Entries are small: two numbers per cell, a few dozen digit indices, two 784-value mean images.
  */
 
@@ -57,7 +58,7 @@ export function pairKey(part: string, run: { id: number; finishedAt: Date | null
 
 const globalForPairs = globalThis as unknown as { mnistLensPairCache?: Lru<unknown> };
 
-/** Entries are small; a seed-sized run's table for one pair is 49 cells, so this holds about a hundred pairs' figures. */
+/** Entries are small; a seed-sized run's table for one pair is 49 cells, so this holds about a hundred pairs' computed figures. */
 const CAPACITY = 5_000;
 
 function cache(): Lru<unknown> {
@@ -84,7 +85,7 @@ export function forgetPair(key: string): void {
   cache().delete(key);
 }
 
-/** A pause between CPU-bound steps (each up to about half a second on a busy machine) so other requests get a turn. */
+/** A pause between CPU-bound steps (each up to about a sixth of a second on a busy machine) so other requests get a turn. */
 const YIELD_MS = 8;
 
 export function yieldToEventLoop(): Promise<void> {
@@ -93,9 +94,9 @@ export function yieldToEventLoop(): Promise<void> {
 
 /**
  * How long a cold computation waits before its first CPU-bound step. Rendering and streaming the page shell takes
- * many event-loop turns (module loading, React and Next stream stages); started at once, each half-second step would
- * hold one of those turns back, and the shell would wait for several steps. Measured on a seed-sized run: first byte
- * after about 3.5 s without the pause; see the pair page's test output for it with.
+ * many event-loop turns (module loading, React and Next stream stages); started at once, each CPU-bound step would
+ * hold one of those turns back, and the shell would wait for several steps. Measured on a seed-sized run when a step
+ * took 0.3–0.5 s: first byte after about 3.5 s without the pause. Pages whose cells are all stored do not pause.
  */
 const COLD_START_MS = 250;
 

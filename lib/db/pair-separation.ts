@@ -1,29 +1,19 @@
-// Named reads of how a digit pair separates in a run's stored probe embeddings (layer × epoch), across runs, and in projections.
+// Named reads of how a digit pair separates in a run's probe digits (layer × epoch), across runs, and in projections.
+// The scores are read from PairSeparation rows (the pairs stage stores them after training); cells not stored yet are
+// computed here, in the background, so the page can stream them in.
 import "server-only";
 import type { Db } from "./client";
-import { blobToFloat32 } from "./blobs";
-import { loadMnist } from "./digits";
-import { getProjectionCoords, getSubsetIndices, listProjections } from "./projections";
+import { getProjectionCoords, listProjections } from "./projections";
 import { cachedPair, forgetPair, isCached, pairKey, pauseBeforeColdWork, yieldToEventLoop } from "./pair-cache";
+import { embeddingKeys, loadProbeEmbedding, PIXEL_LAYER, probeLabels, probePixels, type EmbeddingKey } from "./pair-sources";
+import { cellId, getStoredCell, listStoredCells, type SeparationCell } from "./pair-store";
 import type { PairRun } from "./pairs";
 import { pairSeparation } from "../metrics/pairs";
+import { SEPARATION_K } from "../pairs/separation";
 import { IMAGE_PIXELS } from "../mnist/idx";
 import type { PairView, ProjectionMethod } from "../chart/pair-view";
 
-/** Neighbours for kNN purity (pairSeparation's default). */
-export const SEPARATION_K = 10;
-/** Raw pixels, the baseline every hidden layer is compared with. */
-export const PIXEL_LAYER = -1;
-
-export interface SeparationCell {
-  layerIndex: number;
-  /** 0 for the pixels (they do not change with training). */
-  epoch: number;
-  knnPurity: number;
-  silhouette: number;
-  /** Probe digits of either class. */
-  count: number;
-}
+export { PIXEL_LAYER, SEPARATION_K, type SeparationCell };
 
 export interface SeparationGrid {
   /** Pixels first, then the hidden layers in order. */
@@ -35,105 +25,82 @@ export interface SeparationGrid {
   computeMs: number;
 }
 
-interface EmbeddingKey {
-  epoch: number;
-  layerIndex: number;
-  layerName: string;
-  cols: number;
-  dtype: string;
-}
-
-function probeLabels(db: Db, runId: number): { indices: Int32Array; labels: Uint8Array } {
-  const indices = getSubsetIndices(db, runId, "probe") ?? new Int32Array(0);
-  const testLabels = loadMnist().test.labels;
-  return { indices, labels: Uint8Array.from(indices, (i) => testLabels[i]!) };
-}
-
 type Score = Omit<SeparationCell, "layerIndex" | "epoch">;
 
-/**
- * pairSeparation on the pair's rows only, copied into one contiguous [m, cols] block: the same arithmetic in the same
- * order (members keep their order), so bit-identical to calling it on the whole matrix, and faster (cache-friendly).
- */
-function compactSeparation(rows: (r: number, out: Float32Array, at: number) => void, cols: number, labels: Uint8Array, a: number, b: number): Score {
-  const members: number[] = [];
-  labels.forEach((l, r) => (l === a || l === b) && members.push(r));
-  const data = new Float32Array(members.length * cols);
-  members.forEach((r, k) => rows(r, data, k * cols));
-  return pairSeparation(data, cols, Uint8Array.from(members, (r) => labels[r]!), a, b, SEPARATION_K);
-}
-
 function embeddingCell(db: Db, runId: number, key: EmbeddingKey, labels: Uint8Array, a: number, b: number): Score {
-  if (key.dtype !== "float32") throw new Error(`run ${runId} embedding probe/${key.epoch}/${key.layerIndex} is ${key.dtype}, expected float32`);
-  const row = db.sqlite
-    .prepare("SELECT data FROM Embedding WHERE runId = ? AND subset = 'probe' AND epoch = ? AND layerIndex = ?")
-    .get(runId, key.epoch, key.layerIndex) as { data: Buffer };
-  const data = blobToFloat32(row.data);
-  if (data.length !== labels.length * key.cols) throw new RangeError(`run ${runId} embedding probe/${key.epoch}/${key.layerIndex} has ${data.length} values, expected ${labels.length} x ${key.cols}`);
-  return compactSeparation((r, out, at) => out.set(data.subarray(r * key.cols, (r + 1) * key.cols), at), key.cols, labels, a, b);
-}
-
-function pixelCell(indices: Int32Array, labels: Uint8Array, a: number, b: number): Score {
-  // Pixels scaled to 0..1, as the network sees them.
-  const pixels = loadMnist().test.pixels;
-  return compactSeparation(
-    (r, out, at) => {
-      const from = indices[r]! * IMAGE_PIXELS;
-      for (let k = 0; k < IMAGE_PIXELS; k++) out[at + k] = pixels[from + k]! / 255;
-    },
-    IMAGE_PIXELS, labels, a, b,
-  );
+  return pairSeparation(loadProbeEmbedding(db, runId, key, labels.length), key.cols, labels, a, b, SEPARATION_K);
 }
 
 type PairRunKey = Pick<PairRun, "id" | "finishedAt">;
 
-const cellKey = (run: PairRunKey, key: EmbeddingKey, a: number, b: number) => pairKey(`cell/${key.epoch}/${key.layerIndex}`, run, a, b);
+const cellKey = (run: PairRunKey, key: Pick<EmbeddingKey, "epoch" | "layerIndex">, a: number, b: number) => pairKey(`cell/${key.epoch}/${key.layerIndex}`, run, a, b);
 
-/** One cell, cached on its own so the table and the across-runs row share the last layer's last epoch. */
+/** One cell not stored yet, cached on its own so the table and the across-runs row share the last layer's last epoch. */
 function cachedCell(db: Db, run: PairRunKey, key: EmbeddingKey, labels: Uint8Array, a: number, b: number): Score {
   return cachedPair(cellKey(run, key, a, b), () => embeddingCell(db, run.id, key, labels, a, b));
 }
 
-function embeddingKeys(db: Db, runId: number): EmbeddingKey[] {
-  return db.sqlite
-    .prepare("SELECT epoch, layerIndex, layerName, cols, dtype FROM Embedding WHERE runId = ? AND subset = 'probe' ORDER BY epoch, layerIndex")
-    .all(runId) as EmbeddingKey[];
-}
-
-/** The separation table of one run and pair, computed row by row in the background so each row can stream in. */
+/** The separation table of one run and pair: stored rows at once, missing cells computed row by row so each row can stream in. */
 export interface SeparationPlan {
   /** Pixels first, then the hidden layers in order. */
   layers: Array<{ layerIndex: number; layerName: string }>;
   epochs: number[];
   countA: number;
   countB: number;
-  /** A layer's cells (the pixels: one, at epoch 0), as soon as that row is computed. */
+  /** Cells in the table, and how many of them are not stored (old run, pairs stage not run yet) and computed here. */
+  cellCount: number;
+  computedCount: number;
+  /** A layer's cells (the pixels: one, at epoch 0), as soon as that row is known. */
   row(layerIndex: number): Promise<SeparationCell[]>;
   /** Every cell, and the time from the plan's start to the last one. */
   grid: Promise<SeparationGrid>;
 }
 
-function planSeparation(db: Db, run: PairRunKey, a: number, b: number): SeparationPlan {
+interface PlanInput {
+  labels: Uint8Array;
+  indices: Int32Array;
+  keys: EmbeddingKey[];
+  stored: Map<string, SeparationCell>;
+  missing: number;
+}
+
+function readPlanInput(db: Db, runId: number, a: number, b: number): PlanInput {
+  const { indices, labels } = probeLabels(db, runId);
+  const keys = embeddingKeys(db, runId);
+  const stored = listStoredCells(db, runId, a, b, SEPARATION_K);
+  const expected = indices.length === 0 ? [] : [cellId(PIXEL_LAYER, 0), ...keys.map((k) => cellId(k.layerIndex, k.epoch))];
+  return { indices, labels, keys, stored, missing: expected.filter((id) => !stored.has(id)).length };
+}
+
+function planSeparation(db: Db, run: PairRunKey, a: number, b: number, input: PlanInput): SeparationPlan {
   const started = performance.now();
-  const { indices, labels } = probeLabels(db, run.id);
-  const keys = embeddingKeys(db, run.id);
+  const { indices, labels, keys, stored } = input;
   const hidden = [...new Map(keys.map((k) => [k.layerIndex, k.layerName]))].sort((x, y) => x[0] - y[0]);
   const layers = [{ layerIndex: PIXEL_LAYER, layerName: "pixels" }, ...hidden.map(([layerIndex, layerName]) => ({ layerIndex, layerName }))];
   const epochs = [...new Set(keys.map((k) => k.epoch))].sort((x, y) => x - y);
   // The most telling rows first: the pixels (the baseline), then the last hidden layer back to the first.
   const order = [PIXEL_LAYER, ...hidden.map(([l]) => l).reverse()];
   const rows = new Map<number, Promise<SeparationCell[]>>();
-  let previous: Promise<unknown> = pauseBeforeColdWork();
+  // Stored rows resolve at once; computing starts only after the page shell has had its turns.
+  let previous: Promise<unknown> = input.missing > 0 ? pauseBeforeColdWork() : Promise.resolve();
   for (const layer of order) {
     const row = previous.then(async () => {
       if (layer === PIXEL_LAYER) {
+        const hit = stored.get(cellId(PIXEL_LAYER, 0));
+        if (hit) return [hit];
+        if (indices.length === 0) return [];
         await yieldToEventLoop();
-        const pixels = cachedPair(pairKey("cell/0/-1", run, a, b), () => pixelCell(indices, labels, a, b));
+        const pixels = cachedPair(pairKey("cell/0/-1", run, a, b), () => pairSeparation(probePixels(indices), IMAGE_PIXELS, labels, a, b, SEPARATION_K));
         return [{ layerIndex: PIXEL_LAYER, epoch: 0, ...pixels }];
       }
       const cells: SeparationCell[] = [];
       // One 4 MB blob at a time (seed: 16 per layer), pausing between them so the page and other requests keep going.
       for (const key of keys.filter((k) => k.layerIndex === layer)) {
+        const hit = stored.get(cellId(layer, key.epoch));
+        if (hit) {
+          cells.push(hit);
+          continue;
+        }
         await yieldToEventLoop();
         cells.push({ layerIndex: layer, epoch: key.epoch, ...cachedCell(db, run, key, labels, a, b) });
       }
@@ -144,29 +111,39 @@ function planSeparation(db: Db, run: PairRunKey, a: number, b: number): Separati
     rows.set(layer, row);
     previous = row;
   }
+  const countA = labels.filter((l) => l === a).length;
+  const countB = labels.filter((l) => l === b).length;
   const grid = Promise.all(order.map((l) => rows.get(l)!)).then((parts) => ({
     layers,
     epochs,
     cells: parts.flat(),
-    countA: labels.filter((l) => l === a).length,
-    countB: labels.filter((l) => l === b).length,
+    countA,
+    countB,
     computeMs: performance.now() - started,
   }));
   return {
     layers,
     epochs,
-    countA: labels.filter((l) => l === a).length,
-    countB: labels.filter((l) => l === b).length,
+    countA,
+    countB,
+    cellCount: indices.length === 0 ? 0 : 1 + keys.length,
+    computedCount: input.missing,
     row: (layer) => rows.get(layer) ?? Promise.resolve([]),
     grid,
   };
 }
 
-/** kNN purity and silhouette of the pair in every stored probe embedding and in pixel space, cached per run and pair. */
+/**
+ * kNN purity and silhouette of the pair in every stored probe embedding and in pixel space. Stored rows are read on
+ * every request (one indexed query); a plan with cells to compute is cached per run and pair, so concurrent and later
+ * requests share its work until the pairs stage has stored them.
+ */
 export function fetchSeparationPlan(db: Db, run: PairRunKey, a: number, b: number): SeparationPlan {
+  const input = readPlanInput(db, run.id, a, b);
+  if (input.missing === 0) return planSeparation(db, run, a, b, input);
   const key = pairKey("plan", run, a, b);
   return cachedPair(key, () => {
-    const plan = planSeparation(db, run, a, b);
+    const plan = planSeparation(db, run, a, b, input);
     // A failed computation (e.g. a malformed blob) is forgotten, so the next request retries it.
     plan.grid.catch(() => forgetPair(key));
     return plan;
@@ -197,12 +174,16 @@ export async function fetchPairAcrossRuns(db: Db, runs: readonly PairRun[], a: n
   let paused = false;
   for (const run of runs) {
     const key = embeddingKeys(db, run.id).at(-1);
-    if (key && !isCached(cellKey(run, key, a, b))) {
-      if (!paused) await pauseBeforeColdWork();
-      paused = true;
-      await yieldToEventLoop();
+    let score: Score | undefined = key && getStoredCell(db, run.id, a, b, SEPARATION_K, key.layerIndex, key.epoch);
+    if (key && !score) {
+      // Not stored: computed here (cached), after the page shell has had its turns.
+      if (!isCached(cellKey(run, key, a, b))) {
+        if (!paused) await pauseBeforeColdWork();
+        paused = true;
+        await yieldToEventLoop();
+      }
+      score = cachedCell(db, run, key, probeLabels(db, run.id).labels, a, b);
     }
-    const last = key ? { epoch: key.epoch, layerName: key.layerName, ...cachedCell(db, run, key, probeLabels(db, run.id).labels, a, b) } : null;
     out.push({
       runId: run.id,
       name: run.name,
@@ -210,7 +191,7 @@ export async function fetchPairAcrossRuns(db: Db, runs: readonly PairRun[], a: n
       testAccuracy: run.testAccuracy,
       aAsB: run.confusion[a * 10 + b]!,
       bAsA: run.confusion[b * 10 + a]!,
-      last: last && { epoch: last.epoch, layerName: last.layerName, knnPurity: last.knnPurity, silhouette: last.silhouette },
+      last: key && score ? { epoch: key.epoch, layerName: key.layerName, knnPurity: score.knnPurity, silhouette: score.silhouette } : null,
     });
   }
   return out;

@@ -9,6 +9,7 @@ import { trainShortRun } from "../helpers/train";
 import { blobToFloat32, blobToInt32, blobToUint8 } from "../../lib/db/blobs";
 import { loadMnist } from "../../lib/db/digits";
 import { projectRun } from "../../lib/projection/project-run";
+import { precomputeRunSeparations } from "../../lib/pairs/precompute";
 import { pairSeparation, rankPairs } from "../../lib/metrics/pairs";
 import { computeFlips } from "../../lib/metrics/compare";
 
@@ -32,6 +33,8 @@ describe("the pair and compare pages in Chromium", () => {
     ({ runId: runB } = await trainShortRun(db, { ...common, name: "pairs B", seed: 2, optimizer: { name: "rmsprop", learningRate: 0.0003 } }));
     // Projections of run A only (short t-SNE): run B's pair page shows how it looks without them.
     await projectRun(db, runA, { iterations: 100, warmIterations: 30, snapshots: [] });
+    // Pair figures stored for run A, as the job worker's pairs stage does; run B's are computed by its pair page.
+    await precomputeRunSeparations(db, runA);
     for (const id of [runA, runB]) {
       const run = await db.prisma.run.findUniqueOrThrow({ where: { id }, include: { epochs: { orderBy: { epoch: "asc" } } } });
       const pred = db.sqlite.prepare("SELECT predicted FROM TestPredictions WHERE runId = ?").get(id) as { predicted: Buffer };
@@ -142,9 +145,11 @@ describe("the pair and compare pages in Chromium", () => {
     expect(pixelRequests).toHaveLength(1);
     await expect(page.getByTestId("mean-a").getAttribute("data-count")).resolves.toBe(String(labels.subarray(0, 500).filter((l) => l === A_DIGIT).length));
 
-    // Separation: every cell equals pairSeparation on the stored probe activations (and on the probe pixels).
-    // Rows stream in as they are computed; the summary comes once all of them are.
+    // Separation: every cell equals pairSeparation on the stored probe activations (and on the probe pixels),
+    // read from the rows the pairs stage stored.
     await page.waitForSelector("[data-testid=separation-summary]");
+    await expect(page.getByTestId("separation-stored").isVisible()).resolves.toBe(true);
+    expect(await page.getByTestId("separation-computing").count()).toBe(0);
     const probeLabels = Uint8Array.from(probe, (i) => labels[i]!);
     const embeddings = db.sqlite.prepare("SELECT epoch, layerIndex, cols, data FROM Embedding WHERE runId = ? AND subset = 'probe'").all(runA) as Array<{ epoch: number; layerIndex: number; cols: number; data: Buffer }>;
     expect(embeddings).toHaveLength(6);
@@ -185,8 +190,14 @@ describe("the pair and compare pages in Chromium", () => {
   it("says when a run has no projections, and 404s bad pairs and unknown runs", async () => {
     const page = await open(`/pairs/3-5?run=${runB}`);
     await expect(page.getByTestId("no-projections").isVisible()).resolves.toBe(true);
+    // Nothing stored for run B: the page says its figures are being computed, streams them, and they are the same numbers.
+    await expect(page.getByTestId("separation-computing").getAttribute("data-missing")).resolves.toBe("7");
     await page.waitForSelector("[data-testid=separation-summary]");
     expect(await page.getByTestId("sep-cell").count()).toBe(7);
+    const { probe } = stored.get(runB)!;
+    const last = db.sqlite.prepare("SELECT cols, data FROM Embedding WHERE runId = ? AND subset = 'probe' AND epoch = 2 AND layerIndex = 2").get(runB) as { cols: number; data: Buffer };
+    const expected = pairSeparation(blobToFloat32(last.data), last.cols, Uint8Array.from(probe, (i) => labels[i]!), 3, 5);
+    expect(Number(await page.locator("[data-testid=sep-cell][data-layer='2'][data-epoch='2']").getAttribute("data-knn"))).toBeCloseTo(expected.knnPurity, 12);
     await page.close();
     const other = await browser.newPage();
     for (const url of ["/pairs/4-4", "/pairs/4-10", "/pairs/x-9", "/pairs/4-9?run=999999", "/pairs?run=abc", "/pairs?run=999999", "/compare?runs=1,999999", "/compare?runs=1,x"]) {

@@ -123,7 +123,7 @@ export default async function PairPage({ params, searchParams }: Props) {
         <h2>Mean images</h2>
         <MeanImages a={a} b={b} meanA={detail.meanA} meanB={detail.meanB} countA={detail.countA} countB={detail.countB} />
       </section>
-      <Suspense fallback={<section className="card" data-testid="separation-loading"><p className="muted">Measuring the separation in every layer and epoch…</p></section>}>
+      <Suspense fallback={<section className="card" data-testid="separation-loading"><p className="muted">Reading the separation in every layer and epoch…</p></section>}>
         <SeparationSection db={db} run={run} a={a} b={b} view={view} />
       </Suspense>
       <Suspense fallback={<section className="card"><p className="muted">Comparing with the other runs…</p></section>}>

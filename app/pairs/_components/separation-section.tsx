@@ -38,6 +38,17 @@ export async function SeparationSection({ db, run, a, b, view }: Props) {
         Measured in each layer&apos;s own activations (not the 2-D projections) on the probe digits: {plan.countA} of class {a} and {plan.countB} of
         class {b}. kNN purity is the share of each digit&apos;s {SEPARATION_K} nearest neighbours of its own class (50% = mixed, 100% = apart).
       </p>
+      {plan.computedCount > 0 ? (
+        <p className="muted" data-testid="separation-computing" data-missing={plan.computedCount}>
+          Not precomputed for this run yet: {plan.computedCount === plan.cellCount ? "these" : `${plan.computedCount} of these ${plan.cellCount}`} figures are
+          being computed by the server as the page loads (the rows appear as they are done) and kept in its memory until it restarts.
+          The job worker stores them after training; <code>npm run pairs -- --run {run.id}</code> does it for an older run.
+        </p>
+      ) : (
+        <p className="muted" data-testid="separation-stored">
+          Precomputed after training for all 45 pairs.
+        </p>
+      )}
       <Suspense fallback={<p className="muted">Measuring every layer at every epoch; the rows appear as they are done…</p>}>
         <SeparationSummary plan={plan} />
       </Suspense>
