@@ -6,8 +6,8 @@ import { sqlDate } from "../db/sql";
 import { parseTrainConfig, type TrainConfig } from "../train/config";
 
 export type JobStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled";
-/** queued → starting (child loading data) → training → projecting → done. */
-export type JobStage = "queued" | "starting" | "training" | "projecting" | "done";
+/** queued → starting (child loading data) → training → pairs (pair separation scores) → projecting → done. */
+export type JobStage = "queued" | "starting" | "training" | "pairs" | "projecting" | "done";
 
 /** A running job whose heartbeat is older than this lost its worker (killed, machine restarted). */
 export const STALE_JOB_MS = 60_000;

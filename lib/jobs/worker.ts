@@ -1,11 +1,13 @@
 // The job worker: claims one queued job at a time, trains it in a child process (`scripts/train.ts --events json
 // --job-id N`), relays the child's events into the Job row as progress and ETA, heartbeats, turns a cancel request
-// into SIGTERM for the child, then runs the projection stage.
+// into SIGTERM for the child, then runs the pairs stage (pair separation scores) and the projection stage.
 import "server-only";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type { Db } from "../db/client";
 import { failStaleRuns } from "../db/runs";
 import { estimateRemainingMs } from "./estimate";
-import { projectCommand, startChild, tsxCommand, type ChildExit } from "./child";
+import { projectCommand, REPO_ROOT, startChild, tsxCommand, type ChildExit } from "./child";
 import { trainArgsOf } from "./params";
 import {
   claimNextJob, failOrphanedRun, failStaleJobs, finishJob, heartbeatJob, recordJobProgress,
@@ -34,6 +36,10 @@ export interface WorkerOptions {
   skipProjections?: boolean;
   /** The projection stage's command for a succeeded run, or null when there is none. Default: scripts/project.ts if present. */
   projectCommand?: (runId: number) => string[] | null;
+  /** Skip the pairs stage (the pair pages then compute a run's separation scores when first visited). */
+  skipPairs?: boolean;
+  /** The pairs stage's command for a succeeded run, or null when there is none. Default: scripts/pairs.ts. */
+  pairsCommand?: (runId: number) => string[] | null;
   log?: (line: string) => void;
 }
 
@@ -179,13 +185,19 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
 
   try {
     if (exit.code === 0 && runId !== null) {
+      // The pairs stage first: about two minutes for a seed run on the shared machine, against the projections' twenty or more.
+      const pairsNote = await runPairsStage(runId, ctx, tag, () => {
+        progress.stage = "pairs";
+        progress.etaMs = null;
+        write(true);
+      });
       const projectionNote = await runProjectionStage(runId, ctx, tag, () => {
         progress.stage = "projecting";
         progress.etaMs = null;
         write(true);
       });
       clearInterval(heartbeat);
-      record("succeeded", projectionNote);
+      record("succeeded", [pairsNote, projectionNote].filter((n) => n !== null).join("; ") || null);
       return;
     }
     clearInterval(heartbeat);
@@ -212,6 +224,45 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     }
     const recorded = finishJob(db, job.id, workerId, status, error);
     log(`${tag}: ${status}${error ? ` (${error})` : ""}${recorded ? "" : " — not recorded: the job was no longer this worker's"}`);
+  }
+}
+
+/** `scripts/pairs.ts --run=ID` when present in this checkout. */
+function pairsCommand(runId: number): string[] | null {
+  const script = path.join("scripts", "pairs.ts");
+  return existsSync(path.join(REPO_ROOT, script)) ? tsxCommand(script, [`--run=${runId}`]) : null;
+}
+
+/**
+ * The job's "pairs" stage: the separation scores of all 45 digit pairs in every probe layer × epoch, stored so the
+ * pair pages read them (scripts/pairs.ts, in a child process: a couple of CPU-bound seconds per layer × epoch would
+ * starve the heartbeat). Returns a note for the job when it could not complete; the pages then compute what is missing.
+ */
+async function runPairsStage(runId: number, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
+  if (ctx.skipPairs) {
+    ctx.log(`${tag}: pairs stage skipped`);
+    return null;
+  }
+  const command = (ctx.pairsCommand ?? pairsCommand)(runId);
+  if (!command) {
+    ctx.log(`${tag}: no pairs script (scripts/pairs.ts) in this checkout; pair figures not stored`);
+    return null;
+  }
+  ctx.log(`${tag}: storing the pair figures of run ${runId}`);
+  onStart();
+  const pairs = startChild(command, ctx.env, () => {}, (line, stream) => ctx.log(`${tag} pairs ${stream}: ${line}`));
+  const onShutdown = () => pairs.child.kill("SIGTERM");
+  const onKill = () => pairs.child.kill("SIGKILL");
+  if (ctx.signal.aborted) onShutdown();
+  ctx.signal.addEventListener("abort", onShutdown, { once: true });
+  ctx.killSignal?.addEventListener("abort", onKill, { once: true });
+  try {
+    const exit = await pairs.exit;
+    if (exit.code === 0) return null;
+    return `the run succeeded but its pair figures were not all stored (exit ${exit.code ?? exit.signal}): ${exit.stderrTail.trim().split("\n").slice(-1)[0] ?? ""}`.trim();
+  } finally {
+    ctx.signal.removeEventListener("abort", onShutdown);
+    ctx.killSignal?.removeEventListener("abort", onKill);
   }
 }
 

@@ -9,6 +9,7 @@ function progressText(job: JobView): string {
   if (job.status === "queued") return "waiting for a worker";
   if (job.status !== "running") return `${job.progressEpoch}/${job.epochs} epochs`;
   if (job.stage === "starting") return "starting: loading data";
+  if (job.stage === "pairs") return `${job.epochs}/${job.epochs} epochs · computing pair figures`;
   if (job.stage === "projecting") return `${job.epochs}/${job.epochs} epochs · computing projections`;
   if (job.progressEpoch >= job.epochs) return `${job.epochs}/${job.epochs} epochs · final test evaluation`;
   const batch = job.batchesPerEpoch > 0 ? ` · batch ${job.progressBatch}/${job.batchesPerEpoch}` : "";
