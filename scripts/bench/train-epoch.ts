@@ -31,6 +31,12 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 const PEER_SCRIPT = process.env.PEER_SCRIPT ?? path.resolve(REPO_ROOT, "../shared/peers/torch_mlp_epoch.py");
 const PYTHON = "/usr/bin/python3";
 const TORCH_INSTALL = "apt-get update && apt-get install -y python3-torch python3-numpy";
+/**
+ * The peer's documented setting is one thread (torch.set_num_threads(1)), but Debian's torch 1.13 hands its
+ * matrix products to the system BLAS, whose own thread pool ignores that call and takes the second core
+ * (process CPU time twice the wall time). These variables hold the BLAS and OpenMP pools to one thread too.
+ */
+const ONE_THREAD_ENV = { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
 
 const argsSchema = z.object({
   n: z.coerce.number().int().min(128).max(60_000).default(48_000),
@@ -141,17 +147,18 @@ type PeerResult = { usPerDigit: number; line: string } | { missing: string };
  * Runs the peer script; with `clock: "cpu"` its timer (time.perf_counter) reads process CPU time instead,
  * which a busy machine inflates far less than wall time (the peer runs PyTorch on one thread).
  */
-function benchPeer(n: number, clock: "wall" | "cpu"): PeerResult {
+function benchPeer(n: number, clock: "wall" | "cpu", threads: "one" | "default" = "one"): PeerResult {
   if (!existsSync(PYTHON)) return { missing: `${PYTHON} not found` };
   if (!existsSync(PEER_SCRIPT)) return { missing: `peer script ${PEER_SCRIPT} not found (set PEER_SCRIPT)` };
   const args = [PEER_SCRIPT, mnistDir(), String(n)];
+  const env = { ...process.env, ...(threads === "one" ? ONE_THREAD_ENV : {}) };
   const run =
     clock === "wall"
-      ? spawnSync(PYTHON, args, { encoding: "utf8" })
+      ? spawnSync(PYTHON, args, { encoding: "utf8", env })
       : spawnSync(
           PYTHON,
           ["-c", "import runpy, sys, time; time.perf_counter = time.process_time; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')", ...args],
-          { encoding: "utf8" },
+          { encoding: "utf8", env },
         );
   const match = /us_per_sample=(\d+(?:\.\d+)?)/.exec(run.stdout ?? "");
   if (run.status !== 0 || !match) {
@@ -222,7 +229,11 @@ async function main(): Promise<number> {
     console.log("ratio_vs_pytorch=n/a");
     return 0;
   }
-  console.log(`pytorch: ${peer.line}`);
+  console.log(`pytorch (one thread: ${Object.entries(ONE_THREAD_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}): ${peer.line}`);
+  const peerAllCores = benchPeer(args.n, "wall", "default");
+  if (!("missing" in peerAllCores)) {
+    console.log(`pytorch_all_cores_us_per_digit=${peerAllCores.usPerDigit.toFixed(0)} (BLAS threads left to their default; for reference)`);
+  }
   console.log(`pytorch_cpu_us_per_digit=${peerCpu.usPerDigit.toFixed(0)} (its epoch timed in process CPU time)`);
   console.log(`ratio_vs_pytorch_cpu=${(ours.cpuUsPerDigit / peerCpu.usPerDigit).toFixed(2)} (CPU time both sides: robust on a busy machine)`);
   console.log(`pytorch_us_per_digit=${peer.usPerDigit.toFixed(0)}`);
