@@ -13,6 +13,7 @@ const USAGE = `usage: npm run worker -- [flags]
   --seed-if-empty       first queue the seed job (16 epochs, 60,000 digits) if the database has no run and no job
   --exit-when-idle      stop when the queue is empty instead of waiting for jobs
   --no-projections      skip the projection stage after training
+  --no-pairs            skip the pairs stage (stored pair separation scores) after training
   --poll-ms N           idle wait between looks at the queue, 100..60000 (default 1000)
   --check-env           only validate the environment (DATABASE_URL, TFJS_BACKEND, ADMIN_PASSWORD) and exit`;
 
@@ -20,6 +21,7 @@ const argsSchema = z.object({
   "seed-if-empty": z.boolean().default(false),
   "exit-when-idle": z.boolean().default(false),
   "no-projections": z.boolean().default(false),
+  "no-pairs": z.boolean().default(false),
   "check-env": z.boolean().default(false),
   "poll-ms": z.coerce.number().int().min(100).max(60_000).default(1000),
 });
@@ -32,7 +34,7 @@ async function main(): Promise<number> {
       strict: true,
       options: {
         "seed-if-empty": { type: "boolean" }, "exit-when-idle": { type: "boolean" }, "no-projections": { type: "boolean" },
-        "check-env": { type: "boolean" }, "poll-ms": { type: "string" }, help: { type: "boolean" },
+        "no-pairs": { type: "boolean" }, "check-env": { type: "boolean" }, "poll-ms": { type: "string" }, help: { type: "boolean" },
       },
     });
     if (values.help) {
@@ -87,6 +89,7 @@ async function main(): Promise<number> {
       pollMs: args["poll-ms"],
       exitWhenIdle: args["exit-when-idle"],
       skipProjections: args["no-projections"],
+      skipPairs: args["no-pairs"],
     });
     return 0;
   } finally {

