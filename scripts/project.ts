@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { readEnv } from "../lib/env";
+import { abortOnSignals, formatFlagIssues, selectRunIds } from "../lib/cli/per-run";
 import { openDatabase } from "../lib/db/client";
 import { projectRun } from "../lib/projection/project-run";
 
@@ -27,21 +28,16 @@ async function main(): Promise<number> {
       options: { run: { type: "string" }, all: { type: "boolean" }, iterations: { type: "string" }, "warm-iterations": { type: "string" } },
     });
     const parsed = argsSchema.safeParse(values);
-    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.length ? `--${i.path.join(".")}: ` : ""}${i.message}`).join("; "));
+    if (!parsed.success) throw new Error(formatFlagIssues(parsed.error));
     args = parsed.data;
   } catch (err) {
     console.error(`project: ${(err as Error).message}\n\n${USAGE}`);
     return 2;
   }
   const db = openDatabase(readEnv().DATABASE_URL);
-  const controller = new AbortController();
-  process.on("SIGINT", () => controller.abort());
-  process.on("SIGTERM", () => controller.abort());
+  const controller = abortOnSignals();
   try {
-    const runs = args.all
-      ? (await db.prisma.run.findMany({ where: { status: "succeeded" }, select: { id: true }, orderBy: { id: "asc" } })).map((r) => r.id)
-      : [args.run!];
-    for (const runId of runs) {
+    for (const runId of await selectRunIds(db, args)) {
       const started = performance.now();
       const { computed, total } = await projectRun(db, runId, {
         iterations: args.iterations,

@@ -233,33 +233,43 @@ function pairsCommand(runId: number): string[] | null {
   return existsSync(path.join(REPO_ROOT, script)) ? tsxCommand(script, [`--run=${runId}`]) : null;
 }
 
+/** A post-training stage run as a child process (pairs, projections): how it is announced and reported. */
+interface ChildStage {
+  name: string;
+  skipped: boolean;
+  skipFlag: string;
+  command: string[] | null;
+  missingScript: string;
+  starting: string;
+  /** The note's beginning when the child exits non-zero. */
+  failure: string;
+}
+
 /**
- * The job's "pairs" stage: the separation scores of all 45 digit pairs in every probe layer × epoch, stored so the
- * pair pages read them (scripts/pairs.ts, in a child process: a couple of CPU-bound seconds per layer × epoch would
- * starve the heartbeat). Returns a note for the job when it could not complete; the pages then compute what is missing.
+ * Runs `stage` in a child process that SIGTERM (shutdown) and SIGKILL (kill) reach. Returns a note for the job when
+ * it could not complete, null when it did or was skipped.
  */
-async function runPairsStage(runId: number, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
-  if (ctx.skipPairs) {
-    ctx.log(`${tag}: pairs stage skipped (--no-pairs)`);
+async function runChildStage(stage: ChildStage, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
+  if (stage.skipped) {
+    ctx.log(`${tag}: ${stage.name} stage skipped (${stage.skipFlag})`);
     return null;
   }
-  const command = (ctx.pairsCommand ?? pairsCommand)(runId);
-  if (!command) {
-    ctx.log(`${tag}: no pairs script (scripts/pairs.ts) in this checkout; pair figures not stored`);
+  if (!stage.command) {
+    ctx.log(`${tag}: ${stage.missingScript}`);
     return null;
   }
-  ctx.log(`${tag}: storing the pair figures of run ${runId}`);
+  ctx.log(`${tag}: ${stage.starting}`);
   onStart();
-  const pairs = startChild(command, ctx.env, () => {}, (line, stream) => ctx.log(`${tag} pairs ${stream}: ${line}`));
-  const onShutdown = () => pairs.child.kill("SIGTERM");
-  const onKill = () => pairs.child.kill("SIGKILL");
+  const child = startChild(stage.command, ctx.env, () => {}, (line, stream) => ctx.log(`${tag} ${stage.name} ${stream}: ${line}`));
+  const onShutdown = () => child.child.kill("SIGTERM");
+  const onKill = () => child.child.kill("SIGKILL");
   if (ctx.signal.aborted) onShutdown();
   ctx.signal.addEventListener("abort", onShutdown, { once: true });
   ctx.killSignal?.addEventListener("abort", onKill, { once: true });
   try {
-    const exit = await pairs.exit;
+    const exit = await child.exit;
     if (exit.code === 0) return null;
-    return `the run succeeded but its pair figures were not all stored (exit ${exit.code ?? exit.signal}): ${exit.stderrTail.trim().split("\n").slice(-1)[0] ?? ""}`.trim();
+    return `${stage.failure} (exit ${exit.code ?? exit.signal}): ${exit.stderrTail.trim().split("\n").slice(-1)[0] ?? ""}`.trim();
   } finally {
     ctx.signal.removeEventListener("abort", onShutdown);
     ctx.killSignal?.removeEventListener("abort", onKill);
@@ -267,33 +277,44 @@ async function runPairsStage(runId: number, ctx: JobContext, tag: string, onStar
 }
 
 /**
+ * The job's "pairs" stage: the separation scores of all 45 digit pairs in every probe layer × epoch, stored so the
+ * pair pages read them (scripts/pairs.ts, in a child process: a couple of CPU-bound seconds per layer × epoch would
+ * starve the heartbeat). Returns a note for the job when it could not complete; the pages then compute what is missing.
+ */
+function runPairsStage(runId: number, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
+  return runChildStage(
+    {
+      name: "pairs",
+      skipped: ctx.skipPairs === true,
+      skipFlag: "--no-pairs",
+      command: ctx.skipPairs ? null : (ctx.pairsCommand ?? pairsCommand)(runId),
+      missingScript: "no pairs script (scripts/pairs.ts) in this checkout; pair figures not stored",
+      starting: `storing the pair figures of run ${runId}`,
+      failure: "the run succeeded but its pair figures were not all stored",
+    },
+    ctx,
+    tag,
+    onStart,
+  );
+}
+
+/**
  * The job's "projecting" stage: the embedding issue's projection script on the new run, in a child process
  * (t-SNE is CPU-bound and would starve the heartbeat). Returns a note for the job when it could not complete.
  */
-async function runProjectionStage(runId: number, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
-  if (ctx.skipProjections) {
-    ctx.log(`${tag}: projection stage skipped (--no-projections)`);
-    return null;
-  }
-  const command = (ctx.projectCommand ?? projectCommand)(runId);
-  if (!command) {
-    ctx.log(`${tag}: no projection script (scripts/project.ts) in this checkout; projections not computed`);
-    return null;
-  }
-  ctx.log(`${tag}: projecting run ${runId}`);
-  onStart();
-  const project = startChild(command, ctx.env, () => {}, (line, stream) => ctx.log(`${tag} project ${stream}: ${line}`));
-  const onShutdown = () => project.child.kill("SIGTERM");
-  const onKill = () => project.child.kill("SIGKILL");
-  if (ctx.signal.aborted) onShutdown();
-  ctx.signal.addEventListener("abort", onShutdown, { once: true });
-  ctx.killSignal?.addEventListener("abort", onKill, { once: true });
-  try {
-    const exit = await project.exit;
-    if (exit.code === 0) return null;
-    return `the run succeeded but its projections did not complete (exit ${exit.code ?? exit.signal}): ${exit.stderrTail.trim().split("\n").slice(-1)[0] ?? ""}`.trim();
-  } finally {
-    ctx.signal.removeEventListener("abort", onShutdown);
-    ctx.killSignal?.removeEventListener("abort", onKill);
-  }
+function runProjectionStage(runId: number, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
+  return runChildStage(
+    {
+      name: "project",
+      skipped: ctx.skipProjections === true,
+      skipFlag: "--no-projections",
+      command: ctx.skipProjections ? null : (ctx.projectCommand ?? projectCommand)(runId),
+      missingScript: "no projection script (scripts/project.ts) in this checkout; projections not computed",
+      starting: `projecting run ${runId}`,
+      failure: "the run succeeded but its projections did not complete",
+    },
+    ctx,
+    tag,
+    onStart,
+  );
 }
