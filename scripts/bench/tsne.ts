@@ -16,7 +16,7 @@ import { openDatabase } from "../../lib/db/client";
 import { blobToFloat32 } from "../../lib/db/blobs";
 
 const USAGE = `usage: npm run bench:tsne -- [--n DIGITS] [--run ID] [--iterations N] [--skip-peer]
-  --n           first N test digits (default 10000; 100..10000)
+  --n           first N digits (default 10000; 100..70000): the test set, then the training set past 10,000
   --run         project run ID's last-hidden-layer embedding of the test digits (from DATABASE_URL) instead of pixels;
                 the peer reads the same float32 rows from a file
   --iterations  gradient-descent iterations for ours (default 1000, as the peer)
@@ -28,7 +28,7 @@ const PYTHON = "/usr/bin/python3";
 const SKLEARN_INSTALL = "apt-get update && apt-get install -y python3-sklearn python3-numpy";
 
 const argsSchema = z.object({
-  n: z.coerce.number().int().min(100).max(10_000).default(10_000),
+  n: z.coerce.number().int().min(100).max(70_000).default(10_000),
   iterations: z.coerce.number().int().min(1).max(100_000).default(1000),
   skipPeer: z.boolean().default(false),
   run: z.coerce.number().int().positive().optional(),
@@ -40,13 +40,19 @@ interface OursResult {
   kl: number;
 }
 
-/** The first n test digits as pixels / 255, or run `runId`'s stored last-hidden-layer activations. */
+/**
+ * The first n digits as pixels / 255 (the 10,000 test digits, then training digits: n = 70,000 is all of MNIST),
+ * or run `runId`'s stored last-hidden-layer activations of the test digits.
+ */
 async function loadInput(n: number, runId: number | undefined): Promise<Matrix & { what: string }> {
   if (runId === undefined) {
-    const images = loadIdxImages(path.join(mnistDir(), "t10k-images-idx3-ubyte"));
+    const test = loadIdxImages(path.join(mnistDir(), "t10k-images-idx3-ubyte"));
+    const train = n > test.count ? loadIdxImages(path.join(mnistDir(), "train-images-idx3-ubyte")) : null;
     const data = new Float32Array(n * IMAGE_PIXELS);
-    for (let i = 0; i < data.length; i++) data[i] = images.pixels[i]! / 255;
-    return { data, rows: n, cols: IMAGE_PIXELS, what: "pixels" };
+    const fromTest = Math.min(n, test.count) * IMAGE_PIXELS;
+    for (let i = 0; i < fromTest; i++) data[i] = test.pixels[i]! / 255;
+    for (let i = fromTest; i < data.length; i++) data[i] = train!.pixels[i - fromTest]! / 255;
+    return { data, rows: n, cols: IMAGE_PIXELS, what: train ? "pixels (test + train)" : "pixels" };
   }
   const db = openDatabase(readEnv().DATABASE_URL);
   try {
@@ -73,13 +79,14 @@ function benchOurs(input: Matrix, iterations: number): OursResult {
 
 type PeerResult = { seconds: number; kl: number; line: string } | { missing: string };
 
-function benchPeer(input: Matrix, embeddings: boolean): PeerResult {
+/** `fromFile`: the peer reads the input rows from a float32 file (embeddings, or more digits than its test-set loader holds). */
+function benchPeer(input: Matrix, fromFile: boolean): PeerResult {
   if (!existsSync(PYTHON)) return { missing: `${PYTHON} not found` };
   if (!existsSync(PEER_SCRIPT)) return { missing: `peer script ${PEER_SCRIPT} not found (set PEER_SCRIPT)` };
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-tsne-"));
   const file = path.join(dir, "input.f32");
-  if (embeddings) writeFileSync(file, Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength));
-  const extra = embeddings ? [file, String(input.cols)] : [];
+  if (fromFile) writeFileSync(file, Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength));
+  const extra = fromFile ? [file, String(input.cols)] : [];
   const run = spawnSync(PYTHON, [PEER_SCRIPT, mnistDir(), String(input.rows), ...extra], { encoding: "utf8" });
   rmSync(dir, { recursive: true, force: true });
   const match = /seconds=(\d+(?:\.\d+)?) kl=(\d+(?:\.\d+)?)/.exec(run.stdout ?? "");
@@ -123,7 +130,7 @@ async function main(): Promise<number> {
       `(setup ${ours.setupSeconds.toFixed(1)} s: PCA, kNN, P; single-threaded)`,
   );
 
-  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(input, args.run !== undefined);
+  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(input, args.run !== undefined || input.rows > 10_000);
   console.log(`load_average_1m_after=${os.loadavg()[0]!.toFixed(2)}`);
   if ("missing" in peer) {
     console.log(`sklearn peer: ${peer.missing}`);
