@@ -8,16 +8,10 @@ import { runWorker } from "../../lib/jobs/worker";
 import { pairSeparation } from "../../lib/metrics/pairs";
 import { SEPARATION_K } from "../../lib/pairs/separation";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { fakeStageCommand } from "../helpers/stage";
 
-/** A stand-in pairs command: prints the job's stage as the database shows it, then exits with `code`. */
 function fakePairs(file: string, jobId: number, code: number): string[] {
-  const script = `
-    const Database = require("better-sqlite3");
-    const row = new Database(${JSON.stringify(file)}).prepare("SELECT stage FROM Job WHERE id = ?").get(${jobId});
-    console.log("stage seen by the pairs stage: " + row.stage);
-    if (${code} !== 0) console.error("out of memory");
-    process.exit(${code});`;
-  return [process.execPath, "-e", script];
+  return fakeStageCommand(file, jobId, code, "the pairs stage", "out of memory");
 }
 
 describe("the pairs stage of a job", () => {

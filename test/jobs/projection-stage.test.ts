@@ -3,16 +3,10 @@ import { parseJobForm } from "../../lib/jobs/params";
 import { enqueueJob } from "../../lib/jobs/queue";
 import { runWorker } from "../../lib/jobs/worker";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { fakeStageCommand } from "../helpers/stage";
 
-/** A stand-in projection command: prints the job's stage as the database shows it, then exits with `code`. */
 function fakeProjection(file: string, jobId: number, code: number): string[] {
-  const script = `
-    const Database = require("better-sqlite3");
-    const row = new Database(${JSON.stringify(file)}).prepare("SELECT stage FROM Job WHERE id = ?").get(${jobId});
-    console.log("stage seen by the projection: " + row.stage);
-    if (${code} !== 0) console.error("t-SNE exploded");
-    process.exit(${code});`;
-  return [process.execPath, "-e", script];
+  return fakeStageCommand(file, jobId, code, "the projection", "t-SNE exploded");
 }
 
 describe("the projection stage of a job", () => {
