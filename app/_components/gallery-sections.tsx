@@ -1,7 +1,8 @@
 "use client";
 // Several digit galleries drawn from ONE pixel binary (uint8 [k, 784], rows = the items' slots), fetched once.
-import { useEffect, useState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { DigitGallery, type GalleryItem } from "@/app/runs/[id]/_components/digit-gallery";
+import { usePixels } from "./use-pixels";
 
 export interface GallerySection {
   key: string;
@@ -15,21 +16,7 @@ export interface GallerySection {
 }
 
 export function GallerySections({ pixelsUrl, sections, className }: { pixelsUrl: string; sections: GallerySection[]; className?: string }) {
-  const [pixels, setPixels] = useState<Uint8Array | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    fetch(pixelsUrl)
-      .then(async (res) => {
-        if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-        const buffer = new Uint8Array(await res.arrayBuffer());
-        if (!cancelled) setPixels(buffer);
-      })
-      .catch((err: unknown) => !cancelled && setError(`could not load the digits' pixels: ${String(err)}`));
-    return () => {
-      cancelled = true;
-    };
-  }, [pixelsUrl]);
+  const { pixels, error } = usePixels(pixelsUrl);
   return (
     <>
       {error ? <p className="callout callout-bad">{error}</p> : null}

@@ -1,7 +1,8 @@
 "use client";
 // Thumbnails of misclassified digits drawn on canvases from one binary of their pixels (uint8 [k, 784]).
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
+import { usePixels } from "@/app/_components/use-pixels";
 import { DIGIT_PIXELS, DIGIT_SIDE, digitToRgba } from "@/lib/chart/pixels";
 
 export interface GalleryItem {
@@ -24,25 +25,9 @@ interface Props {
 }
 
 export function DigitGallery({ items, pixelsUrl, pixels: given, hrefOf }: Props) {
-  const [fetched, setPixels] = useState<Uint8Array | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { pixels: fetched, error } = usePixels(given === undefined ? pixelsUrl : undefined);
   const grid = useRef<HTMLUListElement>(null);
   const pixels = given ?? fetched;
-
-  useEffect(() => {
-    if (!pixelsUrl) return;
-    let cancelled = false;
-    fetch(pixelsUrl)
-      .then(async (res) => {
-        if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-        const buffer = new Uint8Array(await res.arrayBuffer());
-        if (!cancelled) setPixels(buffer);
-      })
-      .catch((err: unknown) => !cancelled && setError(`could not load the digits' pixels: ${String(err)}`));
-    return () => {
-      cancelled = true;
-    };
-  }, [pixelsUrl]);
 
   useEffect(() => {
     if (!pixels || !grid.current) return;
