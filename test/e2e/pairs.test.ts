@@ -148,7 +148,7 @@ describe("the pair and compare pages in Chromium", () => {
     // Separation: every cell equals pairSeparation on the stored probe activations (and on the probe pixels),
     // read from the rows the pairs stage stored.
     await page.waitForSelector("[data-testid=separation-summary]");
-    await expect(page.getByTestId("separation-stored").isVisible()).resolves.toBe(true);
+    await page.getByTestId("separation-stored").waitFor({ state: "visible", timeout: 15_000 });
     expect(await page.getByTestId("separation-computing").count()).toBe(0);
     const probeLabels = Uint8Array.from(probe, (i) => labels[i]!);
     const embeddings = db.sqlite.prepare("SELECT epoch, layerIndex, cols, data FROM Embedding WHERE runId = ? AND subset = 'probe'").all(runA) as Array<{ epoch: number; layerIndex: number; cols: number; data: Buffer }>;
@@ -189,7 +189,7 @@ describe("the pair and compare pages in Chromium", () => {
 
   it("says when a run has no projections, and 404s bad pairs and unknown runs", async () => {
     const page = await open(`/pairs/3-5?run=${runB}`);
-    await expect(page.getByTestId("no-projections").isVisible()).resolves.toBe(true);
+    await page.getByTestId("no-projections").waitFor({ state: "visible", timeout: 15_000 });
     // Nothing stored for run B: the page says its figures are being computed, streams them, and they are the same numbers.
     await expect(page.getByTestId("separation-computing").getAttribute("data-missing")).resolves.toBe("7");
     await page.waitForSelector("[data-testid=separation-summary]");
@@ -203,7 +203,7 @@ describe("the pair and compare pages in Chromium", () => {
     for (const url of ["/pairs/4-4", "/pairs/4-10", "/pairs/x-9", "/pairs/4-9?run=999999", "/pairs?run=abc", "/pairs?run=999999", "/compare?runs=1,999999", "/compare?runs=1,x"]) {
       const response = await other.goto(server.url + url);
       expect(response!.status(), url).toBe(404);
-      await expect(other.getByTestId("not-found").isVisible()).resolves.toBe(true);
+      await other.getByTestId("not-found").waitFor({ state: "visible", timeout: 15_000 });
     }
     await other.goto(`${server.url}/pairs/9-4?run=${runA}`);
     expect(new URL(other.url()).pathname).toBe("/pairs/4-9");

@@ -218,11 +218,13 @@ describe("training with the fast kernels", () => {
   });
 
   it("trains the seed network with fast-dropout.ts's per-batch masks", async () => {
-    // Unseeded, as training runs. Two such runs (or one with tfjs's own per-batch masks) land 1-2 points apart
-    // after 2 short epochs (measured 0.904 with tfjs's masks, 0.923 with these), so the bound is on the
-    // outcome: a wrong keep probability or scale costs far more than that; fast-dropout.test.ts checks the masks themselves.
-    const fastMasks = await onBackend("wasm", true, () => trainTwoEpochsAndTest(true, false));
-    console.log(`2 epochs × 10,000 digits with fast dropout: test accuracy ${fastMasks.toFixed(4)}`);
-    expect(fastMasks).toBeGreaterThan(0.9);
+    // Seeded layers: with fast-dropout.ts a seeded layer draws a new mask every batch from its own stream, so this
+    // run is the training path's maths and reproducible. Unseeded runs land 2-5 points apart after 2 short epochs
+    // (0.888-0.940 measured, 0.904 with tfjs's own per-batch masks), too wide to compare two of them.
+    // (fast-dropout.test.ts checks that two layers with one seed draw the same masks.)
+    const accuracy = await onBackend("wasm", true, () => trainTwoEpochsAndTest(true, true));
+    console.log(`2 epochs × 10,000 digits with fast dropout (seeded streams): test accuracy ${accuracy.toFixed(4)}`);
+    // Deterministic: 0.9183 here. A wrong keep probability or scale costs far more than the margin.
+    expect(accuracy).toBeGreaterThan(0.9);
   });
 });
