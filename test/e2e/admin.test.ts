@@ -16,7 +16,7 @@ describe("the admin page in Chromium", () => {
 
   beforeAll(async () => {
     db = createTestDb();
-    worker = spawnWorker(db.file, ["--no-projections", "--poll-ms=300"]);
+    worker = spawnWorker(db.file, ["--no-projections", "--no-pairs", "--poll-ms=300"]);
     [server, browser] = await Promise.all([startAppServer(db.file, { ADMIN_PASSWORD: PASSWORD }), launchBrowser()]);
     page = await browser.newPage();
   });

@@ -27,6 +27,7 @@ describe("the projection stage of a job", () => {
       signal: new AbortController().signal,
       env: { ...process.env, DATABASE_URL: `file:${db.file}`, TFJS_BACKEND: "wasm" },
       exitWhenIdle: true,
+      skipPairs: true,
       log: (line) => lines.push(line),
       projectCommand: (runId) => {
         const { jobId } = db!.sqlite.prepare("SELECT jobId FROM Run WHERE id = ?").get(runId) as { jobId: number };

@@ -13,7 +13,7 @@ export interface WorkerProcess {
 }
 
 /** Defaults: exit when the queue is empty, no projection stage, wasm backend, 200 ms polling. */
-export function spawnWorker(databaseFile: string, args: string[] = ["--exit-when-idle", "--no-projections", "--poll-ms=200"], env: Record<string, string> = {}): WorkerProcess {
+export function spawnWorker(databaseFile: string, args: string[] = ["--exit-when-idle", "--no-projections", "--no-pairs", "--poll-ms=200"], env: Record<string, string> = {}): WorkerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts", ...args], {
     env: { ...process.env, TFJS_BACKEND: "wasm", ...env, DATABASE_URL: `file:${databaseFile}` },
     stdio: ["ignore", "pipe", "pipe"],
