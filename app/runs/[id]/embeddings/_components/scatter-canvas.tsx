@@ -52,6 +52,8 @@ export function ScatterCanvas(props: ScatterProps) {
   const hover = useRef<number | null>(null);
   const box = useRef<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
   const boxed = useRef(false);
+  /** Row under the latest single click (null: empty space), for the double-click that may follow it. */
+  const firstClick = useRef<number | null>(null);
   const frames = useRef({ base: 0, overlay: 0 });
   const [size, setSize] = useState({ width: 0, height: 0 });
   const sized = useRef(size);
@@ -236,12 +238,16 @@ export function ScatterCanvas(props: ScatterProps) {
       return;
     }
     const [x, y] = local(ev);
-    props.onPin(hitTest(x, y), ev.metaKey || ev.ctrlKey);
+    const row = hitTest(x, y);
+    // A double-click opens the point under its first click: that click opened the panel, which may have moved the plot.
+    if (ev.detail <= 1) firstClick.current = row;
+    props.onPin(row, ev.metaKey || ev.ctrlKey);
   }
 
   function onDoubleClick(ev: React.MouseEvent<HTMLCanvasElement>) {
+    // The point under the first click, not a new hit test (see onClick).
     const [x, y] = local(ev);
-    const row = hitTest(x, y);
+    const row = firstClick.current ?? hitTest(x, y);
     if (row !== null) props.onOpen(row);
   }
 
