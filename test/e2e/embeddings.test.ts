@@ -259,6 +259,8 @@ describe("the embedding explorer in Chromium", () => {
     const page = await open(`/runs/${runId}/embeddings?subset=probe&layer=2&method=tsne&epoch=2`);
     const coords = storedCoords(db, runId, "probe", 2, "tsne", 2);
     await waitForLayout(page, layoutChecksum(coords));
+    // Positions are read once the page has settled (pixels loaded, so nothing below the plot changes its size).
+    await page.waitForSelector("[data-testid=scatter][data-pixels=loaded]");
     const positions = await screenPositions(page, coords);
     const rows = Array.from({ length: 100 }, (_, i) => i);
     const row = isolatedRow(positions, rows);
@@ -273,8 +275,10 @@ describe("the embedding explorer in Chromium", () => {
 
     const direct = await open(`/runs/${runId}/embeddings?subset=probe&layer=2&method=tsne&epoch=2`);
     await waitForLayout(direct, layoutChecksum(coords));
-    const other = isolatedRow(positions, rows.filter((r) => r !== row));
-    await direct.mouse.dblclick(positions[other]![0], positions[other]![1]);
+    await direct.waitForSelector("[data-testid=scatter][data-pixels=loaded]");
+    const directPositions = await screenPositions(direct, coords);
+    const other = isolatedRow(directPositions, rows.filter((r) => r !== row));
+    await direct.mouse.dblclick(directPositions[other]![0], directPositions[other]![1]);
     await direct.waitForURL(new RegExp(`/runs/${runId}/digits/${probeIndices[other]}$`));
     await expect(direct.getByTestId("digit-inspector").getAttribute("data-index")).resolves.toBe(String(probeIndices[other]));
     await direct.close();
