@@ -36,10 +36,19 @@ async function screenPositions(page: Page, coords: Float32Array): Promise<Array<
   return Array.from({ length: coords.length / 2 }, (_, r) => [box.x + ax + bx * coords[2 * r]!, box.y + ay + by * coords[2 * r + 1]!]);
 }
 
-/** The row among `rows` farthest from any other shown point, so the hover hit is unambiguous. */
-function isolatedRow(positions: Array<[number, number]>, rows: number[]): number {
-  let best = rows[0]!, bestGap = -1;
-  for (const r of rows) {
+/**
+ * The row among `rows` farthest from any other shown point, so the hover hit is unambiguous, among those the pointer
+ * can reach: the plot's own controls (the reset-zoom button in its corner) sit over some points, and an isolated point
+ * is often at the plot's edge.
+ */
+async function isolatedRow(page: Page, positions: Array<[number, number]>, rows: number[]): Promise<number> {
+  const reachable = await page.evaluate(
+    (points) => points.map(([x, y]) => document.elementFromPoint(x, y)?.getAttribute("data-testid") === "scatter-overlay"),
+    rows.map((r) => positions[r]!),
+  );
+  const candidates = rows.filter((_, i) => reachable[i]);
+  let best = candidates[0]!, bestGap = -1;
+  for (const r of candidates) {
     let gap = Infinity;
     for (const q of rows) if (q !== r) gap = Math.min(gap, Math.hypot(positions[r]![0] - positions[q]![0], positions[r]![1] - positions[q]![1]));
     if (gap > bestGap) (best = r), (bestGap = gap);
@@ -112,7 +121,7 @@ describe("the embedding explorer in Chromium", () => {
     await page.waitForSelector("[data-testid=scatter][data-pixels=loaded]");
 
     const positions = await screenPositions(page, coords);
-    const row = isolatedRow(positions, Array.from({ length: 300 }, (_, i) => i));
+    const row = await isolatedRow(page, positions, Array.from({ length: 300 }, (_, i) => i));
     await page.mouse.move(positions[row]![0] + 1, positions[row]![1] - 1);
     const tip = page.getByTestId("scatter-tooltip");
     await tip.waitFor({ state: "visible" });
@@ -201,7 +210,7 @@ describe("the embedding explorer in Chromium", () => {
     await waitForLayout(page, layoutChecksum(coords));
     await page.waitForSelector("[data-testid=scatter][data-pixels=loaded]");
     const positions = await screenPositions(page, coords);
-    const row = isolatedRow(positions, Array.from({ length: 100 }, (_, i) => i));
+    const row = await isolatedRow(page, positions, Array.from({ length: 100 }, (_, i) => i));
     const index = probeIndices[row]!;
     await page.mouse.click(positions[row]![0], positions[row]![1]);
     const inspector = page.getByTestId("inspector");
@@ -263,7 +272,7 @@ describe("the embedding explorer in Chromium", () => {
     await page.waitForSelector("[data-testid=scatter][data-pixels=loaded]");
     const positions = await screenPositions(page, coords);
     const rows = Array.from({ length: 100 }, (_, i) => i);
-    const row = isolatedRow(positions, rows);
+    const row = await isolatedRow(page, positions, rows);
     await page.mouse.click(positions[row]![0], positions[row]![1]);
     const link = page.getByTestId("inspect-link");
     await expect(link.textContent()).resolves.toBe("Open full inspector →");
@@ -277,7 +286,7 @@ describe("the embedding explorer in Chromium", () => {
     await waitForLayout(direct, layoutChecksum(coords));
     await direct.waitForSelector("[data-testid=scatter][data-pixels=loaded]");
     const directPositions = await screenPositions(direct, coords);
-    const other = isolatedRow(directPositions, rows.filter((r) => r !== row));
+    const other = await isolatedRow(direct, directPositions, rows.filter((r) => r !== row));
     await direct.mouse.dblclick(directPositions[other]![0], directPositions[other]![1]);
     await direct.waitForURL(new RegExp(`/runs/${runId}/digits/${probeIndices[other]}$`));
     await expect(direct.getByTestId("digit-inspector").getAttribute("data-index")).resolves.toBe(String(probeIndices[other]));
