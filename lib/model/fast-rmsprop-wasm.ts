@@ -1,6 +1,6 @@
 // The fused RMSprop update as a 400-byte WebAssembly SIMD function that works in tfjs-backend-wasm's own
 // memory (it imports that Memory), so it reads gradients and state and writes the new tensors in place.
-// Emitted here from opcodes rather than compiled: no toolchain, nothing binary in the repository.
+// Emitted from opcodes (wasm-emit.ts) rather than compiled: no toolchain, nothing binary in the repository.
 //
 //   ms' = ms·decay + (g·g)·(1 − decay)          (each operation rounded to float32, in tfjs's order)
 //   m'  = m·momentum + (g·lr) / sqrt(ms' + ε)
@@ -8,6 +8,7 @@
 // Four lanes at a time (f32x4), then the 0-3 left over one at a time. Every wasm float operation here is
 // IEEE-754 correctly rounded, as are the element-wise kernels tf.train.rmsprop runs: the results match.
 import "server-only";
+import * as emit from "./wasm-emit";
 
 /** rmsprop(w, g, ms, m, outW, outMs, outM, n, decay, oneMinusDecay, lr, momentum, epsilon); pointers are byte offsets. */
 export type RmspropKernel = (
@@ -26,26 +27,10 @@ export type RmspropKernel = (
   epsilon: number,
 ) => void;
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
-function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-/** Signed LEB128 for the small constants used here (-64..63). */
-const sleb = (value: number) => [value & 0x7f];
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-const name = (text: string) => [...leb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
+const { I32, F32, V128, get, set, i32, I32_ADD, V128_LOAD, V128_STORE, F32X4_SPLAT, F32_LOAD, F32_STORE } = emit;
+const [splat, v128Load, v128Store, f32Load, f32Store] = [F32X4_SPLAT, V128_LOAD(), V128_STORE(), F32_LOAD(), F32_STORE()];
+const [vSqrt, vAdd, vSub, vMul, vDiv] = [emit.F32X4_SQRT, emit.F32X4_ADD, emit.F32X4_SUB, emit.F32X4_MUL, emit.F32X4_DIV];
+const [fSqrt, fAdd, fSub, fMul, fDiv] = [emit.F32_SQRT, emit.F32_ADD, emit.F32_SUB, emit.F32_MUL, emit.F32_DIV];
 
 // Locals: parameters 0-12 as in RmspropKernel, then these.
 const [W, G, MS, M, OUT_W, OUT_MS, OUT_M, N, DECAY, ONE_MINUS_DECAY, LR, MOMENTUM, EPSILON] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
@@ -53,24 +38,9 @@ const [I, END] = [13, 14];
 const [V_DECAY, V_ONE_MINUS_DECAY, V_LR, V_MOMENTUM, V_EPSILON, V_G, V_MS, V_M] = [15, 16, 17, 18, 19, 20, 21, 22];
 const [S_G, S_MS, S_M] = [23, 24, 25];
 
-const get = (local: number) => [0x20, local];
-const set = (local: number) => [0x21, local];
-const i32 = (value: number) => [0x41, ...sleb(value)];
-const at = (pointer: number) => [...get(pointer), ...get(I), 0x6a]; // pointer + i
-const simd = (op: number, ...immediates: number[]) => [0xfd, ...leb(op), ...immediates];
-const [v128Load, v128Store] = [simd(0x00, 4, 0), simd(0x0b, 4, 0)];
-const [splat, vSqrt, vAdd, vSub, vMul, vDiv] = [simd(0x13), simd(0xe3), simd(0xe4), simd(0xe5), simd(0xe6), simd(0xe7)];
-const [f32Load, f32Store] = [[0x2a, 2, 0], [0x38, 2, 0]];
-const [fSqrt, fAdd, fSub, fMul, fDiv] = [[0x91], [0x92], [0x93], [0x94], [0x95]];
+const at = (pointer: number) => [...get(pointer), ...get(I), ...I32_ADD]; // pointer + i
 
-/** for (; i < END; i += step) { body } */
-const loop = (step: number, body: number[]) => [
-  0x02, 0x40, 0x03, 0x40,
-  ...get(I), ...get(END), 0x4f, 0x0d, 1, // br_if out when i >= end (unsigned)
-  ...body,
-  ...get(I), ...i32(step), 0x6a, ...set(I),
-  0x0c, 0, 0x0b, 0x0b,
-];
+const loop = (step: number, body: number[]) => emit.forLoop(I, get(END), step, body);
 
 /** One update step over either four lanes or one float, in tfjs's operation order. */
 function update(load: number[], store: number[], ops: { sqrt: number[]; add: number[]; sub: number[]; mul: number[]; div: number[] }, r: Record<string, number>): number[] {
@@ -85,30 +55,22 @@ function update(load: number[], store: number[], ops: { sqrt: number[]; add: num
   ];
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+function rmspropModule(): Uint8Array<ArrayBuffer> {
   const body = [
-    ...vec([[2, I32], [8, V128], [3, F32]]),
     ...get(DECAY), ...splat, ...set(V_DECAY),
     ...get(ONE_MINUS_DECAY), ...splat, ...set(V_ONE_MINUS_DECAY),
     ...get(LR), ...splat, ...set(V_LR),
     ...get(MOMENTUM), ...splat, ...set(V_MOMENTUM),
     ...get(EPSILON), ...splat, ...set(V_EPSILON),
-    ...get(N), ...i32(-4), 0x71, ...i32(2), 0x74, ...set(END), // end = (n & ~3) * 4 bytes
+    ...get(N), ...i32(-4), ...emit.I32_AND, ...i32(2), ...emit.I32_SHL, ...set(END), // end = (n & ~3) * 4 bytes
     ...loop(16, update(v128Load, v128Store, { sqrt: vSqrt, add: vAdd, sub: vSub, mul: vMul, div: vDiv },
       { g: V_G, ms: V_MS, m: V_M, decay: V_DECAY, oneMinusDecay: V_ONE_MINUS_DECAY, lr: V_LR, momentum: V_MOMENTUM, epsilon: V_EPSILON })),
-    ...get(N), ...i32(2), 0x74, ...set(END), // end = n * 4 bytes
+    ...get(N), ...i32(2), ...emit.I32_SHL, ...set(END), // end = n * 4 bytes
     ...loop(4, update(f32Load, f32Store, { sqrt: fSqrt, add: fAdd, sub: fSub, mul: fMul, div: fDiv },
       { g: S_G, ms: S_MS, m: S_M, decay: DECAY, oneMinusDecay: ONE_MINUS_DECAY, lr: LR, momentum: MOMENTUM, epsilon: EPSILON })),
-    0x0b,
   ];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec([...Array<number[]>(8).fill([I32]), ...Array<number[]>(5).fill([F32])]), 0]])),
-    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 0x00]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...name("rmsprop"), 0x00, 0]])),
-    ...section(10, vec([[...leb(body.length), ...body]])),
-  ]);
+  const params = [...Array<number>(8).fill(I32), ...Array<number>(5).fill(F32)];
+  return emit.moduleBytes("rmsprop", params, [[2, I32], [8, V128], [3, F32]], body);
 }
 
 const kernels = new WeakMap<WebAssembly.Memory, RmspropKernel>();
@@ -117,7 +79,7 @@ const kernels = new WeakMap<WebAssembly.Memory, RmspropKernel>();
 export function rmspropKernelFor(memory: WebAssembly.Memory): RmspropKernel {
   let kernel = kernels.get(memory);
   if (!kernel) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes()), { env: { memory } });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(rmspropModule()), { env: { memory } });
     kernel = instance.exports.rmsprop as RmspropKernel;
     kernels.set(memory, kernel);
   }

@@ -14,16 +14,15 @@ import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
 import { initBackend } from "../../lib/model/backend";
 import { backendNameSchema } from "../../lib/model/backend-name";
 import { createModel } from "../../lib/model/create";
-import { disableFastWasmKernels, enableFastWasmKernels, whenFastWasmHelperReady } from "../../lib/model/fast-matmul";
+import { disableFastWasmKernels, enableFastWasmKernels } from "../../lib/model/fast-matmul";
 import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
 import { parseTrainConfig } from "../../lib/train/config";
 import { trainEpoch } from "../../lib/train/loop";
 import { createRng } from "../../lib/random";
 
-const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--threads 1|2] [--backend auto|wasm|cpu] [--skip-peer]
+const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--backend auto|wasm|cpu] [--skip-peer]
   --n          training digits in the epoch (default 48000, the seed's 80% of 60,000; 128..60000)
   --stock      stock wasm kernels and tf.train.rmsprop (default: fast kernels and the fused RMSprop update)
-  --threads    threads for large matMuls with the fast kernels (default 1; 2 adds a helper thread)
   --backend    tfjs backend (default TFJS_BACKEND or auto)
   --skip-peer  do not run the PyTorch peer`;
 
@@ -41,7 +40,6 @@ const ONE_THREAD_ENV = { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NU
 const argsSchema = z.object({
   n: z.coerce.number().int().min(128).max(60_000).default(48_000),
   stock: z.boolean().default(false),
-  threads: z.coerce.number().int().min(1).max(2).optional(),
   backend: backendNameSchema.default("auto"),
   skipPeer: z.boolean().default(false),
 });
@@ -181,7 +179,6 @@ async function main(): Promise<number> {
       options: {
         n: { type: "string" },
         stock: { type: "boolean" },
-        threads: { type: "string" },
         backend: { type: "string" },
         "skip-peer": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -191,7 +188,7 @@ async function main(): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    args = argsSchema.parse({ n: values.n, stock: values.stock, threads: values.threads, backend: values.backend ?? process.env.TFJS_BACKEND, skipPeer: values["skip-peer"] });
+    args = argsSchema.parse({ n: values.n, stock: values.stock, backend: values.backend ?? process.env.TFJS_BACKEND, skipPeer: values["skip-peer"] });
   } catch (err) {
     const message = err instanceof z.ZodError ? err.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") : (err as Error).message;
     console.error(`bench:train: ${message}\n\n${USAGE}`);
@@ -201,11 +198,8 @@ async function main(): Promise<number> {
   const backend = await initBackend(args.backend);
   // Whatever initBackend switched on, this run decides: stock kernels with --stock, else the fast ones.
   disableFastWasmKernels();
-  const fast = !args.stock && enableFastWasmKernels(args.threads ? { threads: args.threads as 1 | 2 } : {});
-  // The helper thread loads its own backend in ~1 s: wait, so the timed epoch uses it from the first batch.
-  const helper = fast && (await whenFastWasmHelperReady());
-  const kernels =
-    backend.name !== "wasm" ? "stock (fast kernels are wasm-only)" : fast ? `fast, matMul threads ${helper ? 2 : 1}` : "stock";
+  const fast = !args.stock && enableFastWasmKernels();
+  const kernels = backend.name !== "wasm" ? "stock (fast kernels are wasm-only)" : fast ? "fast (SIMD gemm, fused RMSprop, fast dropout)" : "stock";
   const optimizer = fast ? "FastRmspropOptimizer (fused update)" : "tf.train.rmsprop";
   console.log(`backend=${backend.name} (tfjs ${tf.version.tfjs}) kernels=${kernels} optimizer=${optimizer}`);
   console.log(`digits=${args.n} batch=128 cores=${os.cpus().length}`);
@@ -214,7 +208,7 @@ async function main(): Promise<number> {
   const ours = await benchOurs(args.n, backend.name, fast);
   console.log(`ours: epoch ${ours.seconds.toFixed(2)} s (process CPU ${ours.cpuSeconds.toFixed(2)} s), loss ${ours.loss.toFixed(4)}, accuracy ${ours.accuracy.toFixed(4)}`);
   console.log(`breakdown: ${formatBreakdown(ours.breakdownMs, args.n, ours.seconds * 1000)}`);
-  console.log("  (matmul: BatchMatMul/_FusedMatMul kernels incl. transposes and packing; data: batch gather;");
+  console.log("  (matmul: BatchMatMul/_FusedMatMul kernels incl. transposes, bias and relu; data: batch gather;");
   console.log("   optimizer: applyGradients; other: element-wise kernels, dropout masks, autodiff, loss read-back)");
   console.log(`ours_cpu_us_per_digit=${ours.cpuUsPerDigit.toFixed(0)} (process CPU time, all threads)`);
   console.log(`ours_us_per_digit=${ours.usPerDigit.toFixed(0)}`);

@@ -1,0 +1,92 @@
+// The WebAssembly opcodes the fast kernels emit (fast-rmsprop-wasm.ts, fast-gemm-wasm.ts), as byte arrays.
+//
+// Why emit bytes: there is no wasm toolchain here (no clang, no wabt), and a few hundred bytes of opcodes
+// written from TypeScript keep the kernels readable and reviewable, with nothing binary in the repository.
+// Each kernel is one exported function that imports tfjs-backend-wasm's Memory as env.memory.
+import "server-only";
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+/** Unsigned LEB128. */
+export function leb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+  return out;
+}
+
+/** Signed LEB128 (i32.const immediates). */
+export function sleb(value: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+export const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
+const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
+const utf8Name = (text: string) => [...leb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
+
+export const get = (local: number) => [0x20, ...leb(local)];
+export const set = (local: number) => [0x21, ...leb(local)];
+export const i32 = (value: number) => [0x41, ...sleb(value)];
+export const I32_ADD = [0x6a];
+export const I32_MUL = [0x6c];
+export const I32_AND = [0x71];
+export const I32_SHL = [0x74];
+export const I32_GE_U = [0x4f];
+export const F32_LOAD = (offset = 0) => [0x2a, 2, ...leb(offset)];
+export const F32_STORE = (offset = 0) => [0x38, 2, ...leb(offset)];
+export const [F32_SQRT, F32_ADD, F32_SUB, F32_MUL, F32_DIV, F32_MAX] = [[0x91], [0x92], [0x93], [0x94], [0x95], [0x97]];
+/** f32.const 0 */
+export const F32_ZERO = [0x43, 0, 0, 0, 0];
+
+const simd = (op: number, ...immediates: number[]) => [0xfd, ...leb(op), ...immediates];
+export const V128_LOAD = (offset = 0) => simd(0x00, 4, ...leb(offset));
+export const V128_STORE = (offset = 0) => simd(0x0b, 4, ...leb(offset));
+/** v128.load32_splat: one float from memory in all four lanes. */
+export const V128_LOAD_SPLAT = (offset = 0) => simd(0x09, 2, ...leb(offset));
+export const V128_ZERO = simd(0x0c, ...Array<number>(16).fill(0));
+export const F32X4_SPLAT = simd(0x13);
+export const [F32X4_SQRT, F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_DIV, F32X4_MAX] = [
+  simd(0xe3), simd(0xe4), simd(0xe5), simd(0xe6), simd(0xe7), simd(0xe9),
+];
+
+/** for (; local < end; local += step) { body }, `end` being code that pushes an i32 (unsigned compare). */
+export function forLoop(local: number, end: number[], step: number, body: number[]): number[] {
+  return [
+    0x02, 0x40, 0x03, 0x40,
+    ...get(local), ...end, ...I32_GE_U, 0x0d, 1, // br_if out of the block when local >= end
+    ...body,
+    ...get(local), ...i32(step), ...I32_ADD, ...set(local),
+    0x0c, 0, 0x0b, 0x0b,
+  ];
+}
+
+/**
+ * A module importing env.memory and exporting one function `exportName` with i32/f32 `params` (value type
+ * bytes), no result, locals declared as [count, type] runs, and `body` (without its final `end`).
+ */
+export function moduleBytes(exportName: string, params: number[], locals: Array<[number, number]>, body: number[]): Uint8Array<ArrayBuffer> {
+  const code = [...vec(locals.map(([count, type]) => [...leb(count), type])), ...body, 0x0b];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(params.map((type) => [type])), 0]])),
+    ...section(2, vec([[...utf8Name("env"), ...utf8Name("memory"), 0x02, 0x00, 0x00]])),
+    ...section(3, vec([[0]])),
+    ...section(7, vec([[...utf8Name(exportName), 0x00, 0]])),
+    ...section(10, vec([[...leb(code.length), ...code]])),
+  ]);
+}
