@@ -4,7 +4,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import type { BackendName } from "./backend-name";
-import { enableFastWasmKernels } from "./fast-matmul";
+import { enableFastWasmKernels, fastWasmKernelsUseFma } from "./fast-matmul";
 
 export interface BackendInfo {
   /** The backend tf.getBackend() reports after initialisation. */
@@ -73,7 +73,7 @@ export async function initBackend(requested: BackendName = "auto", fastKernels =
       await tf.ready();
       const active = tf.getBackend();
       const fast = active === "wasm" && fastKernels && enableFastWasmKernels();
-      const version = versionOf(active) + (fast ? " + mnist-lens fast kernels" : "");
+      const version = versionOf(active) + (fast ? ` + mnist-lens fast kernels${fastWasmKernelsUseFma() ? " (fma)" : ""}` : "");
       return { name: active, version, fastKernels: fast, ...(reasons.length ? { fallbackReason: reasons.join("; ") } : {}) };
     }
     if (requested !== "auto") throw new Error(`TFJS_BACKEND=${requested} cannot be used: ${failure}. Unset TFJS_BACKEND to fall back automatically.`);

@@ -35,6 +35,12 @@ function dims(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transpose
   return { m: transposeA ? a1 : a0, k, n: transposeB ? b0 : b1, outerA, outerB, outerOut };
 }
 
+/** Where the products run: tfjs-backend-wasm's heap, and whether with fused multiply-adds (fast-gemm-wasm.ts). */
+export interface GemmTarget {
+  memory: WebAssembly.Memory;
+  fma: boolean;
+}
+
 /** What the product adds after the sum: a bias of n floats and/or relu. */
 interface Epilogue {
   bias: tf.TensorInfo | null;
@@ -48,7 +54,7 @@ interface Epilogue {
  */
 function product(
   backend: WasmBackend,
-  memory: WebAssembly.Memory,
+  target: GemmTarget,
   transpose: WasmKernelFunc,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
@@ -70,7 +76,9 @@ function product(
     const out = backend.makeOutput([...d.outerOut, m, n], "float32");
     // Byte offsets, read after the last allocation: a growing heap moves views, never offsets.
     const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-    const kernel = gemmKernelFor(memory, { n, k, transposeA, m: transposeA ? m : null, bias: epilogue.bias !== null, relu: epilogue.relu });
+    const kernel = gemmKernelFor(target.memory, {
+      n, k, transposeA, m: transposeA ? m : null, bias: epilogue.bias !== null, relu: epilogue.relu, fma: target.fma,
+    });
     const [baseA, baseB, baseC] = [at(a), at(right), at(out)];
     const bias = epilogue.bias === null ? 0 : at(epilogue.bias);
     const batch = tf.util.sizeFromShape(d.outerOut);
@@ -85,9 +93,9 @@ function product(
   }
 }
 
-export function createFastBatchMatMul(stock: WasmKernelFunc, transpose: WasmKernelFunc, memory: WebAssembly.Memory): WasmKernelFunc {
+export function createFastBatchMatMul(stock: WasmKernelFunc, transpose: WasmKernelFunc, target: GemmTarget): WasmKernelFunc {
   return (args) => {
-    const out = product(args.backend, memory, transpose, args.inputs.a!, args.inputs.b!, Boolean(args.attrs.transposeA), Boolean(args.attrs.transposeB), { bias: null, relu: false });
+    const out = product(args.backend, target, transpose, args.inputs.a!, args.inputs.b!, Boolean(args.attrs.transposeA), Boolean(args.attrs.transposeB), { bias: null, relu: false });
     return out ?? stock(args);
   };
 }
@@ -96,7 +104,7 @@ export function createFastBatchMatMul(stock: WasmKernelFunc, transpose: WasmKern
  * _FusedMatMul (matMul + bias + activation) for what Dense layers use: no activation or relu, and a bias of
  * one float per output column. Other activations, PReLU weights and broadcast biases go to the stock kernel.
  */
-export function createFastFusedMatMul(stock: WasmKernelFunc, transpose: WasmKernelFunc, memory: WebAssembly.Memory): WasmKernelFunc {
+export function createFastFusedMatMul(stock: WasmKernelFunc, transpose: WasmKernelFunc, target: GemmTarget): WasmKernelFunc {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs;
     const activation = (args.attrs.activation as string | undefined) ?? "linear";
@@ -104,7 +112,7 @@ export function createFastFusedMatMul(stock: WasmKernelFunc, transpose: WasmKern
     const n = b!.shape[b!.shape.length - (transposeB ? 2 : 1)]!;
     const biasFits = bias === undefined || (bias.dtype === "float32" && bias.shape[bias.shape.length - 1] === n && tf.util.sizeFromShape(bias.shape) === n);
     if ((activation !== "linear" && activation !== "relu") || preluActivationWeights !== undefined || !biasFits) return stock(args);
-    const out = product(args.backend, memory, transpose, a!, b!, Boolean(args.attrs.transposeA), transposeB, { bias: bias ?? null, relu: activation === "relu" });
+    const out = product(args.backend, target, transpose, a!, b!, Boolean(args.attrs.transposeA), transposeB, { bias: bias ?? null, relu: activation === "relu" });
     return out ?? stock(args);
   };
 }

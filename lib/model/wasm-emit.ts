@@ -64,6 +64,12 @@ export const [F32X4_SQRT, F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_DIV, F32X4_MAX]
   simd(0xe3), simd(0xe4), simd(0xe5), simd(0xe6), simd(0xe7), simd(0xe9),
 ];
 
+/**
+ * Relaxed SIMD's f32x4.relaxed_madd (a·b + c): one fused multiply-add where the CPU has FMA (x64 FMA3, as here),
+ * else a multiply then an add. Only valid where the engine enables relaxed SIMD (see fast-gemm-wasm.ts).
+ */
+export const F32X4_RELAXED_MADD = simd(0x105);
+
 /** for (; local < end; local += step) { body }, `end` being code that pushes an i32 (unsigned compare). */
 export function forLoop(local: number, end: number[], step: number, body: number[]): number[] {
   return [

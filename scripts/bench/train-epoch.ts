@@ -14,15 +14,16 @@ import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
 import { initBackend } from "../../lib/model/backend";
 import { backendNameSchema } from "../../lib/model/backend-name";
 import { createModel } from "../../lib/model/create";
-import { disableFastWasmKernels, enableFastWasmKernels } from "../../lib/model/fast-matmul";
+import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsUseFma } from "../../lib/model/fast-matmul";
 import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
 import { parseTrainConfig } from "../../lib/train/config";
 import { trainEpoch } from "../../lib/train/loop";
 import { createRng } from "../../lib/random";
 
-const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--backend auto|wasm|cpu] [--skip-peer]
+const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--no-fma] [--backend auto|wasm|cpu] [--skip-peer]
   --n          training digits in the epoch (default 48000, the seed's 80% of 60,000; 128..60000)
   --stock      stock wasm kernels and tf.train.rmsprop (default: fast kernels and the fused RMSprop update)
+  --no-fma     fast kernels without fused multiply-adds (a multiply and an add per term)
   --backend    tfjs backend (default TFJS_BACKEND or auto)
   --skip-peer  do not run the PyTorch peer`;
 
@@ -40,6 +41,7 @@ const ONE_THREAD_ENV = { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NU
 const argsSchema = z.object({
   n: z.coerce.number().int().min(128).max(60_000).default(48_000),
   stock: z.boolean().default(false),
+  noFma: z.boolean().default(false),
   backend: backendNameSchema.default("auto"),
   skipPeer: z.boolean().default(false),
 });
@@ -179,6 +181,7 @@ async function main(): Promise<number> {
       options: {
         n: { type: "string" },
         stock: { type: "boolean" },
+        "no-fma": { type: "boolean" },
         backend: { type: "string" },
         "skip-peer": { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -188,7 +191,7 @@ async function main(): Promise<number> {
       console.log(USAGE);
       return 0;
     }
-    args = argsSchema.parse({ n: values.n, stock: values.stock, backend: values.backend ?? process.env.TFJS_BACKEND, skipPeer: values["skip-peer"] });
+    args = argsSchema.parse({ n: values.n, stock: values.stock, noFma: values["no-fma"], backend: values.backend ?? process.env.TFJS_BACKEND, skipPeer: values["skip-peer"] });
   } catch (err) {
     const message = err instanceof z.ZodError ? err.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") : (err as Error).message;
     console.error(`bench:train: ${message}\n\n${USAGE}`);
@@ -198,8 +201,9 @@ async function main(): Promise<number> {
   const backend = await initBackend(args.backend);
   // Whatever initBackend switched on, this run decides: stock kernels with --stock, else the fast ones.
   disableFastWasmKernels();
-  const fast = !args.stock && enableFastWasmKernels();
-  const kernels = backend.name !== "wasm" ? "stock (fast kernels are wasm-only)" : fast ? "fast (SIMD gemm, fused RMSprop, fast dropout)" : "stock";
+  const fast = !args.stock && enableFastWasmKernels({ fma: !args.noFma });
+  const gemm = fastWasmKernelsUseFma() ? "SIMD gemm with fma" : "SIMD gemm, mul+add";
+  const kernels = backend.name !== "wasm" ? "stock (fast kernels are wasm-only)" : fast ? `fast (${gemm}, fused RMSprop, fast dropout)` : "stock";
   const optimizer = fast ? "FastRmspropOptimizer (fused update)" : "tf.train.rmsprop";
   console.log(`backend=${backend.name} (tfjs ${tf.version.tfjs}) kernels=${kernels} optimizer=${optimizer}`);
   console.log(`digits=${args.n} batch=128 cores=${os.cpus().length}`);
