@@ -3,16 +3,17 @@
 // Why not XNNPACK (the stock kernel): XNNPACK packs its right-hand operand before every product with a tensor
 // it has not seen, and in training the weights are a new tensor every step: 8-33 ns per float packed, as
 // much as the product itself for the seed network's layers. This kernel reads B where it lies, so it needs
-// no packing: C[m, n] = op(A)[m, k] · B[k, n] (+ bias[n], then relu, when asked), with B row-major and A
-// either row-major [m, k] or transposed [k, m] (read through strides, never copied). A transposed B is
-// copied contiguous by the caller (fast-matmul-kernels.ts).
+// no packing: C[m, n] = op(A)[m, k] · op(B)[k, n] (+ bias[n], then relu, when asked). Two tilings:
 //
-// Shape of the work: C is cut into tiles of 4 rows × 8 columns held in eight f32x4 accumulators. For each
-// k, one 8-float row segment of B is loaded once and multiplied by four broadcast elements of A. Columns
-// go in panels of 8 (then 4, then single columns), and all rows of a panel are done before the next, so
-// the panel of B (k × 8 floats) stays in the L1 cache while A streams from L2. Each output element is a
-// plain sum over k in order (one mul and one add per term, each rounded to float32), like the cpu
-// backend's loop, so results differ from it only where its loop blocks or reorders the sum.
+// - B stored [k, n] ("axpy"), A stored [m, k] or [k, m] (read through strides, never copied). C is cut into
+//   tiles of 4 rows × 8 columns held in eight f32x4 accumulators. For each k, one 8-float row segment of B
+//   is loaded once and multiplied by four broadcast elements of A. Columns go in panels of 8 (then 4, then
+//   single columns), and all rows of a panel are done before the next, so the panel of B (k × 8 floats)
+//   stays in the L1 cache while A streams from L2. Each output is a sum over k in order.
+// - B stored [n, k] with A [m, k] ("dot", dX = dY·Wᵀ in training): tiles of 2 rows × 4 columns, each
+//   output a dot product of two contiguous rows, four k at a time in an f32x4, lanes summed at the end.
+//   It saves transposing the weights (a 512 × 512 copy took 1.7 ms, a third of the product).
+// Both do one load per two multiply-adds. Transposed A with transposed B is left to the caller (it copies B).
 //
 // The strides and bounds except m are constants of the emitted code (one small module per layout, cached),
 // which lets every load use a constant memory offset. Measured on these machines (Node 20, V8 11.3): 11-14
@@ -33,6 +34,8 @@ export interface GemmLayout {
   k: number;
   /** A is stored [k, m] (read transposed) rather than [m, k]. */
   transposeA: boolean;
+  /** B is stored [n, k] (read transposed) rather than [k, n]; not with transposeA. */
+  transposeB: boolean;
   /** Rows of C: only part of the layout when transposeA (it is then A's row stride); else null. */
   m: number | null;
   /** Adds a bias vector of n floats to every row. */
@@ -55,12 +58,90 @@ const [A, B, C, BIAS, M] = [0, 1, 2, 3, 4];
 const [ROW, COL, ROWS_TILED, PA, PB, PB_END, PC, PBIAS] = [5, 6, 7, 8, 9, 10, 11, 12];
 const SCALAR_ACC = 13;
 const X = 14;
-const B_VECTORS = [15, 16];
-const ACC_BASE = 17; // TILE_ROWS × TILE_VECTORS accumulators
+const B_VECTORS = [15, 16, 17, 18];
+const ACC_BASE = 19; // TILE_ROWS × TILE_VECTORS accumulators (DOT_ROWS × DOT_COLS in the dot tiling)
+/** Rows and columns per tile of the dot tiling, also in eight accumulators. */
+const DOT_ROWS = 2;
+const DOT_COLS = 4;
+
+const LOCALS: Array<[number, number]> = [[8, I32], [1, F32], [1 + B_VECTORS.length + TILE_ROWS * TILE_VECTORS, V128]];
+
+/** acc += x · y (f32x4), fused or as a multiply then an add. */
+function multiplyAdd(fma: boolean, accumulator: number, x: number, y: number): number[] {
+  return [
+    ...(fma ? [...get(x), ...get(y), ...get(accumulator), ...emit.F32X4_RELAXED_MADD] : [...get(accumulator), ...get(x), ...get(y), ...emit.F32X4_MUL, ...emit.F32X4_ADD]),
+    ...set(accumulator),
+  ];
+}
 
 export function gemmModuleBytes(layout: GemmLayout): Uint8Array<ArrayBuffer> {
-  const { n, k } = layout;
   if (layout.transposeA !== (layout.m !== null)) throw new Error("GemmLayout.m is given exactly when transposeA");
+  if (layout.transposeA && layout.transposeB) throw new Error("GemmLayout: transposeA with transposeB is not supported (copy B first)");
+  return emit.moduleBytes("gemm", [I32, I32, I32, I32, I32], LOCALS, layout.transposeB ? dotBody(layout) : axpyBody(layout));
+}
+
+/** The epilogue and store of one float on the stack (the sum) into C(ROW + r, COL + c). */
+function storeElement(layout: GemmLayout, r: number, c: number): number[] {
+  const code: number[] = [];
+  if (layout.bias) code.push(...get(COL), ...i32(4), ...I32_MUL, ...get(BIAS), ...I32_ADD, ...emit.F32_LOAD(4 * c), ...emit.F32_ADD);
+  if (layout.relu) code.push(...emit.F32_ZERO, ...emit.F32_MAX);
+  code.push(...set(SCALAR_ACC));
+  code.push(...get(ROW), ...i32(r), ...I32_ADD, ...i32(4 * layout.n), ...I32_MUL, ...get(C), ...I32_ADD, ...get(COL), ...i32(4), ...I32_MUL, ...I32_ADD);
+  code.push(...get(SCALAR_ACC), ...emit.F32_STORE(4 * c));
+  return code;
+}
+
+/** C = A[m, k] · B[n, k]ᵀ: dot products of contiguous rows, DOT_ROWS × DOT_COLS outputs at a time. */
+function dotBody(layout: GemmLayout): number[] {
+  const { n, k, fma } = layout;
+  const row = 4 * k; // bytes per row of A and of B
+  const kVectors = k - (k % 4);
+  const acc = (r: number, c: number) => ACC_BASE + r * DOT_COLS + c;
+  const tile = (rows: number, cols: number) => {
+    const code: number[] = [];
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) code.push(...emit.V128_ZERO, ...set(acc(r, c)));
+    code.push(...get(ROW), ...i32(row), ...I32_MUL, ...get(A), ...I32_ADD, ...set(PA));
+    code.push(...get(COL), ...i32(row), ...I32_MUL, ...get(B), ...I32_ADD, ...set(PB));
+    code.push(...get(PB), ...i32(4 * kVectors), ...I32_ADD, ...set(PB_END));
+    const step: number[] = [];
+    for (let c = 0; c < cols; c++) step.push(...get(PB), ...emit.V128_LOAD(c * row), ...set(B_VECTORS[c]!));
+    for (let r = 0; r < rows; r++) {
+      step.push(...get(PA), ...emit.V128_LOAD(r * row), ...set(X));
+      for (let c = 0; c < cols; c++) step.push(...multiplyAdd(fma, acc(r, c), X, B_VECTORS[c]!));
+    }
+    step.push(...get(PA), ...i32(16), ...I32_ADD, ...set(PA));
+    code.push(...forLoop(PB, get(PB_END), 16, step));
+    // PA and PB now point at the last k % 4 terms of their first rows.
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        for (let lane = 0; lane < 4; lane++) {
+          code.push(...get(acc(r, c)), ...emit.F32X4_EXTRACT_LANE(lane));
+          if (lane > 0) code.push(...emit.F32_ADD);
+        }
+        for (let t = 0; t < k % 4; t++) {
+          code.push(...get(PA), ...emit.F32_LOAD(r * row + 4 * t), ...get(PB), ...emit.F32_LOAD(c * row + 4 * t), ...emit.F32_MUL, ...emit.F32_ADD);
+        }
+        code.push(...storeElement(layout, r, c));
+      }
+    }
+    return code;
+  };
+  const wide = n - (n % DOT_COLS);
+  return [
+    ...get(M), ...get(M), ...i32(DOT_ROWS), 0x70 /* i32.rem_u */, 0x6b /* i32.sub */, ...set(ROWS_TILED),
+    ...i32(0), ...set(COL),
+    ...forLoop(COL, i32(wide), DOT_COLS, [
+      ...i32(0), ...set(ROW),
+      ...forLoop(ROW, get(ROWS_TILED), DOT_ROWS, tile(DOT_ROWS, DOT_COLS)),
+      ...forLoop(ROW, get(M), 1, tile(1, DOT_COLS)),
+    ]),
+    ...forLoop(COL, i32(n), 1, [...i32(0), ...set(ROW), ...forLoop(ROW, get(M), 1, tile(1, 1))]),
+  ];
+}
+
+/** C = op(A) · B[k, n]: rows of B scaled by broadcast elements of A, TILE_ROWS × 4·TILE_VECTORS outputs at a time. */
+function axpyBody(layout: GemmLayout): number[] {
+  const { n, k } = layout;
   // Byte strides: A(i, kk) at a + i·rowA + kk·stepA; B(kk, j) at b + kk·rowB + 4j; C(i, j) at c + i·rowC + 4j.
   const rowA = layout.transposeA ? 4 : 4 * k;
   const stepA = layout.transposeA ? 4 * layout.m! : 4;
@@ -79,14 +160,7 @@ export function gemmModuleBytes(layout: GemmLayout): Uint8Array<ArrayBuffer> {
     for (let v = 0; v < vectors; v++) step.push(...get(PB), ...emit.V128_LOAD(16 * v), ...set(B_VECTORS[v]!));
     for (let r = 0; r < rows; r++) {
       step.push(...get(PA), ...emit.V128_LOAD_SPLAT(r * rowA), ...set(X));
-      for (let v = 0; v < vectors; v++) {
-        step.push(
-          ...(layout.fma
-            ? [...get(X), ...get(B_VECTORS[v]!), ...get(acc(r, v)), ...emit.F32X4_RELAXED_MADD]
-            : [...get(acc(r, v)), ...get(X), ...get(B_VECTORS[v]!), ...emit.F32X4_MUL, ...emit.F32X4_ADD]),
-          ...set(acc(r, v)),
-        );
-      }
+      for (let v = 0; v < vectors; v++) step.push(...multiplyAdd(layout.fma, acc(r, v), X, B_VECTORS[v]!));
     }
     step.push(...get(PA), ...i32(stepA), ...I32_ADD, ...set(PA));
     code.push(...forLoop(PB, get(PB_END), rowB, step));
@@ -126,15 +200,13 @@ export function gemmModuleBytes(layout: GemmLayout): Uint8Array<ArrayBuffer> {
     ...forLoop(ROW, get(ROWS_TILED), TILE_ROWS, tile(TILE_ROWS, vectors)),
     ...forLoop(ROW, get(M), 1, tile(1, vectors)),
   ];
-  const body = [
+  return [
     ...get(M), ...get(M), ...i32(TILE_ROWS), 0x70 /* i32.rem_u */, 0x6b /* i32.sub */, ...set(ROWS_TILED),
     ...i32(0), ...set(COL),
     ...forLoop(COL, i32(n - (n % wide)), wide, panels(TILE_VECTORS)),
     ...forLoop(COL, i32(n - (n % 4)), 4, panels(1)),
     ...forLoop(COL, i32(n), 1, [...i32(0), ...set(ROW), ...forLoop(ROW, get(M), 1, element())]),
   ];
-  const locals: Array<[number, number]> = [[8, I32], [1, F32], [1 + B_VECTORS.length + TILE_ROWS * TILE_VECTORS, V128]];
-  return emit.moduleBytes("gemm", [I32, I32, I32, I32, I32], locals, body);
 }
 
 /** Modules compiled per memory and layout. A training run uses about ten layouts; the cap bounds odd workloads. */
@@ -145,7 +217,7 @@ const kernels = new WeakMap<WebAssembly.Memory, Map<string, GemmKernel>>();
 export function gemmKernelFor(memory: WebAssembly.Memory, layout: GemmLayout): GemmKernel {
   let byLayout = kernels.get(memory);
   if (!byLayout) kernels.set(memory, (byLayout = new Map()));
-  const key = `${layout.n},${layout.k},${layout.transposeA ? layout.m : "-"},${layout.bias ? 1 : 0}${layout.relu ? 1 : 0}${layout.fma ? 1 : 0}`;
+  const key = `${layout.n},${layout.k},${layout.transposeA ? layout.m : "-"},${layout.transposeB ? "T" : "N"},${layout.bias ? 1 : 0}${layout.relu ? 1 : 0}${layout.fma ? 1 : 0}`;
   let kernel = byLayout.get(key);
   if (kernel) {
     // Most recently used last, so that the oldest entry is the one dropped.

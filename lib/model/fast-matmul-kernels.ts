@@ -1,5 +1,6 @@
 // The kernel functions behind enableFastWasmKernels (fast-matmul.ts): BatchMatMul and _FusedMatMul for the
 // wasm backend, computed by fast-gemm-wasm.ts in the backend's heap, whatever the transposes and batch.
+// Only a product with both operands transposed copies one (B, with the backend's Transpose).
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
 import { gemmKernelFor } from "./fast-gemm-wasm";
@@ -49,8 +50,7 @@ interface Epilogue {
 
 /**
  * op(A) · op(B) over the broadcast batch dims, with the epilogue, or null when this kernel does not handle
- * the inputs (not float32, invalid or empty shapes) and the stock kernel should. A transposed B is copied
- * contiguous once (the backend's Transpose); a transposed A is read in place.
+ * the inputs (not float32, invalid or empty shapes) and the stock kernel should.
  */
 function product(
   backend: WasmBackend,
@@ -66,8 +66,10 @@ function product(
   const d = dims(a, b, transposeA, transposeB);
   if (d === null || d.m * d.k * d.n === 0) return null;
   const { m, k, n } = d;
+  // The dot tiling reads a transposed B in place, unless A is transposed too.
+  const copyB = transposeB && transposeA;
   let right = b;
-  if (transposeB) {
+  if (copyB) {
     const perm = b.shape.map((_, i) => i);
     perm.push(...perm.splice(-2).reverse());
     right = transpose({ inputs: { x: b }, backend, attrs: { perm } });
@@ -77,7 +79,7 @@ function product(
     // Byte offsets, read after the last allocation: a growing heap moves views, never offsets.
     const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
     const kernel = gemmKernelFor(target.memory, {
-      n, k, transposeA, m: transposeA ? m : null, bias: epilogue.bias !== null, relu: epilogue.relu, fma: target.fma,
+      n, k, transposeA, transposeB: transposeB && !copyB, m: transposeA ? m : null, bias: epilogue.bias !== null, relu: epilogue.relu, fma: target.fma,
     });
     const [baseA, baseB, baseC] = [at(a), at(right), at(out)];
     const bias = epilogue.bias === null ? 0 : at(epilogue.bias);

@@ -104,6 +104,7 @@ describe("fast matMul kernels", () => {
     [[128, 512], [512, 10], false, false], // the seed's output layer: 8 columns in a panel, 2 single ones
     [[5, 3], [3, 13], false, false], // 13 columns: a panel of 8, one of 4, one single
     [[7, 1], [1, 9], false, false], // k = 1
+    [[7, 3], [6, 3], false, true], // dot tiling with k < 4: only the scalar tail
   ];
 
   it.each(cases)("matMul of %j by %j (transposeA %s, transposeB %s) matches the cpu backend", async (aShape, bShape, transposeA, transposeB) => {
