@@ -2,24 +2,20 @@
 //
 // Why not XNNPACK (the stock kernel): XNNPACK packs its right-hand operand before every product with a tensor
 // it has not seen, and in training the weights are a new tensor every step: 8-33 ns per float packed, as
-// much as the product itself for the seed network's layers. This kernel reads B where it lies, so it needs
-// no packing: C[m, n] = op(A)[m, k] · op(B)[k, n] (+ bias[n], then relu, when asked). Two tilings:
+// much as the product itself for the seed network's layers.
 //
-// - B stored [k, n] ("axpy"), A stored [m, k] or [k, m] (read through strides, never copied). C is cut into
-//   tiles of 4 rows × 8 columns held in eight f32x4 accumulators. For each k, one 8-float row segment of B
-//   is loaded once and multiplied by four broadcast elements of A. Columns go in panels of 8 (then 4, then
-//   single columns), and all rows of a panel are done before the next, so the panel of B (k × 8 floats)
-//   stays in the L1 cache while A streams from L2. Each output is a sum over k in order.
-// - B stored [n, k] with A [m, k] ("dot", dX = dY·Wᵀ in training): tiles of 2 rows × 4 columns, each
-//   output a dot product of two contiguous rows, four k at a time in an f32x4, lanes summed at the end.
-//   It saves transposing the weights (a 512 × 512 copy took 1.7 ms, a third of the product).
-// Both do one load per two multiply-adds. Transposed A with transposed B is left to the caller (it copies B).
+// This kernel computes C[m, n] = A[m, k] · B[n, k]ᵀ (+ bias[n], then relu, when asked): every output is the
+// dot product of two contiguous rows. Tiles of 2 rows × 4 columns of C sit in eight f32x4 accumulators that
+// take four k at a time (one load per two multiply-adds); the lanes are summed at the end, then the k % 4
+// terms left over. All rows of A pass a panel of 4 rows of B (4·k floats, in L1) before the next panel.
+// Every operand is read as six contiguous streams, which the hardware prefetches: measured in training,
+// this ran the seed network's products in 25% less time than a 4 × 8 broadcast tiling that read B [k, n] in
+// place, even counting the transposes it needs (fast-transpose-wasm.ts; fast-matmul-kernels.ts decides).
 //
-// The strides and bounds except m are constants of the emitted code (one small module per layout, cached),
-// which lets every load use a constant memory offset. Measured on these machines (Node 20, V8 11.3): 11-14
-// GFLOP/s on the seed network's products with a multiply then an add per term, about XNNPACK's arithmetic
-// without its packing; 16-18 GFLOP/s with relaxed SIMD's fused multiply-add (layout.fma), which rounds once
-// per term instead of twice. Node 20's V8 has relaxed SIMD behind a flag: relaxedSimdAvailable() sets it.
+// The dims except m are constants of the emitted code (one small module per layout, cached), which lets
+// every load use a constant memory offset. With relaxed SIMD's fused multiply-add (layout.fma) each term
+// rounds once instead of twice and the products run ~25% faster here; Node 20's V8 has relaxed SIMD behind
+// a flag that relaxedSimdAvailable() sets.
 import "server-only";
 import v8 from "node:v8";
 import * as emit from "./wasm-emit";
@@ -28,16 +24,10 @@ const { I32, V128, F32, get, set, i32, I32_ADD, I32_MUL, forLoop } = emit;
 
 /** What a product module is specialised for. */
 export interface GemmLayout {
-  /** Columns of C and of B. */
+  /** Columns of C: rows of B. */
   n: number;
-  /** The shared dimension. */
+  /** The shared dimension: the length of every row of A and of B. */
   k: number;
-  /** A is stored [k, m] (read transposed) rather than [m, k]. */
-  transposeA: boolean;
-  /** B is stored [n, k] (read transposed) rather than [k, n]; not with transposeA. */
-  transposeB: boolean;
-  /** Rows of C: only part of the layout when transposeA (it is then A's row stride); else null. */
-  m: number | null;
   /** Adds a bias vector of n floats to every row. */
   bias: boolean;
   /** Applies max(x, 0) after the bias. */
@@ -46,25 +36,21 @@ export interface GemmLayout {
   fma: boolean;
 }
 
-/** gemm(a, b, c, bias, m): byte offsets into the heap (bias ignored unless the layout has one), and the row count. */
+/** gemm(a, b, c, bias, m): byte offsets of A, B, C and the bias in the heap (bias ignored unless the layout has one), and m. */
 export type GemmKernel = (a: number, b: number, c: number, bias: number, m: number) => void;
-
-/** Rows and f32x4 column vectors per tile: 4 × 8 floats in 8 of the 16 SIMD registers. */
-const TILE_ROWS = 4;
-const TILE_VECTORS = 2;
 
 // Parameters, then locals.
 const [A, B, C, BIAS, M] = [0, 1, 2, 3, 4];
-const [ROW, COL, ROWS_TILED, PA, PB, PB_END, PC, PBIAS] = [5, 6, 7, 8, 9, 10, 11, 12];
-const SCALAR_ACC = 13;
-const X = 14;
-const B_VECTORS = [15, 16, 17, 18];
-const ACC_BASE = 19; // TILE_ROWS × TILE_VECTORS accumulators (DOT_ROWS × DOT_COLS in the dot tiling)
-/** Rows and columns per tile of the dot tiling, also in eight accumulators. */
+const [ROW, COL, ROWS_TILED, PA, PB, PB_END] = [5, 6, 7, 8, 9, 10];
+const SCALAR_ACC = 11;
+const X = 12;
+/** Rows of A and of B per tile: 2 × 4 accumulators, 4 rows of B and one of A in 13 of the 16 SIMD registers. */
 const DOT_ROWS = 2;
 const DOT_COLS = 4;
+const B_VECTORS = [13, 14, 15, 16];
+const ACC_BASE = 17;
 
-const LOCALS: Array<[number, number]> = [[8, I32], [1, F32], [1 + B_VECTORS.length + TILE_ROWS * TILE_VECTORS, V128]];
+const LOCALS: Array<[number, number]> = [[6, I32], [1, F32], [1 + DOT_COLS + DOT_ROWS * DOT_COLS, V128]];
 
 /** acc += x · y (f32x4), fused or as a multiply then an add. */
 function multiplyAdd(fma: boolean, accumulator: number, x: number, y: number): number[] {
@@ -75,9 +61,7 @@ function multiplyAdd(fma: boolean, accumulator: number, x: number, y: number): n
 }
 
 export function gemmModuleBytes(layout: GemmLayout): Uint8Array<ArrayBuffer> {
-  if (layout.transposeA !== (layout.m !== null)) throw new Error("GemmLayout.m is given exactly when transposeA");
-  if (layout.transposeA && layout.transposeB) throw new Error("GemmLayout: transposeA with transposeB is not supported (copy B first)");
-  return emit.moduleBytes("gemm", [I32, I32, I32, I32, I32], LOCALS, layout.transposeB ? dotBody(layout) : axpyBody(layout));
+  return emit.moduleBytes("gemm", [I32, I32, I32, I32, I32], LOCALS, dotBody(layout));
 }
 
 /** The epilogue and store of one float on the stack (the sum) into C(ROW + r, COL + c). */
@@ -91,7 +75,7 @@ function storeElement(layout: GemmLayout, r: number, c: number): number[] {
   return code;
 }
 
-/** C = A[m, k] · B[n, k]ᵀ: dot products of contiguous rows, DOT_ROWS × DOT_COLS outputs at a time. */
+/** C = A[m, k] · B[n, k]ᵀ, DOT_ROWS × DOT_COLS outputs at a time, then single columns for the last n % 4. */
 function dotBody(layout: GemmLayout): number[] {
   const { n, k, fma } = layout;
   const row = 4 * k; // bytes per row of A and of B
@@ -139,76 +123,6 @@ function dotBody(layout: GemmLayout): number[] {
   ];
 }
 
-/** C = op(A) · B[k, n]: rows of B scaled by broadcast elements of A, TILE_ROWS × 4·TILE_VECTORS outputs at a time. */
-function axpyBody(layout: GemmLayout): number[] {
-  const { n, k } = layout;
-  // Byte strides: A(i, kk) at a + i·rowA + kk·stepA; B(kk, j) at b + kk·rowB + 4j; C(i, j) at c + i·rowC + 4j.
-  const rowA = layout.transposeA ? 4 : 4 * k;
-  const stepA = layout.transposeA ? 4 * layout.m! : 4;
-  const rowB = 4 * n;
-  const rowC = 4 * n;
-  const acc = (r: number, v: number) => ACC_BASE + r * TILE_VECTORS + v;
-
-  /** C[ROW .. ROW+rows, COL .. COL+4·vectors] in registers, then stored with the epilogue. */
-  const tile = (rows: number, vectors: number) => {
-    const code: number[] = [];
-    for (let r = 0; r < rows; r++) for (let v = 0; v < vectors; v++) code.push(...emit.V128_ZERO, ...set(acc(r, v)));
-    code.push(...get(ROW), ...i32(rowA), ...I32_MUL, ...get(A), ...I32_ADD, ...set(PA));
-    code.push(...get(COL), ...i32(4), ...I32_MUL, ...get(B), ...I32_ADD, ...set(PB));
-    code.push(...get(PB), ...i32(k * rowB), ...I32_ADD, ...set(PB_END));
-    const step: number[] = [];
-    for (let v = 0; v < vectors; v++) step.push(...get(PB), ...emit.V128_LOAD(16 * v), ...set(B_VECTORS[v]!));
-    for (let r = 0; r < rows; r++) {
-      step.push(...get(PA), ...emit.V128_LOAD_SPLAT(r * rowA), ...set(X));
-      for (let v = 0; v < vectors; v++) step.push(...multiplyAdd(layout.fma, acc(r, v), X, B_VECTORS[v]!));
-    }
-    step.push(...get(PA), ...i32(stepA), ...I32_ADD, ...set(PA));
-    code.push(...forLoop(PB, get(PB_END), rowB, step));
-    code.push(...get(COL), ...i32(4), ...I32_MUL, ...get(BIAS), ...I32_ADD, ...set(PBIAS));
-    for (let r = 0; r < rows; r++) {
-      code.push(...get(ROW), ...i32(r), ...I32_ADD, ...i32(rowC), ...I32_MUL, ...get(C), ...I32_ADD, ...get(COL), ...i32(4), ...I32_MUL, ...I32_ADD, ...set(PC));
-      for (let v = 0; v < vectors; v++) {
-        code.push(...get(PC), ...get(acc(r, v)));
-        if (layout.bias) code.push(...get(PBIAS), ...emit.V128_LOAD(16 * v), ...emit.F32X4_ADD);
-        if (layout.relu) code.push(...emit.V128_ZERO, ...emit.F32X4_MAX);
-        code.push(...emit.V128_STORE(16 * v));
-      }
-    }
-    return code;
-  };
-
-  /** The single element C[ROW, COL], for the last n % 4 columns. */
-  const element = () => {
-    const code: number[] = [...emit.F32_ZERO, ...set(SCALAR_ACC)];
-    code.push(...get(ROW), ...i32(rowA), ...I32_MUL, ...get(A), ...I32_ADD, ...set(PA));
-    code.push(...get(COL), ...i32(4), ...I32_MUL, ...get(B), ...I32_ADD, ...set(PB));
-    code.push(...get(PB), ...i32(k * rowB), ...I32_ADD, ...set(PB_END));
-    code.push(...forLoop(PB, get(PB_END), rowB, [
-      ...get(SCALAR_ACC), ...get(PA), ...emit.F32_LOAD(), ...get(PB), ...emit.F32_LOAD(), ...emit.F32_MUL, ...emit.F32_ADD, ...set(SCALAR_ACC),
-      ...get(PA), ...i32(stepA), ...I32_ADD, ...set(PA),
-    ]));
-    code.push(...get(ROW), ...i32(rowC), ...I32_MUL, ...get(C), ...I32_ADD, ...get(COL), ...i32(4), ...I32_MUL, ...I32_ADD, ...get(SCALAR_ACC));
-    if (layout.bias) code.push(...get(COL), ...i32(4), ...I32_MUL, ...get(BIAS), ...I32_ADD, ...emit.F32_LOAD(), ...emit.F32_ADD);
-    if (layout.relu) code.push(...emit.F32_ZERO, ...emit.F32_MAX);
-    code.push(...emit.F32_STORE());
-    return code;
-  };
-
-  const wide = 4 * TILE_VECTORS;
-  const panels = (vectors: number) => [
-    ...i32(0), ...set(ROW),
-    ...forLoop(ROW, get(ROWS_TILED), TILE_ROWS, tile(TILE_ROWS, vectors)),
-    ...forLoop(ROW, get(M), 1, tile(1, vectors)),
-  ];
-  return [
-    ...get(M), ...get(M), ...i32(TILE_ROWS), 0x70 /* i32.rem_u */, 0x6b /* i32.sub */, ...set(ROWS_TILED),
-    ...i32(0), ...set(COL),
-    ...forLoop(COL, i32(n - (n % wide)), wide, panels(TILE_VECTORS)),
-    ...forLoop(COL, i32(n - (n % 4)), 4, panels(1)),
-    ...forLoop(COL, i32(n), 1, [...i32(0), ...set(ROW), ...forLoop(ROW, get(M), 1, element())]),
-  ];
-}
-
 /** Modules compiled per memory and layout. A training run uses about ten layouts; the cap bounds odd workloads. */
 const MAX_CACHED_LAYOUTS = 64;
 const kernels = new WeakMap<WebAssembly.Memory, Map<string, GemmKernel>>();
@@ -217,7 +131,7 @@ const kernels = new WeakMap<WebAssembly.Memory, Map<string, GemmKernel>>();
 export function gemmKernelFor(memory: WebAssembly.Memory, layout: GemmLayout): GemmKernel {
   let byLayout = kernels.get(memory);
   if (!byLayout) kernels.set(memory, (byLayout = new Map()));
-  const key = `${layout.n},${layout.k},${layout.transposeA ? layout.m : "-"},${layout.transposeB ? "T" : "N"},${layout.bias ? 1 : 0}${layout.relu ? 1 : 0}${layout.fma ? 1 : 0}`;
+  const key = `${layout.n},${layout.k},${layout.bias ? 1 : 0}${layout.relu ? 1 : 0}${layout.fma ? 1 : 0}`;
   let kernel = byLayout.get(key);
   if (kernel) {
     // Most recently used last, so that the oldest entry is the one dropped.

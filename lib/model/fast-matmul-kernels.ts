@@ -1,9 +1,11 @@
 // The kernel functions behind enableFastWasmKernels (fast-matmul.ts): BatchMatMul and _FusedMatMul for the
 // wasm backend, computed by fast-gemm-wasm.ts in the backend's heap, whatever the transposes and batch.
-// Only a product with both operands transposed copies one (B, with the backend's Transpose).
+// The gemm reads A [m, k] and B [n, k]; other layouts are first copied by fast-transpose-wasm.ts. In training
+// that is Wᵀ for a forward product, Xᵀ and dYᵀ for a weight gradient, nothing for dX = dY·Wᵀ.
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
 import { gemmKernelFor } from "./fast-gemm-wasm";
+import { transposeKernelFor } from "./fast-transpose-wasm";
 import type { WasmBackend, WasmKernelFunc } from "./fast-kernel-types";
 import { broadcastBatchIndex } from "./batch-index";
 
@@ -55,7 +57,6 @@ interface Epilogue {
 function product(
   backend: WasmBackend,
   target: GemmTarget,
-  transpose: WasmKernelFunc,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   transposeA: boolean,
@@ -66,22 +67,19 @@ function product(
   const d = dims(a, b, transposeA, transposeB);
   if (d === null || d.m * d.k * d.n === 0) return null;
   const { m, k, n } = d;
-  // The dot tiling reads a transposed B in place, unless A is transposed too.
-  const copyB = transposeB && transposeA;
-  let right = b;
-  if (copyB) {
-    const perm = b.shape.map((_, i) => i);
-    perm.push(...perm.splice(-2).reverse());
-    right = transpose({ inputs: { x: b }, backend, attrs: { perm } });
-  }
+  // The gemm wants A [m, k] and B [n, k]: a transposed A and an untransposed B are copied.
+  const [copyA, copyB] = [transposeA, !transposeB];
+  const temps: tf.TensorInfo[] = [];
   try {
+    const left = copyA ? swapLastTwo(backend, a, temps) : a;
+    const right = copyB ? swapLastTwo(backend, b, temps) : b;
     const out = backend.makeOutput([...d.outerOut, m, n], "float32");
     // Byte offsets, read after the last allocation: a growing heap moves views, never offsets.
     const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-    const kernel = gemmKernelFor(target.memory, {
-      n, k, transposeA, transposeB: transposeB && !copyB, m: transposeA ? m : null, bias: epilogue.bias !== null, relu: epilogue.relu, fma: target.fma,
-    });
-    const [baseA, baseB, baseC] = [at(a), at(right), at(out)];
+    if (copyA) transposeSlices(target, at(a), at(left), a.shape);
+    if (copyB) transposeSlices(target, at(b), at(right), b.shape);
+    const kernel = gemmKernelFor(target.memory, { n, k, bias: epilogue.bias !== null, relu: epilogue.relu, fma: target.fma });
+    const [baseA, baseB, baseC] = [at(left), at(right), at(out)];
     const bias = epilogue.bias === null ? 0 : at(epilogue.bias);
     const batch = tf.util.sizeFromShape(d.outerOut);
     for (let i = 0; i < batch; i++) {
@@ -91,13 +89,30 @@ function product(
     }
     return out;
   } finally {
-    if (right !== b) backend.disposeData(right.dataId);
+    for (const t of temps) backend.disposeData(t.dataId);
   }
 }
 
-export function createFastBatchMatMul(stock: WasmKernelFunc, transpose: WasmKernelFunc, target: GemmTarget): WasmKernelFunc {
+/** A new tensor for x with its last two dims swapped (filled by transposeSlices), kept in `temps`. */
+function swapLastTwo(backend: WasmBackend, x: tf.TensorInfo, temps: tf.TensorInfo[]): tf.TensorInfo {
+  const shape = [...x.shape];
+  shape.push(...shape.splice(-2).reverse());
+  const out = backend.makeOutput(shape, "float32");
+  temps.push(out);
+  return out;
+}
+
+/** Transposes every [rows, cols] matrix of a tensor of `shape` at byte offset `from` into `to`. */
+function transposeSlices(target: GemmTarget, from: number, to: number, shape: readonly number[]): void {
+  const [rows, cols] = [shape[shape.length - 2]!, shape[shape.length - 1]!];
+  const transpose = transposeKernelFor(target.memory);
+  const count = tf.util.sizeFromShape(shape.slice(0, -2));
+  for (let i = 0; i < count; i++) transpose(from + 4 * rows * cols * i, to + 4 * rows * cols * i, rows, cols);
+}
+
+export function createFastBatchMatMul(stock: WasmKernelFunc, target: GemmTarget): WasmKernelFunc {
   return (args) => {
-    const out = product(args.backend, target, transpose, args.inputs.a!, args.inputs.b!, Boolean(args.attrs.transposeA), Boolean(args.attrs.transposeB), { bias: null, relu: false });
+    const out = product(args.backend, target, args.inputs.a!, args.inputs.b!, Boolean(args.attrs.transposeA), Boolean(args.attrs.transposeB), { bias: null, relu: false });
     return out ?? stock(args);
   };
 }
@@ -106,7 +121,7 @@ export function createFastBatchMatMul(stock: WasmKernelFunc, transpose: WasmKern
  * _FusedMatMul (matMul + bias + activation) for what Dense layers use: no activation or relu, and a bias of
  * one float per output column. Other activations, PReLU weights and broadcast biases go to the stock kernel.
  */
-export function createFastFusedMatMul(stock: WasmKernelFunc, transpose: WasmKernelFunc, target: GemmTarget): WasmKernelFunc {
+export function createFastFusedMatMul(stock: WasmKernelFunc, target: GemmTarget): WasmKernelFunc {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs;
     const activation = (args.attrs.activation as string | undefined) ?? "linear";
@@ -114,7 +129,7 @@ export function createFastFusedMatMul(stock: WasmKernelFunc, transpose: WasmKern
     const n = b!.shape[b!.shape.length - (transposeB ? 2 : 1)]!;
     const biasFits = bias === undefined || (bias.dtype === "float32" && bias.shape[bias.shape.length - 1] === n && tf.util.sizeFromShape(bias.shape) === n);
     if ((activation !== "linear" && activation !== "relu") || preluActivationWeights !== undefined || !biasFits) return stock(args);
-    const out = product(args.backend, target, transpose, a!, b!, Boolean(args.attrs.transposeA), transposeB, { bias: bias ?? null, relu: activation === "relu" });
+    const out = product(args.backend, target, a!, b!, Boolean(args.attrs.transposeA), transposeB, { bias: bias ?? null, relu: activation === "relu" });
     return out ?? stock(args);
   };
 }

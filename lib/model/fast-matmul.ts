@@ -5,9 +5,10 @@
 // layer needs dX = dY·Wᵀ and dW = Xᵀ·dY, so 95% of a stock step went there. And where XNNPACK does run, it
 // repacks the weights on every call, since they are a new tensor every step. Here every float32 product
 // (transposed or not, batched or not, with a Dense layer's bias and relu) runs fast-gemm-wasm.ts's SIMD
-// kernel in the backend's heap. GatherV2 along axis 0 (picking a batch) becomes row copies
-// (fast-gather.ts), dropout masks come from fast-dropout.ts, and the fused RMSprop update (fast-rmsprop.ts)
-// is an optimizer class. Results differ from the cpu backend only by float32 summation order.
+// kernel in the backend's heap, after fast-transpose-wasm.ts where an operand needs it. GatherV2 along
+// axis 0 (picking a batch) becomes row copies (fast-gather.ts), dropout masks come from fast-dropout.ts,
+// and the fused RMSprop update (fast-rmsprop.ts) is an optimizer class. Results differ from the cpu
+// backend only by float32 rounding (summation order, fused multiply-adds).
 //
 // Removable when upstream fixes the kernels: delete the fast-* modules and the enableFastWasmKernels() call.
 import "server-only";
@@ -30,7 +31,6 @@ let installed: Installed | null = null;
 const BATCH_MAT_MUL = "BatchMatMul";
 const FUSED_MAT_MUL = "_FusedMatMul";
 const GATHER = "GatherV2";
-const TRANSPOSE = "Transpose";
 
 function kernelFunc(config: tf.KernelConfig): WasmKernelFunc {
   return config.kernelFunc as unknown as WasmKernelFunc;
@@ -66,19 +66,17 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
   const memory = (tf.backend() as unknown as WasmBackendWithMemory).wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return false;
   const stock = new Map<string, tf.KernelConfig>();
-  for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER, TRANSPOSE]) {
+  for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER]) {
     const config = tf.getKernel(name, "wasm");
     if (!config) return false;
     stock.set(name, config);
   }
-  const transpose = kernelFunc(stock.get(TRANSPOSE)!);
   const target: GemmTarget = { memory, fma: options.fma !== false && relaxedSimdAvailable() };
   const fast: Array<[string, WasmKernelFunc]> = [
-    [BATCH_MAT_MUL, createFastBatchMatMul(kernelFunc(stock.get(BATCH_MAT_MUL)!), transpose, target)],
-    [FUSED_MAT_MUL, createFastFusedMatMul(kernelFunc(stock.get(FUSED_MAT_MUL)!), transpose, target)],
+    [BATCH_MAT_MUL, createFastBatchMatMul(kernelFunc(stock.get(BATCH_MAT_MUL)!), target)],
+    [FUSED_MAT_MUL, createFastFusedMatMul(kernelFunc(stock.get(FUSED_MAT_MUL)!), target)],
     [GATHER, createFastGather(kernelFunc(stock.get(GATHER)!))],
   ];
-  stock.delete(TRANSPOSE);
   for (const [kernelName, func] of fast) {
     tf.unregisterKernel(kernelName, "wasm");
     // No setupFunc: the stock kernels' setup (their cwrap bindings) already ran when the backend started.

@@ -60,6 +60,8 @@ export const V128_STORE = (offset = 0) => simd(0x0b, 4, ...leb(offset));
 export const V128_LOAD_SPLAT = (offset = 0) => simd(0x09, 2, ...leb(offset));
 export const V128_ZERO = simd(0x0c, ...Array<number>(16).fill(0));
 export const F32X4_SPLAT = simd(0x13);
+/** i8x16.shuffle: byte lanes 0-15 from the first operand, 16-31 from the second. */
+export const I8X16_SHUFFLE = (lanes: number[]) => simd(0x0d, ...lanes);
 export const F32X4_EXTRACT_LANE = (lane: number) => simd(0x1f, lane);
 export const [F32X4_SQRT, F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_DIV, F32X4_MAX] = [
   simd(0xe3), simd(0xe4), simd(0xe5), simd(0xe6), simd(0xe7), simd(0xe9),
