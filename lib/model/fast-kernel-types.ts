@@ -5,6 +5,8 @@ import type * as tf from "@tensorflow/tfjs";
 export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: object): boolean;
+  /** Counts one more tensor sharing the buffer of dataId (disposeData frees it at zero). */
+  incRef(dataId: object): void;
   /** A view of the tensor's bytes in the wasm heap; invalid after any allocation (the heap may grow). */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }

@@ -6,7 +6,8 @@
 // repacks the weights on every call, since they are a new tensor every step. Here every float32 product
 // (transposed or not, batched or not, with a Dense layer's bias and relu) runs fast-gemm-wasm.ts's SIMD
 // kernel in the backend's heap, after fast-transpose-wasm.ts where an operand needs it. GatherV2 along
-// axis 0 (picking a batch) becomes row copies (fast-gather.ts), dropout masks come from fast-dropout.ts,
+// axis 0 (picking a batch) becomes row copies (fast-gather.ts), Identity shares buffers (fast-identity.ts),
+// dropout masks come from fast-dropout.ts,
 // and the fused RMSprop update (fast-rmsprop.ts) is an optimizer class. Results differ from the cpu
 // backend only by float32 rounding (summation order, fused multiply-adds).
 //
@@ -15,6 +16,7 @@ import "server-only";
 import * as tf from "@tensorflow/tfjs";
 import { installFastDropout, uninstallFastDropout } from "./fast-dropout";
 import { createFastGather } from "./fast-gather";
+import { createFastIdentity } from "./fast-identity";
 import type { WasmKernelFunc } from "./fast-kernel-types";
 import { relaxedSimdAvailable } from "./fast-gemm-wasm";
 import { createFastBatchMatMul, createFastFusedMatMul, type GemmTarget } from "./fast-matmul-kernels";
@@ -31,6 +33,7 @@ let installed: Installed | null = null;
 const BATCH_MAT_MUL = "BatchMatMul";
 const FUSED_MAT_MUL = "_FusedMatMul";
 const GATHER = "GatherV2";
+const IDENTITY = "Identity";
 
 function kernelFunc(config: tf.KernelConfig): WasmKernelFunc {
   return config.kernelFunc as unknown as WasmKernelFunc;
@@ -55,7 +58,7 @@ interface WasmBackendWithMemory {
 }
 
 /**
- * Registers the fast BatchMatMul, _FusedMatMul and GatherV2 kernels (and dropout) for the wasm backend.
+ * Registers the fast BatchMatMul, _FusedMatMul, GatherV2 and Identity kernels (and dropout) for the wasm backend.
  * Returns true when they are (now or already) active; false, changing nothing, when the active backend is
  * not wasm or does not expose its memory. Idempotent (a second call keeps the first call's options).
  * Call after initBackend().
@@ -66,7 +69,7 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
   const memory = (tf.backend() as unknown as WasmBackendWithMemory).wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return false;
   const stock = new Map<string, tf.KernelConfig>();
-  for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER]) {
+  for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER, IDENTITY]) {
     const config = tf.getKernel(name, "wasm");
     if (!config) return false;
     stock.set(name, config);
@@ -76,6 +79,7 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
     [BATCH_MAT_MUL, createFastBatchMatMul(kernelFunc(stock.get(BATCH_MAT_MUL)!), target)],
     [FUSED_MAT_MUL, createFastFusedMatMul(kernelFunc(stock.get(FUSED_MAT_MUL)!), target)],
     [GATHER, createFastGather(kernelFunc(stock.get(GATHER)!))],
+    [IDENTITY, createFastIdentity(kernelFunc(stock.get(IDENTITY)!))],
   ];
   for (const [kernelName, func] of fast) {
     tf.unregisterKernel(kernelName, "wasm");

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { initBackend } from "../../lib/model/backend";
 import { fastDropoutInstalled, fillDropoutMask, installFastDropout, seedSfc32, uninstallFastDropout } from "../../lib/model/fast-dropout";
 
 beforeAll(async () => {
@@ -71,6 +72,24 @@ describe("installFastDropout", () => {
     })(input).data();
     const out = await output!.data();
     for (let i = 0; i < values.length; i++) expect(grad[i]! * values[i]!).toBeCloseTo(out[i]!, 4);
+  });
+
+  it("writes the same masks into the wasm heap as into a Float32Array on cpu", async () => {
+    installFastDropout();
+    const run = async () => {
+      const layer = tf.layers.dropout({ rate: 0.3, seed: 11 });
+      const input = x();
+      const outputs = [];
+      for (let step = 0; step < 3; step++) outputs.push(Array.from(await (layer.apply(input, { training: true }) as tf.Tensor).data()));
+      return outputs;
+    };
+    const onCpu = await run();
+    await initBackend("wasm", false);
+    try {
+      expect(await run()).toEqual(onCpu);
+    } finally {
+      expect(await tf.setBackend("cpu")).toBe(true);
+    }
   });
 
   it("draws the same mask sequence for two layers with the same seed", async () => {

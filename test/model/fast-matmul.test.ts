@@ -162,6 +162,25 @@ describe("fast matMul kernels", () => {
     expect(maxAbsDiff(await onBackend("wasm", true, run, { fma: false }), expected)).toBeLessThan(1e-6 * k);
   });
 
+  it("clones by sharing the buffer: equal values, and each tensor outlives the other's disposal", async () => {
+    await onBackend("wasm", true, async () => {
+      const buffers = () => tf.backend().numDataIds();
+      const before = buffers();
+      const x = tf.tensor2d(seededValues(64 * 32, 10), [64, 32]);
+      const values = Array.from(await x.data());
+      const clone = tf.clone(x);
+      // One buffer for both (the stock kernel allocates a second one).
+      expect(buffers()).toBe(before + 1);
+      x.dispose();
+      expect(Array.from(await clone.data())).toEqual(values);
+      const again = tf.clone(clone);
+      clone.dispose();
+      expect(Array.from(await again.data())).toEqual(values);
+      again.dispose();
+      expect(buffers()).toBe(before);
+    });
+  });
+
   it("gathers rows along axis 0 like the cpu backend and rejects an index out of range", async () => {
     const x = seededValues(50 * 6, 6);
     const index = [49, 0, 7, 7, 23];
