@@ -7,9 +7,9 @@
 // (transposed or not, batched or not, with a Dense layer's bias and relu) runs fast-gemm-wasm.ts's SIMD
 // kernel in the backend's heap, after fast-transpose-wasm.ts where an operand needs it. GatherV2 along
 // axis 0 (picking a batch) becomes row copies (fast-gather.ts), Identity shares buffers (fast-identity.ts),
-// dropout masks come from fast-dropout.ts,
-// and the fused RMSprop update (fast-rmsprop.ts) is an optimizer class. Results differ from the cpu
-// backend only by float32 rounding (summation order, fused multiply-adds).
+// sums over the batch axis are column sums (fast-sum.ts), dropout masks come from fast-dropout.ts, and the
+// fused RMSprop update (fast-rmsprop.ts) is an optimizer class. Results differ from the cpu backend only by
+// float32 rounding (summation order, fused multiply-adds).
 //
 // Removable when upstream fixes the kernels: delete the fast-* modules and the enableFastWasmKernels() call.
 import "server-only";
@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import { installFastDropout, uninstallFastDropout } from "./fast-dropout";
 import { createFastGather } from "./fast-gather";
 import { createFastIdentity } from "./fast-identity";
+import { createFastSum } from "./fast-sum";
 import type { WasmKernelFunc } from "./fast-kernel-types";
 import { relaxedSimdAvailable } from "./fast-gemm-wasm";
 import { createFastBatchMatMul, createFastFusedMatMul, type GemmTarget } from "./fast-matmul-kernels";
@@ -34,6 +35,7 @@ const BATCH_MAT_MUL = "BatchMatMul";
 const FUSED_MAT_MUL = "_FusedMatMul";
 const GATHER = "GatherV2";
 const IDENTITY = "Identity";
+const SUM = "Sum";
 
 function kernelFunc(config: tf.KernelConfig): WasmKernelFunc {
   return config.kernelFunc as unknown as WasmKernelFunc;
@@ -58,7 +60,7 @@ interface WasmBackendWithMemory {
 }
 
 /**
- * Registers the fast BatchMatMul, _FusedMatMul, GatherV2 and Identity kernels (and dropout) for the wasm backend.
+ * Registers the fast BatchMatMul, _FusedMatMul, GatherV2, Identity and Sum kernels (and dropout) for the wasm backend.
  * Returns true when they are (now or already) active; false, changing nothing, when the active backend is
  * not wasm or does not expose its memory. Idempotent (a second call keeps the first call's options).
  * Call after initBackend().
@@ -69,7 +71,7 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
   const memory = (tf.backend() as unknown as WasmBackendWithMemory).wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return false;
   const stock = new Map<string, tf.KernelConfig>();
-  for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER, IDENTITY]) {
+  for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER, IDENTITY, SUM]) {
     const config = tf.getKernel(name, "wasm");
     if (!config) return false;
     stock.set(name, config);
@@ -80,6 +82,7 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
     [FUSED_MAT_MUL, createFastFusedMatMul(kernelFunc(stock.get(FUSED_MAT_MUL)!), target)],
     [GATHER, createFastGather(kernelFunc(stock.get(GATHER)!))],
     [IDENTITY, createFastIdentity(kernelFunc(stock.get(IDENTITY)!))],
+    [SUM, createFastSum(kernelFunc(stock.get(SUM)!), memory)],
   ];
   for (const [kernelName, func] of fast) {
     tf.unregisterKernel(kernelName, "wasm");

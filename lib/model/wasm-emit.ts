@@ -73,13 +73,16 @@ export const [F32X4_SQRT, F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_DIV, F32X4_MAX]
  */
 export const F32X4_RELAXED_MADD = simd(0x105);
 
-/** for (; local < end; local += step) { body }, `end` being code that pushes an i32 (unsigned compare). */
-export function forLoop(local: number, end: number[], step: number, body: number[]): number[] {
+/**
+ * for (; local < end; local += step) { body }: `end` is code that pushes an i32 (compared unsigned), `step` a
+ * constant or code that pushes the increment.
+ */
+export function forLoop(local: number, end: number[], step: number | number[], body: number[]): number[] {
   return [
     0x02, 0x40, 0x03, 0x40,
     ...get(local), ...end, ...I32_GE_U, 0x0d, 1, // br_if out of the block when local >= end
     ...body,
-    ...get(local), ...i32(step), ...I32_ADD, ...set(local),
+    ...get(local), ...(typeof step === "number" ? i32(step) : step), ...I32_ADD, ...set(local),
     0x0c, 0, 0x0b, 0x0b,
   ];
 }

@@ -181,6 +181,34 @@ describe("fast matMul kernels", () => {
     });
   });
 
+  // [shape, axis, keepDims]: leading axes take the column-sum kernel, the others the stock one.
+  const sums: Array<[number[], number | number[], boolean]> = [
+    [[128, 512], 0, false], // a bias gradient
+    [[37, 29], [0], true],
+    [[5, 3, 7], [1, 0], false], // two leading axes, given out of order
+    [[6, 21], 0, false], // 16 + 4 + 1 columns: every strip width
+    [[37, 29], 1, false], // the last axis: stock
+    [[37, 29], [0, 1], false], // everything: stock
+  ];
+
+  it.each(sums)("sums a %j tensor over axis %j (keepDims %s) like the cpu backend, and as the stock wasm kernel does", async (shape, axis, keepDims) => {
+    const x = seededValues(tf.util.sizeFromShape(shape), 12);
+    const run = async () => {
+      const out = tf.tidy(() => tf.sum(tf.tensor(x, shape), axis, keepDims));
+      return { shape: out.shape, values: await out.data() };
+    };
+    const cpu = await onBackend("cpu", false, run);
+    const fast = await onBackend("wasm", true, run);
+    const stock = await onBackend("wasm", false, run);
+    expect(fast.shape).toEqual(cpu.shape);
+    // The cpu backend adds in float64; a float32 sum of n terms in [-1, 1) stays within ~n·1e-7 of it.
+    const terms = tf.util.sizeFromShape(shape) / Math.max(1, cpu.values.length);
+    expect(maxAbsDiff(fast.values, cpu.values)).toBeLessThan(2e-7 * terms);
+    expect(maxAbsDiff(fast.values, stock.values)).toBeLessThan(2e-7 * terms);
+    // Over axis 0 both add the rows in order in float32: the same bits as tfjs-backend-wasm's own loop.
+    if (axis === 0 || (Array.isArray(axis) && axis.length === 1 && axis[0] === 0)) expect(Array.from(fast.values)).toEqual(Array.from(stock.values));
+  });
+
   it("gathers rows along axis 0 like the cpu backend and rejects an index out of range", async () => {
     const x = seededValues(50 * 6, 6);
     const index = [49, 0, 7, 7, 23];
@@ -224,8 +252,9 @@ describe("one training step of the seed network", () => {
     const fast = await onBackend("wasm", true, step(true), { dropout: false });
     const gradientDiff = Math.max(...cpu.gradients.map((g, i) => maxAbsDiff(fast.gradients[i]!, g)));
     const weightDiff = Math.max(...cpu.weights.map((w, i) => maxAbsDiff(fast.weights[i]!, w)));
-    // Measured with fma: 9.3e-9 and 1.5e-8 (XNNPACK gave 1.7e-8 and 2.3e-8). Gradients here are below ~1e-2, where a float32 ulp is ~1e-9:
-    // 1e-7 allows ~100 ulps of summation-order and rounding difference (fast-gemm-wasm.ts vs the cpu loops).
+    // Measured with fma: 9.3e-9 and 1.5e-8 (XNNPACK gave 1.7e-8 and 2.3e-8). Gradients here are below ~1e-2,
+    // where a float32 ulp is ~1e-9: 1e-7 allows ~100 ulps of summation-order and rounding difference
+    // (fast-gemm-wasm.ts vs the cpu backend's loops).
     expect(gradientDiff).toBeLessThan(1e-7);
     // RMSprop's first step moves a weight by lr·g/sqrt(0.1·g² + 1e-7), whose slope in g is at most
     // lr/sqrt(1e-7) ≈ 3.2, so the weights may differ by up to ~3.2 × the gradient tolerance.
