@@ -3,48 +3,37 @@ import Link from "next/link";
 import type { RunFlips } from "@/lib/db/compare";
 import { divergingFill, formatDelta, layoutDifference } from "@/lib/chart/diverging";
 import { formatCount } from "@/lib/chart/ticks";
+import { ClassGrid } from "@/app/_components/class-grid";
 import type { GallerySection } from "@/app/_components/gallery-sections";
 import styles from "./compare.module.css";
-
-const CLASSES = Array.from({ length: 10 }, (_, i) => i);
 
 export function DifferenceMatrix({ difference, baseId, otherId }: { difference: number[]; baseId: number; otherId: number }) {
   const cells = layoutDifference(difference);
   return (
     <div>
-      <div className="cm-wrap">
-        <div className="cm-axis-x">predicted →</div>
-        <div className="cm" role="grid" aria-label={`confusion of run ${otherId} minus run ${baseId}`} data-testid="difference-matrix">
-          <div className="cm-corner">true ↓</div>
-          {CLASSES.map((p) => (
-            <div key={`h${p}`} className="cm-head">{p}</div>
-          ))}
-          {CLASSES.map((t) => (
-            <div key={`r${t}`} className="cm-row" role="row">
-              <div className="cm-head">{t}</div>
-              {CLASSES.map((p) => {
-                const c = cells[t * 10 + p]!;
-                const what = t === p ? "correct" : `true ${t} predicted ${p}`;
-                return (
-                  <div
-                    key={p}
-                    role="gridcell"
-                    className={`cm-cell${t === p ? " cm-diag" : ""}`}
-                    style={{ background: c.fill, color: c.textFill }}
-                    title={`${what}: ${formatDelta(c.delta)} in run #${otherId} vs run #${baseId}`}
-                    data-testid="diff-cell"
-                    data-true={t}
-                    data-pred={p}
-                    data-delta={c.delta}
-                  >
-                    {c.delta === 0 ? "" : formatDelta(c.delta)}
-                  </div>
-                );
-              })}
+      <ClassGrid
+        label={`confusion of run ${otherId} minus run ${baseId}`}
+        testId="difference-matrix"
+        renderCell={(t, p) => {
+          const c = cells[t * 10 + p]!;
+          const what = t === p ? "correct" : `true ${t} predicted ${p}`;
+          return (
+            <div
+              key={p}
+              role="gridcell"
+              className={`cm-cell${t === p ? " cm-diag" : ""}`}
+              style={{ background: c.fill, color: c.textFill }}
+              title={`${what}: ${formatDelta(c.delta)} in run #${otherId} vs run #${baseId}`}
+              data-testid="diff-cell"
+              data-true={t}
+              data-pred={p}
+              data-delta={c.delta}
+            >
+              {c.delta === 0 ? "" : formatDelta(c.delta)}
             </div>
-          ))}
-        </div>
-      </div>
+          );
+        }}
+      />
       <div className={styles.scale} aria-hidden="true">
         <span>#{otherId} worse</span>
         <span className={styles.scaleBar} style={{ background: `linear-gradient(to right, ${divergingFill(-1)}, ${divergingFill(0)}, ${divergingFill(1)})` }} />

@@ -2,6 +2,7 @@
 // Confusion heatmap with counts or row-normalised rates, an epoch slider, per-class scores; state mirrored in the URL.
 import Link from "next/link";
 import { useMemo, useState } from "react";
+import { ClassGrid } from "@/app/_components/class-grid";
 import { cellLabel, layoutConfusion } from "@/lib/chart/confusion";
 import { confusionQuery, galleryQuery, type ConfusionView } from "@/lib/chart/view-state";
 import type { ClassScores } from "@/lib/metrics/classification";
@@ -22,7 +23,6 @@ interface Props {
   galleryReady: boolean;
 }
 
-const CLASSES = Array.from({ length: 10 }, (_, i) => i);
 const pct = (x: number) => (x * 100).toFixed(1);
 
 export function ConfusionExplorer({ runId, matrices, bestEpoch, initial, galleryReady }: Props) {
@@ -79,43 +79,34 @@ export function ConfusionExplorer({ runId, matrices, bestEpoch, initial, gallery
           {layout.correct.toLocaleString("en-US")} of {layout.total.toLocaleString("en-US")} correct ({pct(layout.correct / Math.max(1, layout.total))}%).
           {galleryReady ? " Click a cell off the diagonal to see those digits (the final model's mistakes)." : ""}
         </p>
-        <div className="cm-wrap">
-          <div className="cm-axis-x">predicted →</div>
-          <div className="cm" role="grid" aria-label="confusion matrix" data-testid="confusion-matrix" data-epoch={shown.epoch ?? "final"}>
-            <div className="cm-corner">true ↓</div>
-            {CLASSES.map((p) => (
-              <div key={`h${p}`} className="cm-head">{p}</div>
-            ))}
-            {CLASSES.map((t) => (
-              <div key={`r${t}`} className="cm-row" role="row">
-                <div className="cm-head">{t}</div>
-                {CLASSES.map((p) => {
-                  const cell = layout.cells[t * 10 + p]!;
-                  const title = `true ${t}, predicted ${p}: ${cell.count} digit${cell.count === 1 ? "" : "s"} (${pct(cell.rate)}% of true ${t})`;
-                  const attrs = {
-                    className: `cm-cell${t === p ? " cm-diag" : ""}`,
-                    style: { background: cell.fill, color: cell.textFill },
-                    title,
-                    role: "gridcell",
-                    "data-testid": "cm-cell",
-                    "data-true": t,
-                    "data-pred": p,
-                    "data-count": cell.count,
-                  };
-                  return galleryReady && t !== p && cell.count > 0 ? (
-                    <Link key={p} href={`/runs/${runId}/errors${galleryQuery({ trueLabel: t, predicted: p })}`} {...attrs}>
-                      {cellLabel(cell, view.normalised)}
-                    </Link>
-                  ) : (
-                    <div key={p} {...attrs}>
-                      {cellLabel(cell, view.normalised)}
-                    </div>
-                  );
-                })}
+        <ClassGrid
+          label="confusion matrix"
+          testId="confusion-matrix"
+          epoch={shown.epoch ?? "final"}
+          renderCell={(t, p) => {
+            const cell = layout.cells[t * 10 + p]!;
+            const title = `true ${t}, predicted ${p}: ${cell.count} digit${cell.count === 1 ? "" : "s"} (${pct(cell.rate)}% of true ${t})`;
+            const attrs = {
+              className: `cm-cell${t === p ? " cm-diag" : ""}`,
+              style: { background: cell.fill, color: cell.textFill },
+              title,
+              role: "gridcell",
+              "data-testid": "cm-cell",
+              "data-true": t,
+              "data-pred": p,
+              "data-count": cell.count,
+            };
+            return galleryReady && t !== p && cell.count > 0 ? (
+              <Link key={p} href={`/runs/${runId}/errors${galleryQuery({ trueLabel: t, predicted: p })}`} {...attrs}>
+                {cellLabel(cell, view.normalised)}
+              </Link>
+            ) : (
+              <div key={p} {...attrs}>
+                {cellLabel(cell, view.normalised)}
               </div>
-            ))}
-          </div>
-        </div>
+            );
+          }}
+        />
       </section>
       <section className="card table-scroll">
         <h2>Per-class precision, recall and F1</h2>
