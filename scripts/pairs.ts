@@ -1,8 +1,7 @@
 // Entry point of `npm run pairs`: store a run's missing pair separation scores (all 45 pairs, every probe layer × epoch).
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { readEnv } from "../lib/env";
-import { abortOnSignals, formatFlagIssues, selectRunIds } from "../lib/cli/per-run";
+import { abortOnSignals, parseScriptFlags, selectRunIds } from "../lib/cli/per-run";
 import { openDatabase } from "../lib/db/client";
 import { precomputeRunSeparations } from "../lib/pairs/precompute";
 
@@ -17,20 +16,9 @@ const argsSchema = z
   .refine((a) => a.run !== undefined || a.all, { message: "give --run ID or --all" });
 
 async function main(): Promise<number> {
-  let args: z.infer<typeof argsSchema>;
-  try {
-    const { values } = parseArgs({ args: process.argv.slice(2), options: { run: { type: "string" }, all: { type: "boolean" }, help: { type: "boolean" } } });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    const parsed = argsSchema.safeParse(values);
-    if (!parsed.success) throw new Error(formatFlagIssues(parsed.error));
-    args = parsed.data;
-  } catch (err) {
-    console.error(`pairs: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const flags = parseScriptFlags("pairs", USAGE, { run: { type: "string" }, all: { type: "boolean" } }, argsSchema);
+  if ("exitCode" in flags) return flags.exitCode;
+  const { args } = flags;
   const db = openDatabase(readEnv().DATABASE_URL);
   const controller = abortOnSignals();
   try {

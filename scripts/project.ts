@@ -1,8 +1,7 @@
 // Entry point of `npm run project`: compute a run's missing PCA and t-SNE projections, printing progress.
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { readEnv } from "../lib/env";
-import { abortOnSignals, formatFlagIssues, selectRunIds } from "../lib/cli/per-run";
+import { abortOnSignals, parseScriptFlags, selectRunIds } from "../lib/cli/per-run";
 import { openDatabase } from "../lib/db/client";
 import { projectRun } from "../lib/projection/project-run";
 
@@ -21,19 +20,14 @@ const argsSchema = z
   .refine((a) => a.run !== undefined || a.all, { message: "give --run ID or --all" });
 
 async function main(): Promise<number> {
-  let args: z.infer<typeof argsSchema>;
-  try {
-    const { values } = parseArgs({
-      args: process.argv.slice(2),
-      options: { run: { type: "string" }, all: { type: "boolean" }, iterations: { type: "string" }, "warm-iterations": { type: "string" } },
-    });
-    const parsed = argsSchema.safeParse(values);
-    if (!parsed.success) throw new Error(formatFlagIssues(parsed.error));
-    args = parsed.data;
-  } catch (err) {
-    console.error(`project: ${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const flags = parseScriptFlags(
+    "project",
+    USAGE,
+    { run: { type: "string" }, all: { type: "boolean" }, iterations: { type: "string" }, "warm-iterations": { type: "string" } },
+    argsSchema,
+  );
+  if ("exitCode" in flags) return flags.exitCode;
+  const { args } = flags;
   const db = openDatabase(readEnv().DATABASE_URL);
   const controller = abortOnSignals();
   try {
