@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, screenshot } from "../helpers/browser";
+import { launchBrowser, openPage, screenshot } from "../helpers/browser";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/server";
 import { trainShortRun } from "../helpers/train";
@@ -38,12 +38,7 @@ describe("the dashboard pages in Chromium", () => {
     await db?.cleanup();
   });
 
-  async function open(path: string, width = 1280): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const response = await page.goto(server.url + path);
-    expect(response!.status(), `${path}: ${server.output().slice(-2000)}`).toBe(200);
-    return page;
-  }
+  const open = (path: string, width?: number): Promise<Page> => openPage(browser, server, path, width);
 
   it("shows the runs and a dataset card with 16 drawn training digits and the class counts", async () => {
     const page = await open("/");

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, SCREENSHOT_DIR, screenshot } from "../helpers/browser";
+import { launchBrowser, openPage, SCREENSHOT_DIR, screenshot } from "../helpers/browser";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/server";
 import { trainShortRun } from "../helpers/train";
@@ -53,12 +53,7 @@ describe("the pair and compare pages in Chromium", () => {
     await db?.cleanup();
   });
 
-  async function open(url: string, width = 1280): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const response = await page.goto(server.url + url);
-    expect(response!.status(), `${url}: ${server.output().slice(-2000)}`).toBe(200);
-    return page;
-  }
+  const open = (path: string, width?: number): Promise<Page> => openPage(browser, server, path, width);
 
   /** Milliseconds to the first byte and to the end of the streamed body. */
   async function timeBody(url: string): Promise<{ firstMs: number; fullMs: number }> {

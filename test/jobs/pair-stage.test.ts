@@ -2,13 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { blobToFloat32, blobToInt32 } from "../../lib/db/blobs";
 import { loadMnist } from "../../lib/db/digits";
 import { listStoredCells } from "../../lib/db/pair-store";
-import { parseJobForm } from "../../lib/jobs/params";
-import { enqueueJob } from "../../lib/jobs/queue";
-import { runWorker } from "../../lib/jobs/worker";
 import { pairSeparation } from "../../lib/metrics/pairs";
 import { SEPARATION_K } from "../../lib/pairs/separation";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { fakeStageCommand } from "../helpers/stage";
+import { enqueueSmallJobs, fakeStageCommand, runWorkerInProcess } from "../helpers/stage";
 
 function fakePairs(file: string, jobId: number, code: number): string[] {
   return fakeStageCommand(file, jobId, code, "the pairs stage", "out of memory");
@@ -20,19 +17,8 @@ describe("the pairs stage of a job", () => {
 
   it("runs after training with the job in stage 'pairs' and stores every pair's scores, equal to pairSeparation", async () => {
     db = createTestDb();
-    const form = parseJobForm({ hidden: "16,8", epochs: 2, trainSize: 500, testSize: 200, probeSize: 60 });
-    if (!form.ok) throw new Error("fixture invalid");
-    const jobId = await enqueueJob(db, form.config, "test");
-    const lines: string[] = [];
-    const ran = await runWorker({
-      db,
-      workerId: "in-process",
-      signal: new AbortController().signal,
-      env: { ...process.env, DATABASE_URL: `file:${db.file}`, TFJS_BACKEND: "wasm" },
-      exitWhenIdle: true,
-      skipProjections: true,
-      log: (line) => lines.push(line),
-    });
+    const [jobId] = await enqueueSmallJobs(db, { hidden: "16,8", epochs: 2, trainSize: 500, testSize: 200, probeSize: 60 });
+    const { ran, lines } = await runWorkerInProcess(db, { skipProjections: true });
     expect(ran).toBe(1);
     const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId }, include: { run: true } });
     expect([job.status, job.stage, job.error, job.run?.status]).toEqual(["succeeded", "done", null, "succeeded"]);
@@ -55,20 +41,8 @@ describe("the pairs stage of a job", () => {
 
   it("shows the stage while it runs; its failure is noted without failing the trained job", async () => {
     db = createTestDb();
-    const form = parseJobForm({ hidden: "16", epochs: 1, trainSize: 500, testSize: 200, probeSize: 20 });
-    if (!form.ok) throw new Error("fixture invalid");
-    const jobId = await enqueueJob(db, form.config, "test");
-    const lines: string[] = [];
-    await runWorker({
-      db,
-      workerId: "in-process",
-      signal: new AbortController().signal,
-      env: { ...process.env, DATABASE_URL: `file:${db.file}`, TFJS_BACKEND: "wasm" },
-      exitWhenIdle: true,
-      skipProjections: true,
-      log: (line) => lines.push(line),
-      pairsCommand: () => fakePairs(db!.file, jobId, 3),
-    });
+    const [jobId] = await enqueueSmallJobs(db, { hidden: "16", epochs: 1, trainSize: 500, testSize: 200, probeSize: 20 });
+    const { lines } = await runWorkerInProcess(db, { skipProjections: true, pairsCommand: () => fakePairs(db!.file, jobId!, 3) });
     expect(lines).toContain(`job ${jobId} pairs stdout: stage seen by the pairs stage: pairs`);
     const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId }, include: { run: true } });
     expect([job.status, job.run?.status, job.error]).toEqual(["succeeded", "succeeded", "the run succeeded but its pair figures were not all stored (exit 3): out of memory"]);

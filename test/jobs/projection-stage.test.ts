@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { parseJobForm } from "../../lib/jobs/params";
-import { enqueueJob } from "../../lib/jobs/queue";
-import { runWorker } from "../../lib/jobs/worker";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { fakeStageCommand } from "../helpers/stage";
+import { enqueueSmallJobs, fakeStageCommand, runWorkerInProcess } from "../helpers/stage";
 
 function fakeProjection(file: string, jobId: number, code: number): string[] {
   return fakeStageCommand(file, jobId, code, "the projection", "t-SNE exploded");
@@ -15,20 +12,10 @@ describe("the projection stage of a job", () => {
 
   it("runs after training with the job in stage 'projecting'; its failure is noted without failing the trained job", async () => {
     db = createTestDb();
-    const form = parseJobForm({ hidden: "16", epochs: 1, trainSize: 500, testSize: 200, probeSize: 20 });
-    if (!form.ok) throw new Error("fixture invalid");
-    const ok = await enqueueJob(db, form.config, "test");
-    const broken = await enqueueJob(db, form.config, "test");
-    const lines: string[] = [];
+    const [ok, broken] = await enqueueSmallJobs(db, { hidden: "16", epochs: 1, trainSize: 500, testSize: 200, probeSize: 20 }, 2);
     const commands: Record<number, number> = {};
-    const ran = await runWorker({
-      db,
-      workerId: "in-process",
-      signal: new AbortController().signal,
-      env: { ...process.env, DATABASE_URL: `file:${db.file}`, TFJS_BACKEND: "wasm" },
-      exitWhenIdle: true,
+    const { ran, lines } = await runWorkerInProcess(db, {
       skipPairs: true,
-      log: (line) => lines.push(line),
       projectCommand: (runId) => {
         const { jobId } = db!.sqlite.prepare("SELECT jobId FROM Run WHERE id = ?").get(runId) as { jobId: number };
         commands[jobId] = runId;
