@@ -1,0 +1,142 @@
+// Entry point of `npm run bench:kernels`: where one training step of the seed network spends its time, kernel by
+// kernel (with operand shapes and transposes), on the active tfjs backend. A profile, not a race: no peer.
+import { parseArgs } from "node:util";
+import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import { loadMnist, headOfSplit } from "../../lib/mnist/dataset";
+import { oneHot, scalePixels } from "../../lib/mnist/encode";
+import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
+import { initBackend } from "../../lib/model/backend";
+import { backendNameSchema } from "../../lib/model/backend-name";
+import { createModel } from "../../lib/model/create";
+import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsUseFma } from "../../lib/model/fast-matmul";
+import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
+import { createRng } from "../../lib/random";
+import { parseTrainConfig } from "../../lib/train/config";
+import { trainEpoch } from "../../lib/train/loop";
+
+const USAGE = `usage: npm run bench:kernels -- [--steps N] [--top N] [--stock] [--no-fma] [--backend auto|wasm|cpu]
+  --steps    timed training steps of batch 128 (default 60; 1..375)
+  --top      kernel rows to print, slowest first (default 25)
+  --stock    stock wasm kernels and tf.train.rmsprop (default: the fast kernels)
+  --no-fma   fast kernels without fused multiply-adds
+  --backend  tfjs backend (default TFJS_BACKEND or auto)`;
+
+const argsSchema = z.object({
+  steps: z.coerce.number().int().min(1).max(375).default(60),
+  top: z.coerce.number().int().min(1).max(500).default(25),
+  stock: z.boolean().default(false),
+  noFma: z.boolean().default(false),
+  backend: backendNameSchema.default("auto"),
+});
+
+/** "BatchMatMul [128,512]·[512,512] NT" and the like: what distinguishes one call site from another. */
+function callKey(kernelName: string, inputs: Record<string, tf.TensorInfo | undefined>, attrs: Record<string, unknown> | undefined): string {
+  const shapes = Object.values(inputs).filter((t) => t !== undefined).map((t) => `[${t.shape.join(",")}]`).join("·");
+  if (!kernelName.includes("MatMul")) return `${kernelName} ${shapes}`;
+  const transposes = `${attrs?.transposeA ? "T" : "N"}${attrs?.transposeB ? "T" : "N"}`;
+  return `${kernelName} ${shapes} ${transposes}${attrs?.activation ? ` ${String(attrs.activation)}` : ""}`;
+}
+
+/** Wraps every kernel of `backendName` to add its wall time per call key into `totals` ([ms, calls]). */
+function timeAllKernels(backendName: string, totals: Map<string, [number, number]>): () => void {
+  const originals = tf.getKernelsForBackend(backendName);
+  for (const original of originals) {
+    tf.unregisterKernel(original.kernelName, backendName);
+    tf.registerKernel({
+      ...original,
+      setupFunc: undefined,
+      kernelFunc: (args) => {
+        const start = performance.now();
+        try {
+          return original.kernelFunc(args);
+        } finally {
+          const key = callKey(original.kernelName, args.inputs as Record<string, tf.TensorInfo | undefined>, args.attrs as Record<string, unknown>);
+          const entry = totals.get(key) ?? [0, 0];
+          entry[0] += performance.now() - start;
+          entry[1]++;
+          totals.set(key, entry);
+        }
+      },
+    });
+  }
+  return () => {
+    for (const original of originals) {
+      tf.unregisterKernel(original.kernelName, backendName);
+      tf.registerKernel(original);
+    }
+  };
+}
+
+async function main(): Promise<number> {
+  let args: z.infer<typeof argsSchema>;
+  try {
+    const { values } = parseArgs({
+      options: {
+        steps: { type: "string" },
+        top: { type: "string" },
+        stock: { type: "boolean" },
+        "no-fma": { type: "boolean" },
+        backend: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    args = argsSchema.parse({ ...values, noFma: values["no-fma"], backend: values.backend ?? process.env.TFJS_BACKEND });
+  } catch (err) {
+    const message = err instanceof z.ZodError ? err.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") : (err as Error).message;
+    console.error(`bench:kernels: ${message}\n\n${USAGE}`);
+    return 2;
+  }
+
+  const backend = await initBackend(args.backend);
+  disableFastWasmKernels();
+  const fast = !args.stock && enableFastWasmKernels({ fma: !args.noFma });
+  console.log(`backend=${backend.name} kernels=${fast ? `fast${fastWasmKernelsUseFma() ? " (fma)" : ""}` : "stock"} steps=${args.steps} batch=128`);
+
+  const config = parseTrainConfig({});
+  const n = config.batchSize * args.steps;
+  const split = headOfSplit(loadMnist().train, n);
+  const x = tf.tensor3d(scalePixels(split.pixels), [n, IMAGE_SIDE, IMAGE_SIDE]);
+  const y = tf.tensor2d(oneHot(split.labels), [n, NUM_CLASSES]);
+  const model = createModel(config.architecture, config.seed);
+  const { learningRate, rho } = config.optimizer;
+  const optimizer = fast ? createFastRmsprop(learningRate, rho) : tf.train.rmsprop(learningRate, rho, 0, 1e-7);
+  const options = { batchSize: config.batchSize, shuffle: true };
+
+  // Two untimed steps: JIT, wasm tier-up and module compilation stay out of the figures.
+  const warm = Math.min(n, 2 * config.batchSize);
+  const [wx, wy] = [x.slice(0, warm), y.slice(0, warm)];
+  await trainEpoch(model, optimizer, wx, wy, { ...options, rng: createRng(1) });
+  tf.dispose([wx, wy]);
+
+  const totals = new Map<string, [number, number]>();
+  const restore = timeAllKernels(backend.name, totals);
+  const start = performance.now();
+  await trainEpoch(model, optimizer, x, y, { ...options, rng: createRng(2) });
+  const stepMs = (performance.now() - start) / args.steps;
+  restore();
+
+  const rows = [...totals].sort((a, b) => b[1][0] - a[1][0]);
+  const kernelsMs = rows.reduce((sum, [, [ms]]) => sum + ms, 0) / args.steps;
+  console.log("ms/step  calls/step  kernel and operands");
+  for (const [key, [ms, calls]] of rows.slice(0, args.top)) {
+    console.log(`${(ms / args.steps).toFixed(2).padStart(7)}  ${(calls / args.steps).toFixed(1).padStart(10)}  ${key}`);
+  }
+  if (rows.length > args.top) console.log(`(+${rows.length - args.top} more rows)`);
+  console.log(`step ${stepMs.toFixed(1)} ms: kernels ${kernelsMs.toFixed(1)} ms, outside kernels (the fused RMSprop update, autodiff, JS, this timing) ${(stepMs - kernelsMs).toFixed(1)} ms`);
+  console.log(`us_per_digit=${((stepMs * 1000) / config.batchSize).toFixed(0)} (with every kernel timed; npm run bench:train gives the untimed figure)`);
+  tf.dispose([x, y]);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
