@@ -6,10 +6,10 @@
 // repacks the weights on every call, since they are a new tensor every step. Here every float32 product
 // (transposed or not, batched or not, with a Dense layer's bias and relu) runs fast-gemm-wasm.ts's SIMD
 // kernel in the backend's heap, after fast-transpose-wasm.ts where an operand needs it. GatherV2 along
-// axis 0 (picking a batch) becomes row copies (fast-gather.ts), Identity shares buffers (fast-identity.ts),
-// sums over the batch axis are column sums (fast-sum.ts), dropout masks come from fast-dropout.ts, and the
-// fused RMSprop update (fast-rmsprop.ts) is an optimizer class. Results differ from the cpu backend only by
-// float32 rounding (summation order, fused multiply-adds).
+// axis 0 (picking a batch) becomes row copies (fast-gather.ts) and a contiguous Slice one copy (fast-slice.ts),
+// Identity shares buffers (fast-identity.ts), sums over the batch axis are column sums (fast-sum.ts), dropout
+// masks come from fast-dropout.ts, and the fused RMSprop update (fast-rmsprop.ts) is an optimizer class.
+// Results differ from the cpu backend only by float32 rounding (summation order, fused multiply-adds).
 //
 // Removable when upstream fixes the kernels: delete the fast-* modules and the enableFastWasmKernels() call.
 import "server-only";
@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import { installFastDropout, uninstallFastDropout } from "./fast-dropout";
 import { createFastGather } from "./fast-gather";
 import { createFastIdentity } from "./fast-identity";
+import { createFastSlice } from "./fast-slice";
 import { createFastSum } from "./fast-sum";
 import type { WasmKernelFunc } from "./fast-kernel-types";
 import { relaxedSimdAvailable } from "./fast-gemm-wasm";
@@ -36,6 +37,7 @@ const FUSED_MAT_MUL = "_FusedMatMul";
 const GATHER = "GatherV2";
 const IDENTITY = "Identity";
 const SUM = "Sum";
+const SLICE = "Slice";
 
 function kernelFunc(config: tf.KernelConfig): WasmKernelFunc {
   return config.kernelFunc as unknown as WasmKernelFunc;
@@ -60,7 +62,7 @@ interface WasmBackendWithMemory {
 }
 
 /**
- * Registers the fast BatchMatMul, _FusedMatMul, GatherV2, Identity and Sum kernels (and dropout) for the wasm backend.
+ * Registers the fast BatchMatMul, _FusedMatMul, GatherV2, Identity, Sum and Slice kernels (and dropout) for the wasm backend.
  * Returns true when they are (now or already) active; false, changing nothing, when the active backend is
  * not wasm or does not expose its memory. Idempotent (a second call keeps the first call's options).
  * Call after initBackend().
@@ -71,7 +73,7 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
   const memory = (tf.backend() as unknown as WasmBackendWithMemory).wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return false;
   const stock = new Map<string, tf.KernelConfig>();
-  for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER, IDENTITY, SUM]) {
+  for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER, IDENTITY, SUM, SLICE]) {
     const config = tf.getKernel(name, "wasm");
     if (!config) return false;
     stock.set(name, config);
@@ -83,6 +85,7 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
     [GATHER, createFastGather(kernelFunc(stock.get(GATHER)!))],
     [IDENTITY, createFastIdentity(kernelFunc(stock.get(IDENTITY)!))],
     [SUM, createFastSum(kernelFunc(stock.get(SUM)!), memory)],
+    [SLICE, createFastSlice(kernelFunc(stock.get(SLICE)!))],
   ];
   for (const [kernelName, func] of fast) {
     tf.unregisterKernel(kernelName, "wasm");

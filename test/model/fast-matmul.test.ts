@@ -209,6 +209,19 @@ describe("fast matMul kernels", () => {
     if (axis === 0 || (Array.isArray(axis) && axis.length === 1 && axis[0] === 0)) expect(Array.from(fast.values)).toEqual(Array.from(stock.values));
   });
 
+  it("slices like the cpu backend, contiguous (one copy) or strided (the stock kernel)", async () => {
+    const x = seededValues(50 * 6 * 4, 13);
+    const slices: Array<[number[], number[]]> = [
+      [[7, 0, 0], [20, 6, 4]], // rows: contiguous
+      [[3, 2, 0], [1, 3, 4]], // within one row: contiguous
+      [[0, 1, 1], [50, 2, 3]], // strided
+    ];
+    const run = () => Promise.all(slices.map(([begin, size]) => tf.tidy(() => tf.slice(tf.tensor3d(x, [50, 6, 4]), begin, size)).data()));
+    const expected = await onBackend("cpu", false, run);
+    const fast = await onBackend("wasm", true, run);
+    fast.forEach((values, i) => expect(Array.from(values)).toEqual(Array.from(expected[i]!)));
+  });
+
   it("gathers rows along axis 0 like the cpu backend and rejects an index out of range", async () => {
     const x = seededValues(50 * 6, 6);
     const index = [49, 0, 7, 7, 23];

@@ -23,7 +23,7 @@ describe("a short real training (2 epochs, 3,000 digits, probe 200, 1,000 test d
     expect(run.status).toBe("succeeded");
     const row = await db.prisma.run.findUniqueOrThrow({ where: { id: run.runId } });
     expect(row.backend).toBe("wasm");
-    expect(row.backendVersion).toMatch(/^tfjs 4\.\d+\.\d+, tfjs-backend-wasm 4\.\d+\.\d+ \+ mnist-lens fast kernels$/);
+    expect(row.backendVersion).toMatch(/^tfjs 4\.\d+\.\d+, tfjs-backend-wasm 4\.\d+\.\d+ \+ mnist-lens fast kernels( \(fma\))?$/);
     expect(row.status).toBe("succeeded");
     expect(row.finishedAt!.getTime()).toBeGreaterThanOrEqual(row.startedAt!.getTime());
     expect(row.trainSize).toBe(2400);
