@@ -16,7 +16,9 @@ describe("the admin page in Chromium", () => {
 
   beforeAll(async () => {
     db = createTestDb();
-    worker = spawnWorker(db.file, ["--no-projections", "--no-pairs", "--poll-ms=300"]);
+    // The stock wasm kernels (~5 ms per digit): with the fast ones a 1,600-digit epoch ends in under a second,
+    // before the page's once-a-second poll can show it running. The fast path has its own worker tests.
+    worker = spawnWorker(db.file, ["--no-projections", "--no-pairs", "--poll-ms=300"], { TFJS_FAST_KERNELS: "0" });
     [server, browser] = await Promise.all([startAppServer(db.file, { ADMIN_PASSWORD: PASSWORD }), launchBrowser()]);
     page = await browser.newPage();
   });
