@@ -1,7 +1,8 @@
 // Entry point of `npm run pairs`: store a run's missing pair separation scores (all 45 pairs, every probe layer × epoch).
 import { z } from "zod";
 import { readEnv } from "../lib/env";
-import { abortOnSignals, parseScriptFlags, selectRunIds } from "../lib/cli/per-run";
+import { parseScriptFlags } from "../lib/cli/flags";
+import { abortOnSignals, selectRunIds } from "../lib/cli/per-run";
 import { openDatabase } from "../lib/db/client";
 import { precomputeRunSeparations } from "../lib/pairs/precompute";
 

@@ -1,7 +1,8 @@
 // Entry point of `npm run project`: compute a run's missing PCA and t-SNE projections, printing progress.
 import { z } from "zod";
 import { readEnv } from "../lib/env";
-import { abortOnSignals, parseScriptFlags, selectRunIds } from "../lib/cli/per-run";
+import { parseScriptFlags } from "../lib/cli/flags";
+import { abortOnSignals, selectRunIds } from "../lib/cli/per-run";
 import { openDatabase } from "../lib/db/client";
 import { projectRun } from "../lib/projection/project-run";
 

@@ -5,9 +5,9 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
+import { parseScriptFlags } from "../../lib/cli/flags";
 import { loadMnist, headOfSplit, mnistDir } from "../../lib/mnist/dataset";
 import { oneHot, scalePixels } from "../../lib/mnist/encode";
 import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
@@ -175,28 +175,15 @@ function formatBreakdown(breakdownMs: Record<string, number>, n: number, totalMs
 }
 
 async function main(): Promise<number> {
-  let args: z.infer<typeof argsSchema>;
-  try {
-    const { values } = parseArgs({
-      options: {
-        n: { type: "string" },
-        stock: { type: "boolean" },
-        "no-fma": { type: "boolean" },
-        backend: { type: "string" },
-        "skip-peer": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    args = argsSchema.parse({ n: values.n, stock: values.stock, noFma: values["no-fma"], backend: values.backend ?? process.env.TFJS_BACKEND, skipPeer: values["skip-peer"] });
-  } catch (err) {
-    const message = err instanceof z.ZodError ? err.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") : (err as Error).message;
-    console.error(`bench:train: ${message}\n\n${USAGE}`);
-    return 2;
-  }
+  const flags = parseScriptFlags(
+    "bench:train",
+    USAGE,
+    { n: { type: "string" }, stock: { type: "boolean" }, "no-fma": { type: "boolean" }, backend: { type: "string" }, "skip-peer": { type: "boolean" } },
+    argsSchema,
+    (v) => ({ n: v.n, stock: v.stock, noFma: v["no-fma"], backend: v.backend ?? process.env.TFJS_BACKEND, skipPeer: v["skip-peer"] }),
+  );
+  if ("exitCode" in flags) return flags.exitCode;
+  const { args } = flags;
 
   const backend = await initBackend(args.backend);
   // Whatever initBackend switched on, this run decides: stock kernels with --stock, else the fast ones.

@@ -1,8 +1,8 @@
 // Entry point of `npm run bench:kernels`: where one training step of the seed network spends its time, kernel by
 // kernel (with operand shapes and transposes), on the active tfjs backend. A profile, not a race: no peer.
-import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
+import { parseScriptFlags } from "../../lib/cli/flags";
 import { loadMnist, headOfSplit } from "../../lib/mnist/dataset";
 import { oneHot, scalePixels } from "../../lib/mnist/encode";
 import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
@@ -69,28 +69,15 @@ function timeAllKernels(backendName: string, totals: Map<string, [number, number
 }
 
 async function main(): Promise<number> {
-  let args: z.infer<typeof argsSchema>;
-  try {
-    const { values } = parseArgs({
-      options: {
-        steps: { type: "string" },
-        top: { type: "string" },
-        stock: { type: "boolean" },
-        "no-fma": { type: "boolean" },
-        backend: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    args = argsSchema.parse({ ...values, noFma: values["no-fma"], backend: values.backend ?? process.env.TFJS_BACKEND });
-  } catch (err) {
-    const message = err instanceof z.ZodError ? err.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") : (err as Error).message;
-    console.error(`bench:kernels: ${message}\n\n${USAGE}`);
-    return 2;
-  }
+  const flags = parseScriptFlags(
+    "bench:kernels",
+    USAGE,
+    { steps: { type: "string" }, top: { type: "string" }, stock: { type: "boolean" }, "no-fma": { type: "boolean" }, backend: { type: "string" } },
+    argsSchema,
+    (v) => ({ steps: v.steps, top: v.top, stock: v.stock, noFma: v["no-fma"], backend: v.backend ?? process.env.TFJS_BACKEND }),
+  );
+  if ("exitCode" in flags) return flags.exitCode;
+  const { args } = flags;
 
   const backend = await initBackend(args.backend);
   disableFastWasmKernels();

@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { z } from "zod";
+import { parseScriptFlags } from "../../lib/cli/flags";
 import { mnistDir } from "../../lib/mnist/dataset";
 import { IMAGE_PIXELS, loadIdxImages } from "../../lib/mnist/idx";
 import { createTsne } from "../../lib/tsne/tsne";
@@ -98,27 +98,15 @@ function benchPeer(input: Matrix, fromFile: boolean): PeerResult {
 }
 
 async function main(): Promise<number> {
-  let args: z.infer<typeof argsSchema>;
-  try {
-    const { values } = parseArgs({
-      options: {
-        n: { type: "string" },
-        iterations: { type: "string" },
-        "skip-peer": { type: "boolean" },
-        run: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    args = argsSchema.parse({ n: values.n, iterations: values.iterations, skipPeer: values["skip-peer"], run: values.run });
-  } catch (err) {
-    const message = err instanceof z.ZodError ? err.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; ") : (err as Error).message;
-    console.error(`bench:tsne: ${message}\n\n${USAGE}`);
-    return 2;
-  }
+  const flags = parseScriptFlags(
+    "bench:tsne",
+    USAGE,
+    { n: { type: "string" }, iterations: { type: "string" }, "skip-peer": { type: "boolean" }, run: { type: "string" } },
+    argsSchema,
+    (v) => ({ n: v.n, iterations: v.iterations, skipPeer: v["skip-peer"], run: v.run }),
+  );
+  if ("exitCode" in flags) return flags.exitCode;
+  const { args } = flags;
 
   const input = await loadInput(args.n, args.run);
   console.log(`input=${input.what} rows=${input.rows} cols=${input.cols}`);
