@@ -16,15 +16,16 @@ export interface Calibration {
 }
 
 /**
- * Used until this database holds a finished epoch. Measured on the 2-core development machine (wasm backend with
- * the fast kernels, load average ~13 from other work): the seed MLP, 1 epoch on 1,600 training + 400 validation
- * digits and 500 test digits took 7.50 s of training (0.84 ns/FLOP), 2.18 s of evaluation (1.30 ns/FLOP) and
- * 31.0 s from process start to exit (the remaining ~21 s: start, MNIST parsing, baseline and final evaluation).
+ * Used until this database holds a finished epoch. Measured on the 2-core development machine, idle, wasm backend
+ * with the fast kernels: the seed run (`npm run train`, 16 epochs) trained at a median 0.054 ns per training FLOP
+ * (14-18 s an epoch) and evaluated at 0.050 ns per forward FLOP (~2 s); process start, data, baseline and the
+ * final evaluation took ~7 s besides. (Session 2's kernels, at load ~13: 0.84 and 1.3 ns, 21 s; that estimated the
+ * 4.6-minute seed run at over an hour.)
  */
 export const MEASURED_CALIBRATION: Calibration = {
-  nsPerTrainFlop: 0.84,
-  nsPerEvalFlop: 1.3,
-  overheadMs: 21_000,
+  nsPerTrainFlop: 0.055,
+  nsPerEvalFlop: 0.05,
+  overheadMs: 7_000,
   source: "a constant measured on the development machine (no finished epoch in this database yet)",
 };
 
