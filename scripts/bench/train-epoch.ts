@@ -18,6 +18,7 @@ import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsUseFma } 
 import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
 import { parseTrainConfig } from "../../lib/train/config";
 import { trainEpoch } from "../../lib/train/loop";
+import { timeKernelCalls } from "./kernel-timer";
 import { createRng } from "../../lib/random";
 
 const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--no-fma] [--backend auto|wasm|cpu] [--skip-peer]
@@ -46,35 +47,10 @@ const argsSchema = z.object({
   skipPeer: z.boolean().default(false),
 });
 
-/** Wall time spent inside the named kernels, in ms, while installed; `restore` puts the originals back. */
-function timeKernels(backendName: string, names: Record<string, string>) {
-  const totalsMs: Record<string, number> = {};
-  const originals: tf.KernelConfig[] = [];
-  for (const [kernelName, category] of Object.entries(names)) {
-    const original = tf.getKernel(kernelName, backendName);
-    if (!original) continue;
-    originals.push(original);
-    totalsMs[category] ??= 0;
-    tf.unregisterKernel(kernelName, backendName);
-    tf.registerKernel({
-      ...original,
-      setupFunc: undefined,
-      kernelFunc: (args) => {
-        const start = performance.now();
-        try {
-          return original.kernelFunc(args);
-        } finally {
-          totalsMs[category]! += performance.now() - start;
-        }
-      },
-    });
-  }
-  const restore = () => {
-    for (const original of originals) {
-      tf.unregisterKernel(original.kernelName, backendName);
-      tf.registerKernel(original);
-    }
-  };
+/** Wall time spent inside the named kernels, in ms by category, while timed; `restore` puts the originals back. */
+function timeKernels(backendName: string, categories: Record<string, string>) {
+  const totalsMs: Record<string, number> = Object.fromEntries(Object.values(categories).map((c) => [c, 0]));
+  const restore = timeKernelCalls(backendName, (kernelName, _args, ms) => (totalsMs[categories[kernelName]!]! += ms), Object.keys(categories));
   return { totalsMs, restore };
 }
 

@@ -14,6 +14,7 @@ import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
 import { createRng } from "../../lib/random";
 import { parseTrainConfig } from "../../lib/train/config";
 import { trainEpoch } from "../../lib/train/loop";
+import { timeKernelCalls } from "./kernel-timer";
 
 const USAGE = `usage: npm run bench:kernels -- [--steps N] [--top N] [--stock] [--no-fma] [--backend auto|wasm|cpu]
   --steps    timed training steps of batch 128 (default 60; 1..375)
@@ -36,36 +37,6 @@ function callKey(kernelName: string, inputs: Record<string, tf.TensorInfo | unde
   if (!kernelName.includes("MatMul")) return `${kernelName} ${shapes}`;
   const transposes = `${attrs?.transposeA ? "T" : "N"}${attrs?.transposeB ? "T" : "N"}`;
   return `${kernelName} ${shapes} ${transposes}${attrs?.activation ? ` ${String(attrs.activation)}` : ""}`;
-}
-
-/** Wraps every kernel of `backendName` to add its wall time per call key into `totals` ([ms, calls]). */
-function timeAllKernels(backendName: string, totals: Map<string, [number, number]>): () => void {
-  const originals = tf.getKernelsForBackend(backendName);
-  for (const original of originals) {
-    tf.unregisterKernel(original.kernelName, backendName);
-    tf.registerKernel({
-      ...original,
-      setupFunc: undefined,
-      kernelFunc: (args) => {
-        const start = performance.now();
-        try {
-          return original.kernelFunc(args);
-        } finally {
-          const key = callKey(original.kernelName, args.inputs as Record<string, tf.TensorInfo | undefined>, args.attrs as Record<string, unknown>);
-          const entry = totals.get(key) ?? [0, 0];
-          entry[0] += performance.now() - start;
-          entry[1]++;
-          totals.set(key, entry);
-        }
-      },
-    });
-  }
-  return () => {
-    for (const original of originals) {
-      tf.unregisterKernel(original.kernelName, backendName);
-      tf.registerKernel(original);
-    }
-  };
 }
 
 async function main(): Promise<number> {
@@ -101,7 +72,13 @@ async function main(): Promise<number> {
   tf.dispose([wx, wy]);
 
   const totals = new Map<string, [number, number]>();
-  const restore = timeAllKernels(backend.name, totals);
+  const restore = timeKernelCalls(backend.name, (kernelName, call, ms) => {
+    const key = callKey(kernelName, call.inputs as Record<string, tf.TensorInfo | undefined>, call.attrs as Record<string, unknown>);
+    const entry = totals.get(key) ?? [0, 0];
+    entry[0] += ms;
+    entry[1]++;
+    totals.set(key, entry);
+  });
   const start = performance.now();
   await trainEpoch(model, optimizer, x, y, { ...options, rng: createRng(2) });
   const stepMs = (performance.now() - start) / args.steps;
