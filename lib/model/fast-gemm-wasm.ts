@@ -137,8 +137,7 @@ export function gemmKernelFor(memory: WebAssembly.Memory, layout: GemmLayout): G
     // Most recently used last, so that the oldest entry is the one dropped.
     byLayout.delete(key);
   } else {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes(layout)), { env: { memory } });
-    kernel = instance.exports.gemm as GemmKernel;
+    kernel = emit.instantiate<GemmKernel>(gemmModuleBytes(layout), "gemm", memory);
     if (byLayout.size >= MAX_CACHED_LAYOUTS) byLayout.delete(byLayout.keys().next().value!);
   }
   byLayout.set(key, kernel);

@@ -73,15 +73,5 @@ function rmspropModule(): Uint8Array<ArrayBuffer> {
   return emit.moduleBytes("rmsprop", params, [[2, I32], [8, V128], [3, F32]], body);
 }
 
-const kernels = new WeakMap<WebAssembly.Memory, RmspropKernel>();
-
-/** The update function bound to `memory` (compiled once per memory). */
-export function rmspropKernelFor(memory: WebAssembly.Memory): RmspropKernel {
-  let kernel = kernels.get(memory);
-  if (!kernel) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(rmspropModule()), { env: { memory } });
-    kernel = instance.exports.rmsprop as RmspropKernel;
-    kernels.set(memory, kernel);
-  }
-  return kernel;
-}
+/** The update function bound to a memory (compiled once per memory). */
+export const rmspropKernelFor = emit.kernelPerMemory<RmspropKernel>(rmspropModule, "rmsprop");

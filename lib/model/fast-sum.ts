@@ -48,18 +48,8 @@ function columnSumsModule(): Uint8Array<ArrayBuffer> {
   return emit.moduleBytes("columnSums", [I32, I32, I32, I32], [[6, I32], [1, F32], [4, V128]], body);
 }
 
-const kernels = new WeakMap<WebAssembly.Memory, ColumnSumsKernel>();
-
-/** The column-sum function bound to `memory` (compiled once per memory). */
-export function columnSumsKernelFor(memory: WebAssembly.Memory): ColumnSumsKernel {
-  let kernel = kernels.get(memory);
-  if (!kernel) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(columnSumsModule()), { env: { memory } });
-    kernel = instance.exports.columnSums as ColumnSumsKernel;
-    kernels.set(memory, kernel);
-  }
-  return kernel;
-}
+/** The column-sum function bound to a memory (compiled once per memory). */
+export const columnSumsKernelFor = emit.kernelPerMemory<ColumnSumsKernel>(columnSumsModule, "columnSums");
 
 /** Sum of a float32 tensor over its leading axes [0, r) with 0 < r < rank; anything else goes to `stock`. */
 export function createFastSum(stock: WasmKernelFunc, memory: WebAssembly.Memory): WasmKernelFunc {

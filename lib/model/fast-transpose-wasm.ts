@@ -59,15 +59,5 @@ function transposeModule(): Uint8Array<ArrayBuffer> {
   return emit.moduleBytes("transpose", [I32, I32, I32, I32], [[8, I32], [8, V128]], body);
 }
 
-const kernels = new WeakMap<WebAssembly.Memory, TransposeKernel>();
-
-/** The transpose function bound to `memory` (compiled once per memory). */
-export function transposeKernelFor(memory: WebAssembly.Memory): TransposeKernel {
-  let kernel = kernels.get(memory);
-  if (!kernel) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(transposeModule()), { env: { memory } });
-    kernel = instance.exports.transpose as TransposeKernel;
-    kernels.set(memory, kernel);
-  }
-  return kernel;
-}
+/** The transpose function bound to a memory (compiled once per memory). */
+export const transposeKernelFor = emit.kernelPerMemory<TransposeKernel>(transposeModule, "transpose");

@@ -102,3 +102,24 @@ export function moduleBytes(exportName: string, params: number[], locals: Array<
     ...section(10, vec([[...leb(code.length), ...code]])),
   ]);
 }
+
+/** Instantiates `bytes` (a moduleBytes module) against `memory` and returns its one exported function. */
+export function instantiate<K>(bytes: Uint8Array<ArrayBuffer>, exportName: string, memory: WebAssembly.Memory): K {
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports[exportName] as K;
+}
+
+/**
+ * A kernel compiled once per memory: `build` emits the module (on first use), whose function `exportName`
+ * the returned getter binds to a memory.
+ */
+export function kernelPerMemory<K>(build: () => Uint8Array<ArrayBuffer>, exportName: string): (memory: WebAssembly.Memory) => K {
+  const kernels = new WeakMap<WebAssembly.Memory, K>();
+  return (memory) => {
+    let kernel = kernels.get(memory);
+    if (kernel === undefined) {
+      kernel = instantiate<K>(build(), exportName, memory);
+      kernels.set(memory, kernel);
+    }
+    return kernel;
+  };
+}
