@@ -1,7 +1,7 @@
 // Entry point of `npm run pairs`: store a run's missing pair separation scores (all 45 pairs, every probe layer × epoch).
 import { z } from "zod";
 import { readEnv } from "../lib/env";
-import { parseScriptFlags } from "../lib/cli/flags";
+import { parseScriptFlags, runScript } from "../lib/cli/flags";
 import { abortOnSignals, selectRunIds } from "../lib/cli/per-run";
 import { openDatabase } from "../lib/db/client";
 import { precomputeRunSeparations } from "../lib/pairs/precompute";
@@ -39,10 +39,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`pairs: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runScript("pairs", main);

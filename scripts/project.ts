@@ -1,7 +1,7 @@
 // Entry point of `npm run project`: compute a run's missing PCA and t-SNE projections, printing progress.
 import { z } from "zod";
 import { readEnv } from "../lib/env";
-import { parseScriptFlags } from "../lib/cli/flags";
+import { parseScriptFlags, runScript } from "../lib/cli/flags";
 import { abortOnSignals, selectRunIds } from "../lib/cli/per-run";
 import { openDatabase } from "../lib/db/client";
 import { projectRun } from "../lib/projection/project-run";
@@ -55,10 +55,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`project: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+runScript("project", main);

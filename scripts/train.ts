@@ -1,4 +1,5 @@
 // Entry point of `npm run train`: parse flags, pick the backend, train and record one run.
+import { runScript } from "../lib/cli/flags";
 import { readEnv } from "../lib/env";
 import { openDatabase } from "../lib/db/client";
 import { countActiveOrSucceededRuns, failStaleRuns } from "../lib/db/runs";
@@ -87,10 +88,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(`train: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(EXIT.failed);
-  },
-);
+runScript("train", main, { failedCode: EXIT.failed });

@@ -1,5 +1,5 @@
-// Command-line flags of the scripts (train helpers, per-run scripts, benchmarks): node's parser, a zod schema,
-// --help, and one message naming each bad flag.
+// Command-line plumbing of the scripts (train, worker, per-run scripts, benchmarks): flags through node's parser
+// and a zod schema with --help and one message naming each bad flag, and the exit code of main.
 import "server-only";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { z } from "zod";
@@ -34,4 +34,19 @@ export function parseScriptFlags<S extends z.ZodType>(
     console.error(`${script}: ${(err as Error).message}\n\n${usage}`);
     return { exitCode: 2 };
   }
+}
+
+/**
+ * Runs a script's `main` and exits with the code it returns; an error thrown out of it is printed after the
+ * script's name (with its stack when `stack`) and exits with `failedCode`.
+ */
+export function runScript(script: string, main: () => Promise<number>, options: { stack?: boolean; failedCode?: number } = {}): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      const text = err instanceof Error ? (options.stack ? (err.stack ?? err.message) : err.message) : String(err);
+      console.error(`${script}: ${text}`);
+      process.exit(options.failedCode ?? 1);
+    },
+  );
 }

@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { parseScriptFlags } from "../../lib/cli/flags";
+import { parseScriptFlags, runScript } from "../../lib/cli/flags";
 import { loadMnist, headOfSplit, mnistDir } from "../../lib/mnist/dataset";
 import { oneHot, scalePixels } from "../../lib/mnist/encode";
 import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
@@ -202,10 +202,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runScript("bench:train", main, { stack: true });

@@ -2,7 +2,7 @@
 // kernel (with operand shapes and transposes), on the active tfjs backend. A profile, not a race: no peer.
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { parseScriptFlags } from "../../lib/cli/flags";
+import { parseScriptFlags, runScript } from "../../lib/cli/flags";
 import { loadMnist, headOfSplit } from "../../lib/mnist/dataset";
 import { oneHot, scalePixels } from "../../lib/mnist/encode";
 import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
@@ -97,10 +97,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runScript("bench:kernels", main, { stack: true });

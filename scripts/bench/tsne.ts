@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { parseScriptFlags } from "../../lib/cli/flags";
+import { parseScriptFlags, runScript } from "../../lib/cli/flags";
 import { mnistDir } from "../../lib/mnist/dataset";
 import { IMAGE_PIXELS, loadIdxImages } from "../../lib/mnist/idx";
 import { createTsne } from "../../lib/tsne/tsne";
@@ -130,10 +130,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runScript("bench:tsne", main, { stack: true });
