@@ -20,7 +20,7 @@ import "server-only";
 import v8 from "node:v8";
 import * as emit from "./wasm-emit";
 
-const { I32, V128, F32, get, set, i32, I32_ADD, I32_MUL, forLoop } = emit;
+const { I32, V128, get, set, i32, I32_ADD, I32_MUL, forLoop } = emit;
 
 /** What a product module is specialised for. */
 export interface GemmLayout {
@@ -42,15 +42,14 @@ export type GemmKernel = (a: number, b: number, c: number, bias: number, m: numb
 // Parameters, then locals.
 const [A, B, C, BIAS, M] = [0, 1, 2, 3, 4];
 const [ROW, COL, ROWS_TILED, PA, PB, PB_END] = [5, 6, 7, 8, 9, 10];
-const SCALAR_ACC = 11;
-const X = 12;
+const X = 11;
 /** Rows of A and of B per tile: 2 × 4 accumulators, 4 rows of B and one of A in 13 of the 16 SIMD registers. */
 const DOT_ROWS = 2;
 const DOT_COLS = 4;
-const B_VECTORS = [13, 14, 15, 16];
-const ACC_BASE = 17;
+const B_VECTORS = [12, 13, 14, 15];
+const ACC_BASE = 16;
 
-const LOCALS: Array<[number, number]> = [[6, I32], [1, F32], [1 + DOT_COLS + DOT_ROWS * DOT_COLS, V128]];
+const LOCALS: Array<[number, number]> = [[6, I32], [1 + DOT_COLS + DOT_ROWS * DOT_COLS, V128]];
 
 /** acc += x · y (f32x4), fused or as a multiply then an add. */
 function multiplyAdd(fma: boolean, accumulator: number, x: number, y: number): number[] {
@@ -64,14 +63,12 @@ export function gemmModuleBytes(layout: GemmLayout): Uint8Array<ArrayBuffer> {
   return emit.moduleBytes("gemm", [I32, I32, I32, I32, I32], LOCALS, dotBody(layout));
 }
 
-/** The epilogue and store of one float on the stack (the sum) into C(ROW + r, COL + c). */
-function storeElement(layout: GemmLayout, r: number, c: number): number[] {
-  const code: number[] = [];
+/** Stores C(ROW + r, COL + c) = epilogue(sum), `sum` being code that leaves the float on the stack. */
+function storeElement(layout: GemmLayout, r: number, c: number, sum: number[]): number[] {
+  const code = [...get(ROW), ...i32(r), ...I32_ADD, ...i32(4 * layout.n), ...I32_MUL, ...get(C), ...I32_ADD, ...get(COL), ...i32(4), ...I32_MUL, ...I32_ADD, ...sum];
   if (layout.bias) code.push(...get(COL), ...i32(4), ...I32_MUL, ...get(BIAS), ...I32_ADD, ...emit.F32_LOAD(4 * c), ...emit.F32_ADD);
   if (layout.relu) code.push(...emit.F32_ZERO, ...emit.F32_MAX);
-  code.push(...set(SCALAR_ACC));
-  code.push(...get(ROW), ...i32(r), ...I32_ADD, ...i32(4 * layout.n), ...I32_MUL, ...get(C), ...I32_ADD, ...get(COL), ...i32(4), ...I32_MUL, ...I32_ADD);
-  code.push(...get(SCALAR_ACC), ...emit.F32_STORE(4 * c));
+  code.push(...emit.F32_STORE(4 * c));
   return code;
 }
 
@@ -98,14 +95,15 @@ function dotBody(layout: GemmLayout): number[] {
     // PA and PB now point at the last k % 4 terms of their first rows.
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
+        const sum: number[] = [];
         for (let lane = 0; lane < 4; lane++) {
-          code.push(...get(acc(r, c)), ...emit.F32X4_EXTRACT_LANE(lane));
-          if (lane > 0) code.push(...emit.F32_ADD);
+          sum.push(...get(acc(r, c)), ...emit.F32X4_EXTRACT_LANE(lane));
+          if (lane > 0) sum.push(...emit.F32_ADD);
         }
         for (let t = 0; t < k % 4; t++) {
-          code.push(...get(PA), ...emit.F32_LOAD(r * row + 4 * t), ...get(PB), ...emit.F32_LOAD(c * row + 4 * t), ...emit.F32_MUL, ...emit.F32_ADD);
+          sum.push(...get(PA), ...emit.F32_LOAD(r * row + 4 * t), ...get(PB), ...emit.F32_LOAD(c * row + 4 * t), ...emit.F32_MUL, ...emit.F32_ADD);
         }
-        code.push(...storeElement(layout, r, c));
+        code.push(...storeElement(layout, r, c, sum));
       }
     }
     return code;

@@ -35,7 +35,7 @@ export function sleb(value: number): number[] {
   }
 }
 
-export const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
+const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
 const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
 const utf8Name = (text: string) => [...leb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
 
@@ -56,15 +56,13 @@ export const F32_ZERO = [0x43, 0, 0, 0, 0];
 const simd = (op: number, ...immediates: number[]) => [0xfd, ...leb(op), ...immediates];
 export const V128_LOAD = (offset = 0) => simd(0x00, 4, ...leb(offset));
 export const V128_STORE = (offset = 0) => simd(0x0b, 4, ...leb(offset));
-/** v128.load32_splat: one float from memory in all four lanes. */
-export const V128_LOAD_SPLAT = (offset = 0) => simd(0x09, 2, ...leb(offset));
 export const V128_ZERO = simd(0x0c, ...Array<number>(16).fill(0));
 export const F32X4_SPLAT = simd(0x13);
 /** i8x16.shuffle: byte lanes 0-15 from the first operand, 16-31 from the second. */
 export const I8X16_SHUFFLE = (lanes: number[]) => simd(0x0d, ...lanes);
 export const F32X4_EXTRACT_LANE = (lane: number) => simd(0x1f, lane);
-export const [F32X4_SQRT, F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_DIV, F32X4_MAX] = [
-  simd(0xe3), simd(0xe4), simd(0xe5), simd(0xe6), simd(0xe7), simd(0xe9),
+export const [F32X4_SQRT, F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_DIV] = [
+  simd(0xe3), simd(0xe4), simd(0xe5), simd(0xe6), simd(0xe7),
 ];
 
 /**
