@@ -1,4 +1,4 @@
-// Types shared by the fast wasm kernels (fast-matmul, fast-gather): the slice of tfjs-backend-wasm they use.
+// What the fast wasm kernels use of tfjs-backend-wasm: the backend's public methods, and its heap memory.
 import type * as tf from "@tensorflow/tfjs";
 
 /** The public methods of tfjs-backend-wasm's BackendWasm that the fast kernels call. */
@@ -17,3 +17,12 @@ export type WasmKernelFunc = (args: {
   backend: WasmBackend;
   attrs: Record<string, unknown>;
 }) => tf.TensorInfo;
+
+/**
+ * The WebAssembly.Memory holding `backend`'s heap (what the emitted kernels import), or null when it is not a
+ * tfjs-backend-wasm backend or does not expose it (the Emscripten module's asm.memory).
+ */
+export function wasmHeapMemory(backend: unknown): WebAssembly.Memory | null {
+  const memory = (backend as { wasm?: { asm?: { memory?: unknown } } } | null)?.wasm?.asm?.memory;
+  return memory instanceof WebAssembly.Memory ? memory : null;
+}

@@ -19,7 +19,7 @@ import { createFastGather } from "./fast-gather";
 import { createFastIdentity } from "./fast-identity";
 import { createFastSlice } from "./fast-slice";
 import { createFastSum } from "./fast-sum";
-import type { WasmKernelFunc } from "./fast-kernel-types";
+import { wasmHeapMemory, type WasmKernelFunc } from "./fast-kernel-types";
 import { relaxedSimdAvailable } from "./fast-gemm-wasm";
 import { createFastBatchMatMul, createFastFusedMatMul, type GemmTarget } from "./fast-matmul-kernels";
 
@@ -56,11 +56,6 @@ export interface FastWasmKernelOptions {
   dropout?: boolean;
 }
 
-/** tfjs-backend-wasm's module: its heap is the Memory the fast kernels import. */
-interface WasmBackendWithMemory {
-  wasm?: { asm?: { memory?: unknown } };
-}
-
 /**
  * Registers the fast BatchMatMul, _FusedMatMul, GatherV2, Identity, Sum and Slice kernels (and dropout) for the wasm backend.
  * Returns true when they are (now or already) active; false, changing nothing, when the active backend is
@@ -70,8 +65,8 @@ interface WasmBackendWithMemory {
 export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): boolean {
   if (tf.getBackend() !== "wasm") return false;
   if (installed !== null) return true;
-  const memory = (tf.backend() as unknown as WasmBackendWithMemory).wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return false;
+  const memory = wasmHeapMemory(tf.backend());
+  if (memory === null) return false;
   const stock = new Map<string, tf.KernelConfig>();
   for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER, IDENTITY, SUM, SLICE]) {
     const config = tf.getKernel(name, "wasm");

@@ -9,7 +9,7 @@
 // use the stock update. Removable with the fast kernels (see fast-matmul.ts).
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
-import type { WasmBackend } from "./fast-kernel-types";
+import { wasmHeapMemory, type WasmBackend } from "./fast-kernel-types";
 import { rmspropKernelFor } from "./fast-rmsprop-wasm";
 
 /** The stock optimizer's per-weight state (TypeScript-private fields of tf.RMSPropOptimizer). */
@@ -19,17 +19,12 @@ interface RmspropState {
   accumulatedMoments: Array<{ originalName: string; variable: tf.Variable } | undefined>;
 }
 
-/** tfjs-backend-wasm's module: its heap is the Memory the update function imports. */
-interface WasmBackendWithMemory extends WasmBackend {
-  wasm: { asm: { memory: WebAssembly.Memory } };
-}
-
 export class FastRmspropOptimizer extends tf.RMSPropOptimizer {
   override applyGradients(variableGradients: tf.NamedTensorMap | Array<{ name: string; tensor: tf.Tensor }>): void {
     const state = this as unknown as RmspropState;
-    const backend = tf.backend() as unknown as WasmBackendWithMemory;
-    const memory = backend.wasm?.asm?.memory;
-    if (tf.getBackend() !== "wasm" || state.centered || !(memory instanceof WebAssembly.Memory)) {
+    const backend = tf.backend() as unknown as WasmBackend;
+    const memory = wasmHeapMemory(backend);
+    if (tf.getBackend() !== "wasm" || state.centered || memory === null) {
       super.applyGradients(variableGradients);
       return;
     }

@@ -4,7 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { parseScriptFlags, runScript } from "../../lib/cli/flags";
 import { initBackend } from "../../lib/model/backend";
-import type { WasmBackend } from "../../lib/model/fast-kernel-types";
+import { wasmHeapMemory, type WasmBackend } from "../../lib/model/fast-kernel-types";
 import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsUseFma } from "../../lib/model/fast-matmul";
 import { transposeKernelFor } from "../../lib/model/fast-transpose-wasm";
 
@@ -64,8 +64,8 @@ async function main(): Promise<number> {
     tf.dispose([a, b]);
   }
 
-  const wasm = tf.backend() as unknown as WasmBackend & { wasm: { asm: { memory: WebAssembly.Memory } } };
-  const ours = transposeKernelFor(wasm.wasm.asm.memory);
+  const wasm = tf.backend() as unknown as WasmBackend;
+  const ours = transposeKernelFor(wasmHeapMemory(wasm)!);
   for (const [rows, cols] of TRANSPOSES) {
     const x = tf.randomUniform([rows, cols]);
     const out = tf.zeros([cols, rows]);
