@@ -1,7 +1,7 @@
 // The environment, validated once: a bad value fails at start with the variable named.
 import path from "node:path";
 import { z } from "zod";
-import { backendNameSchema } from "./model/backend-name";
+import { backendNameSchema } from "./core/backend-name";
 
 export const DEFAULT_DATABASE_FILE = path.join("data", "mnist-lens.db");
 

@@ -1,10 +1,10 @@
 // Entry point of `npm run pairs`: store a run's missing pair separation scores (all 45 pairs, every probe layer × epoch).
 import { z } from "zod";
 import { readEnv } from "../lib/env";
-import { parseScriptFlags, runScript } from "../lib/cli/flags";
-import { abortOnSignals, selectRunIds } from "../lib/cli/per-run";
+import { parseScriptFlags, runScript } from "../lib/features/cli/flags";
+import { abortOnSignals, selectRunIds } from "../lib/features/cli/per-run";
 import { openDatabase } from "../lib/db/client";
-import { precomputeRunSeparations } from "../lib/pairs/precompute";
+import { precomputeRunSeparations } from "../lib/features/pairs/precompute";
 
 const USAGE = `usage: npm run pairs -- --run ID
   --run ID    the run whose pair figures to compute (or --all for every succeeded run); what is stored is skipped`;

@@ -1,10 +1,10 @@
 // Entry point of `npm run project`: compute a run's missing PCA and t-SNE projections, printing progress.
 import { z } from "zod";
 import { readEnv } from "../lib/env";
-import { parseScriptFlags, runScript } from "../lib/cli/flags";
-import { abortOnSignals, selectRunIds } from "../lib/cli/per-run";
+import { parseScriptFlags, runScript } from "../lib/features/cli/flags";
+import { abortOnSignals, selectRunIds } from "../lib/features/cli/per-run";
 import { openDatabase } from "../lib/db/client";
-import { projectRun } from "../lib/projection/project-run";
+import { projectRun } from "../lib/features/projection/project-run";
 
 const USAGE = `usage: npm run project -- --run ID [--iterations N] [--warm-iterations N]
   --run ID               the run to project (or --all for every succeeded run)

@@ -1,12 +1,12 @@
 // Entry point of `npm run train`: parse flags, pick the backend, train and record one run.
-import { runScript } from "../lib/cli/flags";
+import { runScript } from "../lib/features/cli/flags";
 import { readEnv } from "../lib/env";
 import { openDatabase } from "../lib/db/client";
 import { countActiveOrSucceededRuns, failStaleRuns } from "../lib/db/runs";
 import { initBackend } from "../lib/model/backend";
-import { CliError, TRAIN_USAGE, parseTrainArgs } from "../lib/train/cli-args";
-import { formatBatchBar, formatDuration, formatEpochLine } from "../lib/train/progress-text";
-import { runTraining, type TrainEvent } from "../lib/train/run-training";
+import { CliError, TRAIN_USAGE, parseTrainArgs } from "../lib/features/train/cli-args";
+import { formatBatchBar, formatDuration, formatEpochLine } from "../lib/features/train/progress-text";
+import { runTraining, type TrainEvent } from "../lib/features/train/run-training";
 
 const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
 

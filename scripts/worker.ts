@@ -3,12 +3,12 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { runScript } from "../lib/cli/flags";
+import { runScript } from "../lib/features/cli/flags";
 import { readEnv } from "../lib/env";
 import { openDatabase } from "../lib/db/client";
-import { parseTrainConfig } from "../lib/train/config";
-import { enqueueIfEmpty } from "../lib/jobs/queue";
-import { runWorker } from "../lib/jobs/worker";
+import { parseTrainConfig } from "../lib/core/train-config";
+import { enqueueIfEmpty } from "../lib/features/jobs/queue";
+import { runWorker } from "../lib/features/jobs/worker";
 
 const USAGE = `usage: npm run worker -- [flags]
   --seed-if-empty       first queue the seed job (16 epochs, 60,000 digits) if the database has no run and no job

@@ -1,7 +1,8 @@
 // The frame of a 10 × 10 true-by-predicted grid (axis titles, class heads, rows); the caller draws each cell.
 import type { ReactNode } from "react";
+import { NUM_CLASSES } from "@/lib/core/constants";
 
-const CLASSES = Array.from({ length: 10 }, (_, i) => i);
+const CLASSES = Array.from({ length: NUM_CLASSES }, (_, i) => i);
 
 export function ClassGrid({
   label,

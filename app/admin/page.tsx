@@ -1,10 +1,10 @@
 // Admin: queue a training job with chosen hyperparameters and watch, cancel or retry jobs. Login required.
 import type { Metadata } from "next";
-import { requireAdminPage } from "@/lib/auth/page";
+import { requireAdminPage } from "@/lib/features/auth/page";
 import { getDb } from "@/lib/db/client";
-import { fetchCalibrations } from "@/lib/jobs/calibration";
-import { jobFormSpecs } from "@/lib/jobs/form-fields";
-import { fetchJobViews } from "@/lib/jobs/view";
+import { fetchCalibrations } from "@/lib/features/jobs/calibration";
+import { jobFormSpecs } from "@/lib/core/job-form-fields";
+import { fetchJobViews } from "@/lib/features/jobs/view";
 import { AdminConsole } from "./_components/admin-console";
 import { LogoutButton } from "./_components/logout-button";
 

@@ -6,7 +6,7 @@ import { listRuns } from "@/lib/db/runs";
 import { fetchCompareRuns, fetchRunFlips, type CompareRun } from "@/lib/db/compare";
 import { MAX_COMPARED_RUNS, parseCompareRuns } from "@/lib/chart/pair-view";
 import { alignEpochs, runColour } from "@/lib/chart/run-diff";
-import type { RawSearchParams } from "@/lib/chart/view-state";
+import type { RawSearchParams } from "@/lib/core/view-state";
 import { formatPercent } from "@/lib/chart/ticks";
 import { EpochCurves, type CurveLine } from "@/app/runs/[id]/_components/epoch-curves";
 import { GallerySections } from "@/app/_components/gallery-sections";

@@ -1,8 +1,8 @@
 // Admin login: a password form; already logged in → straight to where the visitor was going.
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { currentAdminSession } from "@/lib/auth/page";
-import { ADMIN_DISABLED_MESSAGE, adminEnabled } from "@/lib/auth/request";
+import { currentAdminSession } from "@/lib/features/auth/page";
+import { ADMIN_DISABLED_MESSAGE, adminEnabled } from "@/lib/features/auth/request";
 import { LoginForm } from "./_components/login-form";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,7 @@
 // Bar chart of a digit's 10 predicted probabilities (the seed's figure), true vs predicted class marked.
 import { scaleBand, scaleLinear } from "d3";
 import { linearTicks, type Tick } from "./ticks";
+import { NUM_CLASSES } from "../core/constants";
 
 export type BarRole = "true" | "predicted" | "correct" | "other";
 
@@ -35,15 +36,15 @@ export function layoutProbabilityBars(
   predicted: number,
   size: { width: number; height: number } = { width: 360, height: 200 },
 ): BarsLayout {
-  if (probs.length !== 10) throw new RangeError(`expected 10 probabilities, got ${probs.length}`);
+  if (probs.length !== NUM_CLASSES) throw new RangeError(`expected ${NUM_CLASSES} probabilities, got ${probs.length}`);
   const margin = { top: 10, right: 8, bottom: 24, left: 40 };
   const x = scaleBand<number>()
-    .domain(Array.from({ length: 10 }, (_, i) => i))
+    .domain(Array.from({ length: NUM_CLASSES }, (_, i) => i))
     .range([margin.left, size.width - margin.right])
     .padding(0.2);
   const baseline = size.height - margin.bottom;
   const y = scaleLinear().domain([0, 1]).range([baseline, margin.top]);
-  const bars = Array.from({ length: 10 }, (_, cls) => {
+  const bars = Array.from({ length: NUM_CLASSES }, (_, cls) => {
     const prob = Math.max(0, Math.min(1, probs[cls]!));
     return { cls, prob, x: x(cls)!, y: y(prob), width: x.bandwidth(), height: baseline - y(prob), role: barRole(cls, trueLabel, predicted) };
   });

@@ -1,7 +1,6 @@
 // Confusion-matrix heatmap layout: counts or row-normalised rates, fill colours and readable text colours.
 import { interpolateBlues } from "d3";
-
-export const CLASSES = 10;
+import { NUM_CLASSES as CLASSES } from "../core/constants";
 
 export interface ConfusionCell {
   trueLabel: number;

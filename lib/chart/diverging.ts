@@ -1,5 +1,6 @@
 // Diverging colour scales for signed differences: the B − A confusion matrix and a pair's mean-image difference.
 import { interpolateRdBu, rgb } from "d3";
+import { NUM_CLASSES } from "../core/constants";
 
 /** d3's RdBu at `t` in [-1, 1]: -1 red, 0 near white, +1 blue; out-of-range values are clamped, NaN is white. */
 export function divergingFill(t: number): string {
@@ -33,9 +34,9 @@ export function layoutDifference(diff: ArrayLike<number>): DifferenceCell[] {
   let maxAbs = 0;
   for (let i = 0; i < 100; i++) maxAbs = Math.max(maxAbs, Math.abs(diff[i]!));
   const cells: DifferenceCell[] = [];
-  for (let t = 0; t < 10; t++) {
-    for (let p = 0; p < 10; p++) {
-      const delta = diff[t * 10 + p]!;
+  for (let t = 0; t < NUM_CLASSES; t++) {
+    for (let p = 0; p < NUM_CLASSES; p++) {
+      const delta = diff[t * NUM_CLASSES + p]!;
       const better = Math.sign(t === p ? delta : -delta);
       const intensity = maxAbs ? better * Math.sqrt(Math.abs(delta) / maxAbs) : 0;
       cells.push({ trueLabel: t, predicted: p, delta, better, fill: divergingFill(intensity), textFill: textOnDiverging(intensity) });

@@ -1,5 +1,5 @@
 // The misclassified gallery's list: filter by true/predicted class, sort by confidence, page, neighbours (pure).
-import type { GallerySort } from "./view-state";
+import type { GallerySort } from "../core/view-state";
 
 /** One misclassified test digit. */
 export interface ErrorItem {

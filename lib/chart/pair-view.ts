@@ -1,7 +1,7 @@
 // URL view state of the pair and compare pages (route params and searchParams), parsed with zod; safe on server and client.
 import { z } from "zod";
-import { parsePair } from "../metrics/pairs";
-import type { RawSearchParams } from "./view-state";
+import { parsePair } from "../numeric/metrics/pairs";
+import type { RawSearchParams } from "../core/view-state";
 
 type RawParam = RawSearchParams[string];
 

@@ -1,14 +1,12 @@
 // The embedding explorer's data model: catalog of projection series, URL view state, API queries, labels, CSV.
 import { z } from "zod";
-import { toCsv } from "./csv";
+import { PIXELS_LAYER } from "../core/constants";
+import { toCsv } from "../core/csv";
 import { ALL_CLASSES, classesOf } from "./scatter";
-import type { RawSearchParams } from "./view-state";
+import type { RawSearchParams } from "../core/view-state";
 
 export type Subset = "probe" | "test";
 export type Method = "tsne" | "pca";
-
-/** Raw pixels are stored as layer -1 (lib/projection/sources.ts). */
-export const PIXELS_LAYER = -1;
 
 /** One stored layout of a series; the quality figures are those of its Projection row. */
 export interface FrameInfo {

@@ -1,5 +1,6 @@
 // Pure geometry of the embedding scatter: palette, fitted affine frame, zoom, layout interpolation, class filter, box selection, hit-testing.
 import { quadtree, schemeCategory10, type Quadtree } from "d3";
+import { NUM_CLASSES } from "../core/constants";
 
 /** matplotlib's tab10 (d3.schemeCategory10): the colours ML practitioners already read as digits 0..9. */
 export const CLASS_COLOURS: readonly string[] = schemeCategory10;
@@ -101,7 +102,7 @@ export function framePosition(position: number, frames: number): { lower: number
 
 /** Classes in a bit mask (bit c = class c shown), ascending. */
 export function classesOf(mask: number): number[] {
-  return Array.from({ length: 10 }, (_, c) => c).filter((c) => (mask >> c) & 1);
+  return Array.from({ length: NUM_CLASSES }, (_, c) => c).filter((c) => (mask >> c) & 1);
 }
 
 /** Rows whose label is in `mask`, ascending. */
@@ -114,7 +115,7 @@ export function visibleRows(labels: Uint8Array, mask: number): Int32Array {
 
 /** How many of `rows` belong to each class: [10]. */
 export function classCounts(labels: Uint8Array, rows: ArrayLike<number>): number[] {
-  const counts = new Array<number>(10).fill(0);
+  const counts = new Array<number>(NUM_CLASSES).fill(0);
   for (let i = 0; i < rows.length; i++) counts[labels[rows[i]!]!]!++;
   return counts;
 }

@@ -3,8 +3,8 @@ import "server-only";
 import type { Db } from "./client";
 import { blobToFloat32, blobToUint8 } from "./blobs";
 import { loadMnist } from "./digits";
-import { computeFlips, confusionDifference } from "../metrics/compare";
-import { IMAGE_PIXELS, NUM_CLASSES } from "../mnist/idx";
+import { computeFlips, confusionDifference } from "../numeric/metrics/compare";
+import { IMAGE_PIXELS, NUM_CLASSES } from "../core/constants";
 
 /** Compared runs in the order asked, without blobs, config parsed; null when any id is unknown. */
 export async function fetchCompareRuns(db: Db, ids: readonly number[]) {

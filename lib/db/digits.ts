@@ -3,7 +3,7 @@ import "server-only";
 import type { Db } from "./client";
 import { blobToFloat32, blobToInt32, blobToUint8 } from "./blobs";
 import { loadMnist } from "../mnist/dataset";
-import { IMAGE_PIXELS, NUM_CLASSES } from "../mnist/idx";
+import { IMAGE_PIXELS, NUM_CLASSES } from "../core/constants";
 import type { ErrorItem } from "../chart/gallery";
 
 const PROB_BYTES = NUM_CLASSES * 4;

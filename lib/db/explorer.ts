@@ -4,9 +4,9 @@ import type { Db } from "./client";
 import { blobToFloat32, blobToUint8 } from "./blobs";
 import { loadMnist } from "../mnist/dataset";
 import { getSubsetIndices } from "./projections";
-import { IMAGE_PIXELS, NUM_CLASSES } from "../mnist/idx";
-import { listSources, loadSourceMatrix } from "../projection/sources";
-import { queryKnn } from "../tsne/knn";
+import { IMAGE_PIXELS, NUM_CLASSES, PIXELS_LAYER } from "../core/constants";
+import { listSources, loadSourceMatrix } from "../features/projection/sources";
+import { queryKnn } from "../numeric/tsne/knn";
 import { buildSeries, bytesToDigits, type NeighboursQuery, type ProjectionQuery, type SeriesInfo, type Subset, type SubsetPoints } from "../chart/scatter-view";
 
 /** Every projection series of a run (metadata only, no coordinates), with the layers' model names. */
@@ -113,7 +113,7 @@ export interface Neighbour {
  * Null when the embedding does not exist or the row is out of range.
  */
 export function fetchNeighbours(db: Db, runId: number, q: NeighboursQuery): Neighbour[] | null {
-  const exists = q.layer === -1
+  const exists = q.layer === PIXELS_LAYER
     ? db.sqlite.prepare("SELECT 1 FROM Run WHERE id = ?").get(runId)
     : db.sqlite.prepare("SELECT 1 FROM Embedding WHERE runId = ? AND subset = ? AND epoch = ? AND layerIndex = ?").get(runId, q.subset, q.epoch, q.layer);
   if (!exists) return null;

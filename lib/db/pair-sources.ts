@@ -4,10 +4,7 @@ import type { Db } from "./client";
 import { blobToFloat32 } from "./blobs";
 import { loadMnist } from "./digits";
 import { getSubsetIndices } from "./projections";
-import { IMAGE_PIXELS } from "../mnist/idx";
-
-/** Raw pixels, the baseline every hidden layer is compared with (stored and shown as layer -1, epoch 0). */
-export const PIXEL_LAYER = -1;
+import { IMAGE_PIXELS } from "../core/constants";
 
 /** One stored probe embedding: a hidden layer after an epoch. */
 export interface EmbeddingKey {

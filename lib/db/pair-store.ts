@@ -1,7 +1,7 @@
 // The precomputed separation scores (PairSeparation rows): what is stored, reads for the pair pages, and writes.
 import "server-only";
 import type { Db } from "./client";
-import type { PairScore } from "../pairs/separation";
+import type { PairScore } from "../numeric/pairs/separation";
 
 /** One stored (or computed) figure of a pair: a layer after an epoch (the pixels: layer -1, epoch 0). */
 export interface SeparationCell {

@@ -2,7 +2,7 @@
 import "server-only";
 import { z } from "zod";
 import type { Db } from "./client";
-import { trainConfigSchema, type TrainConfig } from "../train/config";
+import { trainConfigSchema, type TrainConfig } from "../core/train-config";
 
 const confusionSchema = z.array(z.number().int().min(0)).length(100);
 const summarySchema = z.array(

@@ -2,7 +2,8 @@
 import "server-only";
 import path from "node:path";
 import { createRequire } from "node:module";
-import { IMAGE_PIXELS, loadIdxImages, loadIdxLabels } from "./idx";
+import { IMAGE_PIXELS } from "../core/constants";
+import { loadIdxImages, loadIdxLabels } from "./idx";
 
 export const TRAIN_COUNT = 60_000;
 export const TEST_COUNT = 10_000;

@@ -1,5 +1,5 @@
 // Pure encodings of MNIST arrays: scaling to 0..1, one-hot labels, class counts.
-import { NUM_CLASSES } from "./idx";
+import { NUM_CLASSES } from "../core/constants";
 
 /** Pixels scaled to 0..1 as the seed does (x / 255), [count, 784]. */
 export function scalePixels(pixels: Uint8Array): Float32Array {

@@ -1,14 +1,12 @@
 // Parses MNIST idx files (the original LeCun format) into typed arrays, checking every header field.
 import "server-only";
 import { readFileSync } from "node:fs";
+import { IMAGE_SIDE, NUM_CLASSES } from "../core/constants";
 
 export const IMAGE_HEADER_MAGIC = 2051;
 export const LABEL_HEADER_MAGIC = 2049;
 export const IMAGE_HEADER_BYTES = 16;
 export const LABEL_HEADER_BYTES = 8;
-export const IMAGE_SIDE = 28;
-export const IMAGE_PIXELS = IMAGE_SIDE * IMAGE_SIDE;
-export const NUM_CLASSES = 10;
 
 /** Images as one contiguous buffer: pixel (i, r, c) at i * 784 + r * 28 + c, values 0..255. */
 export interface IdxImages {

@@ -1,6 +1,6 @@
 // Picks the fixed probe set of test digits whose hidden activations are recorded every epoch.
-import { createRng, shuffleInPlace } from "../random";
-import { NUM_CLASSES } from "./idx";
+import { createRng, shuffleInPlace } from "../numeric/random";
+import { NUM_CLASSES } from "../core/constants";
 
 /**
  * Stratified sample of `size` indices from `labels` (test labels, [n]): each class gets

@@ -3,7 +3,7 @@ import "server-only";
 import path from "node:path";
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
-import type { BackendName } from "./backend-name";
+import type { BackendName } from "../core/backend-name";
 import { enableFastWasmKernels, fastWasmKernelsUseFma } from "./fast-matmul";
 
 export interface BackendInfo {

@@ -1,8 +1,8 @@
 // Builds a fresh, compiled-free tfjs model for an architecture: the seed MLP or the CNN preset.
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
-import type { Architecture } from "../train/config";
-import { IMAGE_SIDE, NUM_CLASSES } from "../mnist/idx";
+import type { Architecture } from "../core/train-config";
+import { IMAGE_SIDE, NUM_CLASSES } from "../core/constants";
 
 /**
  * Input [batch, 28, 28] (the seed flattens inside the model), output [batch, 10] softmax.

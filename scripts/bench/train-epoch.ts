@@ -7,19 +7,19 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { parseScriptFlags, runScript } from "../../lib/cli/flags";
+import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { loadMnist, headOfSplit, mnistDir } from "../../lib/mnist/dataset";
 import { oneHot, scalePixels } from "../../lib/mnist/encode";
-import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
+import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/core/constants";
 import { initBackend } from "../../lib/model/backend";
-import { backendNameSchema } from "../../lib/model/backend-name";
+import { backendNameSchema } from "../../lib/core/backend-name";
 import { createModel } from "../../lib/model/create";
 import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsUseFma } from "../../lib/model/fast-matmul";
 import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
-import { parseTrainConfig } from "../../lib/train/config";
-import { trainEpoch } from "../../lib/train/loop";
+import { parseTrainConfig } from "../../lib/core/train-config";
+import { trainEpoch } from "../../lib/features/train/loop";
 import { timeKernelCalls } from "./kernel-timer";
-import { createRng } from "../../lib/random";
+import { createRng } from "../../lib/numeric/random";
 
 const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--no-fma] [--backend auto|wasm|cpu] [--skip-peer]
   --n          training digits in the epoch (default 48000, the seed's 80% of 60,000; 128..60000)

@@ -2,18 +2,18 @@
 // kernel (with operand shapes and transposes), on the active tfjs backend. A profile, not a race: no peer.
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { parseScriptFlags, runScript } from "../../lib/cli/flags";
+import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { loadMnist, headOfSplit } from "../../lib/mnist/dataset";
 import { oneHot, scalePixels } from "../../lib/mnist/encode";
-import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
+import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/core/constants";
 import { initBackend } from "../../lib/model/backend";
-import { backendNameSchema } from "../../lib/model/backend-name";
+import { backendNameSchema } from "../../lib/core/backend-name";
 import { createModel } from "../../lib/model/create";
 import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsUseFma } from "../../lib/model/fast-matmul";
 import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
-import { createRng } from "../../lib/random";
-import { parseTrainConfig } from "../../lib/train/config";
-import { trainEpoch } from "../../lib/train/loop";
+import { createRng } from "../../lib/numeric/random";
+import { parseTrainConfig } from "../../lib/core/train-config";
+import { trainEpoch } from "../../lib/features/train/loop";
 import { timeKernelCalls } from "./kernel-timer";
 
 const USAGE = `usage: npm run bench:kernels -- [--steps N] [--top N] [--stock] [--no-fma] [--backend auto|wasm|cpu]

@@ -2,7 +2,7 @@
 // GFLOP/s of each training product, and our transpose against tfjs-backend-wasm's Transpose, in ns per float.
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { parseScriptFlags, runScript } from "../../lib/cli/flags";
+import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { initBackend } from "../../lib/model/backend";
 import { wasmHeapMemory, type WasmBackend } from "../../lib/model/fast-kernel-types";
 import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsUseFma } from "../../lib/model/fast-matmul";

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { hashPassword, verifyPassword } from "../../lib/auth/password";
-import { createLoginLimiter } from "../../lib/auth/rate-limit";
-import { cookieValue } from "../../lib/auth/request";
-import { SESSION_TTL_MS, createSession, csrfMatches, findSession, sessionCookie } from "../../lib/auth/session";
+import { hashPassword, verifyPassword } from "../../lib/features/auth/password";
+import { createLoginLimiter } from "../../lib/features/auth/rate-limit";
+import { cookieValue } from "../../lib/features/auth/request";
+import { SESSION_TTL_MS, createSession, csrfMatches, findSession, sessionCookie } from "../../lib/features/auth/session";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 describe("the admin password", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvField, toCsv } from "../../lib/chart/csv";
+import { csvField, toCsv } from "../../lib/core/csv";
 
 describe("toCsv", () => {
   it("joins a header and rows with commas and CRLF line ends", () => {

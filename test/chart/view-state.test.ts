@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { confusionQuery, galleryQuery, parseConfusionView, parseDigitIndex, parseGalleryView, parseRunId } from "../../lib/chart/view-state";
+import { confusionQuery, galleryQuery, parseConfusionView, parseDigitIndex, parseGalleryView, parseRunId } from "../../lib/core/view-state";
 
 describe("route params", () => {
   it("accepts positive integer run ids only", () => {

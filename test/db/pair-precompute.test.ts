@@ -2,12 +2,12 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blobToFloat32, blobToInt32 } from "../../lib/db/blobs";
 import { loadMnist } from "../../lib/db/digits";
-import { fetchPairAcrossRuns, fetchSeparationPlan } from "../../lib/db/pair-separation";
+import { fetchPairAcrossRuns, fetchSeparationPlan } from "../../lib/features/pairs/pair-separation";
 import { listStoredCells } from "../../lib/db/pair-store";
-import { listPairRuns } from "../../lib/db/pairs";
-import { pairSeparation } from "../../lib/metrics/pairs";
-import { precomputeRunSeparations, type PairsEvent } from "../../lib/pairs/precompute";
-import { SEPARATION_K } from "../../lib/pairs/separation";
+import { listPairRuns } from "../../lib/features/pairs/pair-details";
+import { pairSeparation } from "../../lib/numeric/metrics/pairs";
+import { precomputeRunSeparations, type PairsEvent } from "../../lib/features/pairs/precompute";
+import { SEPARATION_K } from "../../lib/numeric/pairs/separation";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { trainShortRun } from "../helpers/train";
 

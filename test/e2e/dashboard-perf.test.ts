@@ -8,7 +8,7 @@ import { createTestDb, type TestDb } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/server";
 import { loadMnist } from "../../lib/db/digits";
 import { selectProbeIndices } from "../../lib/mnist/probe";
-import { createRng } from "../../lib/random";
+import { createRng } from "../../lib/numeric/random";
 import { insertSeedSizedRun } from "../db/run-fixture";
 import { measurePages, timingTable } from "../../scripts/bench/page-timing";
 

@@ -11,8 +11,8 @@ import { blobToFloat32, blobToInt32, blobToUint8, toBlob } from "../../lib/db/bl
 import { loadMnist } from "../../lib/mnist/dataset";
 import { sqlDate } from "../../lib/db/sql";
 import { selectProbeIndices } from "../../lib/mnist/probe";
-import { projectRun } from "../../lib/projection/project-run";
-import { createRng } from "../../lib/random";
+import { projectRun } from "../../lib/features/projection/project-run";
+import { createRng } from "../../lib/numeric/random";
 import { layoutChecksum } from "../../lib/chart/scatter";
 
 const labels = loadMnist().test.labels;

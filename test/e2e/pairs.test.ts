@@ -8,10 +8,10 @@ import { startAppServer, type AppServer } from "../helpers/server";
 import { trainShortRun } from "../helpers/train";
 import { blobToFloat32, blobToInt32, blobToUint8 } from "../../lib/db/blobs";
 import { loadMnist } from "../../lib/db/digits";
-import { projectRun } from "../../lib/projection/project-run";
-import { precomputeRunSeparations } from "../../lib/pairs/precompute";
-import { pairSeparation, rankPairs } from "../../lib/metrics/pairs";
-import { computeFlips } from "../../lib/metrics/compare";
+import { projectRun } from "../../lib/features/projection/project-run";
+import { precomputeRunSeparations } from "../../lib/features/pairs/precompute";
+import { pairSeparation, rankPairs } from "../../lib/numeric/metrics/pairs";
+import { computeFlips } from "../../lib/numeric/metrics/compare";
 
 const [A_DIGIT, B_DIGIT] = [4, 9];
 

@@ -1,7 +1,7 @@
 // Worker tests' shared pieces: queue a small job, run the worker in this process, stand-in stage commands.
-import { parseJobForm } from "../../lib/jobs/params";
-import { enqueueJob } from "../../lib/jobs/queue";
-import { runWorker, type WorkerOptions } from "../../lib/jobs/worker";
+import { parseJobForm } from "../../lib/core/job-params";
+import { enqueueJob } from "../../lib/features/jobs/queue";
+import { runWorker, type WorkerOptions } from "../../lib/features/jobs/worker";
 import type { TestDb } from "./db";
 
 /** Queues `count` jobs of one small form (fields as on the admin page) and returns their ids. */

@@ -1,7 +1,7 @@
 // Runs a short real training into a test database (wasm backend, small subsets).
 import { initBackend } from "../../lib/model/backend";
-import { parseTrainConfig, type TrainConfigInput } from "../../lib/train/config";
-import { runTraining, type TrainEvent } from "../../lib/train/run-training";
+import { parseTrainConfig, type TrainConfigInput } from "../../lib/core/train-config";
+import { runTraining, type TrainEvent } from "../../lib/features/train/run-training";
 import type { Db } from "../../lib/db/client";
 
 export const SHORT_RUN: TrainConfigInput = { name: "short", epochs: 2, trainSize: 3000, testSize: 1000, probeSize: 200, seed: 1 };

@@ -1,6 +1,6 @@
 // Run by claim-race.test.ts in separate processes: claims jobs until the queue is empty, prints the ids as JSON.
 import { openDatabase } from "../../lib/db/client";
-import { claimNextJob } from "../../lib/jobs/queue";
+import { claimNextJob } from "../../lib/features/jobs/queue";
 
 const db = openDatabase(process.env.DATABASE_URL!);
 const workerId = `race-${process.pid}`;

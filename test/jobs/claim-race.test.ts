@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { enqueueJob } from "../../lib/jobs/queue";
-import { parseTrainConfig } from "../../lib/train/config";
+import { enqueueJob } from "../../lib/features/jobs/queue";
+import { parseTrainConfig } from "../../lib/core/train-config";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const run = promisify(execFile);

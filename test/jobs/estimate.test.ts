@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { estimateJobMs, estimateRemainingMs, formatEta, MEASURED_CALIBRATION } from "../../lib/jobs/estimate";
-import { parseTrainConfig } from "../../lib/train/config";
+import { estimateJobMs, estimateRemainingMs, formatEta, MEASURED_CALIBRATION } from "../../lib/core/job-estimate";
+import { parseTrainConfig } from "../../lib/core/train-config";
 
 describe("estimateJobMs", () => {
   const calibration = { nsPerTrainFlop: 1, nsPerEvalFlop: 0.5, overheadMs: 1000, source: "test" };

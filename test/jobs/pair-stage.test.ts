@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { blobToFloat32, blobToInt32 } from "../../lib/db/blobs";
 import { loadMnist } from "../../lib/db/digits";
 import { listStoredCells } from "../../lib/db/pair-store";
-import { pairSeparation } from "../../lib/metrics/pairs";
-import { SEPARATION_K } from "../../lib/pairs/separation";
+import { pairSeparation } from "../../lib/numeric/metrics/pairs";
+import { SEPARATION_K } from "../../lib/numeric/pairs/separation";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { enqueueSmallJobs, fakeStageCommand, runWorkerInProcess } from "../helpers/stage";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createModel } from "../../lib/model/create";
-import { countParams, forwardFlopsPerDigit } from "../../lib/jobs/param-count";
-import type { Architecture } from "../../lib/train/config";
+import { countParams, forwardFlopsPerDigit } from "../../lib/core/param-count";
+import type { Architecture } from "../../lib/core/train-config";
 
 const ARCHITECTURES: Architecture[] = [
   { kind: "mlp", hidden: [512, 512, 512], dropout: 0.2 },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseJobForm, trainArgsOf } from "../../lib/jobs/params";
-import { describeRange, jobFormSpecs } from "../../lib/jobs/form-fields";
-import { parseTrainArgs } from "../../lib/train/cli-args";
-import { parseTrainConfig } from "../../lib/train/config";
+import { parseJobForm, trainArgsOf } from "../../lib/core/job-params";
+import { describeRange, jobFormSpecs } from "../../lib/core/job-form-fields";
+import { parseTrainArgs } from "../../lib/features/train/cli-args";
+import { parseTrainConfig } from "../../lib/core/train-config";
 
 function errorsOf(input: unknown) {
   const result = parseJobForm(input);

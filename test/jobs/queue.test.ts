@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   cancelJob, claimNextJob, enqueueIfEmpty, enqueueJob, failStaleJobs, finishJob, heartbeatJob, recordJobProgress, retryJob, STALE_JOB_MS,
-} from "../../lib/jobs/queue";
-import { fetchJobViews } from "../../lib/jobs/view";
+} from "../../lib/features/jobs/queue";
+import { fetchJobViews } from "../../lib/features/jobs/view";
 import { openDatabase } from "../../lib/db/client";
-import { parseTrainConfig } from "../../lib/train/config";
+import { parseTrainConfig } from "../../lib/core/train-config";
 import { createTestDb, type TestDb } from "../helpers/db";
 
 const TINY = parseTrainConfig({ name: "tiny", epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { blobToFloat32 } from "../../lib/db/blobs";
-import { parseJobForm } from "../../lib/jobs/params";
-import { enqueueJob, retryJob } from "../../lib/jobs/queue";
+import { parseJobForm } from "../../lib/core/job-params";
+import { enqueueJob, retryJob } from "../../lib/features/jobs/queue";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { spawnWorker, waitUntil, type WorkerProcess } from "./worker-process";
 

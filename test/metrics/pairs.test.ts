@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../lib/random";
-import { closestToOther, isSeedPair, meanImage, pairSeparation, parsePair, rankPairs } from "../../lib/metrics/pairs";
-import { computeFlips, confusionDifference } from "../../lib/metrics/compare";
+import { createRng } from "../../lib/numeric/random";
+import { closestToOther, isSeedPair, meanImage, pairSeparation, parsePair, rankPairs } from "../../lib/numeric/metrics/pairs";
+import { computeFlips, confusionDifference } from "../../lib/numeric/metrics/compare";
 
 function gaussianClusters(centres: number[][], perClass: number, spread: number, seed: number) {
   const rng = createRng(seed);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createModel, hiddenDenseLayers } from "../../lib/model/create";
 import { summarizeModel, totalParams } from "../../lib/model/summary";
-import { parseTrainConfig } from "../../lib/train/config";
+import { parseTrainConfig } from "../../lib/core/train-config";
 
 describe("createModel", () => {
   it("builds the seed network with 932,362 parameters and the seed's summary rows", () => {

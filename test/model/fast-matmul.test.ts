@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadMnist, headOfSplit } from "../../lib/mnist/dataset";
 import { oneHot, scalePixels } from "../../lib/mnist/encode";
-import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/mnist/idx";
+import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/core/constants";
 import { initBackend } from "../../lib/model/backend";
 import { createModel } from "../../lib/model/create";
 import {
@@ -13,9 +13,9 @@ import {
   type FastWasmKernelOptions,
 } from "../../lib/model/fast-matmul";
 import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
-import { createRng } from "../../lib/random";
-import { parseTrainConfig } from "../../lib/train/config";
-import { trainEpoch } from "../../lib/train/loop";
+import { createRng } from "../../lib/numeric/random";
+import { parseTrainConfig } from "../../lib/core/train-config";
+import { trainEpoch } from "../../lib/features/train/loop";
 
 const config = parseTrainConfig({});
 

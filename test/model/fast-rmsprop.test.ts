@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../lib/model/backend";
 import { FastRmspropOptimizer, createFastRmsprop } from "../../lib/model/fast-rmsprop";
-import { createRng } from "../../lib/random";
+import { createRng } from "../../lib/numeric/random";
 
 function seededValues(count: number, seed: number, scale = 1): Float32Array {
   const rng = createRng(seed);

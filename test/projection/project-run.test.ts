@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blobToFloat32 } from "../../lib/db/blobs";
-import { createTsne } from "../../lib/tsne/tsne";
-import { loadSourceMatrix } from "../../lib/projection/sources";
-import { projectRun, type ProjectEvent } from "../../lib/projection/project-run";
-import { listSources } from "../../lib/projection/sources";
+import { createTsne } from "../../lib/numeric/tsne/tsne";
+import { loadSourceMatrix } from "../../lib/features/projection/sources";
+import { projectRun, type ProjectEvent } from "../../lib/features/projection/project-run";
+import { listSources } from "../../lib/features/projection/sources";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { trainShortRun } from "../helpers/train";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CliError, parseTrainArgs } from "../../lib/train/cli-args";
+import { CliError, parseTrainArgs } from "../../lib/features/train/cli-args";
 import { spawnTrain } from "../helpers/spawn";
 
 describe("npm run train flags", () => {

@@ -4,8 +4,8 @@ import { blobToFloat32, blobToInt32, blobToUint8 } from "../../lib/db/blobs";
 import { loadMnist } from "../../lib/mnist/dataset";
 import { scalePixels } from "../../lib/mnist/encode";
 import { selectProbeIndices } from "../../lib/mnist/probe";
-import { predictedLabels } from "../../lib/metrics/classification";
-import { captureArtifacts, checkpointHandler, loadCheckpoint } from "../../lib/train/checkpoint";
+import { predictedLabels } from "../../lib/numeric/metrics/classification";
+import { captureArtifacts, checkpointHandler, loadCheckpoint } from "../../lib/features/train/checkpoint";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { trainShortRun } from "../helpers/train";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { calibratePerplexity, computeAffinities } from "@/lib/tsne/affinities";
-import { computeKnn } from "@/lib/tsne/knn";
+import { calibratePerplexity, computeAffinities } from "@/lib/numeric/tsne/affinities";
+import { computeKnn } from "@/lib/numeric/tsne/knn";
 import { gaussianBlobs, randomMatrix } from "./helpers";
 
 describe("calibratePerplexity", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createRepulsion } from "@/lib/tsne/barnes-hut";
-import { exactNormaliser } from "@/lib/tsne/kl";
-import { createRng } from "@/lib/random";
+import { createRepulsion } from "@/lib/numeric/tsne/barnes-hut";
+import { exactNormaliser } from "@/lib/numeric/tsne/kl";
+import { createRng } from "@/lib/numeric/random";
 import { gaussian } from "./helpers";
 
 /** Σ_j w_ij² (y_i - y_j) and Z by the O(n²) definition. */

@@ -1,9 +1,10 @@
 // Seeded synthetic data and MNIST slices shared by the t-SNE tests.
 import path from "node:path";
 import { mnistDir } from "@/lib/mnist/dataset";
-import { IMAGE_PIXELS, loadIdxImages, loadIdxLabels } from "@/lib/mnist/idx";
-import { createRng } from "@/lib/random";
-import type { Matrix } from "@/lib/tsne/matrix";
+import { loadIdxImages, loadIdxLabels } from "@/lib/mnist/idx";
+import { IMAGE_PIXELS } from "@/lib/core/constants";
+import { createRng } from "@/lib/numeric/random";
+import type { Matrix } from "@/lib/numeric/tsne/matrix";
 
 /** A standard normal sample from a uniform RNG (Box–Muller). */
 export function gaussian(rng: () => number): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { computeKnn, queryKnn } from "@/lib/tsne/knn";
-import type { Matrix } from "@/lib/tsne/matrix";
+import { computeKnn, queryKnn } from "@/lib/numeric/tsne/knn";
+import type { Matrix } from "@/lib/numeric/tsne/matrix";
 import { randomMatrix } from "./helpers";
 
 /** Every point's k nearest by sorting all distances: the obvious O(n² log n) answer. */

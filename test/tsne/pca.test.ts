@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { symmetricEigen, topEigen } from "@/lib/tsne/eigen";
-import { pca, pca2d, type PcaResult } from "@/lib/tsne/pca";
-import type { Matrix } from "@/lib/tsne/matrix";
+import { symmetricEigen, topEigen } from "@/lib/numeric/tsne/eigen";
+import { pca, pca2d, type PcaResult } from "@/lib/numeric/tsne/pca";
+import type { Matrix } from "@/lib/numeric/tsne/matrix";
 import { selectProbeIndices } from "@/lib/mnist/probe";
-import { createRng } from "@/lib/random";
+import { createRng } from "@/lib/numeric/random";
 import { covarianceOf, downsample14, gaussian, jacobiEigen, mnistTestDigits, pickRows, randomMatrix } from "./helpers";
 
 describe("symmetricEigen", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { knnAccuracy, neighbourPreservation, trustworthiness } from "@/lib/tsne/quality";
-import type { Matrix } from "@/lib/tsne/matrix";
+import { knnAccuracy, neighbourPreservation, trustworthiness } from "@/lib/numeric/tsne/quality";
+import type { Matrix } from "@/lib/numeric/tsne/matrix";
 import { gaussianBlobs, randomMatrix } from "./helpers";
 
 /** The first two columns of a matrix, as a 2-D layout. */

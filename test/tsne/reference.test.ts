@@ -1,12 +1,12 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { computeAffinities } from "@/lib/tsne/affinities";
-import { klDivergenceExact } from "@/lib/tsne/kl";
-import { computeKnn } from "@/lib/tsne/knn";
-import { pca } from "@/lib/tsne/pca";
-import { neighbourPreservation } from "@/lib/tsne/quality";
-import { createTsne } from "@/lib/tsne/tsne";
-import { createRng } from "@/lib/random";
+import { computeAffinities } from "@/lib/numeric/tsne/affinities";
+import { klDivergenceExact } from "@/lib/numeric/tsne/kl";
+import { computeKnn } from "@/lib/numeric/tsne/knn";
+import { pca } from "@/lib/numeric/tsne/pca";
+import { neighbourPreservation } from "@/lib/numeric/tsne/quality";
+import { createTsne } from "@/lib/numeric/tsne/tsne";
+import { createRng } from "@/lib/numeric/random";
 import { gaussian, mnistTestDigits } from "./helpers";
 
 // tsne-js 1.0.3 (exact O(n²) t-SNE) is CommonJS without types; these are the parts of it the test drives.

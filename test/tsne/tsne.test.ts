@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { klDivergenceExact } from "@/lib/tsne/kl";
-import { knnAccuracy } from "@/lib/tsne/quality";
-import { createTsne } from "@/lib/tsne/tsne";
+import { klDivergenceExact } from "@/lib/numeric/tsne/kl";
+import { knnAccuracy } from "@/lib/numeric/tsne/quality";
+import { createTsne } from "@/lib/numeric/tsne/tsne";
 import { gaussianBlobs, randomMatrix } from "./helpers";
 
 /** Two 20-D blobs of 100 points with unit noise, centres 10√2 ≈ 14 noise standard deviations apart. */

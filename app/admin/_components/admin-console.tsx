@@ -2,9 +2,9 @@
 // The admin page's live part: the job form and the jobs table, polling /api/admin/jobs (every second while a
 // job is queued or running, every 5 s otherwise) so progress moves without a reload.
 import { useCallback, useEffect, useState } from "react";
-import type { Calibration } from "@/lib/jobs/estimate";
-import type { JobFormSpecs } from "@/lib/jobs/form-fields";
-import type { JobView } from "@/lib/jobs/view";
+import type { Calibration } from "@/lib/core/job-estimate";
+import type { JobFormSpecs } from "@/lib/core/job-form-fields";
+import type { JobView } from "@/lib/features/jobs/view";
 import { JobForm } from "./job-form";
 import { JobsTable } from "./jobs-table";
 

@@ -2,10 +2,10 @@
 // The job form: every hyperparameter with its allowed range (from the training schema), the parameter count and
 // an estimated time computed as you type, and the server's field errors after submitting.
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { estimateJobMs, formatEta, type Calibration } from "@/lib/jobs/estimate";
-import { describeRange, type JobFormSpecs, type NumberFieldSpec } from "@/lib/jobs/form-fields";
-import { countParams } from "@/lib/jobs/param-count";
-import { parseJobForm, type FieldErrors, type JobFormField } from "@/lib/jobs/params";
+import { estimateJobMs, formatEta, type Calibration } from "@/lib/core/job-estimate";
+import { describeRange, type JobFormSpecs, type NumberFieldSpec } from "@/lib/core/job-form-fields";
+import { countParams } from "@/lib/core/param-count";
+import { parseJobForm, type FieldErrors, type JobFormField } from "@/lib/core/job-params";
 import { postAdmin } from "./admin-fetch";
 import styles from "./job-form.module.css";
 

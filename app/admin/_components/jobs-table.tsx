@@ -1,8 +1,8 @@
 "use client";
 // Every recent job: status, stage, progress with ETA, its run, and cancel / retry.
 import { useState } from "react";
-import { formatEta } from "@/lib/jobs/estimate";
-import type { JobView } from "@/lib/jobs/view";
+import { formatEta } from "@/lib/core/job-estimate";
+import type { JobView } from "@/lib/features/jobs/view";
 import { postAdmin } from "./admin-fetch";
 
 function progressText(job: JobView): string {

@@ -6,6 +6,7 @@ import { formatCount } from "@/lib/chart/ticks";
 import { ClassGrid } from "@/app/_components/class-grid";
 import type { GallerySection } from "@/app/_components/gallery-sections";
 import styles from "./compare.module.css";
+import { NUM_CLASSES } from "@/lib/core/constants";
 
 export function DifferenceMatrix({ difference, baseId, otherId }: { difference: number[]; baseId: number; otherId: number }) {
   const cells = layoutDifference(difference);
@@ -15,7 +16,7 @@ export function DifferenceMatrix({ difference, baseId, otherId }: { difference: 
         label={`confusion of run ${otherId} minus run ${baseId}`}
         testId="difference-matrix"
         renderCell={(t, p) => {
-          const c = cells[t * 10 + p]!;
+          const c = cells[t * NUM_CLASSES + p]!;
           const what = t === p ? "correct" : `true ${t} predicted ${p}`;
           return (
             <div

@@ -4,10 +4,10 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { notFound, redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
-import { fetchPairDetail, rankRunPairs, resolvePairRun, type PairDigit } from "@/lib/db/pairs";
-import { isSeedPair } from "@/lib/metrics/pairs";
+import { fetchPairDetail, rankRunPairs, resolvePairRun, type PairDigit } from "@/lib/features/pairs/pair-details";
+import { isSeedPair } from "@/lib/numeric/metrics/pairs";
 import { pairHref, parsePairParam, parsePairView, parseRunChoice } from "@/lib/chart/pair-view";
-import { galleryQuery, type RawSearchParams } from "@/lib/chart/view-state";
+import { galleryQuery, type RawSearchParams } from "@/lib/core/view-state";
 import { EpochCurves } from "@/app/runs/[id]/_components/epoch-curves";
 import { GallerySections, type GallerySection } from "@/app/_components/gallery-sections";
 import { schemeCategory10 } from "d3";
@@ -18,6 +18,7 @@ import { RunPicker } from "../_components/run-picker";
 import { NoFinishedRun, pickerRuns, UnfinishedRun } from "../_components/run-states";
 import { SeparationSection } from "../_components/separation-section";
 import styles from "../_components/pairs.module.css";
+import { NUM_CLASSES } from "@/lib/core/constants";
 
 export const dynamic = "force-dynamic";
 
@@ -79,10 +80,10 @@ export default async function PairPage({ params, searchParams }: Props) {
       <section className="card">
         <p className={styles.summary}>
           <span>
-            {a}→{b}: <strong data-testid="final-a-as-b">{run.confusion[a * 10 + b]}</strong>
+            {a}→{b}: <strong data-testid="final-a-as-b">{run.confusion[a * NUM_CLASSES + b]}</strong>
           </span>
           <span>
-            {b}→{a}: <strong data-testid="final-b-as-a">{run.confusion[b * 10 + a]}</strong>
+            {b}→{a}: <strong data-testid="final-b-as-a">{run.confusion[b * NUM_CLASSES + a]}</strong>
           </span>
           <span>
             rank <strong>{rank}</strong> of 45 in <Link href={`/runs/${run.id}`}>run #{run.id} {run.name}</Link> ({detail.evaluated} test digits)

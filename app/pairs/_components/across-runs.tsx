@@ -1,8 +1,8 @@
 // The same digit pair in every succeeded run side by side: final test counts both ways and the last layer's separation.
 import Link from "next/link";
 import type { Db } from "@/lib/db/client";
-import type { PairRun } from "@/lib/db/pairs";
-import { fetchPairAcrossRuns } from "@/lib/db/pair-separation";
+import type { PairRun } from "@/lib/features/pairs/pair-details";
+import { fetchPairAcrossRuns } from "@/lib/features/pairs/pair-separation";
 import { compareHref, pairHref } from "@/lib/chart/pair-view";
 import { formatSeparation } from "@/lib/chart/separation";
 import { formatPercent } from "@/lib/chart/ticks";

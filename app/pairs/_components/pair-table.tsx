@@ -1,7 +1,7 @@
 // The 45 digit pairs of a run ranked by test confusion (a→b plus b→a), each direction shown, the seed's pairs marked.
 import Link from "next/link";
-import type { PairCount } from "@/lib/metrics/pairs";
-import { isSeedPair } from "@/lib/metrics/pairs";
+import type { PairCount } from "@/lib/numeric/metrics/pairs";
+import { isSeedPair } from "@/lib/numeric/metrics/pairs";
 import { pairHref } from "@/lib/chart/pair-view";
 import styles from "./pairs.module.css";
 

@@ -1,6 +1,6 @@
 // What the pair pages show without a finished run to analyse: no run yet, or the chosen run has not finished.
 import Link from "next/link";
-import type { PairRun } from "@/lib/db/pairs";
+import type { PairRun } from "@/lib/features/pairs/pair-details";
 import { formatPercent } from "@/lib/chart/ticks";
 import { RunPicker, type PickerRun } from "./run-picker";
 

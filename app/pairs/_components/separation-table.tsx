@@ -1,7 +1,8 @@
 // The pair's separation table (layer × epoch), each layer's row streamed in as soon as it is computed.
 import Link from "next/link";
 import { Suspense } from "react";
-import { PIXEL_LAYER, type SeparationCell, type SeparationPlan } from "@/lib/db/pair-separation";
+import { PIXELS_LAYER } from "@/lib/core/constants";
+import { type SeparationCell, type SeparationPlan } from "@/lib/features/pairs/pair-separation";
 import type { PairView } from "@/lib/chart/pair-view";
 import { formatSeparation, metricValue, separatedFrom, separationFill, separationText, SEPARATED_PURITY } from "@/lib/chart/separation";
 import styles from "./pairs.module.css";
@@ -52,7 +53,7 @@ async function Row({ layerIndex, layerName, props }: { layerIndex: number; layer
   return (
     <tr data-layer={layerIndex} data-testid="sep-row">
       <th scope="row">{layerName}</th>
-      {layerIndex === PIXEL_LAYER ? (
+      {layerIndex === PIXELS_LAYER ? (
         <Cell c={cells[0]} layerIndex={layerIndex} layerName={layerName} epoch={0} span={Math.max(1, epochs.length)} props={props} />
       ) : (
         epochs.map((e) => <Cell key={e} c={cells.find((c) => c.epoch === e)} layerIndex={layerIndex} layerName={layerName} epoch={e} span={1} props={props} />)
@@ -102,9 +103,9 @@ export function SeparationTable(props: TableProps) {
 /** Where and when the hidden layers keep the two classes apart, once every row is known. */
 export async function SeparationSummary({ plan }: { plan: SeparationPlan }) {
   const grid = await plan.grid;
-  const hidden = grid.layers.filter((l) => l.layerIndex !== PIXEL_LAYER);
-  const from = separatedFrom(grid.cells.filter((c) => c.layerIndex !== PIXEL_LAYER));
-  const pixels = grid.cells.find((c) => c.layerIndex === PIXEL_LAYER);
+  const hidden = grid.layers.filter((l) => l.layerIndex !== PIXELS_LAYER);
+  const from = separatedFrom(grid.cells.filter((c) => c.layerIndex !== PIXELS_LAYER));
+  const pixels = grid.cells.find((c) => c.layerIndex === PIXELS_LAYER);
   const threshold = `${SEPARATED_PURITY * 100}%`;
   const parts = hidden.map((l) => {
     const e = from.get(l.layerIndex);

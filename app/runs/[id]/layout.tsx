@@ -2,7 +2,7 @@
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { fetchRunHeader } from "@/lib/db/run-pages";
-import { parseRunId } from "@/lib/chart/view-state";
+import { parseRunId } from "@/lib/core/view-state";
 import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { RunTabs } from "./_components/run-tabs";
 

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { fetchRunOverview } from "@/lib/db/run-pages";
-import { parseRunId } from "@/lib/chart/view-state";
+import { parseRunId } from "@/lib/core/view-state";
 import { trainingProgress } from "@/lib/chart/progress";
 import { EpochCurves } from "./_components/epoch-curves";
 import { LayerGraph } from "./_components/layer-graph";

@@ -1,10 +1,10 @@
 // GET /api/admin/jobs: recent jobs with progress (read-only). POST: queue a training job from the form's fields;
 // 400 with field errors (nothing queued) when a value is out of range.
-import { authorizeAdmin, bodyErrorResponse, jsonResponse, readJsonBody } from "@/lib/auth/request";
+import { authorizeAdmin, bodyErrorResponse, jsonResponse, readJsonBody } from "@/lib/features/auth/request";
 import { getDb } from "@/lib/db/client";
-import { parseJobForm } from "@/lib/jobs/params";
-import { enqueueJob } from "@/lib/jobs/queue";
-import { fetchJobViews } from "@/lib/jobs/view";
+import { parseJobForm } from "@/lib/core/job-params";
+import { enqueueJob } from "@/lib/features/jobs/queue";
+import { fetchJobViews } from "@/lib/features/jobs/view";
 
 export async function GET(request: Request): Promise<Response> {
   const db = getDb();

@@ -1,10 +1,10 @@
 // POST /api/admin/login {"password": "..."}: sets the session cookie and returns the CSRF token (200), 401 on a wrong password,
 // 429 with Retry-After once too many wrong passwords were tried.
 import { z } from "zod";
-import { adminPasswordHash, verifyPassword } from "@/lib/auth/password";
-import { loginLimiter } from "@/lib/auth/rate-limit";
-import { ADMIN_DISABLED_MESSAGE, bodyErrorResponse, isSecureRequest, jsonResponse, readJsonBody } from "@/lib/auth/request";
-import { createSession, sessionCookie } from "@/lib/auth/session";
+import { adminPasswordHash, verifyPassword } from "@/lib/features/auth/password";
+import { loginLimiter } from "@/lib/features/auth/rate-limit";
+import { ADMIN_DISABLED_MESSAGE, bodyErrorResponse, isSecureRequest, jsonResponse, readJsonBody } from "@/lib/features/auth/request";
+import { createSession, sessionCookie } from "@/lib/features/auth/session";
 import { getDb } from "@/lib/db/client";
 import { readEnv } from "@/lib/env";
 

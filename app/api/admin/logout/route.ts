@@ -1,6 +1,6 @@
 // POST /api/admin/logout: ends the session (CSRF token required) and clears its cookie.
-import { authorizeAdmin, isSecureRequest, jsonResponse } from "@/lib/auth/request";
-import { clearedSessionCookie, deleteSession } from "@/lib/auth/session";
+import { authorizeAdmin, isSecureRequest, jsonResponse } from "@/lib/features/auth/request";
+import { clearedSessionCookie, deleteSession } from "@/lib/features/auth/session";
 import { getDb } from "@/lib/db/client";
 
 export async function POST(request: Request): Promise<Response> {

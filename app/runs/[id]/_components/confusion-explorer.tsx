@@ -4,8 +4,9 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { ClassGrid } from "@/app/_components/class-grid";
 import { cellLabel, layoutConfusion } from "@/lib/chart/confusion";
-import { confusionQuery, galleryQuery, type ConfusionView } from "@/lib/chart/view-state";
-import type { ClassScores } from "@/lib/metrics/classification";
+import { confusionQuery, galleryQuery, type ConfusionView } from "@/lib/core/view-state";
+import type { ClassScores } from "@/lib/numeric/metrics/classification";
+import { NUM_CLASSES } from "@/lib/core/constants";
 
 export interface ConfusionMatrixData {
   /** null = the restored checkpoint's final test matrix. */
@@ -84,7 +85,7 @@ export function ConfusionExplorer({ runId, matrices, bestEpoch, initial, gallery
           testId="confusion-matrix"
           epoch={shown.epoch ?? "final"}
           renderCell={(t, p) => {
-            const cell = layout.cells[t * 10 + p]!;
+            const cell = layout.cells[t * NUM_CLASSES + p]!;
             const title = `true ${t}, predicted ${p}: ${cell.count} digit${cell.count === 1 ? "" : "s"} (${pct(cell.rate)}% of true ${t})`;
             const attrs = {
               className: `cm-cell${t === p ? " cm-diag" : ""}`,

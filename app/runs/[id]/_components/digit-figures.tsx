@@ -2,6 +2,7 @@
 import { interpolateBlues } from "d3";
 import { layoutProbabilityBars } from "@/lib/chart/bars";
 import { textOnBlues } from "@/lib/chart/confusion";
+import { NUM_CLASSES } from "@/lib/core/constants";
 
 export function ProbabilityBars({ probs, trueLabel, predicted }: { probs: number[]; trueLabel: number; predicted: number }) {
   const g = layoutProbabilityBars(probs, trueLabel, predicted);
@@ -44,7 +45,7 @@ export function EpochPredictions({ epochs, trueLabel }: { epochs: Array<{ epoch:
   // Wide columns for a few epochs, narrower ones for many (the strip scrolls past ~30).
   const EPOCH_CELL = Math.round(Math.max(24, Math.min(60, 380 / Math.max(epochs.length, 1))));
   const width = left + Math.max(epochs.length, 1) * EPOCH_CELL + 4;
-  const height = top + 10 * ROW + 4;
+  const height = top + NUM_CLASSES * ROW + 4;
   return (
     <div className="table-scroll">
       <svg className="epoch-strip" viewBox={`0 0 ${width} ${height}`} style={{ width: `${width}px`, maxWidth: "100%" }} role="img" aria-label="probabilities per epoch" data-testid="epoch-predictions">
@@ -64,7 +65,7 @@ export function EpochPredictions({ epochs, trueLabel }: { epochs: Array<{ epoch:
             </g>
           );
         })}
-        {Array.from({ length: 10 }, (_, cls) => (
+        {Array.from({ length: NUM_CLASSES }, (_, cls) => (
           <text key={cls} x={left - 6} y={top + cls * ROW + ROW / 2} dy="0.35em" textAnchor="end" className={cls === trueLabel ? "strip-true" : undefined}>
             {cls}
           </text>

@@ -1,7 +1,8 @@
 "use client";
 // Filters (true class, predicted class) and sort order of the gallery; each change is a new URL.
 import { useRouter } from "next/navigation";
-import { galleryQuery, type GallerySort, type GalleryView } from "@/lib/chart/view-state";
+import { galleryQuery, type GallerySort, type GalleryView } from "@/lib/core/view-state";
+import { NUM_CLASSES } from "@/lib/core/constants";
 
 const SORT_LABELS: Record<GallerySort, string> = {
   "confidence-desc": "most confident mistakes first",
@@ -19,7 +20,7 @@ export function GalleryControls({ runId, view }: { runId: number; view: GalleryV
         true class
         <select value={view.trueLabel ?? ""} onChange={(e) => go({ trueLabel: classOf(e.target.value) })} data-testid="filter-true">
           <option value="">any</option>
-          {Array.from({ length: 10 }, (_, c) => (
+          {Array.from({ length: NUM_CLASSES }, (_, c) => (
             <option key={c} value={c}>{c}</option>
           ))}
         </select>
@@ -28,7 +29,7 @@ export function GalleryControls({ runId, view }: { runId: number; view: GalleryV
         predicted
         <select value={view.predicted ?? ""} onChange={(e) => go({ predicted: classOf(e.target.value) })} data-testid="filter-pred">
           <option value="">any</option>
-          {Array.from({ length: 10 }, (_, c) => (
+          {Array.from({ length: NUM_CLASSES }, (_, c) => (
             <option key={c} value={c}>{c}</option>
           ))}
         </select>

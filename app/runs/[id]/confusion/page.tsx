@@ -4,8 +4,8 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { fetchConfusions } from "@/lib/db/run-pages";
 import { fetchPredictionCounts } from "@/lib/db/digits";
-import { perClassScores } from "@/lib/metrics/classification";
-import { parseConfusionView, parseRunId, type RawSearchParams } from "@/lib/chart/view-state";
+import { perClassScores } from "@/lib/numeric/metrics/classification";
+import { parseConfusionView, parseRunId, type RawSearchParams } from "@/lib/core/view-state";
 import { ConfusionExplorer, type ConfusionMatrixData } from "../_components/confusion-explorer";
 
 export const dynamic = "force-dynamic";

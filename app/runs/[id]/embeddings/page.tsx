@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { fetchRunHeader } from "@/lib/db/run-pages";
 import { countMissingProjections, fetchExplorerPoints, fetchExplorerSeries } from "@/lib/db/explorer";
 import { parseExplorerView } from "@/lib/chart/scatter-view";
-import { parseRunId, type RawSearchParams } from "@/lib/chart/view-state";
+import { parseRunId, type RawSearchParams } from "@/lib/core/view-state";
 import { EmbeddingExplorer } from "./_components/embedding-explorer";
 
 export const dynamic = "force-dynamic";

@@ -6,10 +6,11 @@ import { getDb } from "@/lib/db/client";
 import { fetchRunHeader } from "@/lib/db/run-pages";
 import { fetchErrors } from "@/lib/db/digits";
 import { pageOf, selectErrors, type ErrorItem } from "@/lib/chart/gallery";
-import { galleryQuery, parseGalleryView, parseRunId, type RawSearchParams } from "@/lib/chart/view-state";
+import { galleryQuery, parseGalleryView, parseRunId, type RawSearchParams } from "@/lib/core/view-state";
 import { formatCount } from "@/lib/chart/ticks";
 import { DigitGallery, type GalleryItem } from "../_components/digit-gallery";
 import { GalleryControls } from "../_components/gallery-controls";
+import { NUM_CLASSES } from "@/lib/core/constants";
 
 export const dynamic = "force-dynamic";
 
@@ -22,11 +23,11 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 function topPairs(errors: ErrorItem[], n: number): Array<{ t: number; p: number; count: number }> {
   const counts = new Map<number, number>();
-  for (const e of errors) counts.set(e.trueLabel * 10 + e.predicted, (counts.get(e.trueLabel * 10 + e.predicted) ?? 0) + 1);
+  for (const e of errors) counts.set(e.trueLabel * NUM_CLASSES + e.predicted, (counts.get(e.trueLabel * NUM_CLASSES + e.predicted) ?? 0) + 1);
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .slice(0, n)
-    .map(([k, count]) => ({ t: Math.floor(k / 10), p: k % 10, count }));
+    .map(([k, count]) => ({ t: Math.floor(k / NUM_CLASSES), p: k % NUM_CLASSES, count }));
 }
 
 interface Props {

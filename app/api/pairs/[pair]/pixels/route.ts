@@ -1,6 +1,6 @@
 // The pixels of a pair page's gallery digits as one binary, uint8 [k, 784] in slot order (see fetchPairDetail).
 import { getDb } from "@/lib/db/client";
-import { fetchPairPixels, resolvePairRun } from "@/lib/db/pairs";
+import { fetchPairPixels, resolvePairRun } from "@/lib/features/pairs/pair-details";
 import { parsePairParam, parseRunChoice } from "@/lib/chart/pair-view";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@
 import { getDb } from "@/lib/db/client";
 import { pixelsResponse } from "@/app/api/_lib/pixels-response";
 import { fetchErrorPixels } from "@/lib/db/digits";
-import { parseRunId } from "@/lib/chart/view-state";
+import { parseRunId } from "@/lib/core/view-state";
 
 export const dynamic = "force-dynamic";
 

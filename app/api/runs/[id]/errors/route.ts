@@ -2,8 +2,8 @@
 import { getDb } from "@/lib/db/client";
 import { fetchErrors } from "@/lib/db/digits";
 import { selectErrors } from "@/lib/chart/gallery";
-import { toCsv } from "@/lib/chart/csv";
-import { parseGalleryView, parseRunId } from "@/lib/chart/view-state";
+import { toCsv } from "@/lib/core/csv";
+import { parseGalleryView, parseRunId } from "@/lib/core/view-state";
 
 export const dynamic = "force-dynamic";
 

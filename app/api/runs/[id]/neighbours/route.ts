@@ -2,7 +2,7 @@
 import { getDb } from "@/lib/db/client";
 import { fetchNeighbours } from "@/lib/db/explorer";
 import { describeQueryError, neighboursQuerySchema } from "@/lib/chart/scatter-view";
-import { parseRunId } from "@/lib/chart/view-state";
+import { parseRunId } from "@/lib/core/view-state";
 
 export const dynamic = "force-dynamic";
 

@@ -7,7 +7,7 @@ import { fetchRunHeader } from "@/lib/db/run-pages";
 import { fetchDigit, fetchErrors } from "@/lib/db/digits";
 import { fetchDigitAcrossRuns } from "@/lib/db/compare";
 import { neighbours, selectErrors } from "@/lib/chart/gallery";
-import { galleryQuery, parseDigitIndex, parseGalleryView, parseRunId, type RawSearchParams } from "@/lib/chart/view-state";
+import { galleryQuery, parseDigitIndex, parseGalleryView, parseRunId, type RawSearchParams } from "@/lib/core/view-state";
 import { formatPercent } from "@/lib/chart/ticks";
 import { DigitCanvas } from "../../_components/digit-canvas";
 import { EpochPredictions, ProbabilityBars } from "../../_components/digit-figures";

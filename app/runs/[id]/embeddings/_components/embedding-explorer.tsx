@@ -2,9 +2,10 @@
 // The embedding explorer: picks a series and frame, animates between frames, filters classes, inspects and selects digits; state in the URL.
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { PIXELS_LAYER } from "@/lib/core/constants";
 import { classCounts, framePosition, interpolateLayouts, layoutBounds, visibleRows } from "@/lib/chart/scatter";
 import {
-  digitsToBytes, explorerQuery, PIXELS_LAYER, predictionsFor, resolveView, scatterCsv, testIndexOf,
+  digitsToBytes, explorerQuery, predictionsFor, resolveView, scatterCsv, testIndexOf,
   type ExplorerView, type Method, type SeriesInfo, type Subset, type SubsetPoints,
 } from "@/lib/chart/scatter-view";
 import { ClassLegend } from "./class-legend";

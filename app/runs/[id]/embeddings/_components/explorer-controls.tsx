@@ -1,6 +1,7 @@
 "use client";
 // Explorer controls: subset, layer and method selectors, the epoch / iteration slider with play, drag mode, CSV export.
-import { PIXELS_LAYER, type FrameInfo, type Method, type SeriesInfo, type Subset } from "@/lib/chart/scatter-view";
+import { PIXELS_LAYER } from "@/lib/core/constants";
+import { type FrameInfo, type Method, type SeriesInfo, type Subset } from "@/lib/chart/scatter-view";
 
 interface Props {
   series: readonly SeriesInfo[];

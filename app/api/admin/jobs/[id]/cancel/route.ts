@@ -1,9 +1,9 @@
 // POST /api/admin/jobs/:id/cancel: a queued job is cancelled at once (200); a running one is asked to stop (202):
 // its worker sends SIGTERM to the training process, which stops after the current batch.
-import { authorizeAdmin, jsonResponse } from "@/lib/auth/request";
+import { authorizeAdmin, jsonResponse } from "@/lib/features/auth/request";
 import { getDb } from "@/lib/db/client";
-import { parseJobId } from "@/lib/jobs/job-id";
-import { cancelJob } from "@/lib/jobs/queue";
+import { parseJobId } from "@/lib/core/job-id";
+import { cancelJob } from "@/lib/features/jobs/queue";
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const db = getDb();

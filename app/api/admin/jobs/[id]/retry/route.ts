@@ -1,8 +1,8 @@
 // POST /api/admin/jobs/:id/retry: queues a new job with the parameters of a failed or cancelled one (201).
-import { authorizeAdmin, jsonResponse } from "@/lib/auth/request";
+import { authorizeAdmin, jsonResponse } from "@/lib/features/auth/request";
 import { getDb } from "@/lib/db/client";
-import { parseJobId } from "@/lib/jobs/job-id";
-import { retryJob } from "@/lib/jobs/queue";
+import { parseJobId } from "@/lib/core/job-id";
+import { retryJob } from "@/lib/features/jobs/queue";
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const db = getDb();

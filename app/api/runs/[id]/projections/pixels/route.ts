@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { pixelsResponse } from "@/app/api/_lib/pixels-response";
 import { fetchSubsetPixels } from "@/lib/db/explorer";
 import { describeQueryError, pixelsQuerySchema } from "@/lib/chart/scatter-view";
-import { parseRunId } from "@/lib/chart/view-state";
+import { parseRunId } from "@/lib/core/view-state";
 
 export const dynamic = "force-dynamic";
 

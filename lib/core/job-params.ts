@@ -1,0 +1,171 @@
+// The admin form's parameters: flat fields validated into a TrainConfig with lib/train/config.ts's schema,
+// field errors keyed by form field, and the `npm run train` flags that reproduce a config in the worker's child.
+// Pure and free of server-only imports: the form runs the same parsing in the browser for its live figures.
+import { z } from "zod";
+import { splitSizes, trainConfigSchema, type TrainConfig } from "./train-config";
+
+export const JOB_FORM_FIELDS = [
+  "name", "notes", "architecture", "hidden", "dropout", "optimizer", "learningRate", "batchSize", "epochs",
+  "validationSplit", "trainSize", "testSize", "probeSize", "seed",
+] as const;
+export type JobFormField = (typeof JOB_FORM_FIELDS)[number];
+
+/** What the form (or a JSON client) sends. Numbers may arrive as numbers or as the text of an input. */
+export type JobFormInput = Partial<Record<JobFormField, unknown>>;
+
+export type FieldErrors = Partial<Record<JobFormField, string[]>>;
+
+export type JobFormResult =
+  | { ok: true; config: TrainConfig }
+  | { ok: false; fieldErrors: FieldErrors; formErrors: string[] };
+
+const NUMBER_FIELDS = ["dropout", "learningRate", "batchSize", "epochs", "validationSplit", "trainSize", "testSize", "probeSize", "seed"] as const;
+
+const formShape = z
+  .object({
+    name: z.string().optional(),
+    notes: z.string().optional(),
+    architecture: z.string().optional(),
+    hidden: z.union([z.string(), z.array(z.unknown())]).optional(),
+    optimizer: z.string().optional(),
+    ...Object.fromEntries(NUMBER_FIELDS.map((f) => [f, z.union([z.number(), z.string()]).optional()])),
+  })
+  .strict();
+
+/** Maps a TrainConfig path (zod issue path) to the form field that sets it. */
+function fieldOfPath(path: PropertyKey[]): JobFormField | undefined {
+  const [head, key] = path;
+  if (head === "architecture") return key === "hidden" ? "hidden" : key === "dropout" ? "dropout" : "architecture";
+  if (head === "optimizer") return key === "learningRate" ? "learningRate" : "optimizer";
+  return JOB_FORM_FIELDS.find((f) => f === head);
+}
+
+function toNumber(value: unknown, field: JobFormField, errors: FieldErrors): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number") return value;
+  const text = String(value).trim();
+  if (text === "") return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n)) {
+    (errors[field] ??= []).push(`must be a number, got "${text.slice(0, 40)}"`);
+    return undefined;
+  }
+  return n;
+}
+
+function toWidths(value: unknown, errors: FieldErrors): number[] | undefined {
+  if (value === undefined) return undefined;
+  const parts = Array.isArray(value) ? value : String(value).split(",").map((s) => s.trim());
+  if (parts.length === 1 && parts[0] === "") return undefined;
+  const widths = parts.map((p) => (typeof p === "number" ? p : Number(p)));
+  if (widths.some((w) => !Number.isFinite(w))) {
+    (errors.hidden ??= []).push(`must be comma-separated layer widths such as 512,512,512, got "${String(value).slice(0, 40)}"`);
+    return undefined;
+  }
+  return widths;
+}
+
+/** The default run name for an architecture, as the CLI names its runs. */
+function defaultName(config: Pick<TrainConfig, "architecture">): string {
+  const a = config.architecture;
+  if (a.kind === "cnn") return "CNN preset";
+  return a.hidden.join(",") === "512,512,512" ? "seed MLP" : `MLP ${a.hidden.join("-")}`;
+}
+
+/**
+ * Validates the form into a TrainConfig (seed defaults for omitted fields). Bad values come back as messages
+ * per field; nothing throws. The same rules as `npm run train` (lib/train/config.ts), plus the CLI's cross-field checks.
+ */
+export function parseJobForm(input: unknown): JobFormResult {
+  const shape = formShape.safeParse(input ?? {});
+  if (!shape.success) {
+    const fieldErrors: FieldErrors = {};
+    const formErrors: string[] = [];
+    for (const issue of shape.error.issues) {
+      const field = fieldOfPath(issue.path);
+      if (field) (fieldErrors[field] ??= []).push(issue.message);
+      else formErrors.push(issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message);
+    }
+    return { ok: false, fieldErrors, formErrors };
+  }
+  const form = shape.data as Record<string, unknown>;
+  const fieldErrors: FieldErrors = {};
+  const num = (f: (typeof NUMBER_FIELDS)[number]) => toNumber(form[f], f, fieldErrors);
+  const kind = (form.architecture as string | undefined)?.trim() || "mlp";
+  const dropout = num("dropout");
+  const learningRate = num("learningRate");
+  const hidden = kind === "mlp" ? toWidths(form.hidden, fieldErrors) : undefined;
+  const name = (form.name as string | undefined)?.trim();
+  const raw = {
+    ...(name ? { name } : {}),
+    ...(form.notes !== undefined ? { notes: form.notes } : {}),
+    architecture: { kind, ...(hidden ? { hidden } : {}), ...(dropout !== undefined ? { dropout } : {}) },
+    optimizer: {
+      ...((form.optimizer as string | undefined)?.trim() ? { name: (form.optimizer as string).trim() } : {}),
+      ...(learningRate !== undefined ? { learningRate } : {}),
+    },
+    batchSize: num("batchSize"),
+    epochs: num("epochs"),
+    validationSplit: num("validationSplit"),
+    trainSize: num("trainSize"),
+    testSize: num("testSize"),
+    probeSize: num("probeSize"),
+    seed: num("seed"),
+  };
+  const parsed = trainConfigSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  const formErrors: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const field = fieldOfPath(issue.path);
+      const message = field === "architecture" && kind !== "mlp" && kind !== "cnn" ? `must be mlp or cnn, got "${kind.slice(0, 40)}"` : issue.message;
+      if (field) (fieldErrors[field] ??= []).push(message);
+      else formErrors.push(message);
+    }
+  }
+  if (!parsed.success || Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors, formErrors };
+  const config = parsed.data;
+  if (config.probeSize > config.testSize) {
+    (fieldErrors.probeSize ??= []).push(`must not exceed the test size (${config.testSize})`);
+  }
+  if (splitSizes(config).train < 1) {
+    (fieldErrors.validationSplit ??= []).push(`leaves no training digits out of ${config.trainSize}`);
+  }
+  if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors, formErrors };
+  return { ok: true, config: name ? config : { ...config, name: defaultName(config) } };
+}
+
+const DEFAULT_OPTIMIZER = { rho: 0.9, momentum: 0.9 };
+const DEFAULT_CNN = { filters: [32, 64], dense: 128 };
+
+/**
+ * The `npm run train` flags reproducing `config` exactly (`--flag=value`, so values starting with "-" stay values).
+ * Throws for settings the CLI has no flag for (optimizer rho/momentum, CNN filters/dense): the form never sets them.
+ */
+export function trainArgsOf(config: TrainConfig): string[] {
+  if (config.optimizer.rho !== DEFAULT_OPTIMIZER.rho || config.optimizer.momentum !== DEFAULT_OPTIMIZER.momentum) {
+    throw new RangeError("the training CLI has no flag for rho or momentum: only their defaults (0.9) can be queued");
+  }
+  const a = config.architecture;
+  if (a.kind === "cnn" && (a.filters.join(",") !== DEFAULT_CNN.filters.join(",") || a.dense !== DEFAULT_CNN.dense)) {
+    throw new RangeError("the training CLI only builds the CNN preset (filters 32,64, dense 128)");
+  }
+  const flag = (name: string, value: string | number) => `--${name}=${value}`;
+  return [
+    flag("name", config.name),
+    flag("notes", config.notes),
+    flag("arch", a.kind),
+    ...(a.kind === "mlp" ? [flag("hidden", a.hidden.join(","))] : []),
+    flag("dropout", a.dropout),
+    flag("optimizer", config.optimizer.name),
+    flag("lr", config.optimizer.learningRate),
+    flag("batch-size", config.batchSize),
+    flag("epochs", config.epochs),
+    flag("validation-split", config.validationSplit),
+    flag("train-size", config.trainSize),
+    flag("test-size", config.testSize),
+    flag("probe-size", config.probeSize),
+    flag("probe-seed", config.probeSeed),
+    flag("seed", config.seed),
+    ...(config.shuffle ? [] : ["--no-shuffle"]),
+  ];
+}

@@ -1,0 +1,85 @@
+// Jobs as the admin page shows them: plain, serialisable values (no Prisma rows cross to the browser).
+import "server-only";
+import type { Db } from "../../db/client";
+import { trainConfigSchema } from "../../core/train-config";
+import { STALE_JOB_MS, type JobStatus } from "./queue";
+
+export interface JobView {
+  id: number;
+  status: JobStatus;
+  stage: string;
+  name: string;
+  /** "MLP 512-512-512 · rmsprop lr 0.001 · batch 128 · 16 epochs · 60,000 digits". */
+  summary: string;
+  epochs: number;
+  /** Finished epochs and batches done in the current one. */
+  progressEpoch: number;
+  progressBatch: number;
+  batchesPerEpoch: number;
+  etaMs: number | null;
+  error: string | null;
+  queuedBy: string;
+  attempts: number;
+  cancelRequested: boolean;
+  retryOfId: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Milliseconds since the last heartbeat of a running job, else null. */
+  heartbeatAgeMs: number | null;
+  /** True for a running job whose heartbeat is older than STALE_JOB_MS (a worker will mark it failed). */
+  stale: boolean;
+  run: { id: number; status: string } | null;
+}
+
+function summarize(params: string): { name: string; summary: string; epochs: number } {
+  try {
+    const c = trainConfigSchema.parse(JSON.parse(params));
+    const arch = c.architecture.kind === "mlp" ? `MLP ${c.architecture.hidden.join("-")}` : `CNN ${c.architecture.filters.join("-")} / ${c.architecture.dense}`;
+    const parts = [
+      `${arch}, dropout ${c.architecture.dropout}`,
+      `${c.optimizer.name} lr ${c.optimizer.learningRate}`,
+      `batch ${c.batchSize}`,
+      `${c.epochs} epoch${c.epochs === 1 ? "" : "s"}`,
+      `${c.trainSize.toLocaleString("en-US")} digits (${Math.round(c.validationSplit * 100)}% validate)`,
+      `test ${c.testSize.toLocaleString("en-US")}, probe ${c.probeSize.toLocaleString("en-US")}`,
+      `seed ${c.seed}`,
+    ];
+    return { name: c.name, summary: parts.join(" · "), epochs: c.epochs };
+  } catch {
+    return { name: "(unreadable parameters)", summary: "", epochs: 0 };
+  }
+}
+
+/** The most recent jobs, newest first, with their run's id and status. */
+export async function fetchJobViews(db: Db, limit = 50, now = new Date()): Promise<JobView[]> {
+  const jobs = await db.prisma.job.findMany({
+    orderBy: { id: "desc" },
+    take: limit,
+    include: { run: { select: { id: true, status: true, batchesPerEpoch: true } } },
+  });
+  return jobs.map((job) => {
+    const heartbeatAgeMs = job.status === "running" && job.heartbeatAt ? now.getTime() - job.heartbeatAt.getTime() : null;
+    return {
+      id: job.id,
+      status: job.status as JobStatus,
+      stage: job.stage,
+      ...summarize(job.params),
+      progressEpoch: job.progressEpoch,
+      progressBatch: job.progressBatch,
+      batchesPerEpoch: job.run?.batchesPerEpoch ?? 0,
+      etaMs: job.etaMs,
+      error: job.error,
+      queuedBy: job.queuedBy,
+      attempts: job.attempts,
+      cancelRequested: job.cancelRequested,
+      retryOfId: job.retryOfId,
+      createdAt: job.createdAt.toISOString(),
+      startedAt: job.startedAt?.toISOString() ?? null,
+      finishedAt: job.finishedAt?.toISOString() ?? null,
+      heartbeatAgeMs,
+      stale: heartbeatAgeMs !== null && heartbeatAgeMs > STALE_JOB_MS,
+      run: job.run ? { id: job.run.id, status: job.run.status } : null,
+    };
+  });
+}

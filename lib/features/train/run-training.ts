@@ -1,0 +1,197 @@
+// Trains one run end to end: data, model, baseline, epochs with evaluation and recording, final test evaluation.
+import "server-only";
+import * as tf from "@tensorflow/tfjs";
+import type { Db } from "../../db/client";
+import { loadMnist, headOfSplit, type Mnist } from "../../mnist/dataset";
+import { oneHot, scalePixels } from "../../mnist/encode";
+import { IMAGE_SIDE } from "../../core/constants";
+import { selectProbeIndices } from "../../mnist/probe";
+import { createModel, createProbeModel, hiddenDenseLayers } from "../../model/create";
+import { summarizeModel } from "../../model/summary";
+import type { BackendInfo } from "../../model/backend";
+import { accuracy, confusionMatrix, crossEntropy, misclassifiedIndices, predictedLabels } from "../../numeric/metrics/classification";
+import { createRng, range } from "../../numeric/random";
+import { splitSizes, type TrainConfig } from "../../core/train-config";
+import { createOptimizer, trainEpoch } from "./loop";
+import { forwardPass } from "./forward";
+import { captureArtifacts, loadCheckpoint } from "./checkpoint";
+import { createRunRecord, markRunEnded, recordBaseline, recordEpoch, recordFinal, recordProgress, type RunStatus } from "./record";
+
+export type TrainEvent =
+  | { type: "start"; runId: number; trainSize: number; valSize: number; testSize: number; batchesPerEpoch: number; params: number }
+  | { type: "baseline"; loss: number; accuracy: number }
+  | { type: "batch"; epoch: number; batch: number; batches: number; loss: number; elapsedMs: number }
+  | {
+      type: "epoch";
+      epoch: number;
+      epochs: number;
+      loss: number;
+      accuracy: number;
+      valLoss: number;
+      valAccuracy: number;
+      improved: boolean;
+      durationMs: number;
+      evalMs: number;
+      recordMs: number;
+      etaMs: number;
+    }
+  | { type: "final"; testLoss: number; testAccuracy: number; misclassified: number }
+  | { type: "end"; status: RunStatus; error?: string };
+
+export interface TrainOptions {
+  backend: BackendInfo;
+  /** Aborting stops training after the current batch and marks the run cancelled. */
+  signal?: AbortSignal;
+  onEvent?: (event: TrainEvent) => void;
+  jobId?: number;
+  /** Minimum interval between progress writes (the run's heartbeat), default 500 ms. */
+  progressIntervalMs?: number;
+  mnist?: Mnist;
+}
+
+const EVAL_BATCH = 1000;
+
+/** Normalised tensors for a split: x [n, 28, 28] in 0..1 and y [n, 10] one-hot. */
+function tensorsOf(pixels: Uint8Array, labels: Uint8Array): { x: tf.Tensor3D; y: tf.Tensor2D } {
+  return {
+    x: tf.tensor3d(scalePixels(pixels), [labels.length, IMAGE_SIDE, IMAGE_SIDE]),
+    y: tf.tensor2d(oneHot(labels), [labels.length, 10]),
+  };
+}
+
+/** Trains `config` and records it in `db`. Returns the run id and how it ended; never throws after the run row exists. */
+export async function runTraining(db: Db, config: TrainConfig, options: TrainOptions): Promise<{ runId: number; status: RunStatus }> {
+  const emit = options.onEvent ?? (() => {});
+  const mnist = options.mnist ?? loadMnist();
+  const subset = headOfSplit(mnist.train, config.trainSize);
+  const sizes = splitSizes(config);
+  const test = headOfSplit(mnist.test, config.testSize);
+  const pixelsPerImage = IMAGE_SIDE * IMAGE_SIDE;
+
+  const train = tensorsOf(subset.pixels.subarray(0, sizes.train * pixelsPerImage), subset.labels.subarray(0, sizes.train));
+  const val = tensorsOf(subset.pixels.subarray(sizes.train * pixelsPerImage), subset.labels.subarray(sizes.train));
+  const xTest = tf.tensor3d(scalePixels(test.pixels), [test.count, IMAGE_SIDE, IMAGE_SIDE]);
+  const model = createModel(config.architecture, config.seed);
+  const probeModel = createProbeModel(model);
+  const hiddenNames = hiddenDenseLayers(model).map((l) => l.name);
+  const summary = summarizeModel(model);
+  const probeIndices = selectProbeIndices(test.labels, config.probeSize, config.probeSeed);
+  const batchesPerEpoch = Math.ceil(sizes.train / config.batchSize);
+
+  const runId = await createRunRecord(db, {
+    config, summary, backend: options.backend, trainSize: sizes.train, valSize: sizes.val, testSize: test.count,
+    batchesPerEpoch, probeIndices, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
+  });
+  emit({ type: "start", runId, trainSize: sizes.train, valSize: sizes.val, testSize: test.count, batchesPerEpoch, params: model.countParams() });
+
+  const tensors: tf.Tensor[] = [train.x, train.y, val.x, val.y, xTest];
+  let optimizer: tf.Optimizer | undefined;
+  try {
+    const baseline = await forwardPass(probeModel, xTest, new Int32Array(0), { batchSize: EVAL_BATCH });
+    const baselineLoss = crossEntropy(baseline.probs, test.labels);
+    const baselineAcc = accuracy(predictedLabels(baseline.probs), test.labels);
+    await recordBaseline(db, runId, baselineLoss, baselineAcc);
+    emit({ type: "baseline", loss: baselineLoss, accuracy: baselineAcc });
+
+    optimizer = createOptimizer(config.optimizer);
+    const rng = createRng(config.seed);
+    const progressInterval = options.progressIntervalMs ?? 500;
+    let bestValLoss = Number.POSITIVE_INFINITY;
+    const epochMs: number[] = [];
+    let cancelled = false;
+
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const started = performance.now();
+      let lastProgress = 0;
+      const result = await trainEpoch(model, optimizer, train.x, train.y, {
+        batchSize: config.batchSize,
+        shuffle: config.shuffle,
+        rng,
+        shouldStop: () => options.signal?.aborted ?? false,
+        onBatchEnd: (batch, batches, loss) => {
+          const now = performance.now();
+          emit({ type: "batch", epoch, batch, batches, loss, elapsedMs: now - started });
+          if (now - lastProgress >= progressInterval || batch === batches) {
+            lastProgress = now;
+            recordProgress(db, runId, epoch - 1, batch);
+          }
+        },
+      });
+      if (result.stopped) {
+        cancelled = true;
+        break;
+      }
+      const trainedMs = performance.now() - started;
+
+      const evalStart = performance.now();
+      const valPass = sizes.val > 0 ? await forwardPass(probeModel, val.x, new Int32Array(0), { batchSize: EVAL_BATCH }) : undefined;
+      const valLabels = subset.labels.subarray(sizes.train);
+      // Without a validation split, the training figures stand in for validation (documented in the README).
+      const valLoss = valPass ? crossEntropy(valPass.probs, valLabels) : result.loss;
+      const valAccuracy = valPass ? accuracy(predictedLabels(valPass.probs), valLabels) : result.accuracy;
+      const testPass = await forwardPass(probeModel, xTest, probeIndices, { batchSize: EVAL_BATCH });
+      const testPredicted = predictedLabels(testPass.probs);
+      const probeProbs = new Float32Array(probeIndices.length * 10);
+      probeIndices.forEach((row, k) => probeProbs.set(testPass.probs.subarray(row * 10, row * 10 + 10), k * 10));
+      const improved = valLoss < bestValLoss;
+      if (improved) bestValLoss = valLoss;
+      const checkpoint = improved ? await captureArtifacts(model) : undefined;
+      const evalMs = performance.now() - evalStart;
+
+      const recordMs = recordEpoch(db, runId, {
+        epoch, loss: result.loss, accuracy: result.accuracy, valLoss, valAccuracy,
+        testLoss: crossEntropy(testPass.probs, test.labels), testAccuracy: accuracy(testPredicted, test.labels),
+        durationMs: trainedMs, evalMs, improved,
+        confusion: confusionMatrix(test.labels, testPredicted),
+        probeProbs,
+        embeddings: testPass.hidden.map((data, i) => ({ layerName: hiddenNames[i]!, width: testPass.widths[i]!, data })),
+        ...(checkpoint ? { checkpoint } : {}),
+      });
+      epochMs.push(performance.now() - started);
+      const meanMs = epochMs.reduce((a, b) => a + b, 0) / epochMs.length;
+      emit({
+        type: "epoch", epoch, epochs: config.epochs, loss: result.loss, accuracy: result.accuracy, valLoss, valAccuracy,
+        improved, durationMs: trainedMs, evalMs, recordMs, etaMs: meanMs * (config.epochs - epoch),
+      });
+      if (options.signal?.aborted) {
+        cancelled = epoch < config.epochs;
+        if (cancelled) break;
+      }
+    }
+
+    if (cancelled) {
+      await markRunEnded(db, runId, "cancelled", "stopped by the user before the last epoch");
+      emit({ type: "end", status: "cancelled" });
+      return { runId, status: "cancelled" };
+    }
+
+    const best = await loadCheckpoint(db, runId, "best");
+    const bestProbe = createProbeModel(best);
+    const lastLayer = hiddenNames.length - 1;
+    const finalPass = await forwardPass(bestProbe, xTest, range(test.count), { batchSize: EVAL_BATCH, keepLayers: [lastLayer] });
+    best.dispose();
+    const predicted = predictedLabels(finalPass.probs);
+    const final = {
+      testLoss: crossEntropy(finalPass.probs, test.labels),
+      testAccuracy: accuracy(predicted, test.labels),
+      confusion: confusionMatrix(test.labels, predicted),
+      predicted,
+      probs: finalPass.probs,
+      misclassified: misclassifiedIndices(test.labels, predicted),
+      lastHidden: { layerIndex: lastLayer, layerName: hiddenNames[lastLayer]!, width: finalPass.widths[lastLayer]!, data: finalPass.hidden[lastLayer]! },
+    };
+    recordFinal(db, runId, final);
+    emit({ type: "final", testLoss: final.testLoss, testAccuracy: final.testAccuracy, misclassified: final.misclassified.length });
+    emit({ type: "end", status: "succeeded" });
+    return { runId, status: "succeeded" };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await markRunEnded(db, runId, "failed", message).catch(() => {});
+    emit({ type: "end", status: "failed", error: message });
+    return { runId, status: "failed" };
+  } finally {
+    model.dispose();
+    optimizer?.dispose();
+    tf.dispose(tensors);
+  }
+}
