@@ -4,7 +4,7 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import type { BackendName } from "../core/backend-name";
-import { enableFastWasmKernels, fastWasmKernelsUseFma } from "./fast-matmul";
+import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsStatus } from "./wasm-kernels";
 
 export interface BackendInfo {
   /** The backend tf.getBackend() reports after initialisation. */
@@ -13,7 +13,7 @@ export interface BackendInfo {
   version: string;
   /** Why a preferred backend was skipped, if one was. */
   fallbackReason?: string;
-  /** True when lib/model/fast-matmul.ts's kernels replace the stock wasm matMul (wasm only). */
+  /** True when lib/model/wasm-kernels' fast kernels replace the stock wasm ones (wasm only). */
   fastKernels: boolean;
 }
 
@@ -57,7 +57,8 @@ function versionOf(name: string): string {
 /**
  * Initialises `requested` (TFJS_BACKEND, default auto: tensorflow → wasm → cpu).
  * A named backend that fails to load is an error, not a silent fallback.
- * On wasm the fast kernels are switched on unless `fastKernels` is false (TFJS_FAST_KERNELS=0).
+ * On wasm the fast kernels are switched on unless `fastKernels` is false (TFJS_FAST_KERNELS=0), which switches
+ * them off, RMSprop's fused update and dropout included, if an earlier call had switched them on.
  */
 export async function initBackend(requested: BackendName = "auto", fastKernels = process.env.TFJS_FAST_KERNELS !== "0"): Promise<BackendInfo> {
   const reasons: string[] = [];
@@ -72,8 +73,9 @@ export async function initBackend(requested: BackendName = "auto", fastKernels =
     if (failure === null) {
       await tf.ready();
       const active = tf.getBackend();
+      if (!fastKernels) disableFastWasmKernels();
       const fast = active === "wasm" && fastKernels && enableFastWasmKernels();
-      const version = versionOf(active) + (fast ? ` + mnist-lens fast kernels${fastWasmKernelsUseFma() ? " (fma)" : ""}` : "");
+      const version = versionOf(active) + (fast ? ` + mnist-lens fast kernels${fastWasmKernelsStatus().fma ? " (fma)" : ""}` : "");
       return { name: active, version, fastKernels: fast, ...(reasons.length ? { fallbackReason: reasons.join("; ") } : {}) };
     }
     if (requested !== "auto") throw new Error(`TFJS_BACKEND=${requested} cannot be used: ${failure}. Unset TFJS_BACKEND to fall back automatically.`);

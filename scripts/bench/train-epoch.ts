@@ -14,10 +14,9 @@ import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/core/constants";
 import { initBackend } from "../../lib/model/backend";
 import { backendNameSchema } from "../../lib/core/backend-name";
 import { createModel } from "../../lib/model/create";
-import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsUseFma } from "../../lib/model/fast-matmul";
-import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
+import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsStatus } from "../../lib/model/wasm-kernels";
 import { parseTrainConfig } from "../../lib/core/train-config";
-import { trainEpoch } from "../../lib/features/train/loop";
+import { createOptimizer, trainEpoch } from "../../lib/features/train/loop";
 import { timeKernelCalls } from "./kernel-timer";
 import { createRng } from "../../lib/numeric/random";
 
@@ -76,14 +75,14 @@ interface OursResult {
   breakdownMs: Record<string, number>;
 }
 
-async function benchOurs(n: number, backendName: string, fast: boolean): Promise<OursResult> {
+async function benchOurs(n: number, backendName: string): Promise<OursResult> {
   const config = parseTrainConfig({});
   const split = headOfSplit(loadMnist().train, n);
   const x = tf.tensor3d(scalePixels(split.pixels), [n, IMAGE_SIDE, IMAGE_SIDE]);
   const y = tf.tensor2d(oneHot(split.labels), [n, NUM_CLASSES]);
-  // The fast path also fuses RMSprop's update (bit-identical to tf.train.rmsprop, see fast-rmsprop.ts).
-  const { learningRate, rho } = config.optimizer;
-  const makeOptimizer = () => (fast ? createFastRmsprop(learningRate, rho) : tf.train.rmsprop(learningRate, rho, 0, 1e-7));
+  // The training path's optimizer: with the fast kernels on, RMSprop's update is fused (bit-identical to
+  // tf.train.rmsprop, see lib/model/wasm-kernels/rmsprop.ts); with them off it is tfjs's own.
+  const makeOptimizer = () => createOptimizer(config.optimizer);
   const options = { batchSize: config.batchSize, shuffle: config.shuffle, rng: createRng(config.seed) };
 
   // Warm-up on a throwaway model: JIT, wasm code paths and kernel setup stay out of the timed epoch.
@@ -165,14 +164,14 @@ async function main(): Promise<number> {
   // Whatever initBackend switched on, this run decides: stock kernels with --stock, else the fast ones.
   disableFastWasmKernels();
   const fast = !args.stock && enableFastWasmKernels({ fma: !args.noFma });
-  const gemm = fastWasmKernelsUseFma() ? "SIMD gemm with fma" : "SIMD gemm, mul+add";
+  const gemm = fastWasmKernelsStatus().fma ? "SIMD gemm with fma" : "SIMD gemm, mul+add";
   const kernels = backend.name !== "wasm" ? "stock (fast kernels are wasm-only)" : fast ? `fast (${gemm}, fused RMSprop, fast dropout)` : "stock";
-  const optimizer = fast ? "FastRmspropOptimizer (fused update)" : "tf.train.rmsprop";
+  const optimizer = fastWasmKernelsStatus().rmsprop ? "FastRmspropOptimizer (fused update)" : "tf.train.rmsprop";
   console.log(`backend=${backend.name} (tfjs ${tf.version.tfjs}) kernels=${kernels} optimizer=${optimizer}`);
   console.log(`digits=${args.n} batch=128 cores=${os.cpus().length}`);
   console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
 
-  const ours = await benchOurs(args.n, backend.name, fast);
+  const ours = await benchOurs(args.n, backend.name);
   console.log(`ours: epoch ${ours.seconds.toFixed(2)} s (process CPU ${ours.cpuSeconds.toFixed(2)} s), loss ${ours.loss.toFixed(4)}, accuracy ${ours.accuracy.toFixed(4)}`);
   console.log(`breakdown: ${formatBreakdown(ours.breakdownMs, args.n, ours.seconds * 1000)}`);
   console.log("  (matmul: BatchMatMul/_FusedMatMul kernels incl. transposes, bias and relu; data: batch gather;");

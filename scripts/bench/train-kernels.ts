@@ -9,11 +9,10 @@ import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/core/constants";
 import { initBackend } from "../../lib/model/backend";
 import { backendNameSchema } from "../../lib/core/backend-name";
 import { createModel } from "../../lib/model/create";
-import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsUseFma } from "../../lib/model/fast-matmul";
-import { createFastRmsprop } from "../../lib/model/fast-rmsprop";
+import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsStatus } from "../../lib/model/wasm-kernels";
 import { createRng } from "../../lib/numeric/random";
 import { parseTrainConfig } from "../../lib/core/train-config";
-import { trainEpoch } from "../../lib/features/train/loop";
+import { createOptimizer, trainEpoch } from "../../lib/features/train/loop";
 import { timeKernelCalls } from "./kernel-timer";
 
 const USAGE = `usage: npm run bench:kernels -- [--steps N] [--top N] [--stock] [--no-fma] [--backend auto|wasm|cpu]
@@ -53,7 +52,7 @@ async function main(): Promise<number> {
   const backend = await initBackend(args.backend);
   disableFastWasmKernels();
   const fast = !args.stock && enableFastWasmKernels({ fma: !args.noFma });
-  console.log(`backend=${backend.name} kernels=${fast ? `fast${fastWasmKernelsUseFma() ? " (fma)" : ""}` : "stock"} steps=${args.steps} batch=128`);
+  console.log(`backend=${backend.name} kernels=${fast ? `fast${fastWasmKernelsStatus().fma ? " (fma)" : ""}` : "stock"} steps=${args.steps} batch=128`);
 
   const config = parseTrainConfig({});
   const n = config.batchSize * args.steps;
@@ -61,8 +60,8 @@ async function main(): Promise<number> {
   const x = tf.tensor3d(scalePixels(split.pixels), [n, IMAGE_SIDE, IMAGE_SIDE]);
   const y = tf.tensor2d(oneHot(split.labels), [n, NUM_CLASSES]);
   const model = createModel(config.architecture, config.seed);
-  const { learningRate, rho } = config.optimizer;
-  const optimizer = fast ? createFastRmsprop(learningRate, rho) : tf.train.rmsprop(learningRate, rho, 0, 1e-7);
+  // The fused RMSprop update while the fast kernels are on, tfjs's own with --stock.
+  const optimizer = createOptimizer(config.optimizer);
   const options = { batchSize: config.batchSize, shuffle: true };
 
   // Two untimed steps: JIT, wasm tier-up and module compilation stay out of the figures.

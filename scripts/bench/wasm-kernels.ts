@@ -4,9 +4,7 @@ import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { initBackend } from "../../lib/model/backend";
-import { wasmHeapMemory, type WasmBackend } from "../../lib/model/fast-kernel-types";
-import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsUseFma } from "../../lib/model/fast-matmul";
-import { transposeKernelFor } from "../../lib/model/fast-transpose-wasm";
+import { createFastTranspose, disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsStatus } from "../../lib/model/wasm-kernels";
 
 const USAGE = `usage: npm run bench:wasm-kernels -- [--reps N] [--no-fma]
   --reps    timed repetitions per figure, the median is printed (default 20; 3..500)
@@ -52,7 +50,7 @@ async function main(): Promise<number> {
   const backend = await initBackend("wasm");
   disableFastWasmKernels();
   if (!enableFastWasmKernels({ fma: !args.noFma })) throw new Error("the fast wasm kernels could not be enabled");
-  console.log(`backend=${backend.version} fma=${String(fastWasmKernelsUseFma())} reps=${args.reps} (medians)`);
+  console.log(`backend=${backend.version} fma=${String(fastWasmKernelsStatus().fma)} reps=${args.reps} (medians)`);
 
   for (const [label, aShape, bShape, transposeA, transposeB] of PRODUCTS) {
     const [a, b] = [tf.randomUniform(aShape, -1, 1), tf.randomUniform(bShape, -1, 1)];
@@ -64,13 +62,12 @@ async function main(): Promise<number> {
     tf.dispose([a, b]);
   }
 
-  const wasm = tf.backend() as unknown as WasmBackend;
-  const ours = transposeKernelFor(wasmHeapMemory(wasm)!);
+  const ours = createFastTranspose();
+  if (ours === null) throw new Error("the fast transpose needs the wasm backend's heap");
   for (const [rows, cols] of TRANSPOSES) {
     const x = tf.randomUniform([rows, cols]);
     const out = tf.zeros([cols, rows]);
-    const at = (t: tf.Tensor) => wasm.typedArrayFromHeap(t).byteOffset;
-    const oursMs = medianMs(args.reps, () => ours(at(x), at(out), rows, cols));
+    const oursMs = medianMs(args.reps, () => ours(x, out));
     // tf.transpose runs the backend's own Transpose kernel (the fast kernels do not replace it).
     const stockMs = medianMs(args.reps, () => tf.transpose(x).dispose());
     const ns = (ms: number) => ((ms * 1e6) / (rows * cols)).toFixed(2);

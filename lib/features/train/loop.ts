@@ -2,7 +2,7 @@
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
 import { shuffleInPlace, range } from "../../numeric/random";
-import { createFastRmsprop } from "../../model/fast-rmsprop";
+import { createRmspropOptimizer } from "../../model/wasm-kernels";
 
 export interface EpochTrainResult {
   /** Mean training loss and accuracy over the batches seen (with dropout active, as Keras reports). */
@@ -81,7 +81,7 @@ export async function trainEpoch(
 export function createOptimizer(config: { name: "rmsprop" | "adam" | "sgd"; learningRate: number; rho: number; momentum: number }): tf.Optimizer {
   switch (config.name) {
     case "rmsprop":
-      return createFastRmsprop(config.learningRate, config.rho, 0, 1e-7);
+      return createRmspropOptimizer(config.learningRate, config.rho, 0, 1e-7);
     case "adam":
       return tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
     case "sgd":

@@ -7,6 +7,8 @@
 //   w'  = w − m'
 // Four lanes at a time (f32x4), then the 0-3 left over one at a time. Every wasm float operation here is
 // IEEE-754 correctly rounded, as are the element-wise kernels tf.train.rmsprop runs: the results match.
+//
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 import * as emit from "./wasm-emit";
 

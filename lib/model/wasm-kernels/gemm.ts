@@ -10,12 +10,14 @@
 // terms left over. All rows of A pass a panel of 4 rows of B (4·k floats, in L1) before the next panel.
 // Every operand is read as six contiguous streams, which the hardware prefetches: measured in training,
 // this ran the seed network's products in 25% less time than a 4 × 8 broadcast tiling that read B [k, n] in
-// place, even counting the transposes it needs (fast-transpose-wasm.ts; fast-matmul-kernels.ts decides).
+// place, even counting the transposes it needs (transpose.ts; matmul.ts decides).
 //
 // The dims except m are constants of the emitted code (one small module per layout, cached), which lets
 // every load use a constant memory offset. With relaxed SIMD's fused multiply-add (layout.fma) each term
 // rounds once instead of twice and the products run ~25% faster here; Node 20's V8 has relaxed SIMD behind
 // a flag that relaxedSimdAvailable() sets.
+//
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 import v8 from "node:v8";
 import * as emit from "./wasm-emit";
@@ -110,7 +112,7 @@ function dotBody(layout: GemmLayout): number[] {
   };
   const wide = n - (n % DOT_COLS);
   return [
-    ...get(M), ...get(M), ...i32(DOT_ROWS), 0x70 /* i32.rem_u */, 0x6b /* i32.sub */, ...set(ROWS_TILED),
+    ...get(M), ...get(M), ...i32(DOT_ROWS), ...emit.I32_REM_U, ...emit.I32_SUB, ...set(ROWS_TILED),
     ...i32(0), ...set(COL),
     ...forLoop(COL, i32(wide), DOT_COLS, [
       ...i32(0), ...set(ROW),
@@ -143,7 +145,7 @@ export function gemmKernelFor(memory: WebAssembly.Memory, layout: GemmLayout): G
 }
 
 /** A module whose one function returns f32x4.relaxed_madd(0, 0, 0): it validates where relaxed SIMD is on. */
-const RELAXED_PROBE = emit.moduleBytes("probe", [], [], [...emit.V128_ZERO, ...emit.V128_ZERO, ...emit.V128_ZERO, ...emit.F32X4_RELAXED_MADD, 0x1a /* drop */]);
+const RELAXED_PROBE = emit.moduleBytes("probe", [], [], [...emit.V128_ZERO, ...emit.V128_ZERO, ...emit.V128_ZERO, ...emit.F32X4_RELAXED_MADD, ...emit.DROP]);
 
 let relaxedSimd: boolean | null = null;
 

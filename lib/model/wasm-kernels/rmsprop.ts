@@ -4,13 +4,18 @@
 // mean square twice), each allocating a tensor and a scalar: 15-20% of a fast-kernel training step for
 // the seed network's 932,362 weights. FastRmspropOptimizer keeps the stock class (state variables,
 // getWeights/setWeights, config) and replaces only applyGradients on the wasm backend: three new
-// tensors are allocated and filled by one pass of ./fast-rmsprop-wasm. Results equal the stock
-// optimizer's bit for bit (test/model/fast-rmsprop.test.ts). Other backends and the centered variant
-// use the stock update. Removable with the fast kernels (see fast-matmul.ts).
+// tensors are allocated and filled by one pass of rmsprop-update.ts. Results equal the stock
+// optimizer's bit for bit (test/model/wasm-kernels/rmsprop.test.ts). It follows the package's switch
+// (registration.ts): while the kernels are off, createRmspropOptimizer gives tfjs's own class and an
+// optimizer made earlier runs the stock update; so do other backends and the centered variant.
+//
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it);
+// createRmspropOptimizer takes tf.train.rmsprop's arguments, so its callers switch by name.
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
-import { wasmHeapMemory, type WasmBackend } from "./fast-kernel-types";
-import { rmspropKernelFor } from "./fast-rmsprop-wasm";
+import { fastWasmKernelsEnabled } from "./registration";
+import { wasmHeapMemory, type WasmBackend } from "./wasm-backend";
+import { rmspropKernelFor } from "./rmsprop-update";
 
 /** The stock optimizer's per-weight state (TypeScript-private fields of tf.RMSPropOptimizer). */
 interface RmspropState {
@@ -24,7 +29,7 @@ export class FastRmspropOptimizer extends tf.RMSPropOptimizer {
     const state = this as unknown as RmspropState;
     const backend = tf.backend() as unknown as WasmBackend;
     const memory = wasmHeapMemory(backend);
-    if (tf.getBackend() !== "wasm" || state.centered || memory === null) {
+    if (!fastWasmKernelsEnabled() || tf.getBackend() !== "wasm" || state.centered || memory === null) {
       super.applyGradients(variableGradients);
       return;
     }
@@ -60,7 +65,11 @@ export class FastRmspropOptimizer extends tf.RMSPropOptimizer {
   }
 }
 
-/** RMSprop with Keras' ε (1e-7), fused on wasm: a drop-in for tf.train.rmsprop(lr, rho, momentum, 1e-7). */
-export function createFastRmsprop(learningRate: number, rho = 0.9, momentum = 0, epsilon = 1e-7): tf.Optimizer {
-  return new FastRmspropOptimizer(learningRate, rho, momentum, epsilon);
+/**
+ * tf.train.rmsprop's arguments and results (Keras' ε, 1e-7, by default): FastRmspropOptimizer while the fast
+ * kernels are on, tfjs's own RMSPropOptimizer while they are off and for the centered variant.
+ */
+export function createRmspropOptimizer(learningRate: number, decay = 0.9, momentum = 0, epsilon = 1e-7, centered = false): tf.Optimizer {
+  if (fastWasmKernelsEnabled() && !centered) return new FastRmspropOptimizer(learningRate, decay, momentum, epsilon);
+  return tf.train.rmsprop(learningRate, decay, momentum, epsilon, centered);
 }

@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../lib/model/backend";
-import { FastRmspropOptimizer, createFastRmsprop } from "../../lib/model/fast-rmsprop";
-import { createRng } from "../../lib/numeric/random";
+import { initBackend } from "../../../lib/model/backend";
+import { createRmspropOptimizer, fastWasmKernelsStatus } from "../../../lib/model/wasm-kernels";
+import { FastRmspropOptimizer } from "../../../lib/model/wasm-kernels/rmsprop";
+import { createRng } from "../../../lib/numeric/random";
 
 function seededValues(count: number, seed: number, scale = 1): Float32Array {
   const rng = createRng(seed);
@@ -27,13 +28,17 @@ async function threeSteps(optimizer: tf.Optimizer): Promise<Float32Array[]> {
 }
 
 beforeAll(async () => {
-  await initBackend("wasm");
+  // The fused update runs only while the package is on; initBackend switches it on for wasm.
+  expect((await initBackend("wasm", true)).fastKernels).toBe(true);
+  expect(fastWasmKernelsStatus().rmsprop).toBe(true);
 });
 
 describe("FastRmspropOptimizer", () => {
   it("gives tf.train.rmsprop's weights and state bit for bit on the wasm backend", async () => {
     const expected = await threeSteps(tf.train.rmsprop(0.001, 0.9, 0, 1e-7));
-    const actual = await threeSteps(createFastRmsprop(0.001, 0.9, 0, 1e-7));
+    const fast = createRmspropOptimizer(0.001, 0.9, 0, 1e-7);
+    expect(fast).toBeInstanceOf(FastRmspropOptimizer);
+    const actual = await threeSteps(fast);
     expect(actual.length).toBe(expected.length);
     actual.forEach((values, i) => expect(Array.from(values)).toEqual(Array.from(expected[i]!)));
   });
@@ -46,7 +51,7 @@ describe("FastRmspropOptimizer", () => {
 
   it("updates the weights without running a single tfjs kernel once its state exists", async () => {
     const w = tf.variable(tf.ones([64, 64]));
-    const optimizer = createFastRmsprop(0.001);
+    const optimizer = new FastRmspropOptimizer(0.001, 0.9, 0, 1e-7);
     const grads = { [w.name]: tf.fill([64, 64], 0.5) };
     optimizer.applyGradients(grads); // creates the zero state (zerosLike kernels)
     const profile = await tf.profile(() => optimizer.applyGradients(grads));
@@ -58,7 +63,7 @@ describe("FastRmspropOptimizer", () => {
 
   it("leaves no tensors behind after a step", async () => {
     const w = tf.variable(tf.ones([4, 4]));
-    const optimizer = createFastRmsprop(0.001);
+    const optimizer = new FastRmspropOptimizer(0.001, 0.9, 0, 1e-7);
     const grads = { [w.name]: tf.ones([4, 4]) };
     optimizer.applyGradients(grads);
     const before = tf.memory().numTensors;

@@ -3,9 +3,11 @@
 // Why: tfjs-backend-wasm 4.22's Gather walks every element through strided index arithmetic; picking a
 // batch of 128 digits [128, 28, 28] out of [48000, 28, 28] took ~9 ms, longer than a 512×512 matMul.
 // Gathering along axis 0 is a copy of `indices.length` contiguous rows; values are copied bit for bit.
+//
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
-import type { WasmBackend, WasmKernelFunc } from "./fast-kernel-types";
+import type { WasmBackend, WasmKernelFunc } from "./wasm-backend";
 
 /** GatherV2 for axis 0 without batch dims (every other case goes to the stock kernel). */
 export function createFastGather(stock: WasmKernelFunc): WasmKernelFunc {

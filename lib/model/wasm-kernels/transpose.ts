@@ -1,9 +1,13 @@
 // A WebAssembly SIMD 2-D transpose that runs in tfjs-backend-wasm's own memory, for the fast gemm's operands.
 //
-// Why: fast-gemm-wasm.ts's dot tiling wants both operands with k contiguous, so forward products (Wᵀ) and
+// Why: gemm.ts's dot tiling wants both operands with k contiguous, so forward products (Wᵀ) and
 // weight gradients (Xᵀ, dYᵀ) transpose an operand first. tfjs-backend-wasm's Transpose kernel moves one float
 // at a time (6.5 ns per float measured for 512 × 512); this one moves 4 × 4 blocks through eight shuffles.
+//
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
+import * as tf from "@tensorflow/tfjs";
+import { wasmHeapMemory, type WasmBackend } from "./wasm-backend";
 import * as emit from "./wasm-emit";
 
 const { I32, V128, get, set, i32, I32_ADD, I32_MUL, forLoop } = emit;
@@ -61,3 +65,23 @@ function transposeModule(): Uint8Array<ArrayBuffer> {
 
 /** The transpose function bound to a memory (compiled once per memory). */
 export const transposeKernelFor = emit.kernelPerMemory<TransposeKernel>(transposeModule, "transpose");
+
+/**
+ * This transpose on the active wasm backend's tensors: x [rows, cols] float32 into out [cols, rows], both allocated
+ * by the caller; null when the active backend is not tfjs-backend-wasm. For bench:wasm-kernels, which sets it
+ * against tfjs's own Transpose kernel (the package does not register it as Transpose; the products call it directly).
+ */
+export function createFastTranspose(): ((x: tf.TensorInfo, out: tf.TensorInfo) => void) | null {
+  const backend = tf.backend() as unknown as WasmBackend;
+  const memory = wasmHeapMemory(backend);
+  if (memory === null) return null;
+  const transpose = transposeKernelFor(memory);
+  return (x, out) => {
+    const [rows, cols] = x.shape as [number, number];
+    // A wrong output shape would write past the tensor, into whatever the heap holds next.
+    if (x.shape.length !== 2 || x.dtype !== "float32" || out.dtype !== "float32" || out.shape.length !== 2 || out.shape[0] !== cols || out.shape[1] !== rows) {
+      throw new Error(`the fast transpose takes a float32 [rows, cols] and a float32 [cols, rows], got ${x.dtype} [${x.shape.join(", ")}] and ${out.dtype} [${out.shape.join(", ")}]`);
+    }
+    transpose(backend.typedArrayFromHeap(x).byteOffset, backend.typedArrayFromHeap(out).byteOffset, rows, cols);
+  };
+}

@@ -1,8 +1,11 @@
-// The WebAssembly opcodes the fast kernels emit (fast-rmsprop-wasm.ts, fast-gemm-wasm.ts), as byte arrays.
+// The WebAssembly opcodes the package's kernels are written in (gemm.ts, transpose.ts, sum.ts, rmsprop-update.ts),
+// as byte arrays: the only module that spells out raw opcodes.
 //
 // Why emit bytes: there is no wasm toolchain here (no clang, no wabt), and a few hundred bytes of opcodes
 // written from TypeScript keep the kernels readable and reviewable, with nothing binary in the repository.
 // Each kernel is one exported function that imports tfjs-backend-wasm's Memory as env.memory.
+//
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 
 export const I32 = 0x7f;
@@ -43,10 +46,14 @@ export const get = (local: number) => [0x20, ...leb(local)];
 export const set = (local: number) => [0x21, ...leb(local)];
 export const i32 = (value: number) => [0x41, ...sleb(value)];
 export const I32_ADD = [0x6a];
+export const I32_SUB = [0x6b];
 export const I32_MUL = [0x6c];
+export const I32_REM_U = [0x70];
 export const I32_AND = [0x71];
 export const I32_SHL = [0x74];
 export const I32_GE_U = [0x4f];
+/** Pops and discards the top of the stack. */
+export const DROP = [0x1a];
 export const F32_LOAD = (offset = 0) => [0x2a, 2, ...leb(offset)];
 export const F32_STORE = (offset = 0) => [0x38, 2, ...leb(offset)];
 export const [F32_SQRT, F32_ADD, F32_SUB, F32_MUL, F32_DIV, F32_MAX] = [[0x91], [0x92], [0x93], [0x94], [0x95], [0x97]];
@@ -67,7 +74,7 @@ export const [F32X4_SQRT, F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_DIV] = [
 
 /**
  * Relaxed SIMD's f32x4.relaxed_madd (a·b + c): one fused multiply-add where the CPU has FMA (x64 FMA3, as here),
- * else a multiply then an add. Only valid where the engine enables relaxed SIMD (see fast-gemm-wasm.ts).
+ * else a multiply then an add. Only valid where the engine enables relaxed SIMD (see gemm.ts).
  */
 export const F32X4_RELAXED_MADD = simd(0x105);
 

@@ -1,4 +1,5 @@
-// Batch indexing for the fast wasm matMul (fast-matmul-kernels.ts): which matrix of an operand a batch uses.
+// Batch indexing for the fast wasm matMul (matmul.ts): which matrix of an operand a batch uses.
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 
 /**
  * For a batched product whose outer (batch) dims broadcast to `outOuter`, the flat batch index into

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../lib/model/backend";
-import { fastDropoutInstalled, fillDropoutMask, installFastDropout, seedSfc32, uninstallFastDropout } from "../../lib/model/fast-dropout";
+import { initBackend } from "../../../lib/model/backend";
+import { fastDropoutInstalled, fillDropoutMask, installFastDropout, seedSfc32, uninstallFastDropout } from "../../../lib/model/wasm-kernels/dropout";
 
 beforeAll(async () => {
   // The patch is backend-independent JavaScript; the cpu backend keeps these tests quick.

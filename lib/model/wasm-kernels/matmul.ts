@@ -1,12 +1,14 @@
-// The kernel functions behind enableFastWasmKernels (fast-matmul.ts): BatchMatMul and _FusedMatMul for the
-// wasm backend, computed by fast-gemm-wasm.ts in the backend's heap, whatever the transposes and batch.
-// The gemm reads A [m, k] and B [n, k]; other layouts are first copied by fast-transpose-wasm.ts. In training
+// The BatchMatMul and _FusedMatMul kernel functions that registration.ts registers for the wasm backend,
+// computed by gemm.ts in the backend's heap, whatever the transposes and batch.
+// The gemm reads A [m, k] and B [n, k]; other layouts are first copied by transpose.ts. In training
 // that is Wᵀ for a forward product, Xᵀ and dYᵀ for a weight gradient, nothing for dX = dY·Wᵀ.
+//
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
-import { gemmKernelFor } from "./fast-gemm-wasm";
-import { transposeKernelFor } from "./fast-transpose-wasm";
-import type { WasmBackend, WasmKernelFunc } from "./fast-kernel-types";
+import { gemmKernelFor } from "./gemm";
+import { transposeKernelFor } from "./transpose";
+import type { WasmBackend, WasmKernelFunc } from "./wasm-backend";
 import { broadcastBatchIndex } from "./batch-index";
 
 interface Dims {
@@ -38,7 +40,7 @@ function dims(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transpose
   return { m: transposeA ? a1 : a0, k, n: transposeB ? b0 : b1, outerA, outerB, outerOut };
 }
 
-/** Where the products run: tfjs-backend-wasm's heap, and whether with fused multiply-adds (fast-gemm-wasm.ts). */
+/** Where the products run: tfjs-backend-wasm's heap, and whether with fused multiply-adds (gemm.ts). */
 export interface GemmTarget {
   memory: WebAssembly.Memory;
   fma: boolean;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { broadcastBatchIndex } from "../../lib/model/batch-index";
+import { broadcastBatchIndex } from "../../../lib/model/wasm-kernels/batch-index";
 
 describe("broadcastBatchIndex", () => {
   it("maps every output batch to itself when the operand has the same outer dims", () => {

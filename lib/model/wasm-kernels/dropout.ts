@@ -9,11 +9,13 @@
 // tfjs-layers 4.22 (which reuses one mask for every batch when a Dropout layer is seeded) a new mask each step.
 // Inference (training false), rate 0 or 1 and noiseShape keep the stock code path.
 //
-// Installed by enableFastWasmKernels() with the other fast paths (wasm only) and removed with them; the
-// layer class, its config and saved models are unchanged, so deleting this module restores stock dropout.
+// Installed by enableFastWasmKernels() (registration.ts) with the kernels, wasm only, and removed with them; the
+// layer class, its config and saved models are unchanged, so going back to tfjs's dropout changes nothing saved.
+//
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
-import type { WasmBackend } from "./fast-kernel-types";
+import type { WasmBackend } from "./wasm-backend";
 
 /** sfc32 state, four 32-bit words (Chris Doty-Humphrey's Small Fast Counting generator, passes PractRand). */
 export type Sfc32State = Uint32Array;

@@ -1,4 +1,5 @@
 // What the fast wasm kernels use of tfjs-backend-wasm: the backend's public methods, and its heap memory.
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import type * as tf from "@tensorflow/tfjs";
 
 /** The public methods of tfjs-backend-wasm's BackendWasm that the fast kernels call. */

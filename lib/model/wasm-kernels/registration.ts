@@ -1,27 +1,27 @@
-// Fast kernels for the tfjs wasm backend's training path, switched on by enableFastWasmKernels().
+// The package's switch: registers the fast kernels with tfjs-backend-wasm (and the fast dropout), puts tfjs's
+// own back, and says what is on. rmsprop.ts reads the same switch, so off means off for the optimizer too.
 //
 // Why: tfjs-backend-wasm 4.22 sends BatchMatMul / _FusedMatMul to XNNPACK only when neither operand is
 // transposed and the batch is 1; every other case runs a naive triple loop (~1 GFLOP/s). Training a Dense
 // layer needs dX = dY·Wᵀ and dW = Xᵀ·dY, so 95% of a stock step went there. And where XNNPACK does run, it
-// repacks the weights on every call, since they are a new tensor every step. Here every float32 product
-// (transposed or not, batched or not, with a Dense layer's bias and relu) runs fast-gemm-wasm.ts's SIMD
-// kernel in the backend's heap, after fast-transpose-wasm.ts where an operand needs it. GatherV2 along
-// axis 0 (picking a batch) becomes row copies (fast-gather.ts) and a contiguous Slice one copy (fast-slice.ts),
-// Identity shares buffers (fast-identity.ts), sums over the batch axis are column sums (fast-sum.ts), dropout
-// masks come from fast-dropout.ts, and the fused RMSprop update (fast-rmsprop.ts) is an optimizer class.
+// repacks the weights on every call, since they are a new tensor every step. While on, every float32 product
+// (transposed or not, batched or not, with a Dense layer's bias and relu) runs gemm.ts's SIMD kernel in the
+// backend's heap (matmul.ts, after transpose.ts where an operand needs it). GatherV2 along axis 0 (picking a
+// batch) becomes row copies (gather.ts) and a contiguous Slice one copy (slice.ts), Identity shares buffers
+// (identity.ts), sums over the batch axis are column sums (sum.ts), and dropout masks come from dropout.ts.
 // Results differ from the cpu backend only by float32 rounding (summation order, fused multiply-adds).
 //
-// Removable when upstream fixes the kernels: delete the fast-* modules and the enableFastWasmKernels() call.
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
-import { installFastDropout, uninstallFastDropout } from "./fast-dropout";
-import { createFastGather } from "./fast-gather";
-import { createFastIdentity } from "./fast-identity";
-import { createFastSlice } from "./fast-slice";
-import { createFastSum } from "./fast-sum";
-import { wasmHeapMemory, type WasmKernelFunc } from "./fast-kernel-types";
-import { relaxedSimdAvailable } from "./fast-gemm-wasm";
-import { createFastBatchMatMul, createFastFusedMatMul, type GemmTarget } from "./fast-matmul-kernels";
+import { fastDropoutInstalled, installFastDropout, uninstallFastDropout } from "./dropout";
+import { createFastGather } from "./gather";
+import { createFastIdentity } from "./identity";
+import { createFastSlice } from "./slice";
+import { createFastSum } from "./sum";
+import { wasmHeapMemory, type WasmKernelFunc } from "./wasm-backend";
+import { relaxedSimdAvailable } from "./gemm";
+import { createFastBatchMatMul, createFastFusedMatMul, type GemmTarget } from "./matmul";
 
 /** Stock kernel configs, by kernel name, while the fast ones are registered, and how products run. */
 interface Installed {
@@ -45,22 +45,36 @@ function kernelFunc(config: tf.KernelConfig): WasmKernelFunc {
 
 export interface FastWasmKernelOptions {
   /**
-   * Products with relaxed SIMD's fused multiply-add where the engine has it (default true; see fast-gemm-wasm.ts):
+   * Products with relaxed SIMD's fused multiply-add where the engine has it (default true; see gemm.ts):
    * ~25% faster here, and each term rounds once instead of twice. False: a multiply and an add per term.
    */
   fma?: boolean;
   /**
-   * Training-time dropout masks from fast-dropout.ts instead of tfjs-core's (default true). False keeps
+   * Training-time dropout masks from dropout.ts instead of tfjs-core's (default true). False keeps
    * tfjs's own masks, e.g. to compare a step with the stock kernels under the same seeded mask.
    */
   dropout?: boolean;
 }
 
+/** What the package has put in place. Everything is false (fma null, kernels empty) while it is off. */
+export interface FastWasmKernelsStatus {
+  /** True while the fast kernels replace tfjs-backend-wasm's own. */
+  enabled: boolean;
+  /** The wasm kernels replaced, by tfjs kernel name. */
+  kernels: string[];
+  /** Whether the products use fused multiply-adds; null while off. */
+  fma: boolean | null;
+  /** Training-time Dropout layers draw their masks from dropout.ts. */
+  dropout: boolean;
+  /** createRmspropOptimizer gives the fused-update RMSprop, and RMSprop optimizers made while on use their fused update. */
+  rmsprop: boolean;
+}
+
 /**
- * Registers the fast BatchMatMul, _FusedMatMul, GatherV2, Identity, Sum and Slice kernels (and dropout) for the wasm backend.
- * Returns true when they are (now or already) active; false, changing nothing, when the active backend is
- * not wasm or does not expose its memory. Idempotent (a second call keeps the first call's options).
- * Call after initBackend().
+ * Registers the fast BatchMatMul, _FusedMatMul, GatherV2, Identity, Sum and Slice kernels (and dropout) for the
+ * wasm backend, and turns on the fused RMSprop update. Returns true when they are (now or already) active;
+ * false, changing nothing, when the active backend is not wasm or does not expose its memory. Idempotent (a
+ * second call keeps the first call's options). Call after initBackend().
  */
 export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): boolean {
   if (tf.getBackend() !== "wasm") return false;
@@ -92,7 +106,7 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
   return true;
 }
 
-/** Restores the stock wasm kernels; a no-op when the fast ones are not registered. */
+/** Restores the stock wasm kernels, tfjs's dropout and RMSprop's stock update; a no-op while off. */
 export function disableFastWasmKernels(): void {
   if (installed === null) return;
   for (const [kernelName, config] of installed.stock) {
@@ -103,12 +117,18 @@ export function disableFastWasmKernels(): void {
   installed = null;
 }
 
-/** True while the fast kernels are registered. */
+/** True while the fast kernels are registered (the check rmsprop.ts makes on every update). */
 export function fastWasmKernelsEnabled(): boolean {
   return installed !== null;
 }
 
-/** Whether the registered products use fused multiply-adds; null while the stock kernels are active. */
-export function fastWasmKernelsUseFma(): boolean | null {
-  return installed === null ? null : installed.fma;
+export function fastWasmKernelsStatus(): FastWasmKernelsStatus {
+  const enabled = installed !== null;
+  return {
+    enabled,
+    kernels: installed === null ? [] : [...installed.stock.keys()],
+    fma: installed === null ? null : installed.fma,
+    dropout: enabled && fastDropoutInstalled(),
+    rmsprop: enabled,
+  };
 }

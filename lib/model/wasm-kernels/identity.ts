@@ -4,8 +4,10 @@
 // unchanged: ~15 copies of a [128, 512] activation per seed-network step, 2 ms of a ~50 ms step). Its own
 // Reshape already shares buffers this way: the backend counts references per buffer, and no wasm kernel
 // writes into an input, so a shared buffer is never changed under another tensor.
+//
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
-import type { WasmKernelFunc } from "./fast-kernel-types";
+import type { WasmKernelFunc } from "./wasm-backend";
 
 /** Identity that shares the buffer (strings keep the stock copy). */
 export function createFastIdentity(stock: WasmKernelFunc): WasmKernelFunc {

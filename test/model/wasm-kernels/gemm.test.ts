@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { gemmKernelFor, relaxedSimdAvailable } from "../../lib/model/fast-gemm-wasm";
-import { transposeKernelFor } from "../../lib/model/fast-transpose-wasm";
-import { createRng } from "../../lib/numeric/random";
+import { gemmKernelFor, relaxedSimdAvailable } from "../../../lib/model/wasm-kernels/gemm";
+import { transposeKernelFor } from "../../../lib/model/wasm-kernels/transpose";
+import { createRng } from "../../../lib/numeric/random";
 
 // The kernels run on a Memory of their own here (tfjs's heap in production): byte offsets into it.
 const memory = new WebAssembly.Memory({ initial: 64 }); // 4 MB
