@@ -12,7 +12,7 @@ const envSchema = z.object({
     .default(`file:${path.resolve(DEFAULT_DATABASE_FILE)}`),
   TFJS_BACKEND: backendNameSchema.default("auto"),
   /**
-   * The admin password (lib/auth). Unset: the admin page and its APIs are disabled. `npm run up` generates one
+   * The admin password (lib/features/auth). Unset: the admin page and its APIs are disabled. `npm run up` generates one
    * into data/admin-password.txt on a first local run. Never a built-in default.
    */
   ADMIN_PASSWORD: z

@@ -1,4 +1,4 @@
-// The ranges and defaults the admin form states next to each field, read from lib/train/config.ts's zod schema
+// The ranges and defaults the admin form states next to each field, read from lib/core/train-config.ts's zod schema
 // (through its JSON Schema) so the form can never disagree with the validation behind it.
 import { z } from "zod";
 import { trainConfigSchema } from "./train-config";

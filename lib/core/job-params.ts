@@ -1,4 +1,4 @@
-// The admin form's parameters: flat fields validated into a TrainConfig with lib/train/config.ts's schema,
+// The admin form's parameters: flat fields validated into a TrainConfig with lib/core/train-config.ts's schema,
 // field errors keyed by form field, and the `npm run train` flags that reproduce a config in the worker's child.
 // Pure and free of server-only imports: the form runs the same parsing in the browser for its live figures.
 import { z } from "zod";
@@ -74,7 +74,7 @@ function defaultName(config: Pick<TrainConfig, "architecture">): string {
 
 /**
  * Validates the form into a TrainConfig (seed defaults for omitted fields). Bad values come back as messages
- * per field; nothing throws. The same rules as `npm run train` (lib/train/config.ts), plus the CLI's cross-field checks.
+ * per field; nothing throws. The same rules as `npm run train` (lib/core/train-config.ts), plus the CLI's cross-field checks.
  */
 export function parseJobForm(input: unknown): JobFormResult {
   const shape = formShape.safeParse(input ?? {});
