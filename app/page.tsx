@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { getDb } from "@/lib/db/client";
 import { listRuns } from "@/lib/db/runs";
-import { fetchDatasetSample } from "@/lib/db/digits";
+import { fetchDatasetSample } from "@/lib/features/digits/dataset-sample";
 import { formatDuration } from "@/lib/chart/progress";
 import { formatCount } from "@/lib/chart/ticks";
 import { AutoRefresh } from "./_components/auto-refresh";

@@ -3,7 +3,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { listRuns } from "@/lib/db/runs";
-import { fetchCompareRuns, fetchRunFlips, type CompareRun } from "@/lib/db/compare";
+import { fetchCompareRuns, type CompareRun } from "@/lib/features/compare/compare-runs";
+import { fetchRunFlips } from "@/lib/features/compare/flips";
 import { MAX_COMPARED_RUNS, parseCompareRuns } from "@/lib/chart/pair-view";
 import { alignEpochs, runColour } from "@/lib/chart/run-diff";
 import type { RawSearchParams } from "@/lib/core/view-state";
@@ -61,7 +62,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const planned = Math.max(...runs.map((r) => r.epochsPlanned));
   const [base, ...others] = runs;
   // One comparison per run against A, each with its own pixel binary.
-  const flips = others.flatMap((r) => fetchRunFlips(db, base!.id, [r.id]).flips);
+  const flips = (await Promise.all(others.map((r) => fetchRunFlips(db, base!.id, [r.id])))).flatMap((f) => f.flips);
   const pending = others.filter((r) => !flips.some((f) => f.otherId === r.id));
 
   return (

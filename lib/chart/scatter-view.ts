@@ -4,9 +4,10 @@ import { PIXELS_LAYER } from "../core/constants";
 import { toCsv } from "../core/csv";
 import { ALL_CLASSES, classesOf } from "./scatter";
 import type { RawSearchParams } from "../core/view-state";
+import type { ProjectionMethod, Subset } from "../core/projection";
 
-export type Subset = "probe" | "test";
-export type Method = "tsne" | "pca";
+export type { Subset };
+export type Method = ProjectionMethod;
 
 /** One stored layout of a series; the quality figures are those of its Projection row. */
 export interface FrameInfo {

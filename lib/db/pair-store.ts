@@ -3,7 +3,7 @@ import "server-only";
 import type { Db } from "./client";
 import type { PairScore } from "../numeric/pairs/separation";
 
-/** One stored (or computed) figure of a pair: a layer after an epoch (the pixels: layer -1, epoch 0). */
+/** One stored (or computed) figure of a pair: a layer after an epoch (the pixels: PIXELS_LAYER, epoch 0). */
 export interface SeparationCell {
   layerIndex: number;
   epoch: number;
@@ -29,38 +29,67 @@ const toCell = (r: CellRow): SeparationCell => ({ ...r, knnPurity: r.knnPurity ?
 
 export const cellId = (layerIndex: number, epoch: number) => `${layerIndex}/${epoch}`;
 
+const CELL_COLUMNS = ["layerIndex", "epoch", "knnPurity", "silhouette", "count"] as const;
+
 /** The stored cells of one run and pair (a < b) for neighbour count k, keyed by cellId. */
-export function listStoredCells(db: Db, runId: number, a: number, b: number, k: number): Map<string, SeparationCell> {
-  const rows = db.sqlite
-    .prepare("SELECT layerIndex, epoch, knnPurity, silhouette, count FROM PairSeparation WHERE runId = ? AND k = ? AND a = ? AND b = ?")
-    .all(runId, k, a, b) as CellRow[];
+export async function listStoredCells(db: Db, runId: number, a: number, b: number, k: number): Promise<Map<string, SeparationCell>> {
+  const rows = await db.kysely
+    .selectFrom("PairSeparation")
+    .select(CELL_COLUMNS)
+    .where("runId", "=", runId)
+    .where("k", "=", k)
+    .where("a", "=", a)
+    .where("b", "=", b)
+    .execute();
   return new Map(rows.map((r) => [cellId(r.layerIndex, r.epoch), toCell(r)]));
 }
 
 /** One stored cell of a run and pair, or undefined. */
-export function getStoredCell(db: Db, runId: number, a: number, b: number, k: number, layerIndex: number, epoch: number): SeparationCell | undefined {
-  const row = db.sqlite
-    .prepare("SELECT layerIndex, epoch, knnPurity, silhouette, count FROM PairSeparation WHERE runId = ? AND k = ? AND a = ? AND b = ? AND layerIndex = ? AND epoch = ?")
-    .get(runId, k, a, b, layerIndex, epoch) as CellRow | undefined;
+export async function getStoredCell(db: Db, runId: number, a: number, b: number, k: number, layerIndex: number, epoch: number): Promise<SeparationCell | undefined> {
+  const row = await db.kysely
+    .selectFrom("PairSeparation")
+    .select(CELL_COLUMNS)
+    .where("runId", "=", runId)
+    .where("k", "=", k)
+    .where("a", "=", a)
+    .where("b", "=", b)
+    .where("layerIndex", "=", layerIndex)
+    .where("epoch", "=", epoch)
+    .executeTakeFirst();
   return row && toCell(row);
 }
 
 /** The sources (cellId of layer × epoch) of a run whose 45 pairs are all stored for k. */
-export function listCompleteSources(db: Db, runId: number, k: number): Set<string> {
-  const rows = db.sqlite
-    .prepare("SELECT layerIndex, epoch FROM PairSeparation WHERE runId = ? AND k = ? GROUP BY layerIndex, epoch HAVING COUNT(*) = ?")
-    .all(runId, k, PAIR_COUNT) as Array<{ layerIndex: number; epoch: number }>;
+export async function listCompleteSources(db: Db, runId: number, k: number): Promise<Set<string>> {
+  const rows = await db.kysely
+    .selectFrom("PairSeparation")
+    .select(["layerIndex", "epoch"])
+    .where("runId", "=", runId)
+    .where("k", "=", k)
+    .groupBy(["layerIndex", "epoch"])
+    .having((eb) => eb.fn.countAll(), "=", PAIR_COUNT)
+    .execute();
   return new Set(rows.map((r) => cellId(r.layerIndex, r.epoch)));
 }
 
-/** Stores the 45 pairs' scores of one source in one transaction, replacing any earlier rows for the same k. */
-export function storeSourceScores(db: Db, runId: number, source: { layerIndex: number; epoch: number }, k: number, scores: readonly PairScore[]): void {
-  const insert = db.sqlite.prepare(
-    `INSERT INTO PairSeparation (runId, a, b, layerIndex, epoch, k, knnPurity, silhouette, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (runId, k, a, b, layerIndex, epoch) DO UPDATE SET knnPurity = excluded.knnPurity, silhouette = excluded.silhouette, count = excluded.count`,
-  );
+/** Stores the 45 pairs' scores of one source in one statement, replacing any earlier rows for the same k. */
+export async function storeSourceScores(db: Db, runId: number, source: { layerIndex: number; epoch: number }, k: number, scores: readonly PairScore[]): Promise<void> {
+  if (scores.length === 0) return;
   const finite = (v: number) => (Number.isNaN(v) ? null : v);
-  db.sqlite.transaction(() => {
-    for (const s of scores) insert.run(runId, s.a, s.b, source.layerIndex, source.epoch, k, finite(s.knnPurity), finite(s.silhouette), s.count);
-  })();
+  await db.kysely
+    .insertInto("PairSeparation")
+    .values(
+      scores.map((s) => ({
+        runId, a: s.a, b: s.b, layerIndex: source.layerIndex, epoch: source.epoch, k,
+        knnPurity: finite(s.knnPurity), silhouette: finite(s.silhouette), count: s.count,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(["runId", "k", "a", "b", "layerIndex", "epoch"]).doUpdateSet((eb) => ({
+        knnPurity: eb.ref("excluded.knnPurity"),
+        silhouette: eb.ref("excluded.silhouette"),
+        count: eb.ref("excluded.count"),
+      })),
+    )
+    .execute();
 }

@@ -1,16 +1,12 @@
-// Named reads of a run's 2-D projections: metadata with Prisma, coordinates as float32 blobs via better-sqlite3.
+// Named reads and writes of a run's 2-D projections: metadata with Prisma, coordinates as float32 blobs via Kysely.
 import "server-only";
 import type { Db } from "./client";
-import { blobToFloat32, blobToInt32 } from "./blobs";
+import { blobToFloat32, toBlob } from "./blobs";
+import { sqlDate } from "./sql";
+import type { ProjectionKey, ProjectionMethod } from "../core/projection";
 
-export interface ProjectionKey {
-  subset: "probe" | "test";
-  epoch: number;
-  /** -1 for raw pixels. */
-  layerIndex: number;
-  method: "tsne" | "pca";
-  iteration: number;
-}
+/** Which digits and which layer a layout is of. */
+export type ProjectionSourceKey = Pick<ProjectionKey, "subset" | "epoch" | "layerIndex">;
 
 /** Every projection of a run without its coordinates, ordered by subset, layer, epoch, method, iteration. */
 export async function listProjections(db: Db, runId: number) {
@@ -22,27 +18,84 @@ export async function listProjections(db: Db, runId: number) {
 }
 
 /** Coordinates [rows, 2] of one projection, or null if it is not computed. */
-export function getProjectionCoords(db: Db, runId: number, key: ProjectionKey): Float32Array | null {
-  const row = db.sqlite
-    .prepare("SELECT coords FROM Projection WHERE runId = ? AND subset = ? AND epoch = ? AND layerIndex = ? AND method = ? AND iteration = ?")
-    .get(runId, key.subset, key.epoch, key.layerIndex, key.method, key.iteration) as { coords: Buffer } | undefined;
+export async function getProjectionCoords(db: Db, runId: number, key: ProjectionKey): Promise<Float32Array | null> {
+  const row = await db.kysely
+    .selectFrom("Projection")
+    .select("coords")
+    .where("runId", "=", runId)
+    .where("subset", "=", key.subset)
+    .where("epoch", "=", key.epoch)
+    .where("layerIndex", "=", key.layerIndex)
+    .where("method", "=", key.method)
+    .where("iteration", "=", key.iteration)
+    .executeTakeFirst();
   return row ? blobToFloat32(row.coords) : null;
 }
 
-/** Test-set indices of a subset's rows: the probe indices, or 0..testSize-1 for the test subset; null for an unknown run. */
-export function getSubsetIndices(db: Db, runId: number, subset: "probe" | "test"): Int32Array | null {
-  const run = db.sqlite.prepare("SELECT probeIndices, testSize FROM Run WHERE id = ?").get(runId) as
-    | { probeIndices: Buffer | null; testSize: number }
-    | undefined;
-  if (!run) return null;
-  if (subset === "test") return Int32Array.from({ length: run.testSize }, (_, i) => i);
-  return run.probeIndices ? blobToInt32(run.probeIndices) : new Int32Array(0);
+/** Whether the final layout of a source by `method` is stored. */
+export async function hasFinalProjection(db: Db, runId: number, source: ProjectionSourceKey, method: ProjectionMethod): Promise<boolean> {
+  const row = await db.kysely
+    .selectFrom("Projection")
+    .select("id")
+    .where("runId", "=", runId)
+    .where("subset", "=", source.subset)
+    .where("epoch", "=", source.epoch)
+    .where("layerIndex", "=", source.layerIndex)
+    .where("method", "=", method)
+    .where("final", "=", 1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
-/** Activations [rows, cols] of one stored embedding, or null. */
-export function getEmbedding(db: Db, runId: number, subset: "probe" | "test", epoch: number, layerIndex: number) {
-  const row = db.sqlite
-    .prepare("SELECT data, rows, cols FROM Embedding WHERE runId = ? AND subset = ? AND epoch = ? AND layerIndex = ?")
-    .get(runId, subset, epoch, layerIndex) as { data: Buffer; rows: number; cols: number } | undefined;
-  return row ? { data: blobToFloat32(row.data), rows: row.rows, cols: row.cols } : null;
+/** The final t-SNE coordinates [rows, 2] of a source, or null when not stored. */
+export async function getFinalTsneCoords(db: Db, runId: number, source: ProjectionSourceKey): Promise<Float32Array | null> {
+  const row = await db.kysely
+    .selectFrom("Projection")
+    .select("coords")
+    .where("runId", "=", runId)
+    .where("subset", "=", source.subset)
+    .where("epoch", "=", source.epoch)
+    .where("layerIndex", "=", source.layerIndex)
+    .where("method", "=", "tsne")
+    .where("final", "=", 1)
+    .executeTakeFirst();
+  return row ? blobToFloat32(row.coords) : null;
+}
+
+/** A layout to store with its quality figures (null where not measured). */
+export interface ProjectionRecord {
+  method: ProjectionMethod;
+  iteration: number;
+  final: boolean;
+  rows: number;
+  /** float32 [rows, 2] */
+  coords: Float32Array;
+  knnAccuracy: number | null;
+  trustworthiness: number | null;
+  klDivergence: number | null;
+  durationMs: number;
+}
+
+/** Stores one layout of a source, replacing a stored one with the same key. */
+export async function upsertProjection(db: Db, runId: number, source: ProjectionSourceKey, p: ProjectionRecord): Promise<void> {
+  await db.kysely
+    .insertInto("Projection")
+    .values({
+      runId, subset: source.subset, epoch: source.epoch, layerIndex: source.layerIndex, method: p.method, iteration: p.iteration,
+      final: p.final ? 1 : 0, rows: p.rows, coords: toBlob(p.coords), knnAccuracy: p.knnAccuracy, trustworthiness: p.trustworthiness,
+      klDivergence: p.klDivergence, durationMs: Math.round(p.durationMs), createdAt: sqlDate(),
+    })
+    .onConflict((oc) =>
+      oc.columns(["runId", "subset", "epoch", "layerIndex", "method", "iteration"]).doUpdateSet((eb) => ({
+        final: eb.ref("excluded.final"),
+        rows: eb.ref("excluded.rows"),
+        coords: eb.ref("excluded.coords"),
+        knnAccuracy: eb.ref("excluded.knnAccuracy"),
+        trustworthiness: eb.ref("excluded.trustworthiness"),
+        klDivergence: eb.ref("excluded.klDivergence"),
+        durationMs: eb.ref("excluded.durationMs"),
+        createdAt: eb.ref("excluded.createdAt"),
+      })),
+    )
+    .execute();
 }

@@ -14,7 +14,7 @@ import { createTsne } from "../../lib/numeric/tsne/tsne";
 import type { Matrix } from "../../lib/numeric/tsne/matrix";
 import { readEnv } from "../../lib/env";
 import { openDatabase } from "../../lib/db/client";
-import { blobToFloat32 } from "../../lib/db/blobs";
+import { getLastTestEmbedding } from "../../lib/db/embeddings";
 
 const USAGE = `usage: npm run bench:tsne -- [--n DIGITS] [--run ID] [--iterations N] [--skip-peer]
   --n           first N digits (default 10000; 100..70000): the test set, then the training set past 10,000
@@ -57,12 +57,10 @@ async function loadInput(n: number, runId: number | undefined): Promise<Matrix &
   }
   const db = openDatabase(readEnv().DATABASE_URL);
   try {
-    const row = db.sqlite
-      .prepare("SELECT data, rows, cols, layerName FROM Embedding WHERE runId = ? AND subset = 'test' ORDER BY layerIndex DESC LIMIT 1")
-      .get(runId) as { data: Buffer; rows: number; cols: number; layerName: string } | undefined;
-    if (!row) throw new Error(`run ${runId} has no test-set embedding in ${readEnv().DATABASE_URL} (has it finished?)`);
-    const rows = Math.min(n, row.rows);
-    return { data: blobToFloat32(row.data).subarray(0, rows * row.cols), rows, cols: row.cols, what: `run ${runId} ${row.layerName}` };
+    const stored = await getLastTestEmbedding(db, runId);
+    if (!stored) throw new Error(`run ${runId} has no test-set embedding in ${readEnv().DATABASE_URL} (has it finished?)`);
+    const rows = Math.min(n, stored.rows);
+    return { data: stored.data.subarray(0, rows * stored.cols), rows, cols: stored.cols, what: `run ${runId} ${stored.layerName}` };
   } finally {
     await db.close();
   }

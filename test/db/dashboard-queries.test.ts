@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../helpers/db";
-import { fetchDigit, fetchErrorPixels, fetchErrors, loadMnist } from "../../lib/db/digits";
-import { fetchConfusions, fetchRunHeader, fetchRunOverview, parseConfusion } from "../../lib/db/run-pages";
+import { loadMnist } from "../../lib/mnist/dataset";
+import { getRunHeader } from "../../lib/db/run-pages";
+import { fetchDigit } from "../../lib/features/digits/digit-detail";
+import { fetchErrorPixels, fetchErrors } from "../../lib/features/digits/errors";
+import { fetchConfusions, fetchRunOverview } from "../../lib/features/runs/run-pages";
+import { parseConfusion } from "../../lib/core/run-columns";
 import { insertEpoch, insertPredictions, insertRun } from "./run-fixture";
 
 const TEST_SIZE = 50;
@@ -33,8 +37,8 @@ describe("the dashboard's reads", () => {
   });
   afterAll(async () => db?.cleanup());
 
-  it("lists every misclassified digit with its labels, confidence and pixel slot", () => {
-    const errors = fetchErrors(db, runId)!;
+  it("lists every misclassified digit with its labels, confidence and pixel slot", async () => {
+    const errors = (await fetchErrors(db, runId))!;
     expect(errors.map((e) => e.index)).toEqual([3, 7, 20]);
     const e7 = errors[1]!;
     expect(e7).toMatchObject({ trueLabel: labels[7], predicted: (labels[7]! + 1) % 10, slot: 1 });
@@ -42,8 +46,8 @@ describe("the dashboard's reads", () => {
     expect(e7.trueProb).toBeCloseTo(0.1 / 9, 6);
   });
 
-  it("serves the misclassified digits' pixels in slot order", () => {
-    const pixels = fetchErrorPixels(db, runId)!;
+  it("serves the misclassified digits' pixels in slot order", async () => {
+    const pixels = (await fetchErrorPixels(db, runId))!;
     const test = loadMnist().test.pixels;
     expect(pixels.length).toBe(3 * 784);
     expect(Array.from(pixels.subarray(784, 1568))).toEqual(Array.from(test.subarray(7 * 784, 8 * 784)));
@@ -51,12 +55,12 @@ describe("the dashboard's reads", () => {
 
   it("returns nothing for a run without final predictions", async () => {
     const running = await insertRun(db, { testSize: TEST_SIZE });
-    expect(fetchErrors(db, running)).toBeNull();
-    expect(fetchErrorPixels(db, running)).toBeNull();
+    expect(await fetchErrors(db, running)).toBeNull();
+    expect(await fetchErrorPixels(db, running)).toBeNull();
   });
 
-  it("reads one digit's final probabilities and, for a probe digit, its prediction after every epoch", () => {
-    const d = fetchDigit(db, runId, TEST_SIZE, 7)!;
+  it("reads one digit's final probabilities and, for a probe digit, its prediction after every epoch", async () => {
+    const d = (await fetchDigit(db, runId, TEST_SIZE, 7))!;
     expect(d.trueLabel).toBe(labels[7]);
     expect(d.pixels).toHaveLength(784);
     expect(d.final!.predicted).toBe(predicted[7]);
@@ -65,9 +69,9 @@ describe("the dashboard's reads", () => {
     expect(d.probe!.epochs.map((e) => e.probs.indexOf(Math.max(...e.probs)))).toEqual([2, 3]);
   });
 
-  it("has no per-epoch record for a digit outside the probe set, and no digit past the test size", () => {
-    expect(fetchDigit(db, runId, TEST_SIZE, 3)!.probe).toBeNull();
-    expect(fetchDigit(db, runId, TEST_SIZE, TEST_SIZE)).toBeNull();
+  it("has no per-epoch record for a digit outside the probe set, and no digit past the test size", async () => {
+    expect((await fetchDigit(db, runId, TEST_SIZE, 3))!.probe).toBeNull();
+    expect(await fetchDigit(db, runId, TEST_SIZE, TEST_SIZE)).toBeNull();
   });
 
   it("parses the confusion matrices, null for the final one before the run finishes", async () => {
@@ -84,7 +88,7 @@ describe("the dashboard's reads", () => {
     expect(o.summary.reduce((a, l) => a + l.params, 0)).toBe(932_362);
     expect(o.epochs).toHaveLength(2);
     expect("probeIndices" in o.run).toBe(false);
-    expect((await fetchRunHeader(db, runId))!._count.epochs).toBe(2);
+    expect((await getRunHeader(db, runId))!._count.epochs).toBe(2);
     expect(await fetchRunOverview(db, 999_999)).toBeNull();
   });
 });

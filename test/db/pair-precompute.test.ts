@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blobToFloat32, blobToInt32 } from "../../lib/db/blobs";
-import { loadMnist } from "../../lib/db/digits";
+import { loadMnist } from "../../lib/mnist/dataset";
 import { fetchPairAcrossRuns, fetchSeparationPlan } from "../../lib/features/pairs/pair-separation";
 import { listStoredCells } from "../../lib/db/pair-store";
 import { listPairRuns } from "../../lib/features/pairs/pair-details";
@@ -66,7 +66,7 @@ describe("precomputed pair separation on a short real run (2 epochs, probe 100)"
     expect(events.slice(1).map((e) => e.type === "source" && [e.layerIndex, e.epoch])).toEqual([[-1, 0], [0, 1], [1, 1], [2, 1], [0, 2], [1, 2], [2, 2]]);
     expect(await db.prisma.pairSeparation.count({ where: { runId } })).toBe(7 * 45);
     for (const [a, b] of PAIRS) {
-      const stored = listStoredCells(db, runId, a, b, SEPARATION_K);
+      const stored = await listStoredCells(db, runId, a, b, SEPARATION_K);
       // toEqual: bit-equal numbers, NaN (a class with fewer than two probe digits) equal to NaN.
       expect(new Map([...stored].sort()), `${a}/${b}`).toEqual(new Map([...expectedCells(a, b)].sort()));
     }
@@ -74,12 +74,12 @@ describe("precomputed pair separation on a short real run (2 epochs, probe 100)"
 
   it("computes nothing the second time, and only the source that lost a row after that", async () => {
     expect(await precomputeRunSeparations(db, runId)).toMatchObject({ computed: 0, total: 7 });
-    const before = listStoredCells(db, runId, 3, 5, SEPARATION_K);
+    const before = await listStoredCells(db, runId, 3, 5, SEPARATION_K);
     db.sqlite.prepare("DELETE FROM PairSeparation WHERE runId = ? AND a = 3 AND b = 5 AND layerIndex = 1 AND epoch = 2").run(runId);
     const again: PairsEvent[] = [];
     expect(await precomputeRunSeparations(db, runId, { onEvent: (e) => again.push(e) })).toMatchObject({ computed: 1, total: 7 });
     expect(again.filter((e) => e.type === "source").map((e) => e.type === "source" && [e.layerIndex, e.epoch])).toEqual([[1, 2]]);
-    expect(listStoredCells(db, runId, 3, 5, SEPARATION_K)).toEqual(before);
+    expect(await listStoredCells(db, runId, 3, 5, SEPARATION_K)).toEqual(before);
     await expect(precomputeRunSeparations(db, 999_999)).rejects.toThrow("run 999999 does not exist");
   });
 
@@ -101,7 +101,7 @@ describe("precomputed pair separation on a short real run (2 epochs, probe 100)"
 
   it("the pair page's plan reads the stored rows, and computes (and counts) the cells that are missing", async () => {
     const run = (await listPairRuns(db)).find((r) => r.id === runId)!;
-    const stored = fetchSeparationPlan(db, run, 4, 9);
+    const stored = await fetchSeparationPlan(db, run, 4, 9);
     expect([stored.cellCount, stored.computedCount]).toEqual([7, 0]);
     const expected = expectedCells(4, 9);
     const grid = await stored.grid;
@@ -112,7 +112,7 @@ describe("precomputed pair separation on a short real run (2 epochs, probe 100)"
 
     // An older run: nothing stored for 1/7 in the last layer. The plan computes those cells, with the same numbers.
     db.sqlite.prepare("DELETE FROM PairSeparation WHERE runId = ? AND a = 1 AND b = 7 AND layerIndex = 2").run(runId);
-    const partial = fetchSeparationPlan(db, run, 1, 7);
+    const partial = await fetchSeparationPlan(db, run, 1, 7);
     expect([partial.cellCount, partial.computedCount]).toEqual([7, 2]);
     const expected17 = expectedCells(1, 7);
     for (const c of (await partial.grid).cells) expect(c).toEqual(expected17.get(`${c.layerIndex}/${c.epoch}`));

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, SCREENSHOT_DIR } from "../helpers/browser";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/server";
-import { loadMnist } from "../../lib/db/digits";
+import { loadMnist } from "../../lib/mnist/dataset";
 import { selectProbeIndices } from "../../lib/mnist/probe";
 import { createRng } from "../../lib/numeric/random";
 import { insertSeedSizedRun } from "../db/run-fixture";

@@ -7,7 +7,7 @@ import { createTestDb, type TestDb } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/server";
 import { trainShortRun } from "../helpers/train";
 import { blobToFloat32, blobToInt32, blobToUint8 } from "../../lib/db/blobs";
-import { loadMnist } from "../../lib/db/digits";
+import { loadMnist } from "../../lib/mnist/dataset";
 import { projectRun } from "../../lib/features/projection/project-run";
 import { precomputeRunSeparations } from "../../lib/features/pairs/precompute";
 import { pairSeparation, rankPairs } from "../../lib/numeric/metrics/pairs";

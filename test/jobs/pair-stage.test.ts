@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { blobToFloat32, blobToInt32 } from "../../lib/db/blobs";
-import { loadMnist } from "../../lib/db/digits";
+import { loadMnist } from "../../lib/mnist/dataset";
 import { listStoredCells } from "../../lib/db/pair-store";
 import { pairSeparation } from "../../lib/numeric/metrics/pairs";
 import { SEPARATION_K } from "../../lib/numeric/pairs/separation";
@@ -30,7 +30,7 @@ describe("the pairs stage of a job", () => {
     const probe = blobToInt32(job.run!.probeIndices!);
     const testLabels = loadMnist().test.labels;
     const labels = Uint8Array.from(probe, (i) => testLabels[i]!);
-    const stored = listStoredCells(db, runId, 4, 9, SEPARATION_K);
+    const stored = await listStoredCells(db, runId, 4, 9, SEPARATION_K);
     const embeddings = await db.prisma.embedding.findMany({ where: { runId, subset: "probe" } });
     expect(embeddings).toHaveLength(4);
     for (const e of embeddings) {

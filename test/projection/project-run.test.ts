@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blobToFloat32 } from "../../lib/db/blobs";
 import { createTsne } from "../../lib/numeric/tsne/tsne";
-import { loadSourceMatrix } from "../../lib/features/projection/sources";
+import { listSources, loadSourceMatrix } from "../../lib/features/projection/sources";
 import { projectRun, type ProjectEvent } from "../../lib/features/projection/project-run";
-import { listSources } from "../../lib/features/projection/sources";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { trainShortRun } from "../helpers/train";
 
@@ -19,8 +18,8 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
   });
   afterAll(async () => db.cleanup());
 
-  it("lists the final test views, the pixels and every probe layer at every epoch as sources", () => {
-    const keys = listSources(db, runId).map((s) => `${s.subset}/${s.epoch}/${s.layerIndex}`);
+  it("lists the final test views, the pixels and every probe layer at every epoch as sources", async () => {
+    const keys = (await listSources(db, runId)).map((s) => `${s.subset}/${s.epoch}/${s.layerIndex}`);
     expect(keys).toEqual(["test/0/2", "test/0/-1", "probe/0/-1", "probe/1/0", "probe/1/1", "probe/1/2", "probe/2/0", "probe/2/1", "probe/2/2"]);
   });
 
@@ -67,9 +66,9 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
       return d / (na.length / 2);
     };
     const [one, two] = [await get(1), await get(2)];
-    const sources = listSources(db, runId);
+    const sources = await listSources(db, runId);
     const epochTwo = sources.find((s) => s.subset === "probe" && s.epoch === 2 && s.layerIndex === 2)!;
-    const fresh = createTsne(loadSourceMatrix(db, runId, epochTwo), { perplexity: 30, iterations: 300, exaggerationIterations: 75 }).fit();
+    const fresh = createTsne(await loadSourceMatrix(db, runId, epochTwo), { perplexity: 30, iterations: 300, exaggerationIterations: 75 }).fit();
     // Training draws unseeded dropout masks, so the two epochs' embeddings differ from run to run: the ratio was
     // below 0.5 in most runs and 0.56 in one. A layout that ignored the previous epoch would be near 1.
     expect(shift(one, two)).toBeLessThan(0.8 * shift(one, fresh));

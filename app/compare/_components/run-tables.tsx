@@ -1,6 +1,6 @@
 // Compared runs' hyperparameters (from Run.config) and final metrics side by side, rows that differ highlighted.
 import Link from "next/link";
-import type { CompareRun } from "@/lib/db/compare";
+import type { CompareRun } from "@/lib/features/compare/compare-runs";
 import { diffRows, flattenConfig, runColour, type DiffRow } from "@/lib/chart/run-diff";
 import { formatDuration } from "@/lib/chart/progress";
 import { formatCount, formatLoss, formatPercent } from "@/lib/chart/ticks";

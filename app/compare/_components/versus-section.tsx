@@ -1,6 +1,6 @@
 // One run against the first (A): the B − A confusion difference on the digits both evaluated, and the per-digit flips.
 import Link from "next/link";
-import type { RunFlips } from "@/lib/db/compare";
+import type { RunFlips } from "@/lib/features/compare/flips";
 import { divergingFill, formatDelta, layoutDifference } from "@/lib/chart/diverging";
 import { formatCount } from "@/lib/chart/ticks";
 import { ClassGrid } from "@/app/_components/class-grid";

@@ -53,7 +53,7 @@ export default async function PairPage({ params, searchParams }: Props) {
   if (resolved.kind === "unfinished") return (<>{heading}<UnfinishedRun {...resolved} action={`/pairs/${a}-${b}`} /></>);
 
   const { run, runs } = resolved;
-  const detail = fetchPairDetail(db, run, a, b);
+  const detail = await fetchPairDetail(db, run, a, b);
   if (!detail) notFound();
   const ranked = rankRunPairs(run);
   const rank = ranked.findIndex((p) => p.a === a && p.b === b) + 1;

@@ -24,8 +24,7 @@ const METRIC_LABEL = { knn: `kNN purity (k = ${SEPARATION_K}), %`, silhouette: "
 const SIZE = 220;
 
 export async function SeparationSection({ db, run, a, b, view }: Props) {
-  const plan = fetchSeparationPlan(db, run, a, b);
-  const scatter = await fetchPairScatter(db, run.id, a, b, view);
+  const [plan, scatter] = await Promise.all([fetchSeparationPlan(db, run, a, b), fetchPairScatter(db, run.id, a, b, view)]);
   const href = (v: Partial<PairView>) => `${pairHref(a, b, run.id, { ...view, ...v })}#separation`;
   const colour = (label: number) => schemeCategory10[label]!;
 

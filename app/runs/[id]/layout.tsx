@@ -1,7 +1,7 @@
 // Shared frame of a run's pages: name, status, error of a failed run, tabs; live refresh while it trains.
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
-import { fetchRunHeader } from "@/lib/db/run-pages";
+import { getRunHeader } from "@/lib/db/run-pages";
 import { parseRunId } from "@/lib/core/view-state";
 import { AutoRefresh } from "@/app/_components/auto-refresh";
 import { RunTabs } from "./_components/run-tabs";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 export default async function RunLayout({ params, children }: { params: Promise<{ id: string }>; children: React.ReactNode }) {
   const id = parseRunId((await params).id);
-  const run = id === null ? null : await fetchRunHeader(getDb(), id);
+  const run = id === null ? null : await getRunHeader(getDb(), id);
   if (!run) notFound();
   const live = run.status === "running" || run.status === "queued";
   return (

@@ -2,7 +2,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
-import { fetchRunOverview } from "@/lib/db/run-pages";
+import { fetchRunOverview } from "@/lib/features/runs/run-pages";
 import { parseRunId } from "@/lib/core/view-state";
 import { trainingProgress } from "@/lib/chart/progress";
 import { EpochCurves } from "./_components/epoch-curves";

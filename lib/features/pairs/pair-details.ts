@@ -1,13 +1,16 @@
 // Named reads for the pair pages: which run, the 45-pair ranking, per-epoch counts, galleries and mean images (cached).
 import "server-only";
 import type { Db } from "../../db/client";
-import { blobToFloat32, blobToUint8 } from "../../db/blobs";
-import { fetchErrors, loadMnist } from "../../db/digits";
-import { fetchRunHeader, parseConfusion } from "../../db/run-pages";
-import { cachedPair, pairKey } from "./pair-cache";
+import { getTestPredictions } from "../../db/digits";
+import { getRunHeader, listEpochConfusions, listSucceededRunsWithConfusion } from "../../db/run-pages";
+import { loadMnist } from "../../mnist/dataset";
+import { cachedPair, forgetPair, pairKey } from "./pair-cache";
+import { errorItems } from "../digits/errors";
+import { gatherTestPixels } from "../digits/pixels";
 import { closestToOther, meanImage, rankPairs, type PairCount } from "../../numeric/metrics/pairs";
 import { selectErrors } from "../../chart/gallery";
 import type { RunChoice } from "../../chart/pair-view";
+import { parseConfusion } from "../../core/run-columns";
 import { IMAGE_PIXELS, NUM_CLASSES } from "../../core/constants";
 
 /** A succeeded run as the pair pages list it. */
@@ -26,12 +29,8 @@ export interface PairRun {
 
 /** Every succeeded run with a test confusion matrix, the most recently finished first. */
 export async function listPairRuns(db: Db): Promise<PairRun[]> {
-  const rows = await db.prisma.run.findMany({
-    where: { status: "succeeded", testConfusion: { not: null } },
-    orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
-    select: { id: true, name: true, finishedAt: true, testAccuracy: true, testSize: true, bestEpoch: true, epochsPlanned: true, architecture: true, testConfusion: true },
-  });
-  return rows.map(({ testConfusion, ...r }) => ({ ...r, confusion: parseConfusion(testConfusion!, `run ${r.id} testConfusion`) }));
+  const rows = await listSucceededRunsWithConfusion(db);
+  return rows.map(({ testConfusion, ...r }) => ({ ...r, confusion: parseConfusion(testConfusion, `run ${r.id} testConfusion`) }));
 }
 
 export type ResolvedPairRun =
@@ -47,7 +46,7 @@ export async function resolvePairRun(db: Db, choice: RunChoice): Promise<Resolve
   if (choice.kind === "latest") return runs[0] ? { kind: "ok", run: runs[0], runs } : { kind: "no-runs" };
   const run = runs.find((r) => r.id === choice.id);
   if (run) return { kind: "ok", run, runs };
-  const header = await fetchRunHeader(db, choice.id);
+  const header = await getRunHeader(db, choice.id);
   return header ? { kind: "unfinished", id: header.id, name: header.name, status: header.status, runs } : { kind: "not-found" };
 }
 
@@ -94,19 +93,11 @@ export const GALLERY_LIMIT = 60;
 /** Digits per class in the closest-to-the-other-class gallery. */
 export const CLOSEST_LIMIT = 24;
 
-interface PredictionRow {
-  count: number;
-  predicted: Buffer;
-  probs: Buffer;
-}
-
-function computePairDetail(db: Db, runId: number, a: number, b: number): PairDetail | null {
-  const row = db.sqlite.prepare("SELECT count, predicted, probs FROM TestPredictions WHERE runId = ?").get(runId) as PredictionRow | undefined;
-  if (!row) return null;
+async function computePairDetail(db: Db, runId: number, a: number, b: number): Promise<PairDetail | null> {
+  const [predictions, epochRows] = await Promise.all([getTestPredictions(db, runId), listEpochConfusions(db, runId)]);
+  if (!predictions) return null;
   const { pixels, labels } = loadMnist().test;
-  const n = row.count;
-  const predicted = blobToUint8(row.predicted);
-  const probs = blobToFloat32(row.probs);
+  const { count: n, predicted, probs } = predictions;
   const evaluated = labels.subarray(0, n);
 
   const slots = new Map<number, number>();
@@ -117,12 +108,11 @@ function computePairDetail(db: Db, runId: number, a: number, b: number): PairDet
     const prob = (c: number) => probs[index * NUM_CLASSES + c]!;
     return { index, trueLabel: t, predicted: p, confidence: prob(p), margin: prob(t) - prob(other), slot: slots.get(index)! };
   };
-  const errors = fetchErrors(db, runId, labels) ?? [];
+  const errors = errorItems(predictions, labels);
   const mistakes = (t: number, p: number) => selectErrors(errors, { trueLabel: t, predicted: p, sort: "confidence-desc" });
   const ab = mistakes(a, b);
   const ba = mistakes(b, a);
 
-  const epochRows = db.sqlite.prepare("SELECT epoch, confusion FROM Epoch WHERE runId = ? ORDER BY epoch").all(runId) as Array<{ epoch: number; confusion: string }>;
   const epochs = epochRows.map((e) => {
     const c = parseConfusion(e.confusion, `run ${runId} epoch ${e.epoch} confusion`);
     return { epoch: e.epoch, aAsB: c[a * NUM_CLASSES + b]!, bAsA: c[b * NUM_CLASSES + a]! };
@@ -146,17 +136,21 @@ function computePairDetail(db: Db, runId: number, a: number, b: number): PairDet
   };
 }
 
-/** The pair's per-epoch counts, galleries and mean images for a finished run (cached); null without final predictions. */
-export function fetchPairDetail(db: Db, run: Pick<PairRun, "id" | "finishedAt">, a: number, b: number): PairDetail | null {
-  return cachedPair(pairKey("detail", run, a, b), () => computePairDetail(db, run.id, a, b));
+/**
+ * The pair's per-epoch counts, galleries and mean images for a finished run; null without final predictions.
+ * Cached as a promise, so concurrent requests share one computation; a failed one is forgotten and retried.
+ */
+export function fetchPairDetail(db: Db, run: Pick<PairRun, "id" | "finishedAt">, a: number, b: number): Promise<PairDetail | null> {
+  const key = pairKey("detail", run, a, b);
+  return cachedPair(key, () => {
+    const detail = computePairDetail(db, run.id, a, b);
+    detail.catch(() => forgetPair(key));
+    return detail;
+  });
 }
 
 /** Pixels of the pair's gallery digits in slot order, uint8 [k, 784]; null without final predictions. */
-export function fetchPairPixels(db: Db, run: Pick<PairRun, "id" | "finishedAt">, a: number, b: number): Uint8Array<ArrayBuffer> | null {
-  const detail = fetchPairDetail(db, run, a, b);
-  if (!detail) return null;
-  const { pixels } = loadMnist().test;
-  const out = new Uint8Array(detail.pixelIndices.length * IMAGE_PIXELS);
-  detail.pixelIndices.forEach((index, slot) => out.set(pixels.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS), slot * IMAGE_PIXELS));
-  return out;
+export async function fetchPairPixels(db: Db, run: Pick<PairRun, "id" | "finishedAt">, a: number, b: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  const detail = await fetchPairDetail(db, run, a, b);
+  return detail && gatherTestPixels(detail.pixelIndices);
 }

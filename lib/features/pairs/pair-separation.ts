@@ -4,13 +4,14 @@
 import "server-only";
 import type { Db } from "../../db/client";
 import { getProjectionCoords, listProjections } from "../../db/projections";
+import { listLayerNames } from "../../db/embeddings";
 import { cachedPair, forgetPair, isCached, pairKey, pauseBeforeColdWork, yieldToEventLoop } from "./pair-cache";
-import { embeddingKeys, loadProbeEmbedding, probeLabels, probePixels, type EmbeddingKey } from "../../db/pair-sources";
 import { cellId, getStoredCell, listStoredCells, type SeparationCell } from "../../db/pair-store";
 import type { PairRun } from "./pair-details";
+import { listSources, loadProbeMatrix, pixelMatrix, probeDigits, type ProjectionSource } from "../projection/sources";
 import { pairSeparation } from "../../numeric/metrics/pairs";
 import { SEPARATION_K } from "../../numeric/pairs/separation";
-import { IMAGE_PIXELS, PIXELS_LAYER } from "../../core/constants";
+import { PIXELS_LAYER } from "../../core/constants";
 import type { PairView, ProjectionMethod } from "../../chart/pair-view";
 
 export { SEPARATION_K, type SeparationCell };
@@ -27,17 +28,31 @@ export interface SeparationGrid {
 
 type Score = Omit<SeparationCell, "layerIndex" | "epoch">;
 
-function embeddingCell(db: Db, runId: number, key: EmbeddingKey, labels: Uint8Array, a: number, b: number): Score {
-  return pairSeparation(loadProbeEmbedding(db, runId, key, labels.length), key.cols, labels, a, b, SEPARATION_K);
+async function embeddingCell(db: Db, runId: number, key: ProjectionSource, labels: Uint8Array, a: number, b: number): Promise<Score> {
+  const matrix = await loadProbeMatrix(db, runId, key, labels.length);
+  return pairSeparation(matrix.data, matrix.cols, labels, a, b, SEPARATION_K);
 }
 
 type PairRunKey = Pick<PairRun, "id" | "finishedAt">;
 
-const cellKey = (run: PairRunKey, key: Pick<EmbeddingKey, "epoch" | "layerIndex">, a: number, b: number) => pairKey(`cell/${key.epoch}/${key.layerIndex}`, run, a, b);
+const cellKey = (run: PairRunKey, key: Pick<ProjectionSource, "epoch" | "layerIndex">, a: number, b: number) => pairKey(`cell/${key.epoch}/${key.layerIndex}`, run, a, b);
 
-/** One cell not stored yet, cached on its own so the table and the across-runs row share the last layer's last epoch. */
-function cachedCell(db: Db, run: PairRunKey, key: EmbeddingKey, labels: Uint8Array, a: number, b: number): Score {
-  return cachedPair(cellKey(run, key, a, b), () => embeddingCell(db, run.id, key, labels, a, b));
+/**
+ * One cell not stored yet, cached on its own (as a promise, so concurrent requests share one computation) so the
+ * table and the across-runs row share the last layer's last epoch. A failed one is forgotten, so the next request retries it.
+ */
+function cachedCell(db: Db, run: PairRunKey, key: ProjectionSource, labels: Uint8Array, a: number, b: number): Promise<Score> {
+  const k = cellKey(run, key, a, b);
+  return cachedPair(k, () => {
+    const score = embeddingCell(db, run.id, key, labels, a, b);
+    score.catch(() => forgetPair(k));
+    return score;
+  });
+}
+
+/** The run's probe embeddings by epoch then layer (the sources loader's probe sources without the pixels). */
+async function listProbeEmbeddings(db: Db, runId: number): Promise<ProjectionSource[]> {
+  return (await listSources(db, runId)).filter((s) => s.subset === "probe" && s.layerIndex !== PIXELS_LAYER);
 }
 
 /** The separation table of one run and pair: stored rows at once, missing cells computed row by row so each row can stream in. */
@@ -59,15 +74,17 @@ export interface SeparationPlan {
 interface PlanInput {
   labels: Uint8Array;
   indices: Int32Array;
-  keys: EmbeddingKey[];
+  keys: ProjectionSource[];
   stored: Map<string, SeparationCell>;
   missing: number;
 }
 
-function readPlanInput(db: Db, runId: number, a: number, b: number): PlanInput {
-  const { indices, labels } = probeLabels(db, runId);
-  const keys = embeddingKeys(db, runId);
-  const stored = listStoredCells(db, runId, a, b, SEPARATION_K);
+async function readPlanInput(db: Db, runId: number, a: number, b: number): Promise<PlanInput> {
+  const [{ indices, labels }, keys, stored] = await Promise.all([
+    probeDigits(db, runId),
+    listProbeEmbeddings(db, runId),
+    listStoredCells(db, runId, a, b, SEPARATION_K),
+  ]);
   const expected = indices.length === 0 ? [] : [cellId(PIXELS_LAYER, 0), ...keys.map((k) => cellId(k.layerIndex, k.epoch))];
   return { indices, labels, keys, stored, missing: expected.filter((id) => !stored.has(id)).length };
 }
@@ -90,7 +107,10 @@ function planSeparation(db: Db, run: PairRunKey, a: number, b: number, input: Pl
         if (hit) return [hit];
         if (indices.length === 0) return [];
         await yieldToEventLoop();
-        const pixels = cachedPair(pairKey("cell/0/-1", run, a, b), () => pairSeparation(probePixels(indices), IMAGE_PIXELS, labels, a, b, SEPARATION_K));
+        const pixels = cachedPair(pairKey(`cell/0/${PIXELS_LAYER}`, run, a, b), () => {
+          const matrix = pixelMatrix(indices);
+          return pairSeparation(matrix.data, matrix.cols, labels, a, b, SEPARATION_K);
+        });
         return [{ layerIndex: PIXELS_LAYER, epoch: 0, ...pixels }];
       }
       const cells: SeparationCell[] = [];
@@ -102,7 +122,7 @@ function planSeparation(db: Db, run: PairRunKey, a: number, b: number, input: Pl
           continue;
         }
         await yieldToEventLoop();
-        cells.push({ layerIndex: layer, epoch: key.epoch, ...cachedCell(db, run, key, labels, a, b) });
+        cells.push({ layerIndex: layer, epoch: key.epoch, ...(await cachedCell(db, run, key, labels, a, b)) });
       }
       return cells;
     });
@@ -138,8 +158,8 @@ function planSeparation(db: Db, run: PairRunKey, a: number, b: number, input: Pl
  * every request (one indexed query); a plan with cells to compute is cached per run and pair, so concurrent and later
  * requests share its work until the pairs stage has stored them.
  */
-export function fetchSeparationPlan(db: Db, run: PairRunKey, a: number, b: number): SeparationPlan {
-  const input = readPlanInput(db, run.id, a, b);
+export async function fetchSeparationPlan(db: Db, run: PairRunKey, a: number, b: number): Promise<SeparationPlan> {
+  const input = await readPlanInput(db, run.id, a, b);
   if (input.missing === 0) return planSeparation(db, run, a, b, input);
   const key = pairKey("plan", run, a, b);
   return cachedPair(key, () => {
@@ -173,8 +193,8 @@ export async function fetchPairAcrossRuns(db: Db, runs: readonly PairRun[], a: n
   const out: PairAcrossRun[] = [];
   let paused = false;
   for (const run of runs) {
-    const key = embeddingKeys(db, run.id).at(-1);
-    let score: Score | undefined = key && getStoredCell(db, run.id, a, b, SEPARATION_K, key.layerIndex, key.epoch);
+    const key = (await listProbeEmbeddings(db, run.id)).at(-1);
+    let score: Score | undefined = key && (await getStoredCell(db, run.id, a, b, SEPARATION_K, key.layerIndex, key.epoch));
     if (key && !score) {
       // Not stored: computed here (cached), after the page shell has had its turns.
       if (!isCached(cellKey(run, key, a, b))) {
@@ -182,7 +202,7 @@ export async function fetchPairAcrossRuns(db: Db, runs: readonly PairRun[], a: n
         paused = true;
         await yieldToEventLoop();
       }
-      score = cachedCell(db, run, key, probeLabels(db, run.id).labels, a, b);
+      score = await cachedCell(db, run, key, (await probeDigits(db, run.id)).labels, a, b);
     }
     out.push({
       runId: run.id,
@@ -223,17 +243,15 @@ export async function fetchPairScatter(db: Db, runId: number, a: number, b: numb
   const epochs = [...new Set(ofMethod.filter((p) => p.layerIndex >= 0).map((p) => p.epoch))].sort((x, y) => x - y);
   const epoch = view.epoch !== null && epochs.includes(view.epoch) ? view.epoch : (epochs.at(-1) ?? null);
   if (method === null) return { method, epoch, epochs, methods, layers: [] };
-  const names = new Map(
-    (db.sqlite.prepare("SELECT DISTINCT layerIndex, layerName FROM Embedding WHERE runId = ? AND subset = 'probe'").all(runId) as Array<{ layerIndex: number; layerName: string }>).map(
-      (r) => [r.layerIndex, r.layerName],
-    ),
-  );
-  const { indices, labels } = probeLabels(db, runId);
+  const [names, { indices, labels }] = await Promise.all([listLayerNames(db, runId), probeDigits(db, runId)]);
   const shown = ofMethod
     .filter((p) => (p.layerIndex === PIXELS_LAYER && p.epoch === 0) || (p.layerIndex >= 0 && p.epoch === epoch))
     .sort((x, y) => x.layerIndex - y.layerIndex);
-  const layers = shown.flatMap((p) => {
-    const coords = getProjectionCoords(db, runId, { subset: "probe", epoch: p.epoch, layerIndex: p.layerIndex, method, iteration: p.iteration });
+  const coordsOf = await Promise.all(
+    shown.map((p) => getProjectionCoords(db, runId, { subset: "probe", epoch: p.epoch, layerIndex: p.layerIndex, method, iteration: p.iteration })),
+  );
+  const layers = shown.flatMap((p, i) => {
+    const coords = coordsOf[i];
     if (!coords || coords.length !== labels.length * 2) return [];
     const points: ScatterPoint[] = [];
     labels.forEach((label, r) => {

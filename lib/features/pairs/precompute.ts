@@ -1,10 +1,9 @@
 // Precomputes a run's separation scores for all 45 digit pairs in every probe layer × epoch and the pixels, and stores them.
 import "server-only";
 import type { Db } from "../../db/client";
-import { embeddingKeys, loadProbeEmbedding, probeLabels, probePixels } from "../../db/pair-sources";
 import { cellId, listCompleteSources, storeSourceScores } from "../../db/pair-store";
-import { IMAGE_PIXELS, PIXELS_LAYER } from "../../core/constants";
 import { allPairSeparations, SEPARATION_K } from "../../numeric/pairs/separation";
+import { listSources, loadProbeMatrix, probeDigits } from "../projection/sources";
 
 export interface PrecomputeOptions {
   /** Neighbours for kNN purity, 1..100; default SEPARATION_K (10), what the pages read. */
@@ -25,35 +24,22 @@ export interface PrecomputeResult {
   ms: number;
 }
 
-interface Source {
-  layerIndex: number;
-  layerName: string;
-  epoch: number;
-  load: () => Float32Array;
-  cols: number;
-}
-
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Computes what is missing for `runId`: for each source whose 45 pairs are not all stored for k, one pass over every
- * pair of the run's probe digits (lib/pairs/separation.ts) gives all 45 pairs' scores, stored in one transaction.
+ * pair of the run's probe digits (lib/numeric/pairs/separation.ts) gives all 45 pairs' scores, stored in one statement.
  * Idempotent: a second call computes nothing. Throws for an unknown run.
  */
 export async function precomputeRunSeparations(db: Db, runId: number, options: PrecomputeOptions = {}): Promise<PrecomputeResult> {
   const started = performance.now();
   const k = options.k ?? SEPARATION_K;
   if (!Number.isInteger(k) || k < 1 || k > 100) throw new RangeError(`k must be a whole number in 1..100, got ${k}`);
-  if (!db.sqlite.prepare("SELECT 1 FROM Run WHERE id = ?").get(runId)) throw new Error(`run ${runId} does not exist`);
-  const { indices, labels } = probeLabels(db, runId);
-  const sources: Source[] =
-    indices.length === 0
-      ? []
-      : [
-          { layerIndex: PIXELS_LAYER, layerName: "pixels", epoch: 0, cols: IMAGE_PIXELS, load: () => probePixels(indices) },
-          ...embeddingKeys(db, runId).map((key) => ({ ...key, load: () => loadProbeEmbedding(db, runId, key, indices.length) })),
-        ];
-  const complete = listCompleteSources(db, runId, k);
+  // The pixels first, then each probe embedding by epoch and layer; listSources throws for an unknown run.
+  const probeSources = (await listSources(db, runId)).filter((s) => s.subset === "probe");
+  const { indices, labels } = await probeDigits(db, runId);
+  const sources = indices.length === 0 ? [] : probeSources;
+  const complete = await listCompleteSources(db, runId, k);
   const missing = sources.filter((s) => !complete.has(cellId(s.layerIndex, s.epoch)));
   options.onEvent?.({ type: "plan", total: sources.length, missing: missing.length });
   let computed = 0;
@@ -62,8 +48,9 @@ export async function precomputeRunSeparations(db: Db, runId: number, options: P
     if (options.signal?.aborted) break;
     const t = performance.now();
     // float32 activations (or pixels) copied exactly into float64, the precision every distance is summed in.
-    const scores = allPairSeparations(new Float64Array(source.load()), indices.length, source.cols, labels, k);
-    storeSourceScores(db, runId, source, k, scores);
+    const matrix = await loadProbeMatrix(db, runId, source, indices.length);
+    const scores = allPairSeparations(new Float64Array(matrix.data), indices.length, matrix.cols, labels, k);
+    await storeSourceScores(db, runId, source, k, scores);
     computed++;
     options.onEvent?.({ type: "source", index: computed, missing: missing.length, layerIndex: source.layerIndex, layerName: source.layerName, epoch: source.epoch, ms: performance.now() - t });
   }

@@ -1,8 +1,7 @@
 // Computes a run's missing 2-D projections (PCA and t-SNE of every embedding and of raw pixels) and stores them.
 import "server-only";
 import type { Db } from "../../db/client";
-import { blobToFloat32, toBlob } from "../../db/blobs";
-import { sqlDate } from "../../db/sql";
+import { getFinalTsneCoords, hasFinalProjection, upsertProjection, type ProjectionRecord } from "../../db/projections";
 import { createTsne } from "../../numeric/tsne/tsne";
 import { pca2d } from "../../numeric/tsne/pca";
 import { knnAccuracy, trustworthiness } from "../../numeric/tsne/quality";
@@ -27,47 +26,16 @@ export type ProjectEvent =
   | { type: "plan"; total: number; missing: number }
   | { type: "done"; index: number; total: number; key: string; method: "pca" | "tsne"; seconds: number; knnAccuracy: number; trustworthiness: number; kl?: number };
 
-interface StoredProjection {
-  method: "pca" | "tsne";
-  iteration: number;
-  final: boolean;
-  coords: Float32Array;
-  knnAccuracy: number | null;
-  trustworthiness: number | null;
-  klDivergence: number | null;
-  durationMs: number;
-}
+/** A computed layout and its figures, stored with the source's row count. */
+type StoredProjection = Omit<ProjectionRecord, "rows">;
 
 /** Trustworthiness of a layout [rows, 2] of `matrix`, on a fixed sample of points for large sets (see quality.ts). */
 function trust(matrix: Matrix, coords: Float32Array, k: number): number {
   return trustworthiness(matrix, { data: coords, rows: matrix.rows, cols: 2 }, k);
 }
 
-function hasFinal(db: Db, runId: number, s: ProjectionSource, method: string): boolean {
-  return Boolean(
-    db.sqlite
-      .prepare("SELECT 1 FROM Projection WHERE runId = ? AND subset = ? AND epoch = ? AND layerIndex = ? AND method = ? AND final = 1")
-      .get(runId, s.subset, s.epoch, s.layerIndex, method),
-  );
-}
-
-function finalCoords(db: Db, runId: number, s: Pick<ProjectionSource, "subset" | "epoch" | "layerIndex">): Float32Array | undefined {
-  const row = db.sqlite
-    .prepare("SELECT coords FROM Projection WHERE runId = ? AND subset = ? AND epoch = ? AND layerIndex = ? AND method = 'tsne' AND final = 1")
-    .get(runId, s.subset, s.epoch, s.layerIndex) as { coords: Buffer } | undefined;
-  return row ? blobToFloat32(row.coords) : undefined;
-}
-
-function store(db: Db, runId: number, s: ProjectionSource, rows: number, p: StoredProjection): void {
-  db.sqlite
-    .prepare(
-      `INSERT INTO Projection (runId, subset, epoch, layerIndex, method, iteration, final, rows, coords, knnAccuracy, trustworthiness, klDivergence, durationMs, createdAt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(runId, subset, epoch, layerIndex, method, iteration) DO UPDATE SET final = excluded.final, rows = excluded.rows,
-         coords = excluded.coords, knnAccuracy = excluded.knnAccuracy, trustworthiness = excluded.trustworthiness,
-         klDivergence = excluded.klDivergence, durationMs = excluded.durationMs, createdAt = excluded.createdAt`,
-    )
-    .run(runId, s.subset, s.epoch, s.layerIndex, p.method, p.iteration, p.final ? 1 : 0, rows, toBlob(p.coords), p.knnAccuracy, p.trustworthiness, p.klDivergence, Math.round(p.durationMs), sqlDate());
+function store(db: Db, runId: number, s: ProjectionSource, rows: number, p: StoredProjection): Promise<void> {
+  return upsertProjection(db, runId, s, { ...p, rows });
 }
 
 /**
@@ -84,9 +52,10 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
     perplexity: options.perplexity ?? 30,
     k: options.k ?? 10,
   };
-  const sources = listSources(db, runId);
+  const sources = await listSources(db, runId);
   const work = sources.flatMap((s) => (["pca", "tsne"] as const).map((method) => ({ s, method })));
-  const missing = work.filter(({ s, method }) => !hasFinal(db, runId, s, method));
+  const stored = await Promise.all(work.map(({ s, method }) => hasFinalProjection(db, runId, s, method)));
+  const missing = work.filter((_, i) => !stored[i]);
   options.onEvent?.({ type: "plan", total: work.length, missing: missing.length });
 
   let computed = 0;
@@ -98,15 +67,15 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
     let result: StoredProjection;
     try {
       if (cache?.key !== key) {
-        const matrix = loadSourceMatrix(db, runId, s);
+        const matrix = await loadSourceMatrix(db, runId, s);
         assertFinite(matrix.data, matrix.cols, `the stored ${matrix.rows} × ${matrix.cols} input`);
-        cache = { key, matrix, knn: knnAccuracy(matrix.data, matrix.rows, matrix.cols, sourceLabels(db, runId, s), settings.k) };
+        cache = { key, matrix, knn: knnAccuracy(matrix.data, matrix.rows, matrix.cols, await sourceLabels(db, runId, s), settings.k) };
       }
       result = await computeProjection(db, runId, s, method, cache.matrix, cache.knn, settings);
     } catch (err) {
       throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    store(db, runId, s, cache.matrix.rows, result);
+    await store(db, runId, s, cache.matrix.rows, result);
     computed++;
     options.onEvent?.({
       type: "done", index: computed, total: missing.length, key, method, seconds: result.durationMs / 1000, knnAccuracy: cache.knn,
@@ -142,7 +111,7 @@ async function computeProjection(
     const trustworthiness = trust(matrix, coords, settings.k);
     return { method, iteration: 0, final: true, coords, knnAccuracy: knn, trustworthiness, klDivergence: null, durationMs: performance.now() - started };
   }
-  const previous = s.subset === "probe" && s.epoch > 1 ? finalCoords(db, runId, { ...s, epoch: s.epoch - 1 }) : undefined;
+  const previous = s.subset === "probe" && s.epoch > 1 ? await getFinalTsneCoords(db, runId, { ...s, epoch: s.epoch - 1 }) : null;
   const tsne = createTsne(matrix, {
     perplexity: Math.min(settings.perplexity, (matrix.rows - 2) / 3),
     // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout.
@@ -151,11 +120,12 @@ async function computeProjection(
       : { iterations: settings.iterations, exaggerationIterations: Math.min(250, Math.round(settings.iterations / 4)) }),
   });
   const keepSnapshots = s.subset === "test";
+  // Only a snapshot iteration returns a promise (its write), so the other iterations are not held up.
   await tsne.fitAsync((it, t) => {
     if (keepSnapshots && settings.snapshots.has(it) && it < t.iterations) {
       const coords = t.embedding();
       assertFinite(coords, 2, `the layout at iteration ${it}`);
-      store(db, runId, s, matrix.rows, {
+      return store(db, runId, s, matrix.rows, {
         method, iteration: it, final: false, coords, knnAccuracy: knn, trustworthiness: null,
         klDivergence: t.klDivergence(), durationMs: performance.now() - started,
       });

@@ -1,6 +1,6 @@
 // The digit inspector's per-run history: this test digit's final prediction in every run that evaluated it.
 import Link from "next/link";
-import type { DigitInRun } from "@/lib/db/compare";
+import type { DigitInRun } from "@/lib/features/compare/digit-across-runs";
 import { compareHref } from "@/lib/chart/pair-view";
 import { formatPercent } from "@/lib/chart/ticks";
 

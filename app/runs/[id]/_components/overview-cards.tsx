@@ -1,5 +1,6 @@
 // Cards of the run overview: live progress, headline metrics, per-epoch log, model summary, hyperparameters.
-import type { RunEpochRow, ModelSummary } from "@/lib/db/run-pages";
+import type { RunEpochRow } from "@/lib/db/run-pages";
+import type { ModelSummary } from "@/lib/core/run-columns";
 import type { TrainConfig } from "@/lib/core/train-config";
 import { formatDuration, type Progress } from "@/lib/chart/progress";
 import { formatCount, formatLoss, formatPercent } from "@/lib/chart/ticks";

@@ -2,8 +2,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
-import { fetchConfusions } from "@/lib/db/run-pages";
-import { fetchPredictionCounts } from "@/lib/db/digits";
+import { fetchConfusions } from "@/lib/features/runs/run-pages";
+import { getPredictionCounts } from "@/lib/db/digits";
 import { perClassScores } from "@/lib/numeric/metrics/classification";
 import { parseConfusionView, parseRunId, type RawSearchParams } from "@/lib/core/view-state";
 import { ConfusionExplorer, type ConfusionMatrixData } from "../_components/confusion-explorer";
@@ -22,7 +22,7 @@ interface Props {
 export default async function ConfusionPage({ params, searchParams }: Props) {
   const id = parseRunId((await params).id);
   const db = getDb();
-  const [data, predictions] = id === null ? [null, null] : await Promise.all([fetchConfusions(db, id), fetchPredictionCounts(db, id)]);
+  const [data, predictions] = id === null ? [null, null] : await Promise.all([fetchConfusions(db, id), getPredictionCounts(db, id)]);
   if (id === null || !data) notFound();
   const view = parseConfusionView(await searchParams);
   const matrices: ConfusionMatrixData[] = [

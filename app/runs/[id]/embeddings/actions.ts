@@ -3,8 +3,8 @@
 // read on demand rather than shipping every digit's [10] rows per epoch with the page.
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
-import { fetchDigit } from "@/lib/db/digits";
-import { fetchRunHeader } from "@/lib/db/run-pages";
+import { fetchDigit } from "@/lib/features/digits/digit-detail";
+import { getRunHeader } from "@/lib/db/run-pages";
 import type { DigitProbabilities } from "@/lib/chart/scatter-view";
 
 const argsSchema = z.object({ runId: z.number().int().positive(), index: z.number().int().min(0) });
@@ -14,7 +14,7 @@ export async function loadDigitProbabilities(runId: number, index: number): Prom
   const args = argsSchema.safeParse({ runId, index });
   if (!args.success) return null;
   const db = getDb();
-  const run = await fetchRunHeader(db, args.data.runId);
-  const digit = run ? fetchDigit(db, run.id, run.testSize, args.data.index) : null;
+  const run = await getRunHeader(db, args.data.runId);
+  const digit = run ? await fetchDigit(db, run.id, run.testSize, args.data.index) : null;
   return digit ? { final: digit.final, epochs: digit.probe?.epochs ?? [] } : null;
 }

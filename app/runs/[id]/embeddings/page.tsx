@@ -2,8 +2,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
-import { fetchRunHeader } from "@/lib/db/run-pages";
-import { countMissingProjections, fetchExplorerPoints, fetchExplorerSeries } from "@/lib/db/explorer";
+import { getRunHeader } from "@/lib/db/run-pages";
+import { countMissingProjections, fetchExplorerSeries } from "@/lib/features/explorer/series";
+import { fetchExplorerPoints } from "@/lib/features/explorer/points";
 import { parseExplorerView } from "@/lib/chart/scatter-view";
 import { parseRunId, type RawSearchParams } from "@/lib/core/view-state";
 import { EmbeddingExplorer } from "./_components/embedding-explorer";
@@ -30,11 +31,11 @@ function ProjectCommand({ runId }: { runId: number }) {
 export default async function EmbeddingsPage({ params, searchParams }: Props) {
   const id = parseRunId((await params).id);
   const db = getDb();
-  const run = id === null ? null : await fetchRunHeader(db, id);
+  const run = id === null ? null : await getRunHeader(db, id);
   if (!run) notFound();
   const [series, points, view] = await Promise.all([fetchExplorerSeries(db, run.id), fetchExplorerPoints(db, run.id), parseExplorerView(await searchParams)]);
   if (!points) notFound();
-  const { missing, total } = countMissingProjections(db, run.id, series);
+  const { missing, total } = await countMissingProjections(db, run.id, series);
 
   if (series.length === 0) {
     return (

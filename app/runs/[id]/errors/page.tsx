@@ -3,8 +3,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
-import { fetchRunHeader } from "@/lib/db/run-pages";
-import { fetchErrors } from "@/lib/db/digits";
+import { getRunHeader } from "@/lib/db/run-pages";
+import { fetchErrors } from "@/lib/features/digits/errors";
 import { pageOf, selectErrors, type ErrorItem } from "@/lib/chart/gallery";
 import { galleryQuery, parseGalleryView, parseRunId, type RawSearchParams } from "@/lib/core/view-state";
 import { formatCount } from "@/lib/chart/ticks";
@@ -38,9 +38,9 @@ interface Props {
 export default async function ErrorsPage({ params, searchParams }: Props) {
   const id = parseRunId((await params).id);
   const db = getDb();
-  const run = id === null ? null : await fetchRunHeader(db, id);
+  const run = id === null ? null : await getRunHeader(db, id);
   if (!run) notFound();
-  const errors = fetchErrors(db, run.id);
+  const errors = await fetchErrors(db, run.id);
   if (!errors) {
     return (
       <section className="card" data-testid="gallery-pending">

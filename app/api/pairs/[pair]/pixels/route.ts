@@ -12,7 +12,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ pair
   const db = getDb();
   const resolved = await resolvePairRun(db, parseRunChoice({ run: url.searchParams.get("run") ?? undefined }));
   if (resolved.kind !== "ok") return new Response("no such finished run", { status: 404 });
-  const pixels = fetchPairPixels(db, resolved.run, pair.a, pair.b);
+  const pixels = await fetchPairPixels(db, resolved.run, pair.a, pair.b);
   if (!pixels) return new Response("the run has no final predictions", { status: 404 });
   // A finished run's predictions never change; finishedAt in the ETag guards against a reused id in a reset database.
   const etag = `"pair-${resolved.run.id}-${pair.a}-${pair.b}-${resolved.run.finishedAt?.getTime() ?? 0}"`;

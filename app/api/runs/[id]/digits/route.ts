@@ -1,7 +1,7 @@
 // The pixels of a run's misclassified test digits as one binary, uint8 [k, 784] in misclassified-slot order.
 import { getDb } from "@/lib/db/client";
 import { pixelsResponse } from "@/app/api/_lib/pixels-response";
-import { fetchErrorPixels } from "@/lib/db/digits";
+import { fetchErrorPixels } from "@/lib/features/digits/errors";
 import { parseRunId } from "@/lib/core/view-state";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const id = parseRunId((await params).id);
   const set = new URL(request.url).searchParams.get("set") ?? "errors";
   if (set !== "errors") return new Response(`unknown set "${set}": only "errors" is served`, { status: 400 });
-  const pixels = id === null ? null : fetchErrorPixels(getDb(), id);
+  const pixels = id === null ? null : await fetchErrorPixels(getDb(), id);
   if (!pixels) return new Response("no such run, or it has no final predictions yet", { status: 404 });
   // A run's final predictions never change once written; the ETag guards against a reused run id in a reset database.
   return pixelsResponse(request, pixels, `run-${id}-errors`);

@@ -1,6 +1,6 @@
 // CSV export of a run's misclassified test digits, with the gallery's filters and sort (?true=&pred=&sort=).
 import { getDb } from "@/lib/db/client";
-import { fetchErrors } from "@/lib/db/digits";
+import { fetchErrors } from "@/lib/features/digits/errors";
 import { selectErrors } from "@/lib/chart/gallery";
 import { toCsv } from "@/lib/core/csv";
 import { parseGalleryView, parseRunId } from "@/lib/core/view-state";
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
   const id = parseRunId((await params).id);
-  const errors = id === null ? null : fetchErrors(getDb(), id);
+  const errors = id === null ? null : await fetchErrors(getDb(), id);
   if (!errors) return new Response("no such run, or it has no final predictions yet", { status: 404 });
   const view = parseGalleryView(Object.fromEntries(new URL(request.url).searchParams));
   const rows = selectErrors(errors, view).map((e) => [e.index, e.trueLabel, e.predicted, e.confidence.toFixed(6), e.trueProb.toFixed(6)]);

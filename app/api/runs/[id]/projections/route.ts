@@ -1,6 +1,6 @@
 // One stored 2-D layout as a binary: float32 little-endian [rows, 2], for the embedding explorer's canvas.
 import { getDb } from "@/lib/db/client";
-import { fetchProjectionBlob } from "@/lib/db/explorer";
+import { fetchProjectionBlob } from "@/lib/features/explorer/downloads";
 import { describeQueryError, projectionQuerySchema } from "@/lib/chart/scatter-view";
 import { parseRunId } from "@/lib/core/view-state";
 
@@ -10,7 +10,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const id = parseRunId((await params).id);
   const query = projectionQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) return new Response(`bad query: ${describeQueryError(query.error)}`, { status: 400 });
-  const blob = id === null ? null : fetchProjectionBlob(getDb(), id, query.data);
+  const blob = id === null ? null : await fetchProjectionBlob(getDb(), id, query.data);
   if (!blob) return new Response("no such run or projection", { status: 404 });
   // A stored layout never changes (projectRun only fills in missing ones); the ETag names the row and its write time.
   const headers = {

@@ -3,9 +3,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
-import { fetchRunHeader } from "@/lib/db/run-pages";
-import { fetchDigit, fetchErrors } from "@/lib/db/digits";
-import { fetchDigitAcrossRuns } from "@/lib/db/compare";
+import { getRunHeader } from "@/lib/db/run-pages";
+import { fetchDigit } from "@/lib/features/digits/digit-detail";
+import { fetchErrors } from "@/lib/features/digits/errors";
+import { fetchDigitAcrossRuns } from "@/lib/features/compare/digit-across-runs";
 import { neighbours, selectErrors } from "@/lib/chart/gallery";
 import { galleryQuery, parseDigitIndex, parseGalleryView, parseRunId, type RawSearchParams } from "@/lib/core/view-state";
 import { formatPercent } from "@/lib/chart/ticks";
@@ -31,13 +32,13 @@ export default async function DigitPage({ params, searchParams }: Props) {
   const id = parseRunId(raw.id);
   const index = parseDigitIndex(raw.index);
   const db = getDb();
-  const run = id === null ? null : await fetchRunHeader(db, id);
-  const digit = run && index !== null ? fetchDigit(db, run.id, run.testSize, index) : null;
+  const run = id === null ? null : await getRunHeader(db, id);
+  const digit = run && index !== null ? await fetchDigit(db, run.id, run.testSize, index) : null;
   if (!run || !digit) notFound();
 
   const view = parseGalleryView(await searchParams);
   const query = galleryQuery({ trueLabel: view.trueLabel, predicted: view.predicted, sort: view.sort });
-  const errors = fetchErrors(db, run.id);
+  const [errors, acrossRuns] = await Promise.all([fetchErrors(db, run.id), fetchDigitAcrossRuns(db, digit.index, digit.trueLabel)]);
   const { prev, next } = errors ? neighbours(selectErrors(errors, view), digit.index) : { prev: null, next: null };
   const lastProbe = digit.probe?.epochs.at(-1);
   // The final model's prediction once it exists; while training, the latest epoch's if the digit is a probe.
@@ -88,7 +89,7 @@ export default async function DigitPage({ params, searchParams }: Props) {
           </section>
         ) : null}
       </div>
-      <DigitAcrossRuns runs={fetchDigitAcrossRuns(db, digit.index, digit.trueLabel)} current={run.id} index={digit.index} trueLabel={digit.trueLabel} />
+      <DigitAcrossRuns runs={acrossRuns} current={run.id} index={digit.index} trueLabel={digit.trueLabel} />
       <section className="card">
         <h2>Pixel values</h2>
         <PixelHeatmap pixels={digit.pixels} />
