@@ -6,7 +6,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 
 /** The repository root (scripts are run from it). */
-export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..");
+export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
 
 /** How the worker starts a TypeScript entry point: the running Node with tsx, as `npm run train` does. */
 export function tsxCommand(script: string, args: string[]): string[] {
