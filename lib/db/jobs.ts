@@ -1,6 +1,4 @@
 // The job queue's statements on the Job table: enqueue, claim, progress and heartbeats, finish, cancel, retry, stale jobs.
-// A read-then-write runs in a BEGIN IMMEDIATE transaction and the claim is one statement, so several worker
-// processes and the admin server can share the queue without handing a job out twice.
 import "server-only";
 import type { TrainConfig } from "../core/train-config";
 import type { Db } from "./client";
@@ -28,7 +26,8 @@ export async function enqueueJob(db: Db, config: TrainConfig, queuedBy: string, 
 
 /**
  * Queues `config` only if the database holds no run and no job at all (the main job's first start).
- * Check and insert happen in one IMMEDIATE transaction, so two starting workers cannot both queue it.
+ * Check and insert happen in one IMMEDIATE transaction (the write lock taken before the check), so two starting
+ * workers cannot both queue it.
  */
 export async function enqueueIfEmpty(db: Db, config: TrainConfig, queuedBy: string): Promise<number | null> {
   return immediateTransaction(db, async (tx) => {
@@ -168,7 +167,10 @@ export async function cancelJob(db: Db, jobId: number): Promise<CancelOutcome> {
 
 export type RetryOutcome = { outcome: "queued"; jobId: number } | { outcome: "not-retryable" | "not-found" | "already-retried"; jobId?: number };
 
-/** Queues a new job with the parameters of a failed or cancelled one (retryOfId links them); one pending retry at a time. */
+/**
+ * Queues a new job with the parameters of a failed or cancelled one (retryOfId links them); one pending retry at a
+ * time: the check and the insert share one IMMEDIATE transaction, so two admins clicking retry queue one copy.
+ */
 export async function retryJob(db: Db, jobId: number, queuedBy: string): Promise<RetryOutcome> {
   return immediateTransaction(db, async (tx): Promise<RetryOutcome> => {
     const job = await tx.selectFrom("Job").select(["status", "params"]).where("id", "=", jobId).executeTakeFirst();

@@ -1,6 +1,4 @@
-// What training writes about a run: its row, live progress, each epoch (rows + blobs) in one transaction, the final
-// test evaluation, how it ended; and the blobs read back. Blobs go to better-sqlite3 as Buffers over the typed
-// arrays (no copy), through Kysely on the same connection.
+// What training writes about a run (row, progress, epochs, final test evaluation, end) and the blobs read back.
 import "server-only";
 import type { Db } from "./client";
 import { upsertCheckpointIn, type CheckpointArtifacts } from "./checkpoints";
@@ -82,6 +80,8 @@ export interface EpochRecord {
 /**
  * Writes the epoch row, its embeddings, the best checkpoint if improved, and the run's best fields in one
  * transaction, so a killed process leaves every finished epoch whole. Returns the ms spent, also stored as recordMs.
+ * The blobs reach better-sqlite3 as Buffers over the typed arrays (toBlob, no copy): Kysely passes parameters
+ * through to the same connection, measured as fast as the raw statements (npm run bench:db-blobs).
  */
 export async function insertEpochRecord(db: Db, runId: number, record: EpochRecord): Promise<number> {
   const start = performance.now();

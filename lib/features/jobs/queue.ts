@@ -1,5 +1,4 @@
-// Claiming a job with valid parameters: the statements are lib/db/jobs.ts's; a job whose stored parameters no
-// longer parse is failed with the reason and the next one is claimed.
+// Claiming a job with valid parameters (the statements are lib/db/jobs.ts's).
 import "server-only";
 import type { Db } from "../../db/client";
 import { claimQueuedJob, finishJob } from "../../db/jobs";
@@ -11,7 +10,10 @@ export interface ClaimedJob {
   attempts: number;
 }
 
-/** Takes the oldest queued job with valid parameters for `workerId`, or null when the queue is empty. */
+/**
+ * Takes the oldest queued job with valid parameters for `workerId`, or null when the queue is empty. A job whose
+ * stored parameters no longer parse (written by an older version) is failed with the reason, and the next one is taken.
+ */
 export async function claimNextJob(db: Db, workerId: string): Promise<ClaimedJob | null> {
   for (let row = await claimQueuedJob(db, workerId); row; row = await claimQueuedJob(db, workerId)) {
     try {

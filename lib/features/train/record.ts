@@ -1,5 +1,4 @@
-// A new run's row from what the trainer knows (config, model summary, backend, split sizes); the statements that
-// record the run are lib/db/run-records.ts's.
+// A new run's row from what the trainer knows: config, model summary, backend, split sizes (lib/db writes it).
 import "server-only";
 import type { Db } from "../../db/client";
 import { insertRun } from "../../db/run-records";
