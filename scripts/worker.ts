@@ -7,7 +7,7 @@ import { runScript } from "../lib/features/cli/flags";
 import { readEnv } from "../lib/env";
 import { openDatabase } from "../lib/db/client";
 import { parseTrainConfig } from "../lib/core/train-config";
-import { enqueueIfEmpty } from "../lib/features/jobs/queue";
+import { enqueueIfEmpty } from "../lib/db/jobs";
 import { runWorker } from "../lib/features/jobs/worker";
 
 const USAGE = `usage: npm run worker -- [flags]
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   process.on("SIGTERM", onSignal);
   try {
     if (args["seed-if-empty"]) {
-      const jobId = enqueueIfEmpty(db, parseTrainConfig({}), "npm run up (seed job)");
+      const jobId = await enqueueIfEmpty(db, parseTrainConfig({}), "npm run up (seed job)");
       console.log(jobId === null ? "worker: runs or jobs exist already, no seed job queued" : `worker: queued the seed job as job ${jobId}`);
     }
     await runWorker({

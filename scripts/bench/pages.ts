@@ -3,6 +3,8 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { readEnv, sqlitePath } from "../../lib/env";
 import { openDatabase } from "../../lib/db/client";
+import { getTestPredictions } from "../../lib/db/run-records";
+import { getLatestSucceededRun, getRun } from "../../lib/db/runs";
 import { launchBrowser } from "../../test/helpers/browser";
 import { startAppServer } from "../../test/helpers/server";
 import { measurePages, timingTable } from "./page-timing";
@@ -10,16 +12,13 @@ import { measurePages, timingTable } from "./page-timing";
 const { values } = parseArgs({ options: { run: { type: "string" } } });
 const env = readEnv();
 const db = openDatabase(env.DATABASE_URL);
-const run = values.run
-  ? await db.prisma.run.findUnique({ where: { id: Number(values.run) } })
-  : await db.prisma.run.findFirst({ where: { status: "succeeded" }, orderBy: { id: "desc" } });
-if (!run || run.status !== "succeeded") {
+const run = values.run ? await getRun(db, Number(values.run)) : await getLatestSucceededRun(db);
+const mistake = run?.status === "succeeded" ? await getTestPredictions(db, run.id) : null;
+if (!run || !mistake) {
   console.error(`bench:pages needs a succeeded run in ${env.DATABASE_URL} (train one with npm run train)`);
   process.exit(2);
 }
-const mistake = await db.prisma.testPredictions.findUniqueOrThrow({ where: { runId: run.id }, select: { misclassifiedCount: true } });
-const errors = db.sqlite.prepare("SELECT misclassified FROM TestPredictions WHERE runId = ?").get(run.id) as { misclassified: Buffer };
-const firstError = errors.misclassified.readInt32LE(0);
+const firstError = mistake.misclassified.readInt32LE(0);
 await db.close();
 
 const pages = [

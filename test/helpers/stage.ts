@@ -1,6 +1,6 @@
 // Worker tests' shared pieces: queue a small job, run the worker in this process, stand-in stage commands.
 import { parseJobForm } from "../../lib/core/job-params";
-import { enqueueJob } from "../../lib/features/jobs/queue";
+import { enqueueJob } from "../../lib/db/jobs";
 import { runWorker, type WorkerOptions } from "../../lib/features/jobs/worker";
 import type { TestDb } from "./db";
 

@@ -1,13 +1,19 @@
-// Run by claim-race.test.ts in separate processes: claims jobs until the queue is empty, prints the ids as JSON.
+// Run by claim-race.test.ts in separate processes: says "ready" once loaded, waits for "go" on stdin, then claims
+// jobs until the queue is empty and prints the ids as JSON.
+import { createInterface } from "node:readline";
 import { openDatabase } from "../../lib/db/client";
 import { claimNextJob } from "../../lib/features/jobs/queue";
 
 const db = openDatabase(process.env.DATABASE_URL!);
 const workerId = `race-${process.pid}`;
-// Start together: wait for the wall-clock instant the test chose.
-const startAt = Number(process.argv[2]);
-while (Date.now() < startAt) await new Promise((r) => setTimeout(r, 1));
+// Touch the database first, so no racer spends its start opening the file while the others claim.
+await db.kysely.selectFrom("Job").select("id").limit(1).execute();
+const lines = createInterface({ input: process.stdin });
+const go = new Promise<void>((resolve) => lines.on("line", (line) => line === "go" && resolve()));
+console.log("ready");
+await go;
+lines.close();
 const ids: number[] = [];
-for (let job = claimNextJob(db, workerId); job; job = claimNextJob(db, workerId)) ids.push(job.id);
+for (let job = await claimNextJob(db, workerId); job; job = await claimNextJob(db, workerId)) ids.push(job.id);
 console.log(JSON.stringify(ids));
 await db.close();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { blobToFloat32 } from "../../lib/db/blobs";
 import { parseJobForm } from "../../lib/core/job-params";
-import { enqueueJob, retryJob } from "../../lib/features/jobs/queue";
+import { enqueueJob, retryJob } from "../../lib/db/jobs";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { spawnWorker, waitUntil, type WorkerProcess } from "./worker-process";
 
@@ -72,7 +72,7 @@ describe("the worker under faults", () => {
     }
     expect(await db.prisma.checkpoint.count({ where: { runId: job.run!.id, kind: "best" } })).toBe(1);
 
-    const retry = retryJob(db, jobId, "test");
+    const retry = await retryJob(db, jobId, "test");
     expect(retry.outcome).toBe("queued");
     await waitUntil(() => db!.prisma.job.findUniqueOrThrow({ where: { id: retry.jobId! }, include: { run: true } }), (j) => j.status === "succeeded" || j.status === "failed");
     const retried = await db.prisma.job.findUniqueOrThrow({ where: { id: retry.jobId! }, include: { run: true } });
@@ -111,6 +111,6 @@ describe("the worker under faults", () => {
     expect(job.status).toBe("failed");
     expect(job.error).toMatch(/^interrupted: the worker was stopped/);
     expect(["cancelled", "failed"]).toContain(job.run!.status);
-    expect(retryJob(db, jobId, "test").outcome).toBe("queued");
+    expect((await retryJob(db, jobId, "test")).outcome).toBe("queued");
   });
 });

@@ -3,6 +3,7 @@
 import "server-only";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "../../db/client";
+import { deleteExpiredSessions, getSession, insertSession } from "../../db/sessions";
 
 export const SESSION_COOKIE = "mnist_lens_admin";
 /** Sessions end this long after login. */
@@ -21,25 +22,24 @@ function digest(token: string): string {
 /** Creates a session; returns the cookie token (shown once, never stored) and the session. */
 export async function createSession(db: Db, now = new Date()): Promise<{ token: string; session: AdminSession }> {
   const token = randomBytes(32).toString("base64url");
-  const session = await db.prisma.session.create({
-    data: { id: digest(token), csrfToken: randomBytes(32).toString("base64url"), createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
+  const session = await insertSession(db, {
+    id: digest(token), csrfToken: randomBytes(32).toString("base64url"), createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
   });
   // Expired sessions are dropped on each login: the only write path that runs when nobody is logged in.
-  await db.prisma.session.deleteMany({ where: { expiresAt: { lt: now } } });
+  await deleteExpiredSessions(db, now);
   return { token, session: { id: session.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt } };
 }
 
 /** The live session of a cookie token, or null (unknown, malformed or expired). Reads only. */
 export async function findSession(db: Db, token: string | undefined, now = new Date()): Promise<AdminSession | null> {
   if (!token || token.length > 200) return null;
-  const session = await db.prisma.session.findUnique({ where: { id: digest(token) } });
+  const session = await getSession(db, digest(token));
   if (!session || session.expiresAt <= now) return null;
   return { id: session.id, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
 }
 
-export async function deleteSession(db: Db, id: string): Promise<void> {
-  await db.prisma.session.deleteMany({ where: { id } });
-}
+/** Logout ends a session by its id (an unknown id is not an error). */
+export { deleteSession } from "../../db/sessions";
 
 /** Constant-time check of the CSRF token a request carries against its session's. */
 export function csrfMatches(session: AdminSession, sent: string | null): boolean {

@@ -2,6 +2,7 @@
 // estimate multiplies the architecture's FLOPs by.
 import "server-only";
 import type { Db } from "../../db/client";
+import { listRecentEpochTimings } from "../../db/runs";
 import { trainConfigSchema, type Architecture } from "../../core/train-config";
 import { MEASURED_CALIBRATION, type Calibration } from "../../core/job-estimate";
 import { forwardFlopsPerDigit } from "../../core/param-count";
@@ -34,12 +35,7 @@ function calibrationOf(speeds: EpochSpeed[], label: string): Calibration {
 
 /** Per architecture kind: that kind's recent epochs, else any recent epochs, else the measured constant. */
 export async function fetchCalibrations(db: Db): Promise<Record<Architecture["kind"], Calibration>> {
-  const epochs = await db.prisma.epoch.findMany({
-    where: { durationMs: { gt: 0 } },
-    orderBy: { id: "desc" },
-    take: RECENT_EPOCHS,
-    select: { durationMs: true, evalMs: true, run: { select: { id: true, config: true, trainSize: true, valSize: true, testSize: true } } },
-  });
+  const epochs = await listRecentEpochTimings(db, RECENT_EPOCHS);
   const speeds: EpochSpeed[] = [];
   for (const e of epochs) {
     let config;

@@ -1,8 +1,8 @@
 // Jobs as the admin page shows them: plain, serialisable values (no Prisma rows cross to the browser).
 import "server-only";
 import type { Db } from "../../db/client";
+import { isJobStatus, listRecentJobs, STALE_JOB_MS, type JobStatus } from "../../db/jobs";
 import { trainConfigSchema } from "../../core/train-config";
-import { STALE_JOB_MS, type JobStatus } from "./queue";
 
 export interface JobView {
   id: number;
@@ -53,16 +53,13 @@ function summarize(params: string): { name: string; summary: string; epochs: num
 
 /** The most recent jobs, newest first, with their run's id and status. */
 export async function fetchJobViews(db: Db, limit = 50, now = new Date()): Promise<JobView[]> {
-  const jobs = await db.prisma.job.findMany({
-    orderBy: { id: "desc" },
-    take: limit,
-    include: { run: { select: { id: true, status: true, batchesPerEpoch: true } } },
-  });
+  const jobs = await listRecentJobs(db, limit);
   return jobs.map((job) => {
+    if (!isJobStatus(job.status)) throw new Error(`job ${job.id} has an unknown status "${job.status}"`);
     const heartbeatAgeMs = job.status === "running" && job.heartbeatAt ? now.getTime() - job.heartbeatAt.getTime() : null;
     return {
       id: job.id,
-      status: job.status as JobStatus,
+      status: job.status,
       stage: job.stage,
       ...summarize(job.params),
       progressEpoch: job.progressEpoch,

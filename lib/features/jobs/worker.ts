@@ -5,14 +5,12 @@ import "server-only";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Db } from "../../db/client";
-import { failStaleRuns } from "../../db/runs";
+import { failStaleJobs, finishJob, heartbeatJob, recordJobProgress, type JobProgress } from "../../db/jobs";
+import { failOrphanedRun, failStaleRuns } from "../../db/runs";
 import { estimateRemainingMs } from "../../core/job-estimate";
 import { projectCommand, REPO_ROOT, startChild, tsxCommand, type ChildExit } from "./child";
 import { trainArgsOf } from "../../core/job-params";
-import {
-  claimNextJob, failOrphanedRun, failStaleJobs, finishJob, heartbeatJob, recordJobProgress,
-  type ClaimedJob, type JobProgress,
-} from "./queue";
+import { claimNextJob, type ClaimedJob } from "./queue";
 
 export interface WorkerOptions {
   db: Db;
@@ -69,7 +67,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     const staleJobs = await failStaleJobs(db);
     if (staleJobs > 0) log(`worker ${workerId}: marked ${staleJobs} job(s) whose worker had died as failed (they can be retried)`);
     await failStaleRuns(db);
-    const job = claimNextJob(db, workerId);
+    const job = await claimNextJob(db, workerId);
     if (!job) {
       if (options.exitWhenIdle) break;
       await sleep(options.pollMs ?? 1000, signal);
@@ -94,7 +92,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
   try {
     args = [...trainArgsOf(job.config), "--events=json", `--job-id=${job.id}`];
   } catch (err) {
-    finishJob(db, job.id, workerId, "failed", (err as Error).message);
+    await finishJob(db, job.id, workerId, "failed", (err as Error).message);
     return;
   }
 
@@ -106,12 +104,22 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
   let cancelRequested = false;
   let lostJob = false;
   let signalled = false;
+  // Progress writes run one after another in event order; the job's outcome is recorded after the last of them.
+  let writes: Promise<void> = Promise.resolve();
 
   const write = (force: boolean) => {
     const now = Date.now();
     if (!force && now - lastWrite < (ctx.progressIntervalMs ?? 500)) return;
     lastWrite = now;
-    if (!recordJobProgress(db, job.id, workerId, progress)) lostJob = true;
+    const snapshot = { ...progress };
+    writes = writes
+      .then(() => recordJobProgress(db, job.id, workerId, snapshot))
+      .then(
+        (owned) => {
+          if (!owned) lostJob = true;
+        },
+        (err: unknown) => log(`${tag}: progress not recorded: ${(err as Error).message}`),
+      );
   };
 
   const onEvent = (e: Record<string, unknown>) => {
@@ -156,15 +164,25 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     log(`${tag}: ${why}: SIGTERM to pid ${train.child.pid} (it stops after the current batch)`);
     train.child.kill("SIGTERM");
   };
+  let beating = false;
   const heartbeat = setInterval(() => {
-    const beat = heartbeatJob(db, job.id, workerId);
-    if (beat === null) {
-      lostJob = true;
-      stopChild("the job is no longer this worker's (marked failed as stale?)");
-    } else if (beat.cancelRequested) {
-      cancelRequested = true;
-      stopChild("cancel requested");
-    }
+    // A beat still waiting for the database is not doubled by the next tick.
+    if (beating) return;
+    beating = true;
+    heartbeatJob(db, job.id, workerId)
+      .then((beat) => {
+        if (beat === null) {
+          lostJob = true;
+          stopChild("the job is no longer this worker's (marked failed as stale?)");
+        } else if (beat.cancelRequested) {
+          cancelRequested = true;
+          stopChild("cancel requested");
+        }
+      })
+      .catch((err: unknown) => log(`${tag}: heartbeat not recorded: ${(err as Error).message}`))
+      .finally(() => {
+        beating = false;
+      });
   }, ctx.heartbeatMs ?? 1000);
   const onShutdown = () => stopChild("worker stopping");
   const onKill = () => {
@@ -197,32 +215,35 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
         write(true);
       });
       clearInterval(heartbeat);
-      record("succeeded", [pairsNote, projectionNote].filter((n) => n !== null).join("; ") || null);
+      await record("succeeded", [pairsNote, projectionNote].filter((n) => n !== null).join("; ") || null);
       return;
     }
     clearInterval(heartbeat);
+    // A progress write still pending may yet find the job taken from this worker (lostJob, read below).
+    await writes;
     // Whether it was cancelled, interrupted or killed, a run the child could not close is closed here.
     const killedBy = exit.signal ? `the training process was killed by ${exit.signal}` : null;
     if (exit.code === EXIT_CANCELLED && cancelRequested) {
       const done = progress.progressEpoch;
-      record("cancelled", done === 0 ? "cancelled by the admin before the first epoch finished" : `cancelled by the admin after ${done} finished epoch${done === 1 ? "" : "s"}, which are kept`);
+      await record("cancelled", done === 0 ? "cancelled by the admin before the first epoch finished" : `cancelled by the admin after ${done} finished epoch${done === 1 ? "" : "s"}, which are kept`);
     } else if (exit.code === EXIT_CANCELLED || (signalled && !cancelRequested)) {
-      record("failed", `interrupted: ${lostJob ? "the job was taken from this worker" : "the worker was stopped"} before training finished; retry it`);
+      await record("failed", `interrupted: ${lostJob ? "the job was taken from this worker" : "the worker was stopped"} before training finished; retry it`);
     } else if (exit.code === EXIT_USAGE) {
-      record("failed", `the training script rejected the parameters: ${exit.stderrTail.split("\n")[0]}`);
+      await record("failed", `the training script rejected the parameters: ${exit.stderrTail.split("\n")[0]}`);
     } else {
-      record("failed", killedBy ?? endError ?? (exit.stderrTail.trim().split("\n").slice(-3).join(" ") || `the training process exited with code ${exit.code}`));
+      await record("failed", killedBy ?? endError ?? (exit.stderrTail.trim().split("\n").slice(-3).join(" ") || `the training process exited with code ${exit.code}`));
     }
   } finally {
     clearInterval(heartbeat);
   }
 
-  function record(status: "succeeded" | "failed" | "cancelled", error: string | null) {
+  async function record(status: "succeeded" | "failed" | "cancelled", error: string | null) {
+    await writes;
     if (status !== "succeeded") {
-      const orphan = failOrphanedRun(db, job.id, error ?? status);
+      const orphan = await failOrphanedRun(db, job.id, error ?? status);
       if (orphan !== null) log(`${tag}: run ${orphan} marked failed (its process ended without closing it)`);
     }
-    const recorded = finishJob(db, job.id, workerId, status, error);
+    const recorded = await finishJob(db, job.id, workerId, status, error);
     log(`${tag}: ${status}${error ? ` (${error})` : ""}${recorded ? "" : " — not recorded: the job was no longer this worker's"}`);
   }
 }

@@ -2,15 +2,7 @@
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
 import type { Db } from "../../db/client";
-import { sqlDate } from "../../db/sql";
-
-/** What tfjs saves, flattened to storable values. */
-export interface CheckpointArtifacts {
-  modelTopology: string;
-  weightSpecs: string;
-  /** All weights concatenated, float32 little-endian, in weightSpecs order. */
-  weightData: Uint8Array;
-}
+import { getCheckpoint, saveCheckpoint, type CheckpointArtifacts } from "../../db/checkpoints";
 
 /** Saves `model` into memory through a tfjs save handler (topology + weights, as model.save writes them). */
 export async function captureArtifacts(model: tf.LayersModel): Promise<CheckpointArtifacts> {
@@ -30,34 +22,13 @@ export async function captureArtifacts(model: tf.LayersModel): Promise<Checkpoin
   return captured!;
 }
 
-/** Writes a checkpoint row (insert or replace) with better-sqlite3; callable inside a transaction. */
-export function writeCheckpoint(
-  db: Db,
-  runId: number,
-  kind: string,
-  epoch: number,
-  valLoss: number | null,
-  artifacts: CheckpointArtifacts,
-): void {
-  const now = sqlDate();
-  db.sqlite
-    .prepare(
-      `INSERT INTO Checkpoint (runId, kind, epoch, valLoss, modelTopology, weightSpecs, weightData, createdAt, updatedAt)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(runId, kind) DO UPDATE SET epoch = excluded.epoch, valLoss = excluded.valLoss,
-         modelTopology = excluded.modelTopology, weightSpecs = excluded.weightSpecs,
-         weightData = excluded.weightData, updatedAt = excluded.updatedAt`,
-    )
-    .run(runId, kind, epoch, valLoss, artifacts.modelTopology, artifacts.weightSpecs, Buffer.from(artifacts.weightData), now, now);
-}
-
 /** A tfjs IOHandler backed by the Checkpoint table: `model.save(h)` stores, `tf.loadLayersModel(h)` restores. */
 export function checkpointHandler(db: Db, runId: number, kind: string, epoch = 0): tf.io.IOHandler {
   return {
     async save(artifacts) {
       if (!artifacts.weightData || !artifacts.weightSpecs) throw new Error("model.save produced no weights");
       const weightData = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
-      writeCheckpoint(db, runId, kind, epoch, null, {
+      await saveCheckpoint(db, { runId, kind, epoch, valLoss: null }, {
         modelTopology: JSON.stringify(artifacts.modelTopology),
         weightSpecs: JSON.stringify(artifacts.weightSpecs),
         weightData,
@@ -65,9 +36,7 @@ export function checkpointHandler(db: Db, runId: number, kind: string, epoch = 0
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weightData.byteLength } };
     },
     async load() {
-      const row = db.sqlite
-        .prepare("SELECT modelTopology, weightSpecs, weightData FROM Checkpoint WHERE runId = ? AND kind = ?")
-        .get(runId, kind) as { modelTopology: string; weightSpecs: string; weightData: Buffer } | undefined;
+      const row = await getCheckpoint(db, runId, kind);
       if (!row) throw new Error(`run ${runId} has no '${kind}' checkpoint`);
       const weightData = row.weightData.buffer.slice(row.weightData.byteOffset, row.weightData.byteOffset + row.weightData.byteLength);
       return {

@@ -2,6 +2,7 @@
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
 import type { Db } from "../../db/client";
+import { insertEpochRecord, insertFinalRecord, markRunEnded, setRunBaseline, updateRunProgress } from "../../db/run-records";
 import { loadMnist, headOfSplit, type Mnist } from "../../mnist/dataset";
 import { oneHot, scalePixels } from "../../mnist/encode";
 import { IMAGE_SIDE } from "../../core/constants";
@@ -15,7 +16,7 @@ import { splitSizes, type TrainConfig } from "../../core/train-config";
 import { createOptimizer, trainEpoch } from "./loop";
 import { forwardPass } from "./forward";
 import { captureArtifacts, loadCheckpoint } from "./checkpoint";
-import { createRunRecord, markRunEnded, recordBaseline, recordEpoch, recordFinal, recordProgress, type RunStatus } from "./record";
+import { createRunRecord, type RunStatus } from "./record";
 
 export type TrainEvent =
   | { type: "start"; runId: number; trainSize: number; valSize: number; testSize: number; batchesPerEpoch: number; params: number }
@@ -90,7 +91,7 @@ export async function runTraining(db: Db, config: TrainConfig, options: TrainOpt
     const baseline = await forwardPass(probeModel, xTest, new Int32Array(0), { batchSize: EVAL_BATCH });
     const baselineLoss = crossEntropy(baseline.probs, test.labels);
     const baselineAcc = accuracy(predictedLabels(baseline.probs), test.labels);
-    await recordBaseline(db, runId, baselineLoss, baselineAcc);
+    await setRunBaseline(db, runId, baselineLoss, baselineAcc);
     emit({ type: "baseline", loss: baselineLoss, accuracy: baselineAcc });
 
     optimizer = createOptimizer(config.optimizer);
@@ -108,12 +109,12 @@ export async function runTraining(db: Db, config: TrainConfig, options: TrainOpt
         shuffle: config.shuffle,
         rng,
         shouldStop: () => options.signal?.aborted ?? false,
-        onBatchEnd: (batch, batches, loss) => {
+        onBatchEnd: async (batch, batches, loss) => {
           const now = performance.now();
           emit({ type: "batch", epoch, batch, batches, loss, elapsedMs: now - started });
           if (now - lastProgress >= progressInterval || batch === batches) {
             lastProgress = now;
-            recordProgress(db, runId, epoch - 1, batch);
+            await updateRunProgress(db, runId, epoch - 1, batch);
           }
         },
       });
@@ -138,7 +139,7 @@ export async function runTraining(db: Db, config: TrainConfig, options: TrainOpt
       const checkpoint = improved ? await captureArtifacts(model) : undefined;
       const evalMs = performance.now() - evalStart;
 
-      const recordMs = recordEpoch(db, runId, {
+      const recordMs = await insertEpochRecord(db, runId, {
         epoch, loss: result.loss, accuracy: result.accuracy, valLoss, valAccuracy,
         testLoss: crossEntropy(testPass.probs, test.labels), testAccuracy: accuracy(testPredicted, test.labels),
         durationMs: trainedMs, evalMs, improved,
@@ -180,7 +181,7 @@ export async function runTraining(db: Db, config: TrainConfig, options: TrainOpt
       misclassified: misclassifiedIndices(test.labels, predicted),
       lastHidden: { layerIndex: lastLayer, layerName: hiddenNames[lastLayer]!, width: finalPass.widths[lastLayer]!, data: finalPass.hidden[lastLayer]! },
     };
-    recordFinal(db, runId, final);
+    await insertFinalRecord(db, runId, final);
     emit({ type: "final", testLoss: final.testLoss, testAccuracy: final.testAccuracy, misclassified: final.misclassified.length });
     emit({ type: "end", status: "succeeded" });
     return { runId, status: "succeeded" };

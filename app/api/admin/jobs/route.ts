@@ -3,7 +3,7 @@
 import { authorizeAdmin, bodyErrorResponse, jsonResponse, readJsonBody } from "@/lib/features/auth/request";
 import { getDb } from "@/lib/db/client";
 import { parseJobForm } from "@/lib/core/job-params";
-import { enqueueJob } from "@/lib/features/jobs/queue";
+import { enqueueJob } from "@/lib/db/jobs";
 import { fetchJobViews } from "@/lib/features/jobs/view";
 
 export async function GET(request: Request): Promise<Response> {

@@ -3,7 +3,7 @@
 import { authorizeAdmin, jsonResponse } from "@/lib/features/auth/request";
 import { getDb } from "@/lib/db/client";
 import { parseJobId } from "@/lib/core/job-id";
-import { cancelJob } from "@/lib/features/jobs/queue";
+import { cancelJob } from "@/lib/db/jobs";
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const db = getDb();
@@ -11,7 +11,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!auth.ok) return auth.response;
   const jobId = parseJobId((await params).id);
   if (jobId === null) return jsonResponse(404, { error: "no such job" });
-  const outcome = cancelJob(db, jobId);
+  const outcome = await cancelJob(db, jobId);
   switch (outcome) {
     case "cancelled":
       return jsonResponse(200, { outcome });

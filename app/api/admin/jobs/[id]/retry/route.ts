@@ -2,7 +2,7 @@
 import { authorizeAdmin, jsonResponse } from "@/lib/features/auth/request";
 import { getDb } from "@/lib/db/client";
 import { parseJobId } from "@/lib/core/job-id";
-import { retryJob } from "@/lib/features/jobs/queue";
+import { retryJob } from "@/lib/db/jobs";
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const db = getDb();
@@ -10,7 +10,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!auth.ok) return auth.response;
   const jobId = parseJobId((await params).id);
   if (jobId === null) return jsonResponse(404, { error: "no such job" });
-  const result = retryJob(db, jobId, `admin (session ${auth.session.id.slice(0, 8)}, retry of job ${jobId})`);
+  const result = await retryJob(db, jobId, `admin (session ${auth.session.id.slice(0, 8)}, retry of job ${jobId})`);
   switch (result.outcome) {
     case "queued":
       return jsonResponse(201, { jobId: result.jobId });
