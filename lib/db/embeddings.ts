@@ -2,6 +2,7 @@
 import "server-only";
 import type { Db } from "./client";
 import { blobToFloat32 } from "./blobs";
+import { sourceColumns } from "./source-columns";
 
 /** Which embedding: a subset's activations of one hidden layer after one epoch (the test subset: epoch 0, final model). */
 export interface EmbeddingKey {
@@ -39,10 +40,7 @@ export async function hasEmbedding(db: Db, runId: number, key: EmbeddingKey): Pr
   const row = await db.kysely
     .selectFrom("Embedding")
     .select("id")
-    .where("runId", "=", runId)
-    .where("subset", "=", key.subset)
-    .where("epoch", "=", key.epoch)
-    .where("layerIndex", "=", key.layerIndex)
+    .where((eb) => eb.and(sourceColumns(runId, key)))
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -55,10 +53,7 @@ export async function getEmbeddingData(db: Db, runId: number, key: EmbeddingKey)
   const row = await db.kysely
     .selectFrom("Embedding")
     .select(["data", "rows", "cols", "dtype"])
-    .where("runId", "=", runId)
-    .where("subset", "=", key.subset)
-    .where("epoch", "=", key.epoch)
-    .where("layerIndex", "=", key.layerIndex)
+    .where((eb) => eb.and(sourceColumns(runId, key)))
     .executeTakeFirst();
   if (!row) return null;
   const name = `run ${runId} embedding ${key.subset}/${key.epoch}/${key.layerIndex}`;
@@ -79,4 +74,16 @@ export async function getLastTestEmbedding(db: Db, runId: number): Promise<{ dat
     .limit(1)
     .executeTakeFirst();
   return row ? { data: blobToFloat32(row.data), rows: row.rows, cols: row.cols, layerName: row.layerName } : null;
+}
+
+/** One epoch's probe embeddings as stored (data: float32 [rows, cols] bytes), by layer. */
+export async function listEpochEmbeddings(db: Db, runId: number, epoch: number) {
+  return db.kysely
+    .selectFrom("Embedding")
+    .select(["layerIndex", "layerName", "rows", "cols", "dtype", "data"])
+    .where("runId", "=", runId)
+    .where("subset", "=", "probe")
+    .where("epoch", "=", epoch)
+    .orderBy("layerIndex")
+    .execute();
 }

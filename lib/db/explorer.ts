@@ -1,6 +1,7 @@
 // Named reads of the embedding explorer: its catalog of layouts, one layout's stored bytes, the probe set's per-epoch probabilities.
 import "server-only";
 import type { Db } from "./client";
+import { sourceColumns } from "./source-columns";
 import type { ProjectionKey } from "../core/projection";
 
 /** Every projection of a run as the explorer's catalog lists it: the key and quality figures, no coordinates, in no set order. */
@@ -19,12 +20,7 @@ export async function getProjectionBytes(db: Db, runId: number, key: ProjectionK
   const row = await db.kysely
     .selectFrom("Projection")
     .select(["id", "rows", "coords", "createdAt"])
-    .where("runId", "=", runId)
-    .where("subset", "=", key.subset)
-    .where("epoch", "=", key.epoch)
-    .where("layerIndex", "=", key.layerIndex)
-    .where("method", "=", key.method)
-    .where("iteration", "=", key.iteration)
+    .where((eb) => eb.and({ ...sourceColumns(runId, key), method: key.method, iteration: key.iteration }))
     .executeTakeFirst();
   return row ?? null;
 }

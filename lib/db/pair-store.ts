@@ -36,10 +36,7 @@ export async function listStoredCells(db: Db, runId: number, a: number, b: numbe
   const rows = await db.kysely
     .selectFrom("PairSeparation")
     .select(CELL_COLUMNS)
-    .where("runId", "=", runId)
-    .where("k", "=", k)
-    .where("a", "=", a)
-    .where("b", "=", b)
+    .where((eb) => eb.and({ runId, k, a, b }))
     .execute();
   return new Map(rows.map((r) => [cellId(r.layerIndex, r.epoch), toCell(r)]));
 }
@@ -49,12 +46,7 @@ export async function getStoredCell(db: Db, runId: number, a: number, b: number,
   const row = await db.kysely
     .selectFrom("PairSeparation")
     .select(CELL_COLUMNS)
-    .where("runId", "=", runId)
-    .where("k", "=", k)
-    .where("a", "=", a)
-    .where("b", "=", b)
-    .where("layerIndex", "=", layerIndex)
-    .where("epoch", "=", epoch)
+    .where((eb) => eb.and({ runId, k, a, b, layerIndex, epoch }))
     .executeTakeFirst();
   return row && toCell(row);
 }

@@ -4,9 +4,10 @@ import type { Db } from "./client";
 import { blobToFloat32, toBlob } from "./blobs";
 import { sqlDate } from "./sql";
 import type { ProjectionKey, ProjectionMethod } from "../core/projection";
+import { sourceColumns, type ProjectionSourceKey } from "./source-columns";
 
 /** Which digits and which layer a layout is of. */
-export type ProjectionSourceKey = Pick<ProjectionKey, "subset" | "epoch" | "layerIndex">;
+export type { ProjectionSourceKey } from "./source-columns";
 
 /** Every projection of a run without its coordinates, ordered by subset, layer, epoch, method, iteration. */
 export async function listProjections(db: Db, runId: number) {
@@ -22,12 +23,7 @@ export async function getProjectionCoords(db: Db, runId: number, key: Projection
   const row = await db.kysely
     .selectFrom("Projection")
     .select("coords")
-    .where("runId", "=", runId)
-    .where("subset", "=", key.subset)
-    .where("epoch", "=", key.epoch)
-    .where("layerIndex", "=", key.layerIndex)
-    .where("method", "=", key.method)
-    .where("iteration", "=", key.iteration)
+    .where((eb) => eb.and({ ...sourceColumns(runId, key), method: key.method, iteration: key.iteration }))
     .executeTakeFirst();
   return row ? blobToFloat32(row.coords) : null;
 }
@@ -37,12 +33,7 @@ export async function hasFinalProjection(db: Db, runId: number, source: Projecti
   const row = await db.kysely
     .selectFrom("Projection")
     .select("id")
-    .where("runId", "=", runId)
-    .where("subset", "=", source.subset)
-    .where("epoch", "=", source.epoch)
-    .where("layerIndex", "=", source.layerIndex)
-    .where("method", "=", method)
-    .where("final", "=", 1)
+    .where((eb) => eb.and({ ...sourceColumns(runId, source), method, final: 1 }))
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -52,12 +43,7 @@ export async function getFinalTsneCoords(db: Db, runId: number, source: Projecti
   const row = await db.kysely
     .selectFrom("Projection")
     .select("coords")
-    .where("runId", "=", runId)
-    .where("subset", "=", source.subset)
-    .where("epoch", "=", source.epoch)
-    .where("layerIndex", "=", source.layerIndex)
-    .where("method", "=", "tsne")
-    .where("final", "=", 1)
+    .where((eb) => eb.and({ ...sourceColumns(runId, source), method: "tsne", final: 1 }))
     .executeTakeFirst();
   return row ? blobToFloat32(row.coords) : null;
 }

@@ -168,25 +168,3 @@ export async function insertFinalRecord(db: Db, runId: number, final: FinalRecor
 export async function markRunEnded(db: Db, runId: number, status: "failed" | "cancelled", error?: string): Promise<void> {
   await db.prisma.run.update({ where: { id: runId }, data: { status, finishedAt: new Date(), error: error ?? null } });
 }
-
-/** One epoch's probe embeddings as stored (data: float32 [rows, cols] bytes), by layer. */
-export async function listEpochEmbeddings(db: Db, runId: number, epoch: number) {
-  return db.kysely
-    .selectFrom("Embedding")
-    .select(["layerIndex", "layerName", "rows", "cols", "dtype", "data"])
-    .where("runId", "=", runId)
-    .where("subset", "=", "probe")
-    .where("epoch", "=", epoch)
-    .orderBy("layerIndex")
-    .execute();
-}
-
-/** The final test predictions as stored (predicted uint8 [count], probs float32 [count, 10], misclassified int32), or null. */
-export async function getTestPredictions(db: Db, runId: number) {
-  const row = await db.kysely
-    .selectFrom("TestPredictions")
-    .select(["count", "predicted", "probs", "misclassified", "misclassifiedCount"])
-    .where("runId", "=", runId)
-    .executeTakeFirst();
-  return row ?? null;
-}

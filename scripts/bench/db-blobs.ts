@@ -7,9 +7,9 @@ import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { openDatabase, type Db } from "../../lib/db/client";
 import { toBlob } from "../../lib/db/blobs";
-import {
-  getTestPredictions, insertEpochRecord, insertFinalRecord, listEpochEmbeddings, type EpochRecord, type FinalRecord,
-} from "../../lib/db/run-records";
+import { insertEpochRecord, insertFinalRecord, type EpochRecord, type FinalRecord } from "../../lib/db/run-records";
+import { getTestPredictions } from "../../lib/db/digits";
+import { listEpochEmbeddings } from "../../lib/db/embeddings";
 import { sqlDate } from "../../lib/db/sql";
 
 const BLOBS = 4;

@@ -3,7 +3,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { readEnv, sqlitePath } from "../../lib/env";
 import { openDatabase } from "../../lib/db/client";
-import { getTestPredictions } from "../../lib/db/run-records";
+import { getMisclassifiedIndices } from "../../lib/db/digits";
 import { getLatestSucceededRun, getRun } from "../../lib/db/runs";
 import { launchBrowser } from "../../test/helpers/browser";
 import { startAppServer } from "../../test/helpers/server";
@@ -13,12 +13,12 @@ const { values } = parseArgs({ options: { run: { type: "string" } } });
 const env = readEnv();
 const db = openDatabase(env.DATABASE_URL);
 const run = values.run ? await getRun(db, Number(values.run)) : await getLatestSucceededRun(db);
-const mistake = run?.status === "succeeded" ? await getTestPredictions(db, run.id) : null;
-if (!run || !mistake) {
+const mistakes = run?.status === "succeeded" ? await getMisclassifiedIndices(db, run.id) : null;
+if (!run || !mistakes) {
   console.error(`bench:pages needs a succeeded run in ${env.DATABASE_URL} (train one with npm run train)`);
   process.exit(2);
 }
-const firstError = mistake.misclassified.readInt32LE(0);
+const firstError = mistakes[0] ?? 0;
 await db.close();
 
 const pages = [
@@ -36,7 +36,7 @@ const pages = [
 const [server, browser] = await Promise.all([startAppServer(sqlitePath(env.DATABASE_URL)), launchBrowser()]);
 try {
   const timings = await measurePages(server.url, browser, pages);
-  const note = `run ${run.id}: ${run.epochsPlanned} epochs, ${mistake.misclassifiedCount} errors; load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`;
+  const note = `run ${run.id}: ${run.epochsPlanned} epochs, ${mistakes.length} errors; load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`;
   console.log(timingTable(timings, note));
   const slowest = Math.max(...timings.map((t) => t.serverMs));
   const slowestPaint = Math.max(...timings.map((t) => t.fcpMs ?? 0));
