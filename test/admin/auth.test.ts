@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../../lib/features/auth/password";
 import { createLoginLimiter } from "../../lib/features/auth/rate-limit";
-import { cookieValue } from "../../lib/features/auth/request";
-import { SESSION_TTL_MS, createSession, csrfMatches, findSession, sessionCookie } from "../../lib/features/auth/session";
+import { NextRequest, NextResponse } from "next/server";
+import { SESSION_COOKIE, SESSION_TTL_MS, createSession, csrfMatches, findSession } from "../../lib/features/auth/session";
+import { clearedSessionCookieOptions, sessionCookieOptions } from "../../lib/features/auth/session-cookie";
 import { createTestDb, type TestDb } from "../helpers/db";
+import { onlySetCookie } from "../helpers/set-cookie";
 
 describe("the admin password", () => {
   it("verifies against its scrypt hash and rejects near misses", async () => {
@@ -68,11 +70,29 @@ describe("admin sessions", () => {
   });
 
   it("are set as HttpOnly, SameSite=Strict cookies with an expiry", () => {
+    // Written as cookies() writes them in a route handler: Next's ResponseCookies.
+    const written = (options: ReturnType<typeof sessionCookieOptions>, value = "abc") => {
+      const res = new NextResponse(null);
+      res.cookies.set(SESSION_COOKIE, value, options);
+      return onlySetCookie(res);
+    };
     const expires = new Date(Date.now() + 3600_000);
-    const cookie = sessionCookie("abc", expires, false);
-    expect(cookie).toMatch(/^mnist_lens_admin=abc; Path=\/; HttpOnly; SameSite=Strict; Max-Age=(3599|3600); Expires=/);
-    expect(cookie).not.toContain("Secure");
-    expect(sessionCookie("abc", expires, true)).toMatch(/; Secure$/);
-    expect(cookieValue("a=1; mnist_lens_admin=xyz; b=2", "mnist_lens_admin")).toBe("xyz");
+    const cookie = written(sessionCookieOptions(expires, false));
+    expect([cookie.name, cookie.value]).toEqual(["mnist_lens_admin", "abc"]);
+    expect(cookie.attributes.get("path")).toBe("/");
+    expect(cookie.attributes.get("httponly")).toBe("");
+    expect(cookie.attributes.get("samesite")?.toLowerCase()).toBe("strict");
+    expect(cookie.attributes.get("max-age")).toMatch(/^(3599|3600)$/);
+    expect(Math.abs(Date.parse(cookie.attributes.get("expires")!) - expires.getTime())).toBeLessThanOrEqual(2000);
+    expect(cookie.attributes.has("secure")).toBe(false);
+    expect(written(sessionCookieOptions(expires, true)).attributes.get("secure")).toBe("");
+    const cleared = written(clearedSessionCookieOptions(true), "");
+    expect(cleared.value).toBe("");
+    expect(cleared.attributes.get("max-age")).toBe("0");
+    expect(Date.parse(cleared.attributes.get("expires")!)).toBe(0);
+    expect([cleared.attributes.get("path"), cleared.attributes.get("httponly"), cleared.attributes.get("samesite")?.toLowerCase(), cleared.attributes.get("secure")]).toEqual(["/", "", "strict", ""]);
+    // Read back as cookies() reads the request's Cookie header.
+    const request = new NextRequest("http://localhost/", { headers: { cookie: "a=1; mnist_lens_admin=xyz; b=2" } });
+    expect(request.cookies.get(SESSION_COOKIE)?.value).toBe("xyz");
   });
 });

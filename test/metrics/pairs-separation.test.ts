@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../lib/numeric/random";
 import { pairSeparation } from "../../lib/numeric/metrics/pairs";
-import { forEachRowDistance } from "../../lib/numeric/pairs/distances";
+import { forEachRowPair } from "../../lib/numeric/distances";
 import { allPairSeparations, gatherClassNeighbours } from "../../lib/numeric/pairs/separation";
 
 /**
@@ -76,13 +76,14 @@ function digitCloud(rows: number, cols: number, seed: number, coarse = false) {
 }
 
 describe("pair separation, fast and exact", () => {
-  it("forEachRowDistance visits each pair once, every row's partners in ascending order, with the plain loop's distances", () => {
+  it("forEachRowPair visits each pair once, every row's partners in ascending order, with the plain loop's distances", () => {
     for (const rows of [0, 1, 2, 3, 5, 6, 7, 8, 11, 12]) {
       const cols = 3 + (rows % 4);
       const { data } = digitCloud(rows, cols, rows + 1);
       const seen = Array.from({ length: rows }, () => [] as number[]);
       let visits = 0;
-      forEachRowDistance(Float64Array.from(data), rows, cols, (x, y, d) => {
+      forEachRowPair(Float64Array.from(data), rows, cols, (x, y, distanceSq) => {
+        const d = Math.sqrt(distanceSq);
         visits++;
         expect(x).toBeLessThan(y);
         let s = 0;
@@ -129,6 +130,6 @@ describe("pair separation, fast and exact", () => {
     expect(() => gatherClassNeighbours(data, 3, 2, Uint8Array.from([0, 1, 0]), 2, 0)).toThrow("k must be a whole number ≥ 1, got 0");
     expect(() => gatherClassNeighbours(data, 3, 2, Uint8Array.from([0, 1]), 2, 3)).toThrow("labels has 2 entries, expected 3");
     expect(() => gatherClassNeighbours(data, 3, 2, Uint8Array.from([0, 1, 10]), 10, 3)).toThrow("label 10 of row 2 is not below 10");
-    expect(() => forEachRowDistance(data, 4, 2, () => {})).toThrow("data has 6 values, expected 4 x 2");
+    expect(() => forEachRowPair(data, 4, 2, () => {})).toThrow("data has 6 values, expected 4 x 2");
   });
 });

@@ -3,7 +3,8 @@
 import "server-only";
 import type { Db } from "../../db/client";
 import { readEnv } from "../../env";
-import { SESSION_COOKIE, csrfMatches, findSession, type AdminSession } from "./session";
+import { csrfMatches, findSession, type AdminSession } from "./session";
+import { readSessionToken } from "./session-cookie";
 
 /** Header carrying the session's CSRF token on POST requests. */
 export const CSRF_HEADER = "x-csrf-token";
@@ -22,16 +23,6 @@ export function adminEnabled(): boolean {
 export const ADMIN_DISABLED_MESSAGE =
   "the admin page is disabled: set ADMIN_PASSWORD (at least 12 characters) in the server's environment; npm run up generates one into data/admin-password.txt";
 
-/** The value of one cookie in a Cookie header. */
-export function cookieValue(header: string | null, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
 /** Whether the request came over HTTPS (directly or as a proxy reports it), so cookies get the Secure flag. */
 export function isSecureRequest(request: Request): boolean {
   return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
@@ -42,10 +33,11 @@ export type AdminAuth = { ok: true; session: AdminSession } | { ok: false; respo
 /**
  * The request's admin session, or the error response: 503 without ADMIN_PASSWORD, 401 without a live session,
  * and for `mutating` requests 403 when the fetch is cross-site or the CSRF header is missing or wrong.
+ * Route handlers only: the session cookie is read through Next's cookies().
  */
 export async function authorizeAdmin(db: Db, request: Request, options: { mutating: boolean }): Promise<AdminAuth> {
   if (!adminEnabled()) return { ok: false, response: jsonResponse(503, { error: ADMIN_DISABLED_MESSAGE }) };
-  const session = await findSession(db, cookieValue(request.headers.get("cookie"), SESSION_COOKIE));
+  const session = await findSession(db, await readSessionToken());
   if (!session) return { ok: false, response: jsonResponse(401, { error: "login required: POST the admin password to /api/admin/login" }) };
   if (options.mutating) {
     const site = request.headers.get("sec-fetch-site");

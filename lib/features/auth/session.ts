@@ -48,14 +48,3 @@ export function csrfMatches(session: AdminSession, sent: string | null): boolean
   const b = Buffer.from(sent);
   return a.length === b.length && timingSafeEqual(a, b);
 }
-
-/** The Set-Cookie value for a new session: HttpOnly, SameSite=Strict, expiring with the session. */
-export function sessionCookie(token: string, expiresAt: Date, secure: boolean): string {
-  const maxAge = Math.max(0, Math.round((expiresAt.getTime() - Date.now()) / 1000));
-  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}; Expires=${expiresAt.toUTCString()}${secure ? "; Secure" : ""}`;
-}
-
-/** The Set-Cookie value that removes the session cookie. */
-export function clearedSessionCookie(secure: boolean): string {
-  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT${secure ? "; Secure" : ""}`;
-}

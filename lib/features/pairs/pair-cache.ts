@@ -1,5 +1,6 @@
-// In-process LRU caches of derived pair figures, keyed by run id + pair + the run's finishedAt.
+// In-process LRU cache (lru-cache) of derived pair figures keyed by run id + pair + finishedAt, and the pacing of their computation.
 import "server-only";
+import { LRUCache } from "lru-cache";
 
 /*
  * What is cached here, and what is not:
@@ -17,38 +18,13 @@ import "server-only";
  * Entries are small: two numbers per cell, a few dozen digit indices, two 784-value mean images.
  */
 
-export interface Lru<V> {
-  get(key: string): V | undefined;
-  set(key: string, value: V): void;
-  delete(key: string): void;
-  readonly size: number;
-}
+/** A least-recently-used map of at most `capacity` entries (lru-cache). */
+export type Lru<V extends {}> = LRUCache<string, V>;
 
-/** A least-recently-used map holding at most `capacity` entries (a Map keeps insertion order: re-insert on use). */
-export function createLru<V>(capacity: number): Lru<V> {
-  if (!(capacity >= 1)) throw new RangeError(`capacity must be at least 1, got ${capacity}`);
-  const map = new Map<string, V>();
-  return {
-    get(key) {
-      const value = map.get(key);
-      if (value !== undefined) {
-        map.delete(key);
-        map.set(key, value);
-      }
-      return value;
-    },
-    set(key, value) {
-      map.delete(key);
-      map.set(key, value);
-      while (map.size > capacity) map.delete(map.keys().next().value!);
-    },
-    delete(key) {
-      map.delete(key);
-    },
-    get size() {
-      return map.size;
-    },
-  };
+export function createLru<V extends {}>(capacity: number): Lru<V> {
+  // lru-cache wants a whole number and throws a TypeError without naming the value.
+  if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`capacity must be at least 1, got ${capacity}`);
+  return new LRUCache<string, V>({ max: capacity });
 }
 
 /** The cache key of one run's figures for one pair; `part` names which figures. */
@@ -56,27 +32,31 @@ export function pairKey(part: string, run: { id: number; finishedAt: Date | null
   return `${part}:${run.id}:${a}-${b}:${run.finishedAt?.toISOString() ?? "unfinished"}`;
 }
 
-const globalForPairs = globalThis as unknown as { mnistLensPairCache?: Lru<unknown> };
+/** Entries are boxed: lru-cache's values may not be null, and a computed null is worth caching. */
+type Entry = { value: unknown };
+
+const globalForPairs = globalThis as unknown as { mnistLensPairLru?: Lru<Entry> };
 
 /** Entries are small; a seed-sized run's table for one pair is 49 cells, so this holds about a hundred pairs' computed figures. */
 const CAPACITY = 5_000;
 
-function cache(): Lru<unknown> {
-  globalForPairs.mnistLensPairCache ??= createLru<unknown>(CAPACITY);
-  return globalForPairs.mnistLensPairCache;
+function cache(): Lru<Entry> {
+  globalForPairs.mnistLensPairLru ??= createLru<Entry>(CAPACITY);
+  return globalForPairs.mnistLensPairLru;
 }
 
 export function isCached(key: string): boolean {
-  return cache().get(key) !== undefined;
+  return cache().has(key);
 }
 
 /** Returns the cached value of `key`, computing and storing it on a miss. Survives Next's hot reload. */
 export function cachedPair<V>(key: string, compute: () => V): V {
   const hit = cache().get(key);
   // Keys are namespaced by what they hold (pairKey's `part`), so a hit has the type its part computes.
-  if (hit !== undefined) return hit as V;
+  if (hit !== undefined) return hit.value as V;
   const value = compute();
-  cache().set(key, value);
+  // As before lru-cache: undefined means "nothing cached", so the next call computes again.
+  if (value !== undefined) cache().set(key, { value });
   return value;
 }
 

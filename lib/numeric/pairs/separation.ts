@@ -1,6 +1,6 @@
 // How well two classes separate in an embedding (kNN purity, silhouette), for one pair or all pairs from one pass.
 import { NUM_CLASSES as CLASSES } from "../../core/constants";
-import { forEachRowDistance } from "./distances";
+import { forEachRowPair } from "../distances";
 
 /** Neighbours for kNN purity: what the pair pages show and the pairs stage stores. */
 export const SEPARATION_K = 10;
@@ -71,7 +71,8 @@ export function gatherClassNeighbours(data: Float64Array, rows: number, cols: nu
     nearDistance[at] = distance;
     nearRow[at] = q;
   };
-  forEachRowDistance(data, rows, cols, (x, y, distance) => {
+  forEachRowPair(data, rows, cols, (x, y, distanceSq) => {
+    const distance = Math.sqrt(distanceSq);
     offer(x, y, distance);
     offer(y, x, distance);
   });

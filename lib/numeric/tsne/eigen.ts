@@ -1,4 +1,10 @@
 // Symmetric eigendecomposition (Householder tridiagonalisation + implicit QL, after JAMA/EISPACK tred2/tql2).
+// kept: ml-matrix's EigenvalueDecomposition has no top-k solver and is slower even in full. On the 784 × 784 covariance
+// of the 10,000 MNIST test digits, topEigen's top 50 (what PCA calls) took 0.28 s and its top 2 0.06 s, ml-matrix
+// 7.2 s (our full symmetricEigen 3.2 s); on a 2,000 × 2,000 Gram matrix (2,000 probe digits through a 2,048-wide
+// ReLU layer) 2.8 s and 0.76 s against 74 s (ours full 55 s). Eigenvalues agree to 7e-15 · λ₁, vectors to
+// |v · v'| ≥ 1 − 1e-9. Measured 2026-12-01 on node 20 with the 2 shared cores at load 2–5, median of 3 for ours and one
+// run of ml-matrix: `npx tsx --conditions=react-server scripts/bench/eigen.ts`.
 import { createRng } from "../random";
 
 export interface SymmetricEigen {
@@ -179,7 +185,7 @@ function diagonalise(w: Float64Array, d: Float64Array, e: Float64Array, n: numbe
  * pair has a residual below 1e-9 · |λ₁|, falling back to the full O(n³) decomposition past n / 2 steps; small
  * matrices (n ≤ 64) get the full decomposition directly. Rank-deficient matrices need no fallback: a breakdown
  * continues in a fresh direction (see `lanczos`), and their zero eigenvalues come out as zeros (± rounding).
- * For the top 50 of a 784 × 784 covariance this takes tens of milliseconds instead of seconds.
+ * For the top 50 of a 784 × 784 covariance this takes 0.2–0.5 s instead of 3 s (see the header).
  * Deterministic: the start vector comes from a fixed seed.
  */
 export function topEigen(a: Float64Array, n: number, count: number): SymmetricEigen {

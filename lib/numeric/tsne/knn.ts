@@ -1,4 +1,5 @@
-// Exact k-nearest neighbours by brute force over cache-sized blocks of rows, with one bounded max-heap per point.
+// Exact k-nearest neighbours by brute force over the distance engine's near-first pairs, with one bounded max-heap per point.
+import { forEachDistanceFrom, forEachRowPair } from "../distances";
 import type { Matrix } from "./matrix";
 
 /** Each point's k nearest other points, nearest first: [n, k] row-major. */
@@ -10,45 +11,38 @@ export interface KnnGraph {
   distancesSq: Float64Array;
 }
 
-/** Rows per block: two blocks of 64 rows × 50 float32 columns stay in L1/L2. */
-const BLOCK_ROWS = 64;
 /** From this many queries on, reordering the columns (O(rows · cols)) pays for itself. */
 const REORDER_MIN_QUERIES = 32;
 
 /**
  * Exact k nearest neighbours (excluding the point itself) of every row of `input`, by squared Euclidean distance.
- * Columns are taken in order of decreasing variance and rows sorted by the widest column; blocks of rows are
- * compared in bands of increasing offset, so each heap fills with close candidates early. Each pair is computed
- * once, offered to both heaps, and abandoned as soon as its partial sum exceeds both heaps' current k-th distance
- * (about 16 of 50 PCA columns per pair on MNIST). O(n² · cols / 2) worst case; 5 s for 10,000 × 50 on
- * the 2-core dev machine under load. Deterministic. `k` must be in 1..rows-1.
+ * Columns are taken in order of decreasing variance and rows sorted by the widest column; the distance engine
+ * compares blocks of rows in bands of increasing offset, so each heap fills with close candidates early. Each pair is
+ * computed once, offered to both heaps, and abandoned as soon as its partial sum reaches both heaps' current k-th
+ * distance (checked every 8 columns, for 2 × 4 pairs at once). O(n² · cols / 2) worst case; about 1.1 s of CPU
+ * for 10,000 × 50 at k = 10 and 2 s at k = 90 on the shared 2-core machine (npm run bench:distances).
+ * Deterministic. `k` must be in 1..rows-1.
  */
 export function computeKnn(input: Matrix, k: number): KnnGraph {
   const { rows: n, cols } = input;
   checkK(k, n);
   const columns = columnsByVariance(input);
   const perm = rowsSortedBy(input, columns[0]!);
-  const data = permuted(input, perm, columns);
+  const data = permuted(input, perm, columns, Float64Array);
   const heapDist = new Float64Array(n * k).fill(Infinity);
   const heapIdx = new Int32Array(n * k).fill(-1);
-  const blocks = Math.ceil(n / BLOCK_ROWS);
-  for (let offset = 0; offset < blocks; offset++) {
-    for (let block = 0; block + offset < blocks; block++) {
-      const bi = block * BLOCK_ROWS;
-      const bj = (block + offset) * BLOCK_ROWS;
-      const iEnd = Math.min(bi + BLOCK_ROWS, n);
-      const jEnd = Math.min(bj + BLOCK_ROWS, n);
-      for (let i = bi; i < iEnd; i++) {
-        const a = i * cols;
-        for (let j = offset === 0 ? i + 1 : bj; j < jEnd; j++) {
-          const limit = Math.max(heapDist[i * k]!, heapDist[j * k]!);
-          const d = boundedSquaredDistance(data, a, j * cols, cols, limit);
-          if (d < heapDist[i * k]!) replaceTop(heapDist, heapIdx, i * k, k, d, j);
-          if (d < heapDist[j * k]!) replaceTop(heapDist, heapIdx, j * k, k, d, i);
-        }
-      }
+  // Each row's k-th nearest distance so far (its heap's top), which lets the engine skip pairs beyond both.
+  const limits = new Float64Array(n).fill(Infinity);
+  const offer = (p: number, q: number, d: number) => {
+    if (d < heapDist[p * k]!) {
+      replaceTop(heapDist, heapIdx, p * k, k, d, q);
+      limits[p] = heapDist[p * k]!;
     }
-  }
+  };
+  forEachRowPair(data, n, cols, (x, y, d) => {
+    offer(x, y, d);
+    offer(y, x, d);
+  }, { order: "near-first", limits });
   // Back from sorted positions to the caller's row numbers.
   const graph = finish(heapDist, heapIdx, n, k, perm);
   const indices = new Int32Array(n * k);
@@ -83,39 +77,15 @@ function rowsSortedBy({ data, rows, cols }: Matrix, column: number): Int32Array 
 }
 
 /** A copy of `input` with rows in `rowOrder` (or as they are) and columns in `columnOrder`. */
-function permuted({ data, rows, cols }: Matrix, rowOrder: Int32Array | undefined, columnOrder: Int32Array): Float32Array {
-  const out = new Float32Array(rows * cols);
+function permuted<T extends Float32Array | Float64Array>(
+  { data, rows, cols }: Matrix, rowOrder: Int32Array | undefined, columnOrder: Int32Array, Type: new (length: number) => T,
+): T {
+  const out = new Type(rows * cols);
   for (let p = 0; p < rows; p++) {
     const src = (rowOrder ? rowOrder[p]! : p) * cols;
     for (let c = 0; c < cols; c++) out[p * cols + c] = data[src + columnOrder[c]!]!;
   }
   return out;
-}
-
-/**
- * Σ (x_a - x_b)² over `len` values, or any partial sum ≥ `limit` once one is reached (checked every 8 values):
- * callers only need to know the pair is not closer than `limit`.
- */
-function boundedSquaredDistance(x: Float32Array, a: number, b: number, len: number, limit: number): number {
-  let s = 0;
-  let c = 0;
-  for (; c + 7 < len; c += 8) {
-    const d0 = x[a + c]! - x[b + c]!;
-    const d1 = x[a + c + 1]! - x[b + c + 1]!;
-    const d2 = x[a + c + 2]! - x[b + c + 2]!;
-    const d3 = x[a + c + 3]! - x[b + c + 3]!;
-    const d4 = x[a + c + 4]! - x[b + c + 4]!;
-    const d5 = x[a + c + 5]! - x[b + c + 5]!;
-    const d6 = x[a + c + 6]! - x[b + c + 6]!;
-    const d7 = x[a + c + 7]! - x[b + c + 7]!;
-    s += d0 * d0 + d1 * d1 + (d2 * d2 + d3 * d3) + (d4 * d4 + d5 * d5 + (d6 * d6 + d7 * d7));
-    if (s >= limit) return s;
-  }
-  for (; c < len; c++) {
-    const d = x[a + c]! - x[b + c]!;
-    s += d * d;
-  }
-  return s;
 }
 
 /**
@@ -126,18 +96,22 @@ function boundedSquaredDistance(x: Float32Array, a: number, b: number, len: numb
 export function queryKnn(input: Matrix, queries: Int32Array, k: number): KnnGraph {
   const { rows: n, cols } = input;
   checkK(k, n);
-  const data = queries.length >= REORDER_MIN_QUERIES ? permuted(input, undefined, columnsByVariance(input)) : input.data;
+  const data = queries.length >= REORDER_MIN_QUERIES ? permuted(input, undefined, columnsByVariance(input), Float32Array) : input.data;
   const m = queries.length;
   const heapDist = new Float64Array(m * k).fill(Infinity);
   const heapIdx = new Int32Array(m * k).fill(-1);
+  // limits[i]: query row i's k-th nearest distance so far, so the engine can skip rows beyond it.
+  const limits = new Float64Array(n);
   for (let q = 0; q < m; q++) {
     const i = queries[q]!;
-    const a = i * cols;
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const d = boundedSquaredDistance(data, a, j * cols, cols, heapDist[q * k]!);
-      if (d < heapDist[q * k]!) replaceTop(heapDist, heapIdx, q * k, k, d, j);
-    }
+    const base = q * k;
+    limits[i] = Infinity;
+    forEachDistanceFrom(data, n, cols, i, (j, d) => {
+      if (d < heapDist[base]!) {
+        replaceTop(heapDist, heapIdx, base, k, d, j);
+        limits[i] = heapDist[base]!;
+      }
+    }, limits);
   }
   return finish(heapDist, heapIdx, m, k);
 }

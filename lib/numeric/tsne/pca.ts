@@ -39,14 +39,11 @@ export const RANK_TOLERANCE = 1e-10;
  */
 export function pca(input: Matrix, components: number): PcaResult {
   assertMatrix(input);
-  const { data, rows, cols } = input;
+  const { rows, cols } = input;
   if (!Number.isInteger(components) || components < 1 || components > cols) {
     throw new RangeError(`components must be an integer in 1..${cols} (got ${components})`);
   }
-  const mean = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] = mean[c]! + data[r * cols + c]!;
-  for (let c = 0; c < cols; c++) mean[c] = mean[c]! / rows;
-
+  const mean = columnMeans(input);
   const { values, vectors } = rows < cols ? gramEigen(input, mean, components) : covarianceEigen(input, mean, components);
   const axes = new Float64Array(components * cols);
   const explainedVariance = new Float64Array(components);
@@ -66,8 +63,16 @@ export function pca(input: Matrix, components: number): PcaResult {
   return { projected: project(input, axes, mean, components), components: axes, explainedVariance, mean, rank };
 }
 
-/** The leading eigenpairs of the covariance: eigenvalues descending, unit eigenvectors as rows [count, cols]. */
-function covarianceEigen(input: Matrix, mean: Float64Array, components: number): { values: Float64Array; vectors: Float64Array } {
+/** Column means of `input`, [cols]. */
+export function columnMeans({ data, rows, cols }: Matrix): Float64Array {
+  const mean = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] = mean[c]! + data[r * cols + c]!;
+  for (let c = 0; c < cols; c++) mean[c] = mean[c]! / rows;
+  return mean;
+}
+
+/** The covariance PCA decomposes when rows ≥ cols: [cols, cols], divisor rows - 1, lower triangle only. */
+export function covarianceMatrix(input: Matrix, mean: Float64Array): Float64Array {
   const { rows, cols } = input;
   const covariance = scatterMatrix(input);
   // Cov = (XᵀX - n·μμᵀ) / (n - 1); only the lower triangle is filled and read.
@@ -77,14 +82,19 @@ function covarianceEigen(input: Matrix, mean: Float64Array, components: number):
       covariance[a * cols + b] = (covariance[a * cols + b]! - rows * mean[a]! * mean[b]!) / divisor;
     }
   }
-  return topEigen(covariance, cols, components);
+  return covariance;
+}
+
+/** The leading eigenpairs of the covariance: eigenvalues descending, unit eigenvectors as rows [count, cols]. */
+function covarianceEigen(input: Matrix, mean: Float64Array, components: number): { values: Float64Array; vectors: Float64Array } {
+  return topEigen(covarianceMatrix(input, mean), input.cols, components);
 }
 
 /**
- * The same through the Gram matrix G = Xc·Xcᵀ / (n - 1) of the centred rows Xc [rows, cols], for rows < cols:
- * G·u = λu gives Cov·(Xcᵀu) = λ·(Xcᵀu). Vectors are Xcᵀu as rows [count, cols], unnormalised (length² = λ·(n - 1)).
+ * The Gram matrix PCA decomposes when rows < cols: G = Xc·Xcᵀ / (n - 1) of the centred rows Xc [rows, cols],
+ * [rows, rows], lower triangle only; with Xc itself.
  */
-function gramEigen({ data, rows, cols }: Matrix, mean: Float64Array, components: number): { values: Float64Array; vectors: Float64Array } {
+export function gramMatrix({ data, rows, cols }: Matrix, mean: Float64Array): { gram: Float64Array; centred: Float64Array } {
   const centred = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) centred[r * cols + c] = data[r * cols + c]! - mean[c]!;
   const divisor = Math.max(rows - 1, 1);
@@ -96,6 +106,16 @@ function gramEigen({ data, rows, cols }: Matrix, mean: Float64Array, components:
       gram[a * rows + b] = sum / divisor;
     }
   }
+  return { gram, centred };
+}
+
+/**
+ * The same through the Gram matrix, for rows < cols: G·u = λu gives Cov·(Xcᵀu) = λ·(Xcᵀu). Vectors are Xcᵀu as
+ * rows [count, cols], unnormalised (length² = λ·(n - 1)).
+ */
+function gramEigen(input: Matrix, mean: Float64Array, components: number): { values: Float64Array; vectors: Float64Array } {
+  const { rows, cols } = input;
+  const { gram, centred } = gramMatrix(input, mean);
   const count = Math.min(components, rows);
   const eigen = topEigen(gram, rows, count);
   const vectors = new Float64Array(count * cols);

@@ -1,4 +1,5 @@
 // Layout quality metrics: leave-one-out kNN accuracy, trustworthiness and k-neighbour preservation.
+import { forEachDistanceFrom } from "../distances";
 import { createRng, range, shuffleInPlace } from "../random";
 import { computeKnn, queryKnn, type KnnGraph } from "./knn";
 import { assertMatrix, type Matrix } from "./matrix";
@@ -62,7 +63,7 @@ export function trustworthiness(high: Matrix, low: Matrix, k: number, options: S
   let penalty = 0;
   for (let q = 0; q < sample.length; q++) {
     const i = sample[q]!;
-    for (let j = 0; j < n; j++) distances[j] = squaredDistance(high, i, j);
+    forEachDistanceFrom(high.data, n, high.cols, i, (j, d) => (distances[j] = d));
     distances[i] = -1; // below every real distance, so it never counts as closer than a neighbour
     sorted.set(distances);
     sorted.sort();
@@ -125,13 +126,4 @@ function rankOf(distances: Float64Array, sorted: Float64Array, j: number): numbe
   let ties = 0;
   if (lo + 1 < sorted.length && sorted[lo + 1] === d) for (let l = 0; l < j; l++) if (distances[l] === d) ties++;
   return lo + ties;
-}
-
-function squaredDistance({ data, cols }: Matrix, i: number, j: number): number {
-  let s = 0;
-  for (let c = 0; c < cols; c++) {
-    const d = data[i * cols + c]! - data[j * cols + c]!;
-    s += d * d;
-  }
-  return s;
 }

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { adminPasswordHash, verifyPassword } from "@/lib/features/auth/password";
 import { loginLimiter } from "@/lib/features/auth/rate-limit";
 import { ADMIN_DISABLED_MESSAGE, bodyErrorResponse, isSecureRequest, jsonResponse, readJsonBody } from "@/lib/features/auth/request";
-import { createSession, sessionCookie } from "@/lib/features/auth/session";
+import { createSession } from "@/lib/features/auth/session";
+import { setSessionCookie } from "@/lib/features/auth/session-cookie";
 import { getDb } from "@/lib/db/client";
 import { readEnv } from "@/lib/env";
 
@@ -38,6 +39,7 @@ export async function POST(request: Request): Promise<Response> {
   if (!(await verifyPassword(parsed.data.password, await stored))) return jsonResponse(401, { error: "wrong password" });
   limiter.reset();
   const { token, session } = await createSession(getDb());
+  await setSessionCookie(token, session.expiresAt, isSecureRequest(request));
   // The CSRF token is for API clients (the admin page gets it rendered); no other origin can read this response.
-  return jsonResponse(200, { expiresAt: session.expiresAt.toISOString(), csrfToken: session.csrfToken }, { "Set-Cookie": sessionCookie(token, session.expiresAt, isSecureRequest(request)) });
+  return jsonResponse(200, { expiresAt: session.expiresAt.toISOString(), csrfToken: session.csrfToken });
 }

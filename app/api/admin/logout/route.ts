@@ -1,6 +1,7 @@
 // POST /api/admin/logout: ends the session (CSRF token required) and clears its cookie.
 import { authorizeAdmin, isSecureRequest, jsonResponse } from "@/lib/features/auth/request";
-import { clearedSessionCookie, deleteSession } from "@/lib/features/auth/session";
+import { deleteSession } from "@/lib/features/auth/session";
+import { clearSessionCookie } from "@/lib/features/auth/session-cookie";
 import { getDb } from "@/lib/db/client";
 
 export async function POST(request: Request): Promise<Response> {
@@ -8,5 +9,6 @@ export async function POST(request: Request): Promise<Response> {
   const auth = await authorizeAdmin(db, request, { mutating: true });
   if (!auth.ok) return auth.response;
   await deleteSession(db, auth.session.id);
-  return jsonResponse(200, { loggedOut: true }, { "Set-Cookie": clearedSessionCookie(isSecureRequest(request)) });
+  await clearSessionCookie(isSecureRequest(request));
+  return jsonResponse(200, { loggedOut: true });
 }

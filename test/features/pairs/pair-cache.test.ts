@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cachedPair, createLru, forgetPair, isCached, pairKey } from "../../lib/features/pairs/pair-cache";
+import { cachedPair, createLru, forgetPair, isCached, pairKey } from "../../../lib/features/pairs/pair-cache";
 
 describe("the pair figures cache", () => {
   it("createLru evicts the least recently used entry beyond its capacity", () => {
