@@ -20,6 +20,7 @@
 // Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 import v8 from "node:v8";
+import { LRUCache } from "lru-cache";
 import * as emit from "./wasm-emit";
 
 const { I32, V128, get, set, i32, I32_ADD, I32_MUL, forLoop } = emit;
@@ -125,22 +126,18 @@ function dotBody(layout: GemmLayout): number[] {
 
 /** Modules compiled per memory and layout. A training run uses about ten layouts; the cap bounds odd workloads. */
 const MAX_CACHED_LAYOUTS = 64;
-const kernels = new WeakMap<WebAssembly.Memory, Map<string, GemmKernel>>();
+const kernels = new WeakMap<WebAssembly.Memory, LRUCache<string, GemmKernel>>();
 
 /** The product function for `layout`, bound to `memory` (compiled on first use, ~2-8 ms). */
 export function gemmKernelFor(memory: WebAssembly.Memory, layout: GemmLayout): GemmKernel {
   let byLayout = kernels.get(memory);
-  if (!byLayout) kernels.set(memory, (byLayout = new Map()));
+  if (!byLayout) kernels.set(memory, (byLayout = new LRUCache({ max: MAX_CACHED_LAYOUTS })));
   const key = `${layout.n},${layout.k},${layout.bias ? 1 : 0}${layout.relu ? 1 : 0}${layout.fma ? 1 : 0}`;
   let kernel = byLayout.get(key);
-  if (kernel) {
-    // Most recently used last, so that the oldest entry is the one dropped.
-    byLayout.delete(key);
-  } else {
+  if (!kernel) {
     kernel = emit.instantiate<GemmKernel>(gemmModuleBytes(layout), "gemm", memory);
-    if (byLayout.size >= MAX_CACHED_LAYOUTS) byLayout.delete(byLayout.keys().next().value!);
+    byLayout.set(key, kernel);
   }
-  byLayout.set(key, kernel);
   return kernel;
 }
 
