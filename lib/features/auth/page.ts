@@ -1,20 +1,18 @@
 // The admin pages' guard: a server component calls requireAdminPage() and gets the session or a redirect to /login.
 import "server-only";
-import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { getDb } from "../../db/client";
-import { SESSION_COOKIE, findSession, type AdminSession } from "./session";
+import { findSession, type AdminSession } from "./session";
+import { readSessionToken } from "./session-cookie";
 
 /** The logged-in session, or a redirect to /login that comes back to `returnTo` (a local path) afterwards. */
 export async function requireAdminPage(returnTo: string): Promise<AdminSession> {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  const session = await findSession(getDb(), token);
+  const session = await findSession(getDb(), await readSessionToken());
   if (!session) redirect(`/login?next=${encodeURIComponent(returnTo)}`);
   return session;
 }
 
 /** The session if logged in, else null (the login page uses it to skip itself). */
 export async function currentAdminSession(): Promise<AdminSession | null> {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  return findSession(getDb(), token);
+  return findSession(getDb(), await readSessionToken());
 }
