@@ -1,6 +1,26 @@
-// Test runner configuration: node environment, server-only allowed, one migrated template database.
+// Test runner configuration: three projects (unit, integration, e2e) over test/, node environment, server-only
+// allowed, one migrated template database per project run.
 import path from "node:path";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/**
+ * Training, the job worker and its child processes, heavier databases, and the t-SNE reference comparison (exact
+ * t-SNE in tsne-js, 10–20 s alone): minutes in all, one file at a time.
+ */
+const INTEGRATION = [
+  "test/train/**/*.test.ts",
+  "test/jobs/claim-race.test.ts",
+  "test/jobs/pair-stage.test.ts",
+  "test/jobs/projection-stage.test.ts",
+  "test/jobs/worker-faults.test.ts",
+  "test/db/pair-precompute.test.ts",
+  "test/projection/project-run.test.ts",
+  "test/model/wasm-kernels/training.test.ts",
+  "test/tsne/reference.test.ts",
+];
+
+/** The production build served by `next start`: Chromium pages, and the API and restart tests that need a server. */
+const E2E = ["test/e2e/**/*.test.ts", "test/admin/api.test.ts", "test/jobs/restart.test.ts"];
 
 export default defineConfig({
   resolve: {
@@ -12,12 +32,41 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 300_000,
-    // Training tests and browser tests compete for 2 cores: run files one at a time.
-    fileParallelism: false,
     reporters: ["default"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          // Every test file not listed below: pure code and small databases, seconds each.
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...INTEGRATION, ...E2E],
+          // Nothing here trains or starts a process, so two files at a time share the 2 cores well.
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: INTEGRATION,
+          // Training runs and worker processes compete for the 2 cores: one file at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: E2E,
+          // The app server, Chromium and the worker share the 2 cores: one file at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

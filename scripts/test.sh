@@ -1,24 +1,79 @@
 #!/usr/bin/env bash
-# The test command: set up, build the app for the browser tests, run every test file (vitest).
+# The test command: `scripts/test.sh [unit|integration|e2e|all] [vitest arguments…]` (all by default); only the
+# browser project (e2e) waits for a production build, and SKIP_BUILD=1 reuses the last one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" > /dev/null 2>&1; then
+mkdir -p .tmp
+# Every test makes its own databases; none may touch the one the environment names.
+unset DATABASE_URL
+
+# The Prisma client and the Kysely row types are generated and git-ignored: make them when missing or older than the
+# schema, so a unit run on a fresh clone works without paying for `prisma generate` every time.
+generate_if_stale() {
+  if [ ! -f generated/kysely/types.ts ] || [ prisma/schema.prisma -nt generated/kysely/types.ts ]; then
+    echo "==> generating the Prisma client and row types"
+    PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-/nonexistent}" npx prisma generate > /dev/null
+  fi
+}
+
+ensure_chromium() {
+  if command -v "${CHROMIUM_PATH:-/usr/bin/chromium}" > /dev/null 2>&1; then return; fi
   if [ "$(id -u)" = "0" ]; then
     echo "==> installing Debian's chromium for the browser tests"
-    apt-get update -qq && apt-get install -y -qq chromium > /dev/null
+    apt-get update -qq && apt-get install -y -qq chromium > /dev/null || return 1
   else
     echo "browser tests need Chromium: run 'sudo apt-get install -y chromium' (or set CHROMIUM_PATH)" >&2
-    exit 1
+    return 1
   fi
-fi
-mkdir -p .tmp
-# The build reads no data (every page is dynamic); it gets a database of its own all the same.
-export DATABASE_URL="file:$PWD/.tmp/build-$$.db"
-bash scripts/setup.sh > /dev/null
-if [ "${SKIP_BUILD:-0}" != "1" ]; then
-  echo "==> building the app into ${NEXT_DIST_DIR:-.next} (SKIP_BUILD=1 reuses the last build)"
-  npx next build > ".tmp/build-$$.log" 2>&1 || { cat ".tmp/build-$$.log"; exit 1; }
-fi
-rm -f ".tmp/build-$$.db"* ".tmp/build-$$.log"
-unset DATABASE_URL
-exec npx vitest run "$@"
+}
+
+# Set up as a fresh clone needs it, then build the app the browser tests serve (unless SKIP_BUILD=1).
+prepare_e2e() {
+  ensure_chromium || return 1
+  # The build reads no data (every page is dynamic); it gets a database of its own all the same.
+  local build_db=".tmp/build-$$.db"
+  DATABASE_URL="file:$PWD/$build_db" bash scripts/setup.sh > /dev/null || return 1
+  if [ "${SKIP_BUILD:-0}" != "1" ]; then
+    echo "==> building the app into ${NEXT_DIST_DIR:-.next} (SKIP_BUILD=1 reuses the last build)"
+    DATABASE_URL="file:$PWD/$build_db" npx next build > ".tmp/build-$$.log" 2>&1 || { cat ".tmp/build-$$.log"; rm -f "$build_db"*; return 1; }
+  fi
+  rm -f "$build_db"* ".tmp/build-$$.log"
+}
+
+project="${1:-all}"
+case "$project" in
+  unit | integration | e2e | all) if [ $# -gt 0 ]; then shift; fi ;;
+  # `npm test -- test/tsne`: every project, filtered.
+  *) project=all ;;
+esac
+
+case "$project" in
+  unit | integration)
+    generate_if_stale
+    exec npx vitest run --project "$project" "$@"
+    ;;
+  e2e)
+    prepare_e2e
+    exec npx vitest run --project e2e "$@"
+    ;;
+  all)
+    # Every project runs even when one fails, so one run shows everything; the exit status says whether all passed.
+    generate_if_stale
+    failed=()
+    summary=()
+    for p in unit integration e2e; do
+      echo "==> $p tests"
+      start=$SECONDS
+      status=0
+      if [ "$p" = e2e ]; then
+        (prepare_e2e && npx vitest run --project e2e --passWithNoTests "$@") || status=$?
+      else
+        npx vitest run --project "$p" --passWithNoTests "$@" || status=$?
+      fi
+      summary+=("$p: $([ $status = 0 ] && echo passed || echo FAILED) in $((SECONDS - start)) s")
+      [ $status = 0 ] || failed+=("$p")
+    done
+    printf '==> %s\n' "${summary[@]}"
+    [ ${#failed[@]} = 0 ]
+    ;;
+esac

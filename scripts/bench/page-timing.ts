@@ -30,7 +30,9 @@ export async function measurePages(baseUrl: string, browser: Browser, pages: Rea
       for (let k = 0; k < 3; k++) {
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         await page.goto(baseUrl + url, { waitUntil: "load" });
-        paints.push(await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? Number.NaN));
+        // The paint entry may be recorded just after `load` (a fresh tab's first paint): wait for it, not read NaN.
+        const fcp = await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime, undefined, { timeout: 10_000 });
+        paints.push((await fcp.jsonValue()) as number);
         await page.close();
       }
       fcpMs = median(paints);

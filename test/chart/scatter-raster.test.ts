@@ -70,7 +70,13 @@ describe("sub-pixel placement", () => {
       const data = white();
       blendStamp(data, W, H, cx, 10, discStamp(2), [0, 0, 0], 1);
       let m = 0, s = 0;
-      for (let x = 0; x < W; x++) for (let y = 0; y < H; y++) (m += (255 - px(data, x, y)[0]!) * (x + 0.5)), (s += 255 - px(data, x, y)[0]!);
+      for (let x = 0; x < W; x++) {
+        for (let y = 0; y < H; y++) {
+          const ink = 255 - px(data, x, y)[0]!;
+          m += ink * (x + 0.5);
+          s += ink;
+        }
+      }
       return m / s;
     };
     for (const cx of [10, 10.3, 10.6, 10.9]) expect(Math.abs(centroid(cx) - cx)).toBeLessThanOrEqual(0.25);

@@ -38,6 +38,14 @@ describe("the admin page in Chromium", () => {
     }));
   }
 
+  /** In the page: whether job `id`'s row now shows another "status | progress" than `shown`. */
+  function rowDiffers([id, shown]: readonly [number, string]): boolean {
+    const row = document.querySelector(`tr[data-job-id="${id}"]`);
+    const status = row?.querySelector('[data-testid="job-status"]')?.textContent ?? "";
+    const progress = row?.querySelector('[data-testid="job-progress"]')?.textContent ?? "";
+    return `${status} | ${progress}` !== shown;
+  }
+
   /** Records every distinct (status, progress) the row shows until `done`, without reloading the page. */
   async function watchRow(jobId: number, done: (s: { status: string; progress: string }) => boolean, timeoutMs = 180_000) {
     const seen: string[] = [];
@@ -48,7 +56,9 @@ describe("the admin page in Chromium", () => {
       if (seen[seen.length - 1] !== key) seen.push(key);
       if (done(state)) return seen;
       if (Date.now() > deadline) throw new Error(`job ${jobId} did not get there within ${timeoutMs} ms; seen: ${seen.join(" → ")}\n${worker.lines.join("\n")}`);
-      await page.waitForTimeout(150);
+      // Until the row shows something else (checked every animation frame, so no state is skipped); at the
+      // deadline the check above reports what was seen.
+      await page.waitForFunction(rowDiffers, [jobId, key] as const, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openPage, screenshot } from "../helpers/browser";
+import { launchBrowser, openPage, screenshot, waitForClientLayout } from "../helpers/browser";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/server";
 import { trainShortRun } from "../helpers/train";
@@ -212,7 +212,7 @@ describe("the dashboard pages in Chromium", () => {
   it("fits a 360-px-wide screen without horizontal scrolling or blank charts", async () => {
     for (const [path, name] of [[`/runs/${runId}`, "run"], [`/runs/${runId}/confusion`, "confusion"], [`/runs/${runId}/errors`, "errors"], [`/runs/${runId}/digits/${stored.misclassified[0]}`, "digit"], ["/", "home"]] as const) {
       const page = await open(path, 360);
-      await page.waitForTimeout(300);
+      await waitForClientLayout(page);
       const [scrollWidth, clientWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
       expect(scrollWidth, path).toBeLessThanOrEqual(clientWidth);
       if (name === "run") {

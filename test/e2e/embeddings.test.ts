@@ -51,7 +51,7 @@ async function isolatedRow(page: Page, positions: Array<[number, number]>, rows:
   for (const r of candidates) {
     let gap = Infinity;
     for (const q of rows) if (q !== r) gap = Math.min(gap, Math.hypot(positions[r]![0] - positions[q]![0], positions[r]![1] - positions[q]![1]));
-    if (gap > bestGap) (best = r), (bestGap = gap);
+    if (gap > bestGap) [best, bestGap] = [r, gap];
   }
   return best;
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openPage, SCREENSHOT_DIR, screenshot } from "../helpers/browser";
+import { launchBrowser, openPage, SCREENSHOT_DIR, screenshot, waitForClientLayout } from "../helpers/browser";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/server";
 import { trainShortRun } from "../helpers/train";
@@ -261,7 +261,7 @@ describe("the pair and compare pages in Chromium", () => {
   it("fits a 360-px-wide screen without horizontal scrolling", async () => {
     for (const [url, name] of [["/pairs", "pairs-list"], [`/pairs/4-9?run=${runA}`, "pairs-4-9"], [`/compare?runs=${runA},${runB}`, "compare"]] as const) {
       const page = await open(url, 360);
-      await page.waitForTimeout(300);
+      await waitForClientLayout(page);
       const [scrollWidth, clientWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
       expect(scrollWidth, url).toBeLessThanOrEqual(clientWidth);
       await screenshot(page, `${name}-360`);

@@ -31,3 +31,27 @@ export async function openPage(browser: Browser, server: AppServer, path: string
   expect(response!.status(), `${path}: ${server.output().slice(-2000)}`).toBe(200);
   return page;
 }
+
+/**
+ * Waits until the page shows what the client draws after load: every visible chart re-rendered at its frame's
+ * measured width (epoch-curves.tsx renders at a default width on the server, then at the width a ResizeObserver
+ * reports, never under 260 px) and every gallery's pixel binary loaded (`data-loaded="1"`).
+ */
+export async function waitForClientLayout(page: Page, timeoutMs = 15_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const chartsFitted = Array.from(document.querySelectorAll<HTMLElement>(".chart-frame")).every((frame) => {
+        const style = getComputedStyle(frame);
+        const width = frame.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        // A hidden frame (0 px) is never measured, so it keeps the server's width.
+        if (width <= 0) return true;
+        const drawn = frame.querySelector<SVGSVGElement>(":scope > svg")?.viewBox.baseVal.width;
+        return drawn !== undefined && Math.abs(drawn - Math.max(260, Math.round(width))) <= 1;
+      });
+      const galleriesLoaded = Array.from(document.querySelectorAll("[data-testid=gallery]")).every((g) => g.getAttribute("data-loaded") === "1");
+      return chartsFitted && galleriesLoaded;
+    },
+    undefined,
+    { timeout: timeoutMs },
+  );
+}

@@ -51,7 +51,10 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
     // Mean distance between two layouts after centring and scaling each to unit RMS radius.
     const normalised = (y: Float32Array) => {
       let mx = 0, my = 0;
-      for (let i = 0; i < y.length; i += 2) (mx += y[i]!), (my += y[i + 1]!);
+      for (let i = 0; i < y.length; i += 2) {
+        mx += y[i]!;
+        my += y[i + 1]!;
+      }
       mx /= y.length / 2;
       my /= y.length / 2;
       let r = 0;
