@@ -44,7 +44,9 @@ function createStamp(extent: number, coverage: (d: number) => number): Stamp {
         for (let x = -e; x <= e; x++) {
           const c = Math.min(1, coverage(Math.hypot(x + 0.5 - cx, y + 0.5 - cy)));
           if (c <= 0.004) continue;
-          dx.push(x), dy.push(y), cover.push(c);
+          dx.push(x);
+          dy.push(y);
+          cover.push(c);
         }
       }
       start[py * PHASES + px + 1] = cover.length;

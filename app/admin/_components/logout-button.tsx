@@ -12,7 +12,7 @@ export function LogoutButton({ csrfToken }: { csrfToken: string }) {
       onClick={async () => {
         setBusy(true);
         await postAdmin("/api/admin/logout", csrfToken).catch(() => undefined);
-        window.location.assign("/login");
+        window.location.assign(new URL("/login", window.location.href).href);
       }}
     >
       Log out

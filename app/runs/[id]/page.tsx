@@ -19,7 +19,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const id = parseRunId((await params).id);
   const data = id === null ? null : await fetchRunOverview(getDb(), id);
   if (!data) notFound();
-  const { run, epochs, summary, config } = data;
+  const { run, epochs, summary, config, readAtMs } = data;
   const live = run.status === "running" || run.status === "queued";
   const epochNumbers = epochs.map((e) => e.epoch);
   const best = epochs.find((e) => e.epoch === run.bestEpoch);
@@ -31,7 +31,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     batchesPerEpoch: run.batchesPerEpoch,
     epochMs: epochs.map((e) => e.durationMs + e.evalMs + e.recordMs),
     startedAtMs: run.startedAt?.getTime() ?? null,
-    nowMs: Date.now(),
+    nowMs: readAtMs,
   });
 
   return (

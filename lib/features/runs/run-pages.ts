@@ -14,6 +14,8 @@ export async function fetchRunOverview(db: Db, id: number) {
   return {
     run,
     epochs,
+    /** When these rows were read: the "now" a live run's elapsed time and ETA count from. */
+    readAtMs: Date.now(),
     summary: summary.success ? summary.data : [],
     config: config.success ? config.data : null,
   };

@@ -7,7 +7,7 @@
 // Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
-import type { WasmBackend, WasmKernelFunc } from "./wasm-backend";
+import type { WasmKernelFunc } from "./wasm-backend";
 
 /** GatherV2 for axis 0 without batch dims (every other case goes to the stock kernel). */
 export function createFastGather(stock: WasmKernelFunc): WasmKernelFunc {

@@ -50,10 +50,11 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
   const subsetPoints = points[shown?.subset ?? "probe"];
   const { data: loaded, error } = useSeriesLayouts(runId, shown);
   // While another series of the same digits loads, the previous one stays on screen (no flash, no remount).
+  // Kept by setting state during render (React's pattern for values derived from earlier renders), not in an effect.
   const [previous, setPrevious] = useState<{ subset: Subset; layouts: SeriesLayouts } | null>(null);
-  useEffect(() => {
-    if (loaded && shown) setPrevious({ subset: shown.subset, layouts: loaded });
-  }, [loaded, shown]);
+  if (loaded && shown && (previous?.layouts !== loaded || previous.subset !== shown.subset)) {
+    setPrevious({ subset: shown.subset, layouts: loaded });
+  }
   const layouts = loaded ?? (previous && previous.subset === shown?.subset ? previous.layouts : null);
   const pixels = useSubsetPixels(runId, subsetPoints.subset);
 

@@ -89,6 +89,7 @@ export function useNeighbours(runId: number, query: NeighboursQuery | null): { d
       cancelled = true;
     };
     // The URL encodes the whole query, so it alone decides when to refetch.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `query` is read for its row only, which the URL holds
   }, [url]);
   return state && state.url === url ? { data: state.data, error: state.error } : { data: null, error: null };
 }
