@@ -5,6 +5,8 @@ export async function register(): Promise<void> {
   const { readEnv } = await import("./lib/env");
   const env = readEnv();
   if (env.ADMIN_PASSWORD === undefined) {
-    console.warn("mnist-lens: ADMIN_PASSWORD is not set, so /admin is disabled (npm run up generates one into data/admin-password.txt)");
+    console.warn(
+      "mnist-lens: ADMIN_PASSWORD is not set, so /admin is disabled (npm run up generates one into data/admin-password.txt)",
+    );
   }
 }

@@ -2,10 +2,17 @@
 import { z } from "zod";
 
 const env = z
-  .object({ DATABASE_URL: z.string().regex(/^file:/, "must be a SQLite file: URL, e.g. file:./data/mnist-lens.db").optional() })
+  .object({
+    DATABASE_URL: z
+      .string()
+      .regex(/^file:/, "must be a SQLite file: URL, e.g. file:./data/mnist-lens.db")
+      .optional(),
+  })
   .safeParse(process.env);
 if (!env.success) {
-  throw new Error(`invalid environment: ${env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  throw new Error(
+    `invalid environment: ${env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+  );
 }
 
 /** @type {import('next').NextConfig} */

@@ -27,7 +27,8 @@ function DatasetCard() {
     <section className="card" data-testid="dataset-card">
       <h2>MNIST</h2>
       <p className="muted">
-        {formatCount(sample.trainTotal)} training and {formatCount(sample.testTotal)} test digits, 28×28 gray pixels. The first 16 training digits with their labels:
+        {formatCount(sample.trainTotal)} training and {formatCount(sample.testTotal)} test digits, 28×28 gray pixels.
+        The first 16 training digits with their labels:
       </p>
       <DatasetDigits pixelsBase64={sample.pixelsBase64} labels={sample.labels} />
       <table className="data class-counts" data-testid="class-counts">
@@ -68,7 +69,8 @@ export default async function HomePage() {
           <p>No runs yet. Train the seed network (16 epochs on 60,000 digits):</p>
           <pre className="command">npm run train</pre>
           <p className="muted">
-            or a quick one: <code>npm run train -- --epochs 2 --train-size 6000</code>. Runs appear here while they train.
+            or a quick one: <code>npm run train -- --epochs 2 --train-size 6000</code>. Runs appear here while they
+            train.
           </p>
         </section>
       ) : (
@@ -107,11 +109,17 @@ export default async function HomePage() {
                       {done}/{run.epochsPlanned}
                       {live ? (
                         <div className="progress" aria-label="progress">
-                          <div style={{ width: `${((done + (run.batchesPerEpoch && run.progressEpoch === done ? run.progressBatch / run.batchesPerEpoch : 0)) / run.epochsPlanned) * 100}%` }} />
+                          <div
+                            style={{
+                              width: `${((done + (run.batchesPerEpoch && run.progressEpoch === done ? run.progressBatch / run.batchesPerEpoch : 0)) / run.epochsPlanned) * 100}%`,
+                            }}
+                          />
                         </div>
                       ) : null}
                     </td>
-                    <td className="num" data-testid="run-accuracy">{pct(run.testAccuracy)}</td>
+                    <td className="num" data-testid="run-accuracy">
+                      {pct(run.testAccuracy)}
+                    </td>
                     <td className="num">{run.bestEpoch ?? "—"}</td>
                     <td className="num">{duration(run.startedAt, run.finishedAt, live)}</td>
                     <td>{run.backend}</td>
@@ -127,9 +135,10 @@ export default async function HomePage() {
         <section className="card" data-testid="analysis-links">
           <h2>Where it fails</h2>
           <p>
-            <Link href="/pairs">Confusable pairs</Link>: the 45 digit pairs ranked by how often the model mixes them up — the seed&apos;s 4/9, 7/9,
-            1/7, 3/5… — with the layer and epoch at which the network learns to tell them apart. <Link href="/compare">Compare runs</Link>: curves,
-            hyperparameters and the digits one run gets right and another wrong.
+            <Link href="/pairs">Confusable pairs</Link>: the 45 digit pairs ranked by how often the model mixes them up
+            — the seed&apos;s 4/9, 7/9, 1/7, 3/5… — with the layer and epoch at which the network learns to tell them
+            apart. <Link href="/compare">Compare runs</Link>: curves, hyperparameters and the digits one run gets right
+            and another wrong.
           </p>
         </section>
       ) : null}

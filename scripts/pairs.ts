@@ -27,8 +27,12 @@ async function main(): Promise<number> {
       const { computed, total, ms } = await precomputeRunSeparations(db, runId, {
         signal: controller.signal,
         onEvent: (e) => {
-          if (e.type === "plan") console.log(`run ${runId}: ${e.missing} of ${e.total} layer × epoch sources to compute (45 pairs each)`);
-          else console.log(`[${e.index}/${e.missing}] ${e.layerName}${e.layerIndex >= 0 ? ` epoch ${e.epoch}` : ""}: ${(e.ms / 1000).toFixed(2)} s`);
+          if (e.type === "plan")
+            console.log(`run ${runId}: ${e.missing} of ${e.total} layer × epoch sources to compute (45 pairs each)`);
+          else
+            console.log(
+              `[${e.index}/${e.missing}] ${e.layerName}${e.layerIndex >= 0 ? ` epoch ${e.epoch}` : ""}: ${(e.ms / 1000).toFixed(2)} s`,
+            );
         },
       });
       console.log(`run ${runId}: ${computed} computed (${total} in all) in ${(ms / 1000).toFixed(1)} s`);

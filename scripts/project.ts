@@ -24,7 +24,12 @@ async function main(): Promise<number> {
   const flags = parseScriptFlags(
     "project",
     USAGE,
-    { run: { type: "string" }, all: { type: "boolean" }, iterations: { type: "string" }, "warm-iterations": { type: "string" } },
+    {
+      run: { type: "string" },
+      all: { type: "boolean" },
+      iterations: { type: "string" },
+      "warm-iterations": { type: "string" },
+    },
     argsSchema,
   );
   if ("exitCode" in flags) return flags.exitCode;
@@ -47,7 +52,9 @@ async function main(): Promise<number> {
             );
         },
       });
-      console.log(`run ${runId}: ${computed} computed (${total} in all) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `run ${runId}: ${computed} computed (${total} in all) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
     }
     return controller.signal.aborted ? 130 : 0;
   } finally {

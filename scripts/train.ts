@@ -49,7 +49,8 @@ async function main(): Promise<number> {
     const tty = Boolean(process.stdout.isTTY) && !cli.jsonEvents;
     const print = (event: TrainEvent) => {
       if (cli.jsonEvents) {
-        if (event.type !== "batch" || event.batch % 10 === 0 || event.batch === event.batches) console.log(JSON.stringify(event));
+        if (event.type !== "batch" || event.batch % 10 === 0 || event.batch === event.batches)
+          console.log(JSON.stringify(event));
         return;
       }
       switch (event.type) {
@@ -70,7 +71,9 @@ async function main(): Promise<number> {
           console.log(`${tty ? "\r\x1b[K" : ""}${formatEpochLine(event)}`);
           break;
         case "final":
-          console.log(`best checkpoint on the test set: loss ${event.testLoss.toFixed(4)}, accuracy ${event.testAccuracy.toFixed(4)}, ${event.misclassified} misclassified`);
+          console.log(
+            `best checkpoint on the test set: loss ${event.testLoss.toFixed(4)}, accuracy ${event.testAccuracy.toFixed(4)}, ${event.misclassified} misclassified`,
+          );
           break;
         case "end":
           console.log(`${tty ? "\r\x1b[K" : ""}run ${event.status}${event.error ? `: ${event.error}` : ""}`);
@@ -79,7 +82,10 @@ async function main(): Promise<number> {
     };
     const started = performance.now();
     const { runId, status } = await runTraining(db, cli.config, {
-      backend, signal: controller.signal, onEvent: print, ...(cli.jobId !== undefined ? { jobId: cli.jobId } : {}),
+      backend,
+      signal: controller.signal,
+      onEvent: print,
+      ...(cli.jobId !== undefined ? { jobId: cli.jobId } : {}),
     });
     if (!cli.jsonEvents) console.log(`run ${runId} ${status} in ${formatDuration(performance.now() - started)}`);
     return status === "succeeded" ? EXIT.ok : status === "cancelled" ? EXIT.cancelled : EXIT.failed;

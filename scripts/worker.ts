@@ -34,8 +34,13 @@ async function main(): Promise<number> {
       args: process.argv.slice(2),
       strict: true,
       options: {
-        "seed-if-empty": { type: "boolean" }, "exit-when-idle": { type: "boolean" }, "no-projections": { type: "boolean" },
-        "no-pairs": { type: "boolean" }, "check-env": { type: "boolean" }, "poll-ms": { type: "string" }, help: { type: "boolean" },
+        "seed-if-empty": { type: "boolean" },
+        "exit-when-idle": { type: "boolean" },
+        "no-projections": { type: "boolean" },
+        "no-pairs": { type: "boolean" },
+        "check-env": { type: "boolean" },
+        "poll-ms": { type: "string" },
+        help: { type: "boolean" },
       },
     });
     if (values.help) {
@@ -43,7 +48,8 @@ async function main(): Promise<number> {
       return 0;
     }
     const parsed = argsSchema.safeParse(values);
-    if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
+    if (!parsed.success)
+      throw new Error(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
     args = parsed.data;
   } catch (err) {
     console.error(`worker: ${(err as Error).message}\n\n${USAGE}`);
@@ -67,11 +73,15 @@ async function main(): Promise<number> {
     signals++;
     if (signals > 2) process.exit(130);
     if (signals === 2) {
-      console.log(`worker ${workerId}: ${signal} again: killing the training now (send once more to quit without recording it)`);
+      console.log(
+        `worker ${workerId}: ${signal} again: killing the training now (send once more to quit without recording it)`,
+      );
       force.abort();
       return;
     }
-    console.log(`worker ${workerId}: ${signal}: finishing (a running training stops after its current batch; send again to kill it)`);
+    console.log(
+      `worker ${workerId}: ${signal}: finishing (a running training stops after its current batch; send again to kill it)`,
+    );
     controller.abort();
   };
   process.on("SIGINT", onSignal);
@@ -79,7 +89,11 @@ async function main(): Promise<number> {
   try {
     if (args["seed-if-empty"]) {
       const jobId = await enqueueIfEmpty(db, parseTrainConfig({}), "npm run up (seed job)");
-      console.log(jobId === null ? "worker: runs or jobs exist already, no seed job queued" : `worker: queued the seed job as job ${jobId}`);
+      console.log(
+        jobId === null
+          ? "worker: runs or jobs exist already, no seed job queued"
+          : `worker: queued the seed job as job ${jobId}`,
+      );
     }
     await runWorker({
       db,

@@ -23,7 +23,9 @@ export function ClassGrid({
       <div className="cm" role="grid" aria-label={label} data-testid={testId} data-epoch={epoch}>
         <div className="cm-corner">true ↓</div>
         {CLASSES.map((p) => (
-          <div key={`h${p}`} className="cm-head">{p}</div>
+          <div key={`h${p}`} className="cm-head">
+            {p}
+          </div>
         ))}
         {CLASSES.map((t) => (
           <div key={`r${t}`} className="cm-row" role="row">

@@ -20,7 +20,12 @@ export function DatasetDigits({ pixelsBase64, labels }: { pixelsBase64: string; 
     <ul className="sample-digits" ref={grid} data-testid="dataset-digits">
       {labels.map((label, i) => (
         <li key={i} data-label={label}>
-          <canvas width={DIGIT_SIDE} height={DIGIT_SIDE} aria-label={`training digit ${i}, label ${label}`} role="img" />
+          <canvas
+            width={DIGIT_SIDE}
+            height={DIGIT_SIDE}
+            aria-label={`training digit ${i}, label ${label}`}
+            role="img"
+          />
           <span>{label}</span>
         </li>
       ))}

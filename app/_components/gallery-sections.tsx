@@ -15,7 +15,15 @@ export interface GallerySection {
   empty: string;
 }
 
-export function GallerySections({ pixelsUrl, sections, className }: { pixelsUrl: string; sections: GallerySection[]; className?: string }) {
+export function GallerySections({
+  pixelsUrl,
+  sections,
+  className,
+}: {
+  pixelsUrl: string;
+  sections: GallerySection[];
+  className?: string;
+}) {
   const { pixels, error } = usePixels(pixelsUrl);
   return (
     <>
@@ -25,7 +33,11 @@ export function GallerySections({ pixelsUrl, sections, className }: { pixelsUrl:
           <section key={s.key} data-testid={s.testId} data-count={s.items.length}>
             <h3>{s.title}</h3>
             {s.note ? <p className="muted">{s.note}</p> : null}
-            {s.items.length ? <DigitGallery items={s.items} pixels={pixels} hrefOf={s.hrefOf} /> : <p className="muted">{s.empty}</p>}
+            {s.items.length ? (
+              <DigitGallery items={s.items} pixels={pixels} hrefOf={s.hrefOf} />
+            ) : (
+              <p className="muted">{s.empty}</p>
+            )}
           </section>
         ))}
       </div>

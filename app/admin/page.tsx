@@ -21,7 +21,12 @@ export default async function AdminPage() {
         <h1>Admin</h1>
         <LogoutButton csrfToken={session.csrfToken} />
       </div>
-      <AdminConsole csrfToken={session.csrfToken} initialJobs={jobs} specs={jobFormSpecs()} calibrations={calibrations} />
+      <AdminConsole
+        csrfToken={session.csrfToken}
+        initialJobs={jobs}
+        specs={jobFormSpecs()}
+        calibrations={calibrations}
+      />
     </>
   );
 }

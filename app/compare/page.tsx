@@ -19,8 +19,13 @@ import styles from "./_components/compare.module.css";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Compare runs" };
 
-function curveLines(runs: CompareRun[], train: (e: CompareRun["epochs"][number]) => number, val: (e: CompareRun["epochs"][number]) => number) {
-  const aligned = (pick: typeof train) => alignEpochs(runs.map((r) => ({ epochs: r.epochs.map((e) => e.epoch), values: r.epochs.map(pick) })));
+function curveLines(
+  runs: CompareRun[],
+  train: (e: CompareRun["epochs"][number]) => number,
+  val: (e: CompareRun["epochs"][number]) => number,
+) {
+  const aligned = (pick: typeof train) =>
+    alignEpochs(runs.map((r) => ({ epochs: r.epochs.map((e) => e.epoch), values: r.epochs.map(pick) })));
   const t = aligned(train);
   const v = aligned(val);
   const lines: CurveLine[] = runs.flatMap((r, i) => [
@@ -36,7 +41,10 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const db = getDb();
   const [runs, all] = await Promise.all([fetchCompareRuns(db, choice.ids), listRuns(db)]);
   if (!runs) notFound();
-  const candidates = all.map((r) => ({ id: r.id, label: `#${r.id} ${r.name} · ${r.status}${r.testAccuracy === null ? "" : ` · ${formatPercent(r.testAccuracy)}`}` }));
+  const candidates = all.map((r) => ({
+    id: r.id,
+    label: `#${r.id} ${r.name} · ${r.status}${r.testAccuracy === null ? "" : ` · ${formatPercent(r.testAccuracy)}`}`,
+  }));
   const heading = <h1>Compare runs</h1>;
   if (runs.length < 2 || runs.length > MAX_COMPARED_RUNS) {
     return (
@@ -50,15 +58,25 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                 ? `Pick at least one more run to compare with run #${runs[0]!.id}.`
                 : "Pick two or three runs to compare."}
           </p>
-          {all.length < 2 ? <p className="muted">There is only {all.length} run so far: train another one to compare with.</p> : null}
+          {all.length < 2 ? (
+            <p className="muted">There is only {all.length} run so far: train another one to compare with.</p>
+          ) : null}
           <ComparePicker runs={candidates} selected={choice.ids} />
         </section>
       </>
     );
   }
 
-  const loss = curveLines(runs, (e) => e.loss, (e) => e.valLoss);
-  const accuracy = curveLines(runs, (e) => e.accuracy, (e) => e.valAccuracy);
+  const loss = curveLines(
+    runs,
+    (e) => e.loss,
+    (e) => e.valLoss,
+  );
+  const accuracy = curveLines(
+    runs,
+    (e) => e.accuracy,
+    (e) => e.valAccuracy,
+  );
   const planned = Math.max(...runs.map((r) => r.epochsPlanned));
   const [base, ...others] = runs;
   // One comparison per run against A, each with its own pixel binary.
@@ -71,8 +89,24 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       <section className="card">
         <h2>Training curves</h2>
         <div className="chart-pair">
-          <EpochCurves title="Loss" kind="loss" testId="compare-loss" epochs={loss.epochs} lines={loss.lines} bestEpoch={null} epochsPlanned={planned} />
-          <EpochCurves title="Accuracy" kind="accuracy" testId="compare-accuracy" epochs={accuracy.epochs} lines={accuracy.lines} bestEpoch={null} epochsPlanned={planned} />
+          <EpochCurves
+            title="Loss"
+            kind="loss"
+            testId="compare-loss"
+            epochs={loss.epochs}
+            lines={loss.lines}
+            bestEpoch={null}
+            epochsPlanned={planned}
+          />
+          <EpochCurves
+            title="Accuracy"
+            kind="accuracy"
+            testId="compare-accuracy"
+            epochs={accuracy.epochs}
+            lines={accuracy.lines}
+            bestEpoch={null}
+            epochsPlanned={planned}
+          />
         </div>
         <p className="muted">Solid: training; dashed: validation. One colour per run, as in the tables below.</p>
       </section>
@@ -80,8 +114,8 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       <HyperparameterTable runs={runs} />
       {pending.length ? (
         <p className="callout" data-testid="flips-pending">
-          {pending.map((r) => `#${r.id}`).join(", ")} {pending.length === 1 ? "has" : "have"} no final test predictions yet (or #{base!.id} has none): the
-          confusion difference and flips appear when both runs have finished.
+          {pending.map((r) => `#${r.id}`).join(", ")} {pending.length === 1 ? "has" : "have"} no final test predictions
+          yet (or #{base!.id} has none): the confusion difference and flips appear when both runs have finished.
         </p>
       ) : null}
       {flips.map((f) => (
@@ -90,9 +124,15 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
             Run #{f.otherId} against run #{f.baseId}
           </h2>
           <FlipSummary f={f} />
-          <h3>Confusion difference (#{f.otherId} − #{f.baseId})</h3>
+          <h3>
+            Confusion difference (#{f.otherId} − #{f.baseId})
+          </h3>
           <DifferenceMatrix difference={f.difference} baseId={f.baseId} otherId={f.otherId} />
-          <GallerySections className={styles.galleries} pixelsUrl={`/api/compare/pixels?runs=${f.baseId},${f.otherId}`} sections={flipSections(f)} />
+          <GallerySections
+            className={styles.galleries}
+            pixelsUrl={`/api/compare/pixels?runs=${f.baseId},${f.otherId}`}
+            sections={flipSections(f)}
+          />
         </section>
       ))}
       <details className="card">

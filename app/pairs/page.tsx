@@ -19,8 +19,20 @@ export default async function PairsPage({ searchParams }: { searchParams: Promis
   const resolved = await resolvePairRun(getDb(), parseRunChoice(await searchParams));
   if (resolved.kind === "not-found") notFound();
   const heading = <h1>Confusable pairs</h1>;
-  if (resolved.kind === "no-runs") return (<>{heading}<NoFinishedRun /></>);
-  if (resolved.kind === "unfinished") return (<>{heading}<UnfinishedRun {...resolved} action="/pairs" /></>);
+  if (resolved.kind === "no-runs")
+    return (
+      <>
+        {heading}
+        <NoFinishedRun />
+      </>
+    );
+  if (resolved.kind === "unfinished")
+    return (
+      <>
+        {heading}
+        <UnfinishedRun {...resolved} action="/pairs" />
+      </>
+    );
 
   const { run, runs } = resolved;
   const pairs = rankRunPairs(run);
@@ -33,9 +45,13 @@ export default async function PairsPage({ searchParams }: { searchParams: Promis
       <RunPicker runs={pickerRuns(runs)} current={run.id} action="/pairs" />
       <section className="card">
         <p>
-          The restored checkpoint of <Link href={`/runs/${run.id}`}>run #{run.id} {run.name}</Link> misclassified{" "}
-          <strong data-testid="pairs-errors">{formatCount(errors)}</strong> of {formatCount(run.testSize)} test digits;
-          the five most confused pairs account for {errors ? Math.round((top5 / errors) * 100) : 0}% of them.
+          The restored checkpoint of{" "}
+          <Link href={`/runs/${run.id}`}>
+            run #{run.id} {run.name}
+          </Link>{" "}
+          misclassified <strong data-testid="pairs-errors">{formatCount(errors)}</strong> of {formatCount(run.testSize)}{" "}
+          test digits; the five most confused pairs account for {errors ? Math.round((top5 / errors) * 100) : 0}% of
+          them.
         </p>
         <p className="pairs">
           <span className="muted">The seed&apos;s confusable pairs rank:</span>

@@ -46,7 +46,22 @@ export function layoutProbabilityBars(
   const y = scaleLinear().domain([0, 1]).range([baseline, margin.top]);
   const bars = Array.from({ length: NUM_CLASSES }, (_, cls) => {
     const prob = Math.max(0, Math.min(1, probs[cls]!));
-    return { cls, prob, x: x(cls)!, y: y(prob), width: x.bandwidth(), height: baseline - y(prob), role: barRole(cls, trueLabel, predicted) };
+    return {
+      cls,
+      prob,
+      x: x(cls)!,
+      y: y(prob),
+      width: x.bandwidth(),
+      height: baseline - y(prob),
+      role: barRole(cls, trueLabel, predicted),
+    };
   });
-  return { width: size.width, height: size.height, baseline, left: margin.left, bars, yTicks: linearTicks([0, 1], [baseline, margin.top], 5, ".0%") };
+  return {
+    width: size.width,
+    height: size.height,
+    baseline,
+    left: margin.left,
+    bars,
+    yTicks: linearTicks([0, 1], [baseline, margin.top], 5, ".0%"),
+  };
 }

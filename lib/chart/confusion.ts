@@ -25,7 +25,8 @@ export interface ConfusionLayout {
 
 /** Row-normalised rates of a 10x10 row-major matrix (rows = true label); an empty row stays 0. */
 export function normaliseRows(counts: ArrayLike<number>): Float64Array {
-  if (counts.length !== CLASSES * CLASSES) throw new RangeError(`confusion matrix has ${counts.length} cells, expected 100`);
+  if (counts.length !== CLASSES * CLASSES)
+    throw new RangeError(`confusion matrix has ${counts.length} cells, expected 100`);
   const out = new Float64Array(CLASSES * CLASSES);
   for (let t = 0; t < CLASSES; t++) {
     let sum = 0;
@@ -69,7 +70,15 @@ export function layoutConfusion(counts: ArrayLike<number>, normalised: boolean):
       const intensity = normalised ? rate : maxCount ? Math.sqrt(count / maxCount) : 0;
       // Keep a faint tint on non-zero cells so a single error is still distinguishable from none.
       const shown = count > 0 ? Math.max(intensity, 0.08) : 0;
-      cells.push({ trueLabel: t, predicted: p, count, rate, intensity: shown, fill: interpolateBlues(shown), textFill: textOnBlues(shown) });
+      cells.push({
+        trueLabel: t,
+        predicted: p,
+        count,
+        rate,
+        intensity: shown,
+        fill: interpolateBlues(shown),
+        textFill: textOnBlues(shown),
+      });
     }
   }
   return { cells, rowTotals, colTotals, total, correct };

@@ -56,7 +56,9 @@ export function layoutCurves(options: CurveOptions): CurveLayout {
   const lastEpoch = Math.max(options.epochsPlanned, options.epochs.at(-1) ?? 1);
   // A single epoch still needs a non-empty domain.
   const xDomain: [number, number] = lastEpoch > 1 ? [1, lastEpoch] : [0.5, 1.5];
-  const x = scaleLinear().domain(xDomain).range([m.left, width - m.right]);
+  const x = scaleLinear()
+    .domain(xDomain)
+    .range([m.left, width - m.right]);
   const values = options.series.flatMap((s) => s.values.filter(isValue));
   let yDomain: [number, number];
   if (options.kind === "loss" || options.kind === "count") {
@@ -65,7 +67,10 @@ export function layoutCurves(options: CurveOptions): CurveLayout {
     const [lo] = extent(values);
     yDomain = [Math.max(0, Math.min(lo ?? 0, 0.999) - 0.01), 1];
   }
-  const y = scaleLinear().domain(yDomain).range([height - m.bottom, m.top]).nice(5);
+  const y = scaleLinear()
+    .domain(yDomain)
+    .range([height - m.bottom, m.top])
+    .nice(5);
   const niceDomain = y.domain() as [number, number];
   const series = options.series.map((s) => {
     const points: CurvePoint[] = [];
@@ -73,7 +78,11 @@ export function layoutCurves(options: CurveOptions): CurveLayout {
       const epoch = options.epochs[i];
       if (epoch !== undefined && isValue(v)) points.push({ epoch, value: v, x: x(epoch), y: y(v) });
     });
-    const path = line<CurvePoint>((p) => p.x, (p) => p.y)(points) ?? "";
+    const path =
+      line<CurvePoint>(
+        (p) => p.x,
+        (p) => p.y,
+      )(points) ?? "";
     return { key: s.key, label: s.label, path, points };
   });
   const best = options.bestEpoch;
@@ -95,7 +104,9 @@ export function layoutCurves(options: CurveOptions): CurveLayout {
 /** The recorded epoch nearest to an x position in SVG units (for tooltips), or null when there are none. */
 export function nearestEpoch(layout: CurveLayout, epochs: readonly number[], px: number): number | null {
   if (epochs.length === 0) return null;
-  const x = scaleLinear().domain(layout.xDomain).range([layout.margin.left, layout.width - layout.margin.right]);
+  const x = scaleLinear()
+    .domain(layout.xDomain)
+    .range([layout.margin.left, layout.width - layout.margin.right]);
   const target = x.invert(px);
   let best = epochs[0]!;
   for (const e of epochs) if (Math.abs(e - target) < Math.abs(best - target)) best = e;

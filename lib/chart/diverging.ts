@@ -39,7 +39,14 @@ export function layoutDifference(diff: ArrayLike<number>): DifferenceCell[] {
       const delta = diff[t * NUM_CLASSES + p]!;
       const better = Math.sign(t === p ? delta : -delta);
       const intensity = maxAbs ? better * Math.sqrt(Math.abs(delta) / maxAbs) : 0;
-      cells.push({ trueLabel: t, predicted: p, delta, better, fill: divergingFill(intensity), textFill: textOnDiverging(intensity) });
+      cells.push({
+        trueLabel: t,
+        predicted: p,
+        delta,
+        better,
+        fill: divergingFill(intensity),
+        textFill: textOnDiverging(intensity),
+      });
     }
   }
   return cells;
@@ -55,7 +62,8 @@ export function formatDelta(delta: number): string {
  * saturated ends (blue = positive, red = negative), into `out` [values.length * 4] (e.g. an ImageData buffer).
  */
 export function divergingRgba(values: ArrayLike<number>, maxAbs: number, out: Uint8ClampedArray): Uint8ClampedArray {
-  if (out.length !== values.length * 4) throw new RangeError(`output has ${out.length} bytes, expected ${values.length * 4}`);
+  if (out.length !== values.length * 4)
+    throw new RangeError(`output has ${out.length} bytes, expected ${values.length * 4}`);
   const scale = maxAbs > 0 ? 1 / maxAbs : 0;
   for (let i = 0; i < values.length; i++) {
     const c = rgb(divergingFill(values[i]! * scale));

@@ -24,7 +24,9 @@ export interface ErrorFilter {
 /** Most confident mistakes first by default; ties by index so the order is stable. */
 export function selectErrors(items: readonly ErrorItem[], filter: ErrorFilter): ErrorItem[] {
   const out = items.filter(
-    (e) => (filter.trueLabel === null || e.trueLabel === filter.trueLabel) && (filter.predicted === null || e.predicted === filter.predicted),
+    (e) =>
+      (filter.trueLabel === null || e.trueLabel === filter.trueLabel) &&
+      (filter.predicted === null || e.predicted === filter.predicted),
   );
   if (filter.sort === "index") return out.sort((a, b) => a.index - b.index);
   const sign = filter.sort === "confidence-desc" ? -1 : 1;
@@ -48,7 +50,10 @@ export function pageOf<T>(list: readonly T[], page: number, size: number): PageO
 }
 
 /** The items before and after test index `index` in `list`'s order; by index order when it is not in the list. */
-export function neighbours(list: readonly ErrorItem[], index: number): { prev: ErrorItem | null; next: ErrorItem | null } {
+export function neighbours(
+  list: readonly ErrorItem[],
+  index: number,
+): { prev: ErrorItem | null; next: ErrorItem | null } {
   const at = list.findIndex((e) => e.index === index);
   if (at >= 0) return { prev: list[at - 1] ?? null, next: list[at + 1] ?? null };
   let prev: ErrorItem | null = null;

@@ -43,7 +43,10 @@ function units(shape: readonly number[]): number {
 export function layoutLayerGraph(layers: readonly LayerInfo[], input: number[] = [28, 28], width = 320): LayerGraph {
   const all = [{ name: "input", type: "Input", outputShape: input, params: 0 }, ...layers];
   const maxUnits = Math.max(2, ...all.map((l) => units(l.outputShape)));
-  const w = scaleLog().domain([1, maxUnits]).range([110, width - 8]).clamp(true);
+  const w = scaleLog()
+    .domain([1, maxUnits])
+    .range([110, width - 8])
+    .clamp(true);
   const nodes = all.map((layer, i) => {
     const boxWidth = w(Math.max(1, units(layer.outputShape)));
     const params = layer.params ? ` · ${layer.params.toLocaleString("en-US")} params` : "";

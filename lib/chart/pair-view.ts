@@ -26,16 +26,14 @@ export function parseRunChoice(params: RawSearchParams): RunChoice {
 }
 
 /** The `[pair]` segment, "4-9" in either order; null for "4-4", "4-10" or anything else. */
-export const pairParamSchema = z
-  .string()
-  .transform((text, ctx) => {
-    const pair = parsePair(text);
-    if (!pair) {
-      ctx.addIssue({ code: "custom", message: `"${text}" is not a pair of two different digits like 4-9` });
-      return z.NEVER;
-    }
-    return { a: pair[0], b: pair[1] };
-  });
+export const pairParamSchema = z.string().transform((text, ctx) => {
+  const pair = parsePair(text);
+  if (!pair) {
+    ctx.addIssue({ code: "custom", message: `"${text}" is not a pair of two different digits like 4-9` });
+    return z.NEVER;
+  }
+  return { a: pair[0], b: pair[1] };
+});
 
 export function parsePairParam(raw: string): { a: number; b: number } | null {
   const parsed = pairParamSchema.safeParse(decodeURIComponent(raw));
@@ -89,7 +87,10 @@ export type CompareChoice = { kind: "ok"; ids: number[] } | { kind: "invalid"; r
 export function parseCompareRuns(params: RawSearchParams): CompareChoice {
   const values = params.runs === undefined ? [] : Array.isArray(params.runs) ? params.runs : [params.runs];
   const ids: number[] = [];
-  for (const token of values.flatMap((v) => v.split(",")).map((t) => t.trim()).filter(Boolean)) {
+  for (const token of values
+    .flatMap((v) => v.split(","))
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const parsed = runIdSchema.safeParse(token);
     if (!parsed.success) return { kind: "invalid", raw: token };
     if (!ids.includes(parsed.data)) ids.push(parsed.data);

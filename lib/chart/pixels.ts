@@ -30,7 +30,8 @@ export function digitToRgba(pixels: Uint8Array, digit: number, out: Uint8Clamped
   if (start < 0 || start + DIGIT_PIXELS > pixels.length) {
     throw new RangeError(`digit ${digit} is outside a buffer of ${pixels.length / DIGIT_PIXELS} digits`);
   }
-  if (out.length !== DIGIT_PIXELS * 4) throw new RangeError(`output has ${out.length} bytes, expected ${DIGIT_PIXELS * 4}`);
+  if (out.length !== DIGIT_PIXELS * 4)
+    throw new RangeError(`output has ${out.length} bytes, expected ${DIGIT_PIXELS * 4}`);
   for (let i = 0; i < DIGIT_PIXELS; i++) {
     const v = pixels[start + i]!;
     out[i * 4] = v;

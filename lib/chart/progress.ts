@@ -26,7 +26,9 @@ export interface Progress {
 export function trainingProgress(input: ProgressInput): Progress {
   const planned = Math.max(1, input.epochsPlanned);
   const batchFraction =
-    input.batchesPerEpoch > 0 && input.progressEpoch === input.epochsDone ? Math.min(1, input.progressBatch / input.batchesPerEpoch) : 0;
+    input.batchesPerEpoch > 0 && input.progressEpoch === input.epochsDone
+      ? Math.min(1, input.progressBatch / input.batchesPerEpoch)
+      : 0;
   const doneEpochs = Math.min(planned, input.epochsDone + batchFraction);
   const fraction = doneEpochs / planned;
   let perEpochMs: number | null = null;

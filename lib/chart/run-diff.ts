@@ -22,7 +22,8 @@ export function flattenConfig(config: unknown, prefix = ""): Record<string, stri
   if (config === null || typeof config !== "object" || Array.isArray(config)) return out;
   for (const [key, value] of Object.entries(config)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    if (value !== null && typeof value === "object" && !Array.isArray(value)) Object.assign(out, flattenConfig(value, path));
+    if (value !== null && typeof value === "object" && !Array.isArray(value))
+      Object.assign(out, flattenConfig(value, path));
     else out[path] = formatLeaf(value);
   }
   return out;
@@ -47,9 +48,10 @@ export function diffRows(records: ReadonlyArray<Record<string, string>>, skip: r
 }
 
 /** 1..max epoch of all runs, and each run's values placed on it (null where a run has no such epoch). */
-export function alignEpochs(
-  runs: ReadonlyArray<{ epochs: readonly number[]; values: readonly number[] }>,
-): { epochs: number[]; values: Array<Array<number | null>> } {
+export function alignEpochs(runs: ReadonlyArray<{ epochs: readonly number[]; values: readonly number[] }>): {
+  epochs: number[];
+  values: Array<Array<number | null>>;
+} {
   const last = Math.max(0, ...runs.flatMap((r) => r.epochs));
   const epochs = Array.from({ length: last }, (_, i) => i + 1);
   const values = runs.map((r) => {

@@ -36,10 +36,13 @@ function createStamp(extent: number, coverage: (d: number) => number): Stamp {
   const e = Math.ceil(extent);
   if (e > 120) throw new RangeError(`a stamp reaches at most 120 pixels from its centre (got ${extent})`);
   const start = new Int32Array(PHASES * PHASES + 1);
-  const dx: number[] = [], dy: number[] = [], cover: number[] = [];
+  const dx: number[] = [],
+    dy: number[] = [],
+    cover: number[] = [];
   for (let py = 0; py < PHASES; py++) {
     for (let px = 0; px < PHASES; px++) {
-      const cx = (px + 0.5) / PHASES, cy = (py + 0.5) / PHASES;
+      const cx = (px + 0.5) / PHASES,
+        cy = (py + 0.5) / PHASES;
       for (let y = -e; y <= e; y++) {
         for (let x = -e; x <= e; x++) {
           const c = Math.min(1, coverage(Math.hypot(x + 0.5 - cx, y + 0.5 - cy)));
@@ -66,16 +69,35 @@ export function ringStamp(radius: number, lineWidth: number): Stamp {
 }
 
 /** Blends `stamp` in `rgb` at opacity `alpha` into `data` ([height, width, 4]) centred at (cx, cy) pixels; clipped at the edges. */
-export function blendStamp(data: Uint8ClampedArray, width: number, height: number, cx: number, cy: number, stamp: Stamp, rgb: Rgb, alpha: number): void {
-  const ix = Math.floor(cx), iy = Math.floor(cy);
-  if (!(ix + stamp.extent >= 0 && iy + stamp.extent >= 0 && ix - stamp.extent < width && iy - stamp.extent < height)) return;
-  const phase = Math.min(PHASES - 1, Math.floor((cy - iy) * PHASES)) * PHASES + Math.min(PHASES - 1, Math.floor((cx - ix) * PHASES));
-  const inside = ix - stamp.extent >= 0 && iy - stamp.extent >= 0 && ix + stamp.extent < width && iy + stamp.extent < height;
-  const dx = stamp.dx, dy = stamp.dy, cover = stamp.cover;
+export function blendStamp(
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+  cx: number,
+  cy: number,
+  stamp: Stamp,
+  rgb: Rgb,
+  alpha: number,
+): void {
+  const ix = Math.floor(cx),
+    iy = Math.floor(cy);
+  if (!(ix + stamp.extent >= 0 && iy + stamp.extent >= 0 && ix - stamp.extent < width && iy - stamp.extent < height))
+    return;
+  const phase =
+    Math.min(PHASES - 1, Math.floor((cy - iy) * PHASES)) * PHASES +
+    Math.min(PHASES - 1, Math.floor((cx - ix) * PHASES));
+  const inside =
+    ix - stamp.extent >= 0 && iy - stamp.extent >= 0 && ix + stamp.extent < width && iy + stamp.extent < height;
+  const dx = stamp.dx,
+    dy = stamp.dy,
+    cover = stamp.cover;
   // Indexed reads, not destructuring: array destructuring goes through the iterator protocol on every call.
-  const r = rgb[0], g = rgb[1], b = rgb[2];
+  const r = rgb[0],
+    g = rgb[1],
+    b = rgb[2];
   for (let k = stamp.start[phase]!, end = stamp.start[phase + 1]!; k < end; k++) {
-    const x = ix + dx[k]!, y = iy + dy[k]!;
+    const x = ix + dx[k]!,
+      y = iy + dy[k]!;
     if (!inside && (x < 0 || y < 0 || x >= width || y >= height)) continue;
     const a = alpha * cover[k]!;
     const o = (y * width + x) * 4;

@@ -48,7 +48,8 @@ export function buildSeries(rows: readonly ProjectionMeta[], layerNames: Readonl
     const key = `${r.subset}/${r.layerIndex}/${r.method}`;
     let series = groups.get(key);
     if (!series) {
-      const layerName = r.layerIndex === PIXELS_LAYER ? "pixels" : (layerNames.get(r.layerIndex) ?? `hidden layer ${r.layerIndex + 1}`);
+      const layerName =
+        r.layerIndex === PIXELS_LAYER ? "pixels" : (layerNames.get(r.layerIndex) ?? `hidden layer ${r.layerIndex + 1}`);
       series = { subset: r.subset, layerIndex: r.layerIndex, layerName, method: r.method, frames: [] };
       groups.set(key, series);
     }
@@ -57,7 +58,9 @@ export function buildSeries(rows: readonly ProjectionMeta[], layerNames: Readonl
   }
   const all = [...groups.values()];
   for (const s of all) s.frames.sort((a, b) => a.epoch - b.epoch || a.iteration - b.iteration);
-  return all.sort((a, b) => a.subset.localeCompare(b.subset) || a.layerIndex - b.layerIndex || a.method.localeCompare(b.method));
+  return all.sort(
+    (a, b) => a.subset.localeCompare(b.subset) || a.layerIndex - b.layerIndex || a.method.localeCompare(b.method),
+  );
 }
 
 /** What the URL asks for; null fields take the defaults (test set, t-SNE, last hidden layer, last epoch, final iteration). */
@@ -71,13 +74,23 @@ export interface ExplorerView {
   classes: number;
 }
 
-export const DEFAULT_EXPLORER_VIEW: ExplorerView = { subset: null, layer: null, method: null, epoch: null, iteration: null, classes: ALL_CLASSES };
+export const DEFAULT_EXPLORER_VIEW: ExplorerView = {
+  subset: null,
+  layer: null,
+  method: null,
+  epoch: null,
+  iteration: null,
+  classes: ALL_CLASSES,
+};
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-const count = z.string().regex(/^\d{1,9}$/).transform(Number);
+const count = z
+  .string()
+  .regex(/^\d{1,9}$/)
+  .transform(Number);
 const layerParam = z.union([z.literal("pixels").transform(() => PIXELS_LAYER), count]);
 
 /** "4,9" → a mask of classes 4 and 9; unknown entries are ignored, an empty or absent list means all classes. */
@@ -106,7 +119,10 @@ export function parseExplorerView(params: RawSearchParams): ExplorerView {
 }
 
 /** The series and frame a view shows: requested subset, then layer, then method win; null when nothing is projected. */
-export function resolveView(series: readonly SeriesInfo[], view: ExplorerView): { series: SeriesInfo; frame: number } | null {
+export function resolveView(
+  series: readonly SeriesInfo[],
+  view: ExplorerView,
+): { series: SeriesInfo; frame: number } | null {
   const usable = series.filter((s) => s.frames.length > 0);
   const rank = (s: SeriesInfo): number[] => [
     view.subset !== null ? Number(s.subset !== view.subset) : Number(s.subset !== "test"),
@@ -121,17 +137,23 @@ export function resolveView(series: readonly SeriesInfo[], view: ExplorerView): 
   })[0];
   if (!best) return null;
   const last = best.frames.length - 1;
-  const wanted = best.subset === "probe"
-    ? best.frames.findIndex((f) => f.epoch === view.epoch)
-    : best.frames.findIndex((f) => f.iteration === view.iteration);
+  const wanted =
+    best.subset === "probe"
+      ? best.frames.findIndex((f) => f.epoch === view.epoch)
+      : best.frames.findIndex((f) => f.iteration === view.iteration);
   return { series: best, frame: wanted >= 0 ? wanted : last };
 }
 
 /** The URL query of a shown series and frame; the frame is written only when it is not the last one. */
 export function explorerQuery(s: SeriesInfo, frame: number, classes: number): string {
-  const q = new URLSearchParams({ subset: s.subset, layer: s.layerIndex === PIXELS_LAYER ? "pixels" : String(s.layerIndex), method: s.method });
+  const q = new URLSearchParams({
+    subset: s.subset,
+    layer: s.layerIndex === PIXELS_LAYER ? "pixels" : String(s.layerIndex),
+    method: s.method,
+  });
   const f = s.frames[frame];
-  if (f && frame !== s.frames.length - 1) q.set(s.subset === "probe" ? "epoch" : "iter", String(s.subset === "probe" ? f.epoch : f.iteration));
+  if (f && frame !== s.frames.length - 1)
+    q.set(s.subset === "probe" ? "epoch" : "iter", String(s.subset === "probe" ? f.epoch : f.iteration));
   if (classes !== ALL_CLASSES) q.set("classes", classes === 0 ? "none" : classesOf(classes).join(","));
   return `?${q.toString()}`;
 }
@@ -170,7 +192,13 @@ function apiUrl(runId: number, route: string, params: Record<string, string | nu
 }
 
 export function projectionUrl(runId: number, s: SeriesInfo, f: FrameInfo): string {
-  return apiUrl(runId, "projections", { subset: s.subset, layer: s.layerIndex, method: s.method, epoch: f.epoch, iteration: f.iteration });
+  return apiUrl(runId, "projections", {
+    subset: s.subset,
+    layer: s.layerIndex,
+    method: s.method,
+    epoch: f.epoch,
+    iteration: f.iteration,
+  });
 }
 
 export function pixelsUrl(runId: number, subset: Subset): string {
@@ -209,7 +237,10 @@ export function testIndexOf(points: SubsetPoints, row: number): number {
 }
 
 /** Which predictions go with a frame: that epoch's for probe layouts, else the final model's (or the last epoch's while training). */
-export function predictionsFor(points: SubsetPoints, frame: FrameInfo | undefined): { predicted: string; source: string } | null {
+export function predictionsFor(
+  points: SubsetPoints,
+  frame: FrameInfo | undefined,
+): { predicted: string; source: string } | null {
   const atEpoch = frame && frame.epoch > 0 ? points.epochPredictions.find((p) => p.epoch === frame.epoch) : undefined;
   if (atEpoch) return { predicted: atEpoch.predicted, source: `after epoch ${atEpoch.epoch}` };
   if (points.finalPredicted !== null) return { predicted: points.finalPredicted, source: "final model" };
@@ -227,7 +258,11 @@ export interface DigitProbabilities {
  * The probabilities that go with a frame of `subset`, by the rule of `predictionsFor` (so they agree with the colours):
  * that epoch's for a probe layout, else the final model's, else the last recorded epoch's (probe only); null if none.
  */
-export function probabilitiesFor(digit: DigitProbabilities, subset: Subset, frame: FrameInfo | undefined): { probs: number[]; source: string } | null {
+export function probabilitiesFor(
+  digit: DigitProbabilities,
+  subset: Subset,
+  frame: FrameInfo | undefined,
+): { probs: number[]; source: string } | null {
   const epochs = subset === "probe" ? digit.epochs : [];
   const atEpoch = frame && frame.epoch > 0 ? epochs.find((e) => e.epoch === frame.epoch) : undefined;
   if (atEpoch) return { probs: atEpoch.probs, source: `after epoch ${atEpoch.epoch}` };
@@ -237,11 +272,23 @@ export function probabilitiesFor(digit: DigitProbabilities, subset: Subset, fram
 }
 
 /** CSV of a layout's `rows`: row, test index, x, y, true and predicted labels (empty when unknown). */
-export function scatterCsv(coords: Float32Array, points: SubsetPoints, predicted: string | null, rows: ArrayLike<number>): string {
+export function scatterCsv(
+  coords: Float32Array,
+  points: SubsetPoints,
+  predicted: string | null,
+  rows: ArrayLike<number>,
+): string {
   const out: Array<Array<string | number>> = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    out.push([r, testIndexOf(points, r), coords[2 * r]!, coords[2 * r + 1]!, points.labels.charAt(r), predicted?.charAt(r) ?? ""]);
+    out.push([
+      r,
+      testIndexOf(points, r),
+      coords[2 * r]!,
+      coords[2 * r + 1]!,
+      points.labels.charAt(r),
+      predicted?.charAt(r) ?? "",
+    ]);
   }
   return toCsv(["row", "index", "x", "y", "true_label", "predicted_label"], out);
 }

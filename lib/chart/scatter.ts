@@ -35,10 +35,14 @@ export interface Bounds {
 
 /** Bounds of every point of every layout (`[rows, 2]` each), so an animated series keeps one frame; null when all are empty. */
 export function layoutBounds(layouts: readonly Float32Array[]): Bounds | null {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (const coords of layouts) {
     for (let i = 0; i + 1 < coords.length; i += 2) {
-      const x = coords[i]!, y = coords[i + 1]!;
+      const x = coords[i]!,
+        y = coords[i + 1]!;
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
@@ -54,7 +58,8 @@ export function fitAffine(bounds: Bounds, width: number, height: number, padding
   const spanX = Math.max(bounds.x1 - bounds.x0, 1e-9);
   const spanY = Math.max(bounds.y1 - bounds.y0, 1e-9);
   const s = Math.max(Math.min((width - 2 * padding) / spanX, (height - 2 * padding) / spanY), 1e-9);
-  const cx = (bounds.x0 + bounds.x1) / 2, cy = (bounds.y0 + bounds.y1) / 2;
+  const cx = (bounds.x0 + bounds.x1) / 2,
+    cy = (bounds.y0 + bounds.y1) / 2;
   return { ax: width / 2 - s * cx, bx: s, ay: height / 2 + s * cy, by: -s };
 }
 
@@ -85,7 +90,8 @@ export function pointRadius(count: number, zoomK = 1): number {
 export function interpolateLayouts(a: Float32Array, b: Float32Array, t: number, out?: Float32Array): Float32Array {
   if (a.length !== b.length) throw new RangeError(`layouts differ in size: ${a.length / 2} and ${b.length / 2} points`);
   const result = out ?? new Float32Array(a.length);
-  if (result.length !== a.length) throw new RangeError(`output holds ${result.length / 2} points, expected ${a.length / 2}`);
+  if (result.length !== a.length)
+    throw new RangeError(`output holds ${result.length / 2} points, expected ${a.length / 2}`);
   const u = Math.min(1, Math.max(0, t));
   for (let i = 0; i < a.length; i++) result[i] = a[i]! + (b[i]! - a[i]!) * u;
   return result;
@@ -125,7 +131,8 @@ export function rowsInBox(coords: Float32Array, rows: ArrayLike<number>, box: Bo
   const out: number[] = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    const x = coords[2 * r]!, y = coords[2 * r + 1]!;
+    const x = coords[2 * r]!,
+      y = coords[2 * r + 1]!;
     if (x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1) out.push(r);
   }
   return out;
@@ -141,7 +148,13 @@ export function indexPoints(coords: Float32Array, rows: ArrayLike<number>): Quad
 }
 
 /** The point nearest to screen position (sx, sy) within `radiusPx` pixels, or null. */
-export function nearestPoint(tree: Quadtree<number>, a: Affine, sx: number, sy: number, radiusPx: number): number | null {
+export function nearestPoint(
+  tree: Quadtree<number>,
+  a: Affine,
+  sx: number,
+  sy: number,
+  radiusPx: number,
+): number | null {
   const [x, y] = invertPoint(a, sx, sy);
   return tree.find(x, y, radiusPx / Math.abs(a.bx)) ?? null;
 }

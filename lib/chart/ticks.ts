@@ -9,7 +9,12 @@ export interface Tick {
 }
 
 /** About `count` nice ticks of a linear scale mapping `domain` onto `range`. */
-export function linearTicks(domain: [number, number], range: [number, number], count: number, specifier?: string): Tick[] {
+export function linearTicks(
+  domain: [number, number],
+  range: [number, number],
+  count: number,
+  specifier?: string,
+): Tick[] {
   const scale = scaleLinear().domain(domain).range(range);
   const fmt = scale.tickFormat(count, specifier);
   return scale.ticks(count).map((value) => ({ value, pos: scale(value), label: fmt(value) }));

@@ -30,7 +30,10 @@ export const MEASURED_CALIBRATION: Calibration = {
 };
 
 /** Expected wall time of a job in milliseconds. */
-export function estimateJobMs(config: Pick<TrainConfig, "architecture" | "epochs" | "trainSize" | "testSize" | "validationSplit">, calibration: Calibration): number {
+export function estimateJobMs(
+  config: Pick<TrainConfig, "architecture" | "epochs" | "trainSize" | "testSize" | "validationSplit">,
+  calibration: Calibration,
+): number {
   const flops = forwardFlopsPerDigit(config.architecture);
   const { train, val } = splitSizes(config);
   const trainMs = (train * 3 * flops * calibration.nsPerTrainFlop) / 1e6;
@@ -56,7 +59,10 @@ export interface RunningProgress {
 /** Remaining time of a running training: the rest of this epoch at its own batch pace, then the mean finished epoch. */
 export function estimateRemainingMs(p: RunningProgress): number {
   const msPerBatch = p.batch > 0 ? p.elapsedInEpochMs / p.batch : 0;
-  const meanEpochMs = p.finishedEpochMs.length > 0 ? p.finishedEpochMs.reduce((a, b) => a + b, 0) / p.finishedEpochMs.length : p.batches * msPerBatch;
+  const meanEpochMs =
+    p.finishedEpochMs.length > 0
+      ? p.finishedEpochMs.reduce((a, b) => a + b, 0) / p.finishedEpochMs.length
+      : p.batches * msPerBatch;
   const restOfEpoch = Math.max(0, p.batches - p.batch) * msPerBatch;
   return Math.round(restOfEpoch + Math.max(0, p.epochs - p.epoch) * meanEpochMs);
 }

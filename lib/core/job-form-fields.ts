@@ -78,7 +78,12 @@ export function jobFormSpecs(): JobFormSpecs {
     testSize: numberSpec(p.testSize),
     probeSize: numberSpec(p.probeSize),
     seed: numberSpec(p.seed),
-    hidden: { width: numberSpec(hidden.items), minLayers: hidden.minItems ?? 1, maxLayers: hidden.maxItems ?? 1, default: hidden.default as number[] },
+    hidden: {
+      width: numberSpec(hidden.items),
+      minLayers: hidden.minItems ?? 1,
+      maxLayers: hidden.maxItems ?? 1,
+      default: hidden.default as number[],
+    },
     optimizers: optimizer.name!.enum ?? [],
     defaultOptimizer: String(optimizer.name!.default),
     nameMaxLength: p.name!.maxLength ?? 120,
@@ -91,8 +96,10 @@ export function describeRange(spec: NumberFieldSpec): string {
   const fmt = (x: number) => (Math.abs(x) >= 10_000 ? x.toLocaleString("en-US") : String(x));
   if (spec.min === undefined && spec.max === undefined) return "";
   if (spec.minExclusive || spec.maxExclusive) {
-    const low = spec.min === undefined ? "" : spec.minExclusive ? `greater than ${fmt(spec.min)}` : `at least ${fmt(spec.min)}`;
-    const high = spec.max === undefined ? "" : spec.maxExclusive ? `below ${fmt(spec.max)}` : `at most ${fmt(spec.max)}`;
+    const low =
+      spec.min === undefined ? "" : spec.minExclusive ? `greater than ${fmt(spec.min)}` : `at least ${fmt(spec.min)}`;
+    const high =
+      spec.max === undefined ? "" : spec.maxExclusive ? `below ${fmt(spec.max)}` : `at most ${fmt(spec.max)}`;
     return [low, high].filter(Boolean).join(", ");
   }
   return `${fmt(spec.min!)} to ${fmt(spec.max!)}`;

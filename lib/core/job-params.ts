@@ -5,8 +5,20 @@ import { z } from "zod";
 import { splitSizes, trainConfigSchema, type TrainConfig } from "./train-config";
 
 export const JOB_FORM_FIELDS = [
-  "name", "notes", "architecture", "hidden", "dropout", "optimizer", "learningRate", "batchSize", "epochs",
-  "validationSplit", "trainSize", "testSize", "probeSize", "seed",
+  "name",
+  "notes",
+  "architecture",
+  "hidden",
+  "dropout",
+  "optimizer",
+  "learningRate",
+  "batchSize",
+  "epochs",
+  "validationSplit",
+  "trainSize",
+  "testSize",
+  "probeSize",
+  "seed",
 ] as const;
 export type JobFormField = (typeof JOB_FORM_FIELDS)[number];
 
@@ -16,10 +28,19 @@ export type JobFormInput = Partial<Record<JobFormField, unknown>>;
 export type FieldErrors = Partial<Record<JobFormField, string[]>>;
 
 export type JobFormResult =
-  | { ok: true; config: TrainConfig }
-  | { ok: false; fieldErrors: FieldErrors; formErrors: string[] };
+  { ok: true; config: TrainConfig } | { ok: false; fieldErrors: FieldErrors; formErrors: string[] };
 
-const NUMBER_FIELDS = ["dropout", "learningRate", "batchSize", "epochs", "validationSplit", "trainSize", "testSize", "probeSize", "seed"] as const;
+const NUMBER_FIELDS = [
+  "dropout",
+  "learningRate",
+  "batchSize",
+  "epochs",
+  "validationSplit",
+  "trainSize",
+  "testSize",
+  "probeSize",
+  "seed",
+] as const;
 
 const formShape = z
   .object({
@@ -55,11 +76,17 @@ function toNumber(value: unknown, field: JobFormField, errors: FieldErrors): num
 
 function toWidths(value: unknown, errors: FieldErrors): number[] | undefined {
   if (value === undefined) return undefined;
-  const parts = Array.isArray(value) ? value : String(value).split(",").map((s) => s.trim());
+  const parts = Array.isArray(value)
+    ? value
+    : String(value)
+        .split(",")
+        .map((s) => s.trim());
   if (parts.length === 1 && parts[0] === "") return undefined;
   const widths = parts.map((p) => (typeof p === "number" ? p : Number(p)));
   if (widths.some((w) => !Number.isFinite(w))) {
-    (errors.hidden ??= []).push(`must be comma-separated layer widths such as 512,512,512, got "${String(value).slice(0, 40)}"`);
+    (errors.hidden ??= []).push(
+      `must be comma-separated layer widths such as 512,512,512, got "${String(value).slice(0, 40)}"`,
+    );
     return undefined;
   }
   return widths;
@@ -112,12 +139,17 @@ export function parseJobForm(input: unknown): JobFormResult {
     probeSize: num("probeSize"),
     seed: num("seed"),
   };
-  const parsed = trainConfigSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  const parsed = trainConfigSchema.safeParse(
+    Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+  );
   const formErrors: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = fieldOfPath(issue.path);
-      const message = field === "architecture" && kind !== "mlp" && kind !== "cnn" ? `must be mlp or cnn, got "${kind.slice(0, 40)}"` : issue.message;
+      const message =
+        field === "architecture" && kind !== "mlp" && kind !== "cnn"
+          ? `must be mlp or cnn, got "${kind.slice(0, 40)}"`
+          : issue.message;
       if (field) (fieldErrors[field] ??= []).push(message);
       else formErrors.push(message);
     }

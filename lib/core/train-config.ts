@@ -41,14 +41,24 @@ export const trainConfigSchema = z.object({
   /** Fraction of the (subset of the) training set held out, taken from its end as Keras does. */
   validationSplit: z.number().min(0).lt(1).default(0.2),
   shuffle: z.boolean().default(true),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
   /** First N training digits used (train + validation). */
   trainSize: z.number().int().min(10).max(60_000).default(60_000),
   /** First N test digits evaluated. */
   testSize: z.number().int().min(10).max(10_000).default(10_000),
   /** Test digits whose hidden activations are recorded every epoch (stratified by class). */
   probeSize: z.number().int().min(0).max(10_000).default(2_000),
-  probeSeed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  probeSeed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
 });
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
@@ -57,10 +67,14 @@ export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 export function parseTrainConfig(input: unknown): TrainConfig {
   const config = trainConfigSchema.parse(input);
   if (config.probeSize > config.testSize) {
-    throw new RangeError(`probeSize ${config.probeSize} exceeds testSize ${config.testSize}: lower --probe-size or raise --test-size`);
+    throw new RangeError(
+      `probeSize ${config.probeSize} exceeds testSize ${config.testSize}: lower --probe-size or raise --test-size`,
+    );
   }
   if (splitSizes(config).train < 1) {
-    throw new RangeError(`trainSize ${config.trainSize} with validationSplit ${config.validationSplit} leaves no training digits`);
+    throw new RangeError(
+      `trainSize ${config.trainSize} with validationSplit ${config.validationSplit} leaves no training digits`,
+    );
   }
   return config;
 }

@@ -35,7 +35,9 @@ export function openDatabase(url: string): Db {
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
-  const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }),
+  });
   // Kysely shares the one connection: it never closes it (close() below does), and SQLite sees one writer.
   const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {

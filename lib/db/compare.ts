@@ -10,7 +10,19 @@ export async function listRunsWithEpochCurves(db: Db, ids: readonly number[]) {
     where: { id: { in: [...ids] } },
     omit: { probeIndices: true, testConfusion: true, modelSummary: true },
     include: {
-      epochs: { orderBy: { epoch: "asc" }, select: { epoch: true, loss: true, accuracy: true, valLoss: true, valAccuracy: true, durationMs: true, evalMs: true, recordMs: true } },
+      epochs: {
+        orderBy: { epoch: "asc" },
+        select: {
+          epoch: true,
+          loss: true,
+          accuracy: true,
+          valLoss: true,
+          valAccuracy: true,
+          durationMs: true,
+          evalMs: true,
+          recordMs: true,
+        },
+      },
     },
   });
 }
@@ -44,5 +56,11 @@ export async function listDigitPredictionsAcrossRuns(db: Db, index: number): Pro
     .execute();
   return rows
     .filter((r) => r.label.byteLength === 1 && r.p.byteLength === bytes)
-    .map((r) => ({ runId: r.runId, name: r.name, architecture: r.architecture, predicted: r.label[0]!, probs: blobToFloat32(r.p) }));
+    .map((r) => ({
+      runId: r.runId,
+      name: r.name,
+      architecture: r.architecture,
+      predicted: r.label[0]!,
+      probs: blobToFloat32(r.p),
+    }));
 }

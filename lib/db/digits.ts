@@ -31,23 +31,40 @@ export async function getTestPredictions(db: Db, runId: number): Promise<StoredP
     .where("runId", "=", runId)
     .executeTakeFirst();
   if (!row) return null;
-  return { count: row.count, predicted: blobToUint8(row.predicted), probs: blobToFloat32(row.probs), misclassified: blobToInt32(row.misclassified) };
+  return {
+    count: row.count,
+    predicted: blobToUint8(row.predicted),
+    probs: blobToFloat32(row.probs),
+    misclassified: blobToInt32(row.misclassified),
+  };
 }
 
 /** The final predicted label of each evaluated test digit, uint8 [count]; null before the run finishes. */
 export async function getPredictedLabels(db: Db, runId: number): Promise<Uint8Array | null> {
-  const row = await db.kysely.selectFrom("TestPredictions").select("predicted").where("runId", "=", runId).executeTakeFirst();
+  const row = await db.kysely
+    .selectFrom("TestPredictions")
+    .select("predicted")
+    .where("runId", "=", runId)
+    .executeTakeFirst();
   return row ? blobToUint8(row.predicted) : null;
 }
 
 /** Test indices of the final model's mistakes, ascending; null before the run finishes. */
 export async function getMisclassifiedIndices(db: Db, runId: number): Promise<Int32Array | null> {
-  const row = await db.kysely.selectFrom("TestPredictions").select("misclassified").where("runId", "=", runId).executeTakeFirst();
+  const row = await db.kysely
+    .selectFrom("TestPredictions")
+    .select("misclassified")
+    .where("runId", "=", runId)
+    .executeTakeFirst();
   return row ? blobToInt32(row.misclassified) : null;
 }
 
 /** Test digit `index`'s final prediction, read as a slice of the blobs; null before the run finishes or past its evaluated digits. */
-export async function getFinalDigitPrediction(db: Db, runId: number, index: number): Promise<{ predicted: number; probs: Float32Array } | null> {
+export async function getFinalDigitPrediction(
+  db: Db,
+  runId: number,
+  index: number,
+): Promise<{ predicted: number; probs: Float32Array } | null> {
   const row = await db.kysely
     .selectFrom("TestPredictions")
     .select((eb) => [
@@ -61,15 +78,24 @@ export async function getFinalDigitPrediction(db: Db, runId: number, index: numb
 }
 
 /** The probabilities of the probe digit at `position` after every epoch that recorded them, oldest first. */
-export async function listProbeDigitProbs(db: Db, runId: number, position: number): Promise<Array<{ epoch: number; probs: Float32Array }>> {
+export async function listProbeDigitProbs(
+  db: Db,
+  runId: number,
+  position: number,
+): Promise<Array<{ epoch: number; probs: Float32Array }>> {
   const rows = await db.kysely
     .selectFrom("Epoch")
-    .select((eb) => ["epoch", eb.fn<Buffer>("substr", ["probeProbs", eb.val(position * PROB_BYTES + 1), eb.val(PROB_BYTES)]).as("probs")])
+    .select((eb) => [
+      "epoch",
+      eb.fn<Buffer>("substr", ["probeProbs", eb.val(position * PROB_BYTES + 1), eb.val(PROB_BYTES)]).as("probs"),
+    ])
     .where("runId", "=", runId)
     .where("probeProbs", "is not", null)
     .orderBy("epoch")
     .execute();
-  return rows.filter((r) => r.probs.byteLength === PROB_BYTES).map((r) => ({ epoch: r.epoch, probs: blobToFloat32(r.probs) }));
+  return rows
+    .filter((r) => r.probs.byteLength === PROB_BYTES)
+    .map((r) => ({ epoch: r.epoch, probs: blobToFloat32(r.probs) }));
 }
 
 /** Which test digits a run uses: its probe set (test indices, null when none was stored) and how many test digits it evaluates. */
@@ -81,7 +107,15 @@ export interface RunSubsets {
 
 /** The run's probe set and test size; null for an unknown run. */
 export async function getRunSubsets(db: Db, runId: number): Promise<RunSubsets | null> {
-  const row = await db.kysely.selectFrom("Run").select(["probeIndices", "probeSize", "testSize"]).where("id", "=", runId).executeTakeFirst();
+  const row = await db.kysely
+    .selectFrom("Run")
+    .select(["probeIndices", "probeSize", "testSize"])
+    .where("id", "=", runId)
+    .executeTakeFirst();
   if (!row) return null;
-  return { probeIndices: row.probeIndices ? blobToInt32(row.probeIndices) : null, probeSize: row.probeSize, testSize: row.testSize };
+  return {
+    probeIndices: row.probeIndices ? blobToInt32(row.probeIndices) : null,
+    probeSize: row.probeSize,
+    testSize: row.testSize,
+  };
 }

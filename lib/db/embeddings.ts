@@ -32,7 +32,12 @@ export async function listEmbeddingShapes(db: Db, runId: number): Promise<Embedd
 
 /** The model's name of each hidden layer with a stored embedding, by layer index. */
 export async function listLayerNames(db: Db, runId: number): Promise<Map<number, string>> {
-  const rows = await db.kysely.selectFrom("Embedding").select(["layerIndex", "layerName"]).distinct().where("runId", "=", runId).execute();
+  const rows = await db.kysely
+    .selectFrom("Embedding")
+    .select(["layerIndex", "layerName"])
+    .distinct()
+    .where("runId", "=", runId)
+    .execute();
   return new Map(rows.map((r) => [r.layerIndex, r.layerName]));
 }
 
@@ -49,7 +54,11 @@ export async function hasEmbedding(db: Db, runId: number, key: EmbeddingKey): Pr
  * One embedding's activations [rows, cols], or null when it is not stored. Throws, naming the embedding, when it is
  * not float32 or its blob does not hold rows × cols values.
  */
-export async function getEmbeddingData(db: Db, runId: number, key: EmbeddingKey): Promise<{ data: Float32Array; rows: number; cols: number } | null> {
+export async function getEmbeddingData(
+  db: Db,
+  runId: number,
+  key: EmbeddingKey,
+): Promise<{ data: Float32Array; rows: number; cols: number } | null> {
   const row = await db.kysely
     .selectFrom("Embedding")
     .select(["data", "rows", "cols", "dtype"])
@@ -59,12 +68,16 @@ export async function getEmbeddingData(db: Db, runId: number, key: EmbeddingKey)
   const name = `run ${runId} embedding ${key.subset}/${key.epoch}/${key.layerIndex}`;
   if (row.dtype !== "float32") throw new Error(`${name} is ${row.dtype}, expected float32`);
   const data = blobToFloat32(row.data);
-  if (data.length !== row.rows * row.cols) throw new RangeError(`${name} has ${data.length} values, expected ${row.rows} x ${row.cols}`);
+  if (data.length !== row.rows * row.cols)
+    throw new RangeError(`${name} has ${data.length} values, expected ${row.rows} x ${row.cols}`);
   return { data, rows: row.rows, cols: row.cols };
 }
 
 /** The test subset's embedding of the run's last hidden layer with its layer name, or null when none is stored. */
-export async function getLastTestEmbedding(db: Db, runId: number): Promise<{ data: Float32Array; rows: number; cols: number; layerName: string } | null> {
+export async function getLastTestEmbedding(
+  db: Db,
+  runId: number,
+): Promise<{ data: Float32Array; rows: number; cols: number; layerName: string } | null> {
   const row = await db.kysely
     .selectFrom("Embedding")
     .select(["data", "rows", "cols", "layerName"])

@@ -9,8 +9,16 @@ export async function listProjectionFrames(db: Db, runId: number) {
   return db.prisma.projection.findMany({
     where: { runId },
     select: {
-      subset: true, layerIndex: true, method: true, epoch: true, iteration: true, final: true, rows: true,
-      knnAccuracy: true, trustworthiness: true, klDivergence: true,
+      subset: true,
+      layerIndex: true,
+      method: true,
+      epoch: true,
+      iteration: true,
+      final: true,
+      rows: true,
+      knnAccuracy: true,
+      trustworthiness: true,
+      klDivergence: true,
     },
   });
 }

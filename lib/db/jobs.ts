@@ -32,7 +32,10 @@ export async function enqueueJob(db: Db, config: TrainConfig, queuedBy: string, 
 export async function enqueueIfEmpty(db: Db, config: TrainConfig, queuedBy: string): Promise<number | null> {
   return immediateTransaction(db, async (tx) => {
     const existing = await tx
-      .selectNoFrom((eb) => [eb.selectFrom("Run").select("id").limit(1).as("run"), eb.selectFrom("Job").select("id").limit(1).as("job")])
+      .selectNoFrom((eb) => [
+        eb.selectFrom("Run").select("id").limit(1).as("run"),
+        eb.selectFrom("Job").select("id").limit(1).as("job"),
+      ])
       .executeTakeFirstOrThrow();
     if (existing.run !== null || existing.job !== null) return null;
     const row = await tx
@@ -59,7 +62,14 @@ export async function claimQueuedJob(db: Db, workerId: string): Promise<ClaimedJ
   const now = sqlDate();
   const row = await db.kysely
     .updateTable("Job")
-    .set((eb) => ({ status: "running", stage: "starting", workerId, startedAt: now, heartbeatAt: now, attempts: eb("attempts", "+", 1) }))
+    .set((eb) => ({
+      status: "running",
+      stage: "starting",
+      workerId,
+      startedAt: now,
+      heartbeatAt: now,
+      attempts: eb("attempts", "+", 1),
+    }))
     .where("id", "=", (eb) => eb.selectFrom("Job").select("id").where("status", "=", "queued").orderBy("id").limit(1))
     .where("status", "=", "queued")
     .returning(["id", "params", "attempts"])
@@ -75,7 +85,12 @@ export interface JobProgress {
 }
 
 /** Progress and heartbeat in one UPDATE; false when the job is no longer this worker's running job. */
-export async function recordJobProgress(db: Db, jobId: number, workerId: string, progress: JobProgress): Promise<boolean> {
+export async function recordJobProgress(
+  db: Db,
+  jobId: number,
+  workerId: string,
+  progress: JobProgress,
+): Promise<boolean> {
   const result = await db.kysely
     .updateTable("Job")
     .set({
@@ -93,7 +108,11 @@ export async function recordJobProgress(db: Db, jobId: number, workerId: string,
 }
 
 /** The heartbeat alone. Returns whether a cancel was requested, or null when the job is no longer this worker's. */
-export async function heartbeatJob(db: Db, jobId: number, workerId: string): Promise<{ cancelRequested: boolean } | null> {
+export async function heartbeatJob(
+  db: Db,
+  jobId: number,
+  workerId: string,
+): Promise<{ cancelRequested: boolean } | null> {
   const row = await db.kysely
     .updateTable("Job")
     .set({ heartbeatAt: sqlDate() })
@@ -165,7 +184,8 @@ export async function cancelJob(db: Db, jobId: number): Promise<CancelOutcome> {
   return exists ? "finished" : "not-found";
 }
 
-export type RetryOutcome = { outcome: "queued"; jobId: number } | { outcome: "not-retryable" | "not-found" | "already-retried"; jobId?: number };
+export type RetryOutcome =
+  { outcome: "queued"; jobId: number } | { outcome: "not-retryable" | "not-found" | "already-retried"; jobId?: number };
 
 /**
  * Queues a new job with the parameters of a failed or cancelled one (retryOfId links them); one pending retry at a
@@ -185,7 +205,14 @@ export async function retryJob(db: Db, jobId: number, queuedBy: string): Promise
     if (pending) return { outcome: "already-retried", jobId: pending.id };
     const row = await tx
       .insertInto("Job")
-      .values({ status: "queued", params: job.params, queuedBy, stage: "queued", retryOfId: jobId, createdAt: sqlDate() })
+      .values({
+        status: "queued",
+        params: job.params,
+        queuedBy,
+        stage: "queued",
+        retryOfId: jobId,
+        createdAt: sqlDate(),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     return { outcome: "queued", jobId: row.id };

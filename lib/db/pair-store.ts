@@ -25,14 +25,24 @@ interface CellRow {
 }
 
 /** SQLite has no NaN (it stores NULL): a pair with fewer than two digits of a class reads back as NaN. */
-const toCell = (r: CellRow): SeparationCell => ({ ...r, knnPurity: r.knnPurity ?? Number.NaN, silhouette: r.silhouette ?? Number.NaN });
+const toCell = (r: CellRow): SeparationCell => ({
+  ...r,
+  knnPurity: r.knnPurity ?? Number.NaN,
+  silhouette: r.silhouette ?? Number.NaN,
+});
 
 export const cellId = (layerIndex: number, epoch: number) => `${layerIndex}/${epoch}`;
 
 const CELL_COLUMNS = ["layerIndex", "epoch", "knnPurity", "silhouette", "count"] as const;
 
 /** The stored cells of one run and pair (a < b) for neighbour count k, keyed by cellId. */
-export async function listStoredCells(db: Db, runId: number, a: number, b: number, k: number): Promise<Map<string, SeparationCell>> {
+export async function listStoredCells(
+  db: Db,
+  runId: number,
+  a: number,
+  b: number,
+  k: number,
+): Promise<Map<string, SeparationCell>> {
   const rows = await db.kysely
     .selectFrom("PairSeparation")
     .select(CELL_COLUMNS)
@@ -42,7 +52,15 @@ export async function listStoredCells(db: Db, runId: number, a: number, b: numbe
 }
 
 /** One stored cell of a run and pair, or undefined. */
-export async function getStoredCell(db: Db, runId: number, a: number, b: number, k: number, layerIndex: number, epoch: number): Promise<SeparationCell | undefined> {
+export async function getStoredCell(
+  db: Db,
+  runId: number,
+  a: number,
+  b: number,
+  k: number,
+  layerIndex: number,
+  epoch: number,
+): Promise<SeparationCell | undefined> {
   const row = await db.kysely
     .selectFrom("PairSeparation")
     .select(CELL_COLUMNS)
@@ -65,15 +83,28 @@ export async function listCompleteSources(db: Db, runId: number, k: number): Pro
 }
 
 /** Stores the 45 pairs' scores of one source in one statement, replacing any earlier rows for the same k. */
-export async function storeSourceScores(db: Db, runId: number, source: { layerIndex: number; epoch: number }, k: number, scores: readonly PairScore[]): Promise<void> {
+export async function storeSourceScores(
+  db: Db,
+  runId: number,
+  source: { layerIndex: number; epoch: number },
+  k: number,
+  scores: readonly PairScore[],
+): Promise<void> {
   if (scores.length === 0) return;
   const finite = (v: number) => (Number.isNaN(v) ? null : v);
   await db.kysely
     .insertInto("PairSeparation")
     .values(
       scores.map((s) => ({
-        runId, a: s.a, b: s.b, layerIndex: source.layerIndex, epoch: source.epoch, k,
-        knnPurity: finite(s.knnPurity), silhouette: finite(s.silhouette), count: s.count,
+        runId,
+        a: s.a,
+        b: s.b,
+        layerIndex: source.layerIndex,
+        epoch: source.epoch,
+        k,
+        knnPurity: finite(s.knnPurity),
+        silhouette: finite(s.silhouette),
+        count: s.count,
       })),
     )
     .onConflict((oc) =>

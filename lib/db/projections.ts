@@ -29,7 +29,12 @@ export async function getProjectionCoords(db: Db, runId: number, key: Projection
 }
 
 /** Whether the final layout of a source by `method` is stored. */
-export async function hasFinalProjection(db: Db, runId: number, source: ProjectionSourceKey, method: ProjectionMethod): Promise<boolean> {
+export async function hasFinalProjection(
+  db: Db,
+  runId: number,
+  source: ProjectionSourceKey,
+  method: ProjectionMethod,
+): Promise<boolean> {
   const row = await db.kysely
     .selectFrom("Projection")
     .select("id")
@@ -39,7 +44,11 @@ export async function hasFinalProjection(db: Db, runId: number, source: Projecti
 }
 
 /** The final t-SNE coordinates [rows, 2] of a source, or null when not stored. */
-export async function getFinalTsneCoords(db: Db, runId: number, source: ProjectionSourceKey): Promise<Float32Array | null> {
+export async function getFinalTsneCoords(
+  db: Db,
+  runId: number,
+  source: ProjectionSourceKey,
+): Promise<Float32Array | null> {
   const row = await db.kysely
     .selectFrom("Projection")
     .select("coords")
@@ -63,13 +72,29 @@ export interface ProjectionRecord {
 }
 
 /** Stores one layout of a source, replacing a stored one with the same key. */
-export async function upsertProjection(db: Db, runId: number, source: ProjectionSourceKey, p: ProjectionRecord): Promise<void> {
+export async function upsertProjection(
+  db: Db,
+  runId: number,
+  source: ProjectionSourceKey,
+  p: ProjectionRecord,
+): Promise<void> {
   await db.kysely
     .insertInto("Projection")
     .values({
-      runId, subset: source.subset, epoch: source.epoch, layerIndex: source.layerIndex, method: p.method, iteration: p.iteration,
-      final: p.final ? 1 : 0, rows: p.rows, coords: toBlob(p.coords), knnAccuracy: p.knnAccuracy, trustworthiness: p.trustworthiness,
-      klDivergence: p.klDivergence, durationMs: Math.round(p.durationMs), createdAt: sqlDate(),
+      runId,
+      subset: source.subset,
+      epoch: source.epoch,
+      layerIndex: source.layerIndex,
+      method: p.method,
+      iteration: p.iteration,
+      final: p.final ? 1 : 0,
+      rows: p.rows,
+      coords: toBlob(p.coords),
+      knnAccuracy: p.knnAccuracy,
+      trustworthiness: p.trustworthiness,
+      klDivergence: p.klDivergence,
+      durationMs: Math.round(p.durationMs),
+      createdAt: sqlDate(),
     })
     .onConflict((oc) =>
       oc.columns(["runId", "subset", "epoch", "layerIndex", "method", "iteration"]).doUpdateSet((eb) => ({

@@ -7,8 +7,18 @@ export async function getRunHeader(db: Db, id: number) {
   return db.prisma.run.findUnique({
     where: { id },
     select: {
-      id: true, name: true, status: true, error: true, architecture: true, backend: true, epochsPlanned: true,
-      createdAt: true, startedAt: true, finishedAt: true, testSize: true, _count: { select: { epochs: true } },
+      id: true,
+      name: true,
+      status: true,
+      error: true,
+      architecture: true,
+      backend: true,
+      epochsPlanned: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+      testSize: true,
+      _count: { select: { epochs: true } },
     },
   });
 }
@@ -38,8 +48,17 @@ export async function listEpochMetrics(db: Db, runId: number): Promise<RunEpochR
     where: { runId },
     orderBy: { epoch: "asc" },
     select: {
-      epoch: true, loss: true, accuracy: true, valLoss: true, valAccuracy: true, testLoss: true, testAccuracy: true,
-      durationMs: true, evalMs: true, recordMs: true, improved: true,
+      epoch: true,
+      loss: true,
+      accuracy: true,
+      valLoss: true,
+      valAccuracy: true,
+      testLoss: true,
+      testAccuracy: true,
+      durationMs: true,
+      evalMs: true,
+      recordMs: true,
+      improved: true,
     },
   });
 }
@@ -51,7 +70,11 @@ export async function getRunConfusion(db: Db, id: number) {
 
 /** Each epoch's test confusion as stored JSON, in epoch order. */
 export async function listEpochConfusions(db: Db, runId: number) {
-  return db.prisma.epoch.findMany({ where: { runId }, orderBy: { epoch: "asc" }, select: { epoch: true, confusion: true } });
+  return db.prisma.epoch.findMany({
+    where: { runId },
+    orderBy: { epoch: "asc" },
+    select: { epoch: true, confusion: true },
+  });
 }
 
 /** Every succeeded run with a test confusion matrix (stored JSON), the most recently finished first. */
@@ -59,7 +82,17 @@ export async function listSucceededRunsWithConfusion(db: Db) {
   const rows = await db.prisma.run.findMany({
     where: { status: "succeeded", testConfusion: { not: null } },
     orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
-    select: { id: true, name: true, finishedAt: true, testAccuracy: true, testSize: true, bestEpoch: true, epochsPlanned: true, architecture: true, testConfusion: true },
+    select: {
+      id: true,
+      name: true,
+      finishedAt: true,
+      testAccuracy: true,
+      testSize: true,
+      bestEpoch: true,
+      epochsPlanned: true,
+      architecture: true,
+      testConfusion: true,
+    },
   });
   return rows.flatMap(({ testConfusion, ...run }) => (testConfusion === null ? [] : [{ ...run, testConfusion }]));
 }

@@ -48,12 +48,19 @@ export async function insertRun(db: Db, run: NewRunRow): Promise<number> {
 }
 
 export async function setRunBaseline(db: Db, runId: number, loss: number, accuracy: number): Promise<void> {
-  await db.prisma.run.update({ where: { id: runId }, data: { baselineTestLoss: loss, baselineTestAccuracy: accuracy } });
+  await db.prisma.run.update({
+    where: { id: runId },
+    data: { baselineTestLoss: loss, baselineTestAccuracy: accuracy },
+  });
 }
 
 /** Live batch progress; a single small UPDATE, doubling as the run's heartbeat. */
 export async function updateRunProgress(db: Db, runId: number, epoch: number, batch: number): Promise<void> {
-  await db.kysely.updateTable("Run").set({ progressEpoch: epoch, progressBatch: batch, progressAt: sqlDate() }).where("id", "=", runId).execute();
+  await db.kysely
+    .updateTable("Run")
+    .set({ progressEpoch: epoch, progressBatch: batch, progressAt: sqlDate() })
+    .where("id", "=", runId)
+    .execute();
 }
 
 export interface EpochRecord {
@@ -92,25 +99,55 @@ export async function insertEpochRecord(db: Db, runId: number, record: EpochReco
       await tx
         .insertInto("Embedding")
         .values({
-          runId, subset: "probe", epoch: record.epoch, layerIndex, layerName: e.layerName, rows: probeRows, cols: e.width,
-          dtype: "float32", data: toBlob(e.data), createdAt: now,
+          runId,
+          subset: "probe",
+          epoch: record.epoch,
+          layerIndex,
+          layerName: e.layerName,
+          rows: probeRows,
+          cols: e.width,
+          dtype: "float32",
+          data: toBlob(e.data),
+          createdAt: now,
         })
         .execute();
     }
     if (record.checkpoint) {
-      await upsertCheckpointIn(tx, { runId, kind: "best", epoch: record.epoch, valLoss: record.valLoss }, record.checkpoint);
-      await tx.updateTable("Run").set({ bestEpoch: record.epoch, bestValLoss: record.valLoss }).where("id", "=", runId).execute();
+      await upsertCheckpointIn(
+        tx,
+        { runId, kind: "best", epoch: record.epoch, valLoss: record.valLoss },
+        record.checkpoint,
+      );
+      await tx
+        .updateTable("Run")
+        .set({ bestEpoch: record.epoch, bestValLoss: record.valLoss })
+        .where("id", "=", runId)
+        .execute();
     }
-    await tx.updateTable("Run").set({ progressEpoch: record.epoch, progressBatch: 0, progressAt: now }).where("id", "=", runId).execute();
+    await tx
+      .updateTable("Run")
+      .set({ progressEpoch: record.epoch, progressBatch: 0, progressAt: now })
+      .where("id", "=", runId)
+      .execute();
     // The Epoch row goes last: a reader that sees epoch N can rely on its embeddings and checkpoint.
     await tx
       .insertInto("Epoch")
       .values({
-        runId, epoch: record.epoch, loss: record.loss, accuracy: record.accuracy, valLoss: record.valLoss,
-        valAccuracy: record.valAccuracy, testLoss: record.testLoss, testAccuracy: record.testAccuracy,
-        durationMs: Math.round(record.durationMs), evalMs: Math.round(record.evalMs), recordMs: 0,
-        improved: record.improved ? 1 : 0, confusion: JSON.stringify(Array.from(record.confusion)),
-        probeProbs: toBlob(record.probeProbs), createdAt: now,
+        runId,
+        epoch: record.epoch,
+        loss: record.loss,
+        accuracy: record.accuracy,
+        valLoss: record.valLoss,
+        valAccuracy: record.valAccuracy,
+        testLoss: record.testLoss,
+        testAccuracy: record.testAccuracy,
+        durationMs: Math.round(record.durationMs),
+        evalMs: Math.round(record.evalMs),
+        recordMs: 0,
+        improved: record.improved ? 1 : 0,
+        confusion: JSON.stringify(Array.from(record.confusion)),
+        probeProbs: toBlob(record.probeProbs),
+        createdAt: now,
       })
       .execute();
   });
@@ -142,22 +179,38 @@ export async function insertFinalRecord(db: Db, runId: number, final: FinalRecor
     await tx
       .insertInto("TestPredictions")
       .values({
-        runId, count: final.predicted.length, predicted: toBlob(final.predicted), probs: toBlob(final.probs),
-        misclassified: toBlob(final.misclassified), misclassifiedCount: final.misclassified.length,
+        runId,
+        count: final.predicted.length,
+        predicted: toBlob(final.predicted),
+        probs: toBlob(final.probs),
+        misclassified: toBlob(final.misclassified),
+        misclassifiedCount: final.misclassified.length,
       })
       .execute();
     await tx
       .insertInto("Embedding")
       .values({
-        runId, subset: "test", epoch: 0, layerIndex: final.lastHidden.layerIndex, layerName: final.lastHidden.layerName,
-        rows: final.predicted.length, cols: final.lastHidden.width, dtype: "float32", data: toBlob(final.lastHidden.data), createdAt: now,
+        runId,
+        subset: "test",
+        epoch: 0,
+        layerIndex: final.lastHidden.layerIndex,
+        layerName: final.lastHidden.layerName,
+        rows: final.predicted.length,
+        cols: final.lastHidden.width,
+        dtype: "float32",
+        data: toBlob(final.lastHidden.data),
+        createdAt: now,
       })
       .execute();
     await tx
       .updateTable("Run")
       .set({
-        testLoss: final.testLoss, testAccuracy: final.testAccuracy, testConfusion: JSON.stringify(Array.from(final.confusion)),
-        status: "succeeded", finishedAt: now, progressAt: now,
+        testLoss: final.testLoss,
+        testAccuracy: final.testAccuracy,
+        testConfusion: JSON.stringify(Array.from(final.confusion)),
+        status: "succeeded",
+        finishedAt: now,
+        progressAt: now,
       })
       .where("id", "=", runId)
       .execute();
@@ -165,6 +218,11 @@ export async function insertFinalRecord(db: Db, runId: number, final: FinalRecor
 }
 
 /** Marks a run ended without success; finished epochs stay as they are. */
-export async function markRunEnded(db: Db, runId: number, status: "failed" | "cancelled", error?: string): Promise<void> {
+export async function markRunEnded(
+  db: Db,
+  runId: number,
+  status: "failed" | "cancelled",
+  error?: string,
+): Promise<void> {
   await db.prisma.run.update({ where: { id: runId }, data: { status, finishedAt: new Date(), error: error ?? null } });
 }

@@ -11,7 +11,11 @@ export async function failStaleRuns(db: Db, now = new Date(), staleAfterMs = STA
   const cutoff = new Date(now.getTime() - staleAfterMs);
   const result = await db.prisma.run.updateMany({
     where: { status: "running", OR: [{ progressAt: { lt: cutoff } }, { progressAt: null, createdAt: { lt: cutoff } }] },
-    data: { status: "failed", finishedAt: now, error: `the training process stopped sending heartbeats (none for over ${staleAfterMs / 1000} s): it was killed or crashed` },
+    data: {
+      status: "failed",
+      finishedAt: now,
+      error: `the training process stopped sending heartbeats (none for over ${staleAfterMs / 1000} s): it was killed or crashed`,
+    },
   });
   return result.count;
 }
@@ -39,9 +43,23 @@ export async function listRuns(db: Db) {
   return db.prisma.run.findMany({
     orderBy: { createdAt: "desc" },
     select: {
-      id: true, name: true, status: true, backend: true, architecture: true, paramCount: true, testAccuracy: true,
-      bestEpoch: true, epochsPlanned: true, createdAt: true, startedAt: true, finishedAt: true, error: true,
-      progressEpoch: true, progressBatch: true, batchesPerEpoch: true, progressAt: true,
+      id: true,
+      name: true,
+      status: true,
+      backend: true,
+      architecture: true,
+      paramCount: true,
+      testAccuracy: true,
+      bestEpoch: true,
+      epochsPlanned: true,
+      createdAt: true,
+      startedAt: true,
+      finishedAt: true,
+      error: true,
+      progressEpoch: true,
+      progressBatch: true,
+      batchesPerEpoch: true,
+      progressAt: true,
       _count: { select: { epochs: true } },
     },
   });
@@ -57,12 +75,20 @@ export async function listEpochs(db: Db, runId: number) {
 
 /** The newest succeeded run, as getRun returns it, or null. */
 export async function getLatestSucceededRun(db: Db) {
-  return db.prisma.run.findFirst({ where: { status: "succeeded" }, orderBy: { id: "desc" }, omit: { probeIndices: true } });
+  return db.prisma.run.findFirst({
+    where: { status: "succeeded" },
+    orderBy: { id: "desc" },
+    omit: { probeIndices: true },
+  });
 }
 
 /** Ids of every succeeded run, oldest first. */
 export async function listSucceededRunIds(db: Db): Promise<number[]> {
-  const runs = await db.prisma.run.findMany({ where: { status: "succeeded" }, select: { id: true }, orderBy: { id: "asc" } });
+  const runs = await db.prisma.run.findMany({
+    where: { status: "succeeded" },
+    select: { id: true },
+    orderBy: { id: "asc" },
+  });
   return runs.map((r) => r.id);
 }
 
@@ -72,6 +98,10 @@ export async function listRecentEpochTimings(db: Db, limit: number) {
     where: { durationMs: { gt: 0 } },
     orderBy: { id: "desc" },
     take: limit,
-    select: { durationMs: true, evalMs: true, run: { select: { id: true, config: true, trainSize: true, valSize: true, testSize: true } } },
+    select: {
+      durationMs: true,
+      evalMs: true,
+      run: { select: { id: true, config: true, trainSize: true, valSize: true, testSize: true } },
+    },
   });
 }

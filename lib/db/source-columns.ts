@@ -5,4 +5,9 @@ import type { ProjectionKey } from "../core/projection";
 export type ProjectionSourceKey = Pick<ProjectionKey, "subset" | "epoch" | "layerIndex">;
 
 /** For `.where((eb) => eb.and(sourceColumns(runId, key)))`; spelled out because a caller's key may carry more fields. */
-export const sourceColumns = (runId: number, s: { subset: string; epoch: number; layerIndex: number }) => ({ runId, subset: s.subset, epoch: s.epoch, layerIndex: s.layerIndex });
+export const sourceColumns = (runId: number, s: { subset: string; epoch: number; layerIndex: number }) => ({
+  runId,
+  subset: s.subset,
+  epoch: s.epoch,
+  layerIndex: s.layerIndex,
+});

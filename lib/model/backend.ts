@@ -34,7 +34,8 @@ async function tryWasm(): Promise<string | null> {
   try {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
     // Bundlers move the .wasm files; an absolute path keeps the backend from silently falling back to cpu.
-    const dir = path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep;
+    const dir =
+      path.join(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + path.sep;
     wasm.setWasmPaths(dir);
     return (await tf.setBackend("wasm")) ? null : "setBackend('wasm') returned false";
   } catch (err) {
@@ -60,7 +61,10 @@ function versionOf(name: string): string {
  * On wasm the fast kernels are switched on unless `fastKernels` is false (TFJS_FAST_KERNELS=0), which switches
  * them off, RMSprop's fused update and dropout included, if an earlier call had switched them on.
  */
-export async function initBackend(requested: BackendName = "auto", fastKernels = process.env.TFJS_FAST_KERNELS !== "0"): Promise<BackendInfo> {
+export async function initBackend(
+  requested: BackendName = "auto",
+  fastKernels = process.env.TFJS_FAST_KERNELS !== "0",
+): Promise<BackendInfo> {
   const reasons: string[] = [];
   const attempts: Array<["tensorflow" | "wasm" | "cpu", () => Promise<string | null>]> = [
     ["tensorflow", tryNode],
@@ -75,10 +79,19 @@ export async function initBackend(requested: BackendName = "auto", fastKernels =
       const active = tf.getBackend();
       if (!fastKernels) disableFastWasmKernels();
       const fast = active === "wasm" && fastKernels && enableFastWasmKernels();
-      const version = versionOf(active) + (fast ? ` + mnist-lens fast kernels${fastWasmKernelsStatus().fma ? " (fma)" : ""}` : "");
-      return { name: active, version, fastKernels: fast, ...(reasons.length ? { fallbackReason: reasons.join("; ") } : {}) };
+      const version =
+        versionOf(active) + (fast ? ` + mnist-lens fast kernels${fastWasmKernelsStatus().fma ? " (fma)" : ""}` : "");
+      return {
+        name: active,
+        version,
+        fastKernels: fast,
+        ...(reasons.length ? { fallbackReason: reasons.join("; ") } : {}),
+      };
     }
-    if (requested !== "auto") throw new Error(`TFJS_BACKEND=${requested} cannot be used: ${failure}. Unset TFJS_BACKEND to fall back automatically.`);
+    if (requested !== "auto")
+      throw new Error(
+        `TFJS_BACKEND=${requested} cannot be used: ${failure}. Unset TFJS_BACKEND to fall back automatically.`,
+      );
     reasons.push(failure);
   }
   throw new Error(`no tfjs backend could be initialised: ${reasons.join("; ")}`);

@@ -10,7 +10,11 @@ import { IMAGE_SIDE, NUM_CLASSES } from "../core/constants";
  * Hidden Dense layers (all but the output) are the ones whose activations are recorded.
  * The seed offsets of later layers do not depend on `seededDropout`, so both variants start from the same weights.
  */
-export function createModel(architecture: Architecture, seed: number, options: { seededDropout?: boolean } = {}): tf.Sequential {
+export function createModel(
+  architecture: Architecture,
+  seed: number,
+  options: { seededDropout?: boolean } = {},
+): tf.Sequential {
   let seedOffset = 0;
   const init = () => tf.initializers.glorotUniform({ seed: seed + seedOffset++ });
   const model = tf.sequential();
@@ -30,7 +34,14 @@ export function createModel(architecture: Architecture, seed: number, options: {
     // Unseeded by default: tfjs-layers 4.22 reuses one mask for every batch when a Dropout layer is seeded.
     // `seededDropout` keeps that fixed mask for tests that compare two backends' maths step by step.
     const dropoutSeed = seed + seedOffset++;
-    if (rate > 0) model.add(tf.layers.dropout({ rate, name: `dropout_${++dropout}`, ...(options.seededDropout ? { seed: dropoutSeed } : {}) }));
+    if (rate > 0)
+      model.add(
+        tf.layers.dropout({
+          rate,
+          name: `dropout_${++dropout}`,
+          ...(options.seededDropout ? { seed: dropoutSeed } : {}),
+        }),
+      );
   };
 
   if (architecture.kind === "mlp") {
@@ -40,10 +51,22 @@ export function createModel(architecture: Architecture, seed: number, options: {
       addDropout(architecture.dropout);
     }
   } else {
-    model.add(tf.layers.reshape({ targetShape: [IMAGE_SIDE, IMAGE_SIDE, 1], inputShape: [IMAGE_SIDE, IMAGE_SIDE], name: "reshape_1" }));
+    model.add(
+      tf.layers.reshape({
+        targetShape: [IMAGE_SIDE, IMAGE_SIDE, 1],
+        inputShape: [IMAGE_SIDE, IMAGE_SIDE],
+        name: "reshape_1",
+      }),
+    );
     architecture.filters.forEach((filters, i) => {
       model.add(
-        tf.layers.conv2d({ filters, kernelSize: 3, activation: "relu", kernelInitializer: init(), name: `conv2d_${i + 1}` }),
+        tf.layers.conv2d({
+          filters,
+          kernelSize: 3,
+          activation: "relu",
+          kernelInitializer: init(),
+          name: `conv2d_${i + 1}`,
+        }),
       );
       model.add(tf.layers.maxPooling2d({ poolSize: 2, name: `max_pooling2d_${i + 1}` }));
     });

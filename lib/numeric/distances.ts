@@ -36,8 +36,15 @@ const CHUNK = 8;
  * column order. Measured ~1.8 ns per pair and column against ~4.5 ns for the plain loop (V8, one thread).
  * `data` is float64 so no load converts (callers copy float32 rows, which float64 holds exactly).
  */
-export function forEachRowPair(data: Float64Array, rows: number, cols: number, visit: PairVisitor, options: RowPairOptions = {}): void {
-  if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 1) throw new RangeError(`need rows ≥ 0 and cols ≥ 1, got ${rows} x ${cols}`);
+export function forEachRowPair(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  visit: PairVisitor,
+  options: RowPairOptions = {},
+): void {
+  if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(cols) || cols < 1)
+    throw new RangeError(`need rows ≥ 0 and cols ≥ 1, got ${rows} x ${cols}`);
   if (data.length !== rows * cols) throw new RangeError(`data has ${data.length} values, expected ${rows} x ${cols}`);
   const { order = "ascending", limits } = options;
   if (limits && limits.length !== rows) throw new RangeError(`limits has ${limits.length} values, expected ${rows}`);
@@ -61,7 +68,16 @@ export function forEachRowPair(data: Float64Array, rows: number, cols: number, v
  * they first meet each other, then the rows after x + 1. Row y hears from x before x + 1, so within one call every
  * row meets its partners in ascending order.
  */
-function scanBlock(data: Float64Array, cols: number, x0: number, x1: number, y0: number, y1: number, visit: PairVisitor, limits: Float64Array | undefined): void {
+function scanBlock(
+  data: Float64Array,
+  cols: number,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+  visit: PairVisitor,
+  limits: Float64Array | undefined,
+): void {
   const same = x0 === y0;
   let x = x0;
   for (; x + 1 < x1; x += 2) {
@@ -74,7 +90,14 @@ function scanBlock(data: Float64Array, cols: number, x0: number, x1: number, y0:
       const o1 = o0 + cols;
       const o2 = o1 + cols;
       const o3 = o2 + cols;
-      let l0 = Infinity, l1 = Infinity, l2 = Infinity, l3 = Infinity, m0 = Infinity, m1 = Infinity, m2 = Infinity, m3 = Infinity;
+      let l0 = Infinity,
+        l1 = Infinity,
+        l2 = Infinity,
+        l3 = Infinity,
+        m0 = Infinity,
+        m1 = Infinity,
+        m2 = Infinity,
+        m3 = Infinity;
       if (limits) {
         const lx = limits[x]!;
         const lx1 = limits[x + 1]!;
@@ -87,7 +110,14 @@ function scanBlock(data: Float64Array, cols: number, x0: number, x1: number, y0:
         m2 = Math.max(lx1, limits[y + 2]!);
         m3 = Math.max(lx1, limits[y + 3]!);
       }
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0,
+        t0 = 0,
+        t1 = 0,
+        t2 = 0,
+        t3 = 0;
       let c = 0;
       for (;;) {
         const end = Math.min(c + CHUNK, cols);
@@ -146,7 +176,12 @@ function scanBlock(data: Float64Array, cols: number, x0: number, x1: number, y0:
  * (≈ 45 ms against ≈ 10 ms for 10,000 × 784).
  */
 export function forEachDistanceFrom(
-  data: Float32Array | Float64Array, rows: number, cols: number, x: number, visit: (y: number, distanceSq: number) => void, limits?: Float64Array,
+  data: Float32Array | Float64Array,
+  rows: number,
+  cols: number,
+  x: number,
+  visit: (y: number, distanceSq: number) => void,
+  limits?: Float64Array,
 ): void {
   if (!Number.isInteger(x) || x < 0 || x >= rows) throw new RangeError(`row ${x} is not in 0..${rows - 1}`);
   if (data.length !== rows * cols) throw new RangeError(`data has ${data.length} values, expected ${rows} x ${cols}`);
@@ -155,7 +190,13 @@ export function forEachDistanceFrom(
 }
 
 function scanFrom(
-  data: Float32Array | Float64Array, cols: number, x: number, y0: number, y1: number, visit: (y: number, distanceSq: number) => void, limits: Float64Array | undefined,
+  data: Float32Array | Float64Array,
+  cols: number,
+  x: number,
+  y0: number,
+  y1: number,
+  visit: (y: number, distanceSq: number) => void,
+  limits: Float64Array | undefined,
 ): void {
   const ox = x * cols;
   let y = y0;
@@ -165,7 +206,10 @@ function scanFrom(
     const o1 = o0 + cols;
     const o2 = o1 + cols;
     const o3 = o2 + cols;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     let c = 0;
     for (;;) {
       const end = Math.min(c + CHUNK, cols);
@@ -201,7 +245,14 @@ function scanFrom(
 }
 
 /** One pair, visited unless its distance reaches both rows' limits. */
-function pair(data: Float64Array, cols: number, x: number, y: number, visit: PairVisitor, limits: Float64Array | undefined): void {
+function pair(
+  data: Float64Array,
+  cols: number,
+  x: number,
+  y: number,
+  visit: PairVisitor,
+  limits: Float64Array | undefined,
+): void {
   const limit = limits ? Math.max(limits[x]!, limits[y]!) : Infinity;
   const s = squaredDistance(data, x * cols, y * cols, cols, limit);
   if (!limits || s < limit) visit(x, y, s);

@@ -28,7 +28,19 @@ const db = openDatabase(url);
 
 async function createRun(): Promise<number> {
   const run = await db.prisma.run.create({
-    data: { name: "bench", config: "{}", architecture: "mlp", paramCount: 0, modelSummary: "[]", backend: "none", backendVersion: "", epochsPlanned: 0, trainSize: 0, valSize: 0, testSize: 0 },
+    data: {
+      name: "bench",
+      config: "{}",
+      architecture: "mlp",
+      paramCount: 0,
+      modelSummary: "[]",
+      backend: "none",
+      backendVersion: "",
+      epochsPlanned: 0,
+      trainSize: 0,
+      valSize: 0,
+      testSize: 0,
+    },
   });
   return run.id;
 }
@@ -38,7 +50,9 @@ const benchRun = await createRun();
 const blob = new Uint8Array(BYTES).map((_, i) => i % 251);
 let t = performance.now();
 for (let i = 0; i < BLOBS; i++) {
-  await db.prisma.checkpoint.create({ data: { runId: benchRun, kind: `prisma${i}`, epoch: 0, modelTopology: "{}", weightSpecs: "[]", weightData: blob } });
+  await db.prisma.checkpoint.create({
+    data: { runId: benchRun, kind: `prisma${i}`, epoch: 0, modelTopology: "{}", weightSpecs: "[]", weightData: blob },
+  });
 }
 const prismaWrite = performance.now() - t;
 t = performance.now();
@@ -51,14 +65,18 @@ const insert = db.sqlite.prepare(
 for (let i = 0; i < BLOBS; i++) insert.run(benchRun, `direct${i}`, Buffer.from(blob.buffer), sqlDate(), sqlDate());
 const directWrite = performance.now() - t;
 t = performance.now();
-const direct = db.sqlite.prepare("SELECT weightData FROM Checkpoint WHERE kind LIKE 'direct%'").all() as Array<{ weightData: Buffer }>;
+const direct = db.sqlite.prepare("SELECT weightData FROM Checkpoint WHERE kind LIKE 'direct%'").all() as Array<{
+  weightData: Buffer;
+}>;
 const directRead = performance.now() - t;
 if (viaPrisma.length !== BLOBS || direct.length !== BLOBS) throw new Error("blob count mismatch");
 
 console.log(`${BLOBS} x ${BYTES / 1e6} MB blobs`);
 console.log(`prisma adapter: write ${(prismaWrite / 1000).toFixed(2)} s, read ${(prismaRead / 1000).toFixed(2)} s`);
 console.log(`better-sqlite3: write ${(directWrite / 1000).toFixed(2)} s, read ${(directRead / 1000).toFixed(2)} s`);
-console.log(`ratio_prisma_vs_direct write=${(prismaWrite / directWrite).toFixed(1)} read=${(prismaRead / directRead).toFixed(1)}`);
+console.log(
+  `ratio_prisma_vs_direct write=${(prismaWrite / directWrite).toFixed(1)} read=${(prismaRead / directRead).toFixed(1)}`,
+);
 
 // --- Epoch and final records: the old raw statements against lib/db/run-records.ts ---
 function randomFloats(n: number): Float32Array {
@@ -68,14 +86,31 @@ function randomFloats(n: number): Float32Array {
 }
 
 const epochRecord: EpochRecord = {
-  epoch: 1, loss: 0.3, accuracy: 0.9, valLoss: 0.25, valAccuracy: 0.92, testLoss: 0.26, testAccuracy: 0.91,
-  durationMs: 1000, evalMs: 100, improved: false, confusion: new Int32Array(100).fill(10),
+  epoch: 1,
+  loss: 0.3,
+  accuracy: 0.9,
+  valLoss: 0.25,
+  valAccuracy: 0.92,
+  testLoss: 0.26,
+  testAccuracy: 0.91,
+  durationMs: 1000,
+  evalMs: 100,
+  improved: false,
+  confusion: new Int32Array(100).fill(10),
   probeProbs: randomFloats(PROBE * 10),
-  embeddings: Array.from({ length: LAYERS }, (_, i) => ({ layerName: `dense_${i + 1}`, width: WIDTH, data: randomFloats(PROBE * WIDTH) })),
+  embeddings: Array.from({ length: LAYERS }, (_, i) => ({
+    layerName: `dense_${i + 1}`,
+    width: WIDTH,
+    data: randomFloats(PROBE * WIDTH),
+  })),
 };
 const predicted = Uint8Array.from({ length: TEST }, (_, i) => i % 10);
 const finalRecord: FinalRecord = {
-  testLoss: 0.26, testAccuracy: 0.91, confusion: new Int32Array(100).fill(100), predicted, probs: randomFloats(TEST * 10),
+  testLoss: 0.26,
+  testAccuracy: 0.91,
+  confusion: new Int32Array(100).fill(100),
+  predicted,
+  probs: randomFloats(TEST * 10),
   misclassified: Int32Array.from({ length: 900 }, (_, i) => i * 11),
   lastHidden: { layerIndex: LAYERS - 1, layerName: `dense_${LAYERS}`, width: WIDTH, data: randomFloats(TEST * WIDTH) },
 };
@@ -95,7 +130,9 @@ function oldWriteEpoch(db: Db, runId: number, record: EpochRecord): void {
     record.embeddings.forEach((e, layerIndex) => {
       insertEmbedding.run(runId, record.epoch, layerIndex, e.layerName, probeRows, e.width, toBlob(e.data), now);
     });
-    db.sqlite.prepare("UPDATE Run SET progressEpoch = ?, progressBatch = 0, progressAt = ? WHERE id = ?").run(record.epoch, now, runId);
+    db.sqlite
+      .prepare("UPDATE Run SET progressEpoch = ?, progressBatch = 0, progressAt = ? WHERE id = ?")
+      .run(record.epoch, now, runId);
     db.sqlite
       .prepare(
         `INSERT INTO Epoch (runId, epoch, loss, accuracy, valLoss, valAccuracy, testLoss, testAccuracy, durationMs, evalMs,
@@ -103,13 +140,26 @@ function oldWriteEpoch(db: Db, runId: number, record: EpochRecord): void {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
       )
       .run(
-        runId, record.epoch, record.loss, record.accuracy, record.valLoss, record.valAccuracy, record.testLoss,
-        record.testAccuracy, Math.round(record.durationMs), Math.round(record.evalMs), record.improved ? 1 : 0,
-        JSON.stringify(Array.from(record.confusion)), toBlob(record.probeProbs), now,
+        runId,
+        record.epoch,
+        record.loss,
+        record.accuracy,
+        record.valLoss,
+        record.valAccuracy,
+        record.testLoss,
+        record.testAccuracy,
+        Math.round(record.durationMs),
+        Math.round(record.evalMs),
+        record.improved ? 1 : 0,
+        JSON.stringify(Array.from(record.confusion)),
+        toBlob(record.probeProbs),
+        now,
       );
   })();
   const elapsed = performance.now() - start;
-  db.sqlite.prepare("UPDATE Epoch SET recordMs = ? WHERE runId = ? AND epoch = ?").run(Math.round(elapsed), runId, record.epoch);
+  db.sqlite
+    .prepare("UPDATE Epoch SET recordMs = ? WHERE runId = ? AND epoch = ?")
+    .run(Math.round(elapsed), runId, record.epoch);
 }
 
 /** recordFinal as it was. */
@@ -117,16 +167,35 @@ function oldWriteFinal(db: Db, runId: number, final: FinalRecord): void {
   const now = sqlDate();
   db.sqlite.transaction(() => {
     db.sqlite
-      .prepare("INSERT INTO TestPredictions (runId, count, predicted, probs, misclassified, misclassifiedCount) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(runId, final.predicted.length, toBlob(final.predicted), toBlob(final.probs), toBlob(final.misclassified), final.misclassified.length);
+      .prepare(
+        "INSERT INTO TestPredictions (runId, count, predicted, probs, misclassified, misclassifiedCount) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run(
+        runId,
+        final.predicted.length,
+        toBlob(final.predicted),
+        toBlob(final.probs),
+        toBlob(final.misclassified),
+        final.misclassified.length,
+      );
     db.sqlite
       .prepare(
         `INSERT INTO Embedding (runId, subset, epoch, layerIndex, layerName, rows, cols, dtype, data, createdAt)
          VALUES (?, 'test', 0, ?, ?, ?, ?, 'float32', ?, ?)`,
       )
-      .run(runId, final.lastHidden.layerIndex, final.lastHidden.layerName, final.predicted.length, final.lastHidden.width, toBlob(final.lastHidden.data), now);
+      .run(
+        runId,
+        final.lastHidden.layerIndex,
+        final.lastHidden.layerName,
+        final.predicted.length,
+        final.lastHidden.width,
+        toBlob(final.lastHidden.data),
+        now,
+      );
     db.sqlite
-      .prepare("UPDATE Run SET testLoss = ?, testAccuracy = ?, testConfusion = ?, status = 'succeeded', finishedAt = ?, progressAt = ? WHERE id = ?")
+      .prepare(
+        "UPDATE Run SET testLoss = ?, testAccuracy = ?, testConfusion = ?, status = 'succeeded', finishedAt = ?, progressAt = ? WHERE id = ?",
+      )
       .run(final.testLoss, final.testAccuracy, JSON.stringify(Array.from(final.confusion)), now, now, runId);
   })();
 }
@@ -134,15 +203,17 @@ function oldWriteFinal(db: Db, runId: number, final: FinalRecord): void {
 /** The reads as lib/ had them: one prepared SELECT per blob row set, rows typed by a cast. */
 function oldReadEpoch(db: Db, runId: number, epoch: number): number {
   const rows = db.sqlite
-    .prepare("SELECT layerIndex, layerName, rows, cols, dtype, data FROM Embedding WHERE runId = ? AND subset = 'probe' AND epoch = ? ORDER BY layerIndex")
+    .prepare(
+      "SELECT layerIndex, layerName, rows, cols, dtype, data FROM Embedding WHERE runId = ? AND subset = 'probe' AND epoch = ? ORDER BY layerIndex",
+    )
     .all(runId, epoch) as Array<{ data: Buffer }>;
   return rows.reduce((sum, r) => sum + r.data.byteLength, 0);
 }
 
 function oldReadFinal(db: Db, runId: number): number {
-  const row = db.sqlite.prepare("SELECT count, predicted, probs, misclassified, misclassifiedCount FROM TestPredictions WHERE runId = ?").get(runId) as
-    | { predicted: Buffer; probs: Buffer; misclassified: Buffer }
-    | undefined;
+  const row = db.sqlite
+    .prepare("SELECT count, predicted, probs, misclassified, misclassifiedCount FROM TestPredictions WHERE runId = ?")
+    .get(runId) as { predicted: Buffer; probs: Buffer; misclassified: Buffer } | undefined;
   if (!row) throw new Error(`run ${runId} has no test predictions`);
   return row.predicted.byteLength + row.probs.byteLength + row.misclassified.byteLength;
 }
@@ -163,7 +234,8 @@ const paths: Record<"old" | "new", Path> = {
   },
   new: {
     writeEpoch: async (runId) => void (await insertEpochRecord(db, runId, epochRecord)),
-    readEpoch: async (runId) => (await listEpochEmbeddings(db, runId, epochRecord.epoch)).reduce((sum, r) => sum + r.data.byteLength, 0),
+    readEpoch: async (runId) =>
+      (await listEpochEmbeddings(db, runId, epochRecord.epoch)).reduce((sum, r) => sum + r.data.byteLength, 0),
     writeFinal: (runId) => insertFinalRecord(db, runId, finalRecord),
     readFinal: async (runId) => {
       const row = await getTestPredictions(db, runId);
@@ -188,7 +260,8 @@ async function pass(name: "old" | "new", record: boolean): Promise<void> {
     const start = performance.now();
     const read = await p[step](runId);
     const ms = performance.now() - start;
-    if (step === "readEpoch" && read !== LAYERS * PROBE * WIDTH * 4) throw new Error(`${name} read ${read} embedding bytes`);
+    if (step === "readEpoch" && read !== LAYERS * PROBE * WIDTH * 4)
+      throw new Error(`${name} read ${read} embedding bytes`);
     if (record) timings[name][step].push(ms);
   }
 }
@@ -218,10 +291,16 @@ for (const step of steps) {
   const n = median(timings.new[step]);
   oldTotal += o;
   newTotal += n;
-  console.log(`${step.padEnd(12)} ${o.toFixed(1).padStart(8)} ${n.toFixed(1).padStart(8)} ${(n / o).toFixed(2).padStart(8)}`);
+  console.log(
+    `${step.padEnd(12)} ${o.toFixed(1).padStart(8)} ${n.toFixed(1).padStart(8)} ${(n / o).toFixed(2).padStart(8)}`,
+  );
 }
 const ratio = newTotal / oldTotal;
-console.log(`${"total".padEnd(12)} ${oldTotal.toFixed(1).padStart(8)} ${newTotal.toFixed(1).padStart(8)} ${ratio.toFixed(2).padStart(8)}`);
-console.log(`ratio_new_vs_old=${ratio.toFixed(3)} (goal <= 1.10) load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
+console.log(
+  `${"total".padEnd(12)} ${oldTotal.toFixed(1).padStart(8)} ${newTotal.toFixed(1).padStart(8)} ${ratio.toFixed(2).padStart(8)}`,
+);
+console.log(
+  `ratio_new_vs_old=${ratio.toFixed(3)} (goal <= 1.10) load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
+);
 await db.close();
 rmSync(dir, { recursive: true, force: true });

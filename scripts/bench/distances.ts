@@ -68,18 +68,36 @@ const format = (t: { wall: number; cpu: number; runs: number[] }) =>
   `${t.wall.toFixed(2)} s median wall, ${t.cpu.toFixed(2)} s CPU (runs ${t.runs.map((s) => s.toFixed(2)).join(", ")})`;
 
 async function main(): Promise<number> {
-  const flags = parseScriptFlags("bench:distances", USAGE, { rows: { type: "string" }, cols: { type: "string" }, k: { type: "string" }, repeats: { type: "string" }, only: { type: "string" } }, argsSchema);
+  const flags = parseScriptFlags(
+    "bench:distances",
+    USAGE,
+    {
+      rows: { type: "string" },
+      cols: { type: "string" },
+      k: { type: "string" },
+      repeats: { type: "string" },
+      only: { type: "string" },
+    },
+    argsSchema,
+  );
   if ("exitCode" in flags) return flags.exitCode;
   const { rows, cols, k: ks, repeats, only } = flags.args;
   const images = loadIdxImages(path.join(mnistDir(), "t10k-images-idx3-ubyte"));
   const labels = loadIdxLabels(path.join(mnistDir(), "t10k-labels-idx1-ubyte")).slice(0, rows);
   const pixels = Float32Array.from(images.pixels.subarray(0, rows * IMAGE_PIXELS), (v) => v / 255);
   const matrix = pca({ data: pixels, rows, cols: IMAGE_PIXELS }, cols).projected;
-  console.log(`${rows} × ${cols} (PCA of MNIST test digits), node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `${rows} × ${cols} (PCA of MNIST test digits), node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   if (only !== "pairs") {
     for (const k of ks) {
       const t = time(repeats, () => computeKnn(matrix, k));
-      console.log(`exact kNN, k = ${k}: ${format(t)}; checksums: indices ${checksum(t.result.indices)}, distances ${checksum(t.result.distancesSq)}`);
+      console.log(
+        `exact kNN, k = ${k}: ${format(t)}; checksums: indices ${checksum(t.result.indices)}, distances ${checksum(t.result.distancesSq)}`,
+      );
     }
   }
   if (only !== "knn") {
@@ -88,7 +106,12 @@ async function main(): Promise<number> {
     const scores = Float64Array.from(t.result.flatMap((p) => [p.knnPurity, p.silhouette, p.count]));
     console.log(`pair separation, all 45 pairs, k = ${SEPARATION_K}: ${format(t)}; checksum ${checksum(scores)}`);
   }
-  console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `load average after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   return 0;
 }
 

@@ -46,7 +46,13 @@ function symmetric(lower: Float64Array, n: number): Float64Array {
 }
 
 /** max_j ‖A v_j − λ_j v_j‖ / λ_1 over the first `count` pairs (vectors as rows). */
-function residual(full: Float64Array, n: number, values: ArrayLike<number>, vectors: Float64Array, count: number): number {
+function residual(
+  full: Float64Array,
+  n: number,
+  values: ArrayLike<number>,
+  vectors: Float64Array,
+  count: number,
+): number {
   let worst = 0;
   for (let j = 0; j < count; j++) {
     let sq = 0;
@@ -83,13 +89,17 @@ function compare(label: string, lower: Float64Array, n: number, repeats: number)
       runs.push(t.s);
       ours.set(count, t.result);
     }
-    console.log(`  ours, topEigen (Lanczos) top ${count}, what pca() calls: ${median(runs).toFixed(3)} s median (runs ${runs.map((s) => s.toFixed(3)).join(", ")})`);
+    console.log(
+      `  ours, topEigen (Lanczos) top ${count}, what pca() calls: ${median(runs).toFixed(3)} s median (runs ${runs.map((s) => s.toFixed(3)).join(", ")})`,
+    );
   }
   const oursFull = seconds(() => symmetricEigen(lower, n));
   console.log(`  ours, symmetricEigen (full tred2/tql2): ${oursFull.s.toFixed(2)} s`);
   const convert = seconds(() => MlMatrix.from1DArray(n, n, full));
   const ml = seconds(() => new EigenvalueDecomposition(convert.result, { assumeSymmetric: true }));
-  console.log(`  ml-matrix EigenvalueDecomposition (full, assumeSymmetric): ${ml.s.toFixed(2)} s (+ ${convert.s.toFixed(3)} s to build its Matrix)`);
+  console.log(
+    `  ml-matrix EigenvalueDecomposition (full, assumeSymmetric): ${ml.s.toFixed(2)} s (+ ${convert.s.toFixed(3)} s to build its Matrix)`,
+  );
   const theirs = fromMl(ml.result, n);
   for (const count of COMPONENTS) {
     const mine = ours.get(count)!;
@@ -113,7 +123,10 @@ function reluLayer(x: Matrix, width: number, seed: number): Matrix {
   const rng = createRng(seed);
   const scale = Math.sqrt(2 / x.cols);
   // Box–Muller normals, row-major [cols, width].
-  const w = Float64Array.from({ length: x.cols * width }, () => scale * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()));
+  const w = Float64Array.from(
+    { length: x.cols * width },
+    () => scale * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()),
+  );
   const out = new Float32Array(x.rows * width);
   const acc = new Float64Array(width);
   for (let r = 0; r < x.rows; r++) {
@@ -129,24 +142,56 @@ function reluLayer(x: Matrix, width: number, seed: number): Matrix {
 }
 
 async function main(): Promise<number> {
-  const flags = parseScriptFlags("bench/eigen", USAGE, { repeats: { type: "string" }, "skip-gram": { type: "boolean" } }, argsSchema, (v) => ({ ...v, skipGram: v["skip-gram"] }));
+  const flags = parseScriptFlags(
+    "bench/eigen",
+    USAGE,
+    { repeats: { type: "string" }, "skip-gram": { type: "boolean" } },
+    argsSchema,
+    (v) => ({ ...v, skipGram: v["skip-gram"] }),
+  );
   if ("exitCode" in flags) return flags.exitCode;
   const { repeats, skipGram } = flags.args;
-  console.log(`node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   const images = loadIdxImages(path.join(mnistDir(), "t10k-images-idx3-ubyte"));
-  const pixels: Matrix = { data: Float32Array.from(images.pixels, (v) => v / 255), rows: images.count, cols: IMAGE_PIXELS };
-  compare("covariance of the 10,000 MNIST test digits' pixels (t-SNE and PCA of the test subset's pixels)", covarianceMatrix(pixels, columnMeans(pixels)), IMAGE_PIXELS, repeats);
+  const pixels: Matrix = {
+    data: Float32Array.from(images.pixels, (v) => v / 255),
+    rows: images.count,
+    cols: IMAGE_PIXELS,
+  };
+  compare(
+    "covariance of the 10,000 MNIST test digits' pixels (t-SNE and PCA of the test subset's pixels)",
+    covarianceMatrix(pixels, columnMeans(pixels)),
+    IMAGE_PIXELS,
+    repeats,
+  );
   if (!skipGram) {
     // The default 2,000-digit probe set, as training selects it, through a layer wider than it has rows.
     const labels = loadIdxLabels(path.join(mnistDir(), "t10k-labels-idx1-ubyte"));
     const probe = selectProbeIndices(labels, 2000, 0);
     const probePixels = new Float32Array(probe.length * IMAGE_PIXELS);
-    probe.forEach((digit, r) => probePixels.set(pixels.data.subarray(digit * IMAGE_PIXELS, (digit + 1) * IMAGE_PIXELS), r * IMAGE_PIXELS));
+    probe.forEach((digit, r) =>
+      probePixels.set(pixels.data.subarray(digit * IMAGE_PIXELS, (digit + 1) * IMAGE_PIXELS), r * IMAGE_PIXELS),
+    );
     const layer = reluLayer({ data: probePixels, rows: probe.length, cols: IMAGE_PIXELS }, GRAM_WIDTH, 1);
     const { gram } = gramMatrix(layer, columnMeans(layer));
-    compare(`Gram matrix of the 2,000 probe digits through an untrained ${GRAM_WIDTH}-wide ReLU layer (PCA's path when rows < cols)`, gram, layer.rows, repeats);
+    compare(
+      `Gram matrix of the 2,000 probe digits through an untrained ${GRAM_WIDTH}-wide ReLU layer (PCA's path when rows < cols)`,
+      gram,
+      layer.rows,
+      repeats,
+    );
   }
-  console.log(`\nload average after: ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `\nload average after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   return 0;
 }
 

@@ -11,7 +11,11 @@ export interface PageTiming {
 
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-export async function measurePages(baseUrl: string, browser: Browser, pages: ReadonlyArray<readonly [string, string]>): Promise<PageTiming[]> {
+export async function measurePages(
+  baseUrl: string,
+  browser: Browser,
+  pages: ReadonlyArray<readonly [string, string]>,
+): Promise<PageTiming[]> {
   const out: PageTiming[] = [];
   for (const [name, url] of pages) {
     await (await fetch(baseUrl + url)).arrayBuffer();
@@ -31,7 +35,11 @@ export async function measurePages(baseUrl: string, browser: Browser, pages: Rea
         const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         await page.goto(baseUrl + url, { waitUntil: "load" });
         // The paint entry may be recorded just after `load` (a fresh tab's first paint): wait for it, not read NaN.
-        const fcp = await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime, undefined, { timeout: 10_000 });
+        const fcp = await page.waitForFunction(
+          () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime,
+          undefined,
+          { timeout: 10_000 },
+        );
         paints.push((await fcp.jsonValue()) as number);
         await page.close();
       }
@@ -43,6 +51,12 @@ export async function measurePages(baseUrl: string, browser: Browser, pages: Rea
 }
 
 export function timingTable(timings: PageTiming[], note: string): string {
-  const rows = timings.map((t) => `| ${t.name} | ${t.serverMs.toFixed(0)} ms | ${t.fcpMs === null ? "—" : `${t.fcpMs.toFixed(0)} ms`} |`);
-  return [`| page (${note}) | server response (median of 5, warm) | first contentful paint |`, "| --- | --- | --- |", ...rows].join("\n");
+  const rows = timings.map(
+    (t) => `| ${t.name} | ${t.serverMs.toFixed(0)} ms | ${t.fcpMs === null ? "—" : `${t.fcpMs.toFixed(0)} ms`} |`,
+  );
+  return [
+    `| page (${note}) | server response (median of 5, warm) | first contentful paint |`,
+    "| --- | --- | --- |",
+    ...rows,
+  ].join("\n");
 }

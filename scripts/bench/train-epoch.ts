@@ -49,7 +49,11 @@ const argsSchema = z.object({
 /** Wall time spent inside the named kernels, in ms by category, while timed; `restore` puts the originals back. */
 function timeKernels(backendName: string, categories: Record<string, string>) {
   const totalsMs: Record<string, number> = Object.fromEntries(Object.values(categories).map((c) => [c, 0]));
-  const restore = timeKernelCalls(backendName, (kernelName, _args, ms) => (totalsMs[categories[kernelName]!]! += ms), Object.keys(categories));
+  const restore = timeKernelCalls(
+    backendName,
+    (kernelName, _args, ms) => (totalsMs[categories[kernelName]!]! += ms),
+    Object.keys(categories),
+  );
   return { totalsMs, restore };
 }
 
@@ -96,7 +100,11 @@ async function benchOurs(n: number, backendName: string): Promise<OursResult> {
 
   const model = createModel(config.architecture, config.seed);
   const optimizer = makeOptimizer();
-  const { totalsMs, restore } = timeKernels(backendName, { BatchMatMul: "matmul", _FusedMatMul: "matmul", GatherV2: "data" });
+  const { totalsMs, restore } = timeKernels(backendName, {
+    BatchMatMul: "matmul",
+    _FusedMatMul: "matmul",
+    GatherV2: "data",
+  });
   timeOptimizer(optimizer, totalsMs);
   const [start, cpuStart] = [performance.now(), process.cpuUsage()];
   const result = await trainEpoch(model, optimizer, x, y, { ...options, rng: createRng(config.seed + 1) });
@@ -132,7 +140,11 @@ function benchPeer(n: number, clock: "wall" | "cpu", threads: "one" | "default" 
       ? spawnSync(PYTHON, args, { encoding: "utf8", env })
       : spawnSync(
           PYTHON,
-          ["-c", "import runpy, sys, time; time.perf_counter = time.process_time; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')", ...args],
+          [
+            "-c",
+            "import runpy, sys, time; time.perf_counter = time.process_time; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
+            ...args,
+          ],
           { encoding: "utf8", env },
         );
   const match = /us_per_sample=(\d+(?:\.\d+)?)/.exec(run.stdout ?? "");
@@ -153,9 +165,21 @@ async function main(): Promise<number> {
   const flags = parseScriptFlags(
     "bench:train",
     USAGE,
-    { n: { type: "string" }, stock: { type: "boolean" }, "no-fma": { type: "boolean" }, backend: { type: "string" }, "skip-peer": { type: "boolean" } },
+    {
+      n: { type: "string" },
+      stock: { type: "boolean" },
+      "no-fma": { type: "boolean" },
+      backend: { type: "string" },
+      "skip-peer": { type: "boolean" },
+    },
     argsSchema,
-    (v) => ({ n: v.n, stock: v.stock, noFma: v["no-fma"], backend: v.backend ?? process.env.TFJS_BACKEND, skipPeer: v["skip-peer"] }),
+    (v) => ({
+      n: v.n,
+      stock: v.stock,
+      noFma: v["no-fma"],
+      backend: v.backend ?? process.env.TFJS_BACKEND,
+      skipPeer: v["skip-peer"],
+    }),
   );
   if ("exitCode" in flags) return flags.exitCode;
   const { args } = flags;
@@ -165,14 +189,21 @@ async function main(): Promise<number> {
   disableFastWasmKernels();
   const fast = !args.stock && enableFastWasmKernels({ fma: !args.noFma });
   const gemm = fastWasmKernelsStatus().fma ? "SIMD gemm with fma" : "SIMD gemm, mul+add";
-  const kernels = backend.name !== "wasm" ? "stock (fast kernels are wasm-only)" : fast ? `fast (${gemm}, fused RMSprop, fast dropout)` : "stock";
+  const kernels =
+    backend.name !== "wasm"
+      ? "stock (fast kernels are wasm-only)"
+      : fast
+        ? `fast (${gemm}, fused RMSprop, fast dropout)`
+        : "stock";
   const optimizer = fastWasmKernelsStatus().rmsprop ? "FastRmspropOptimizer (fused update)" : "tf.train.rmsprop";
   console.log(`backend=${backend.name} (tfjs ${tf.version.tfjs}) kernels=${kernels} optimizer=${optimizer}`);
   console.log(`digits=${args.n} batch=128 cores=${os.cpus().length}`);
   console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
 
   const ours = await benchOurs(args.n, backend.name);
-  console.log(`ours: epoch ${ours.seconds.toFixed(2)} s (process CPU ${ours.cpuSeconds.toFixed(2)} s), loss ${ours.loss.toFixed(4)}, accuracy ${ours.accuracy.toFixed(4)}`);
+  console.log(
+    `ours: epoch ${ours.seconds.toFixed(2)} s (process CPU ${ours.cpuSeconds.toFixed(2)} s), loss ${ours.loss.toFixed(4)}, accuracy ${ours.accuracy.toFixed(4)}`,
+  );
   console.log(`breakdown: ${formatBreakdown(ours.breakdownMs, args.n, ours.seconds * 1000)}`);
   console.log("  (matmul: BatchMatMul/_FusedMatMul kernels incl. transposes, bias and relu; data: batch gather;");
   console.log("   optimizer: applyGradients; other: element-wise kernels, dropout masks, autodiff, loss read-back)");
@@ -189,13 +220,21 @@ async function main(): Promise<number> {
     console.log("ratio_vs_pytorch=n/a");
     return 0;
   }
-  console.log(`pytorch (one thread: ${Object.entries(ONE_THREAD_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}): ${peer.line}`);
+  console.log(
+    `pytorch (one thread: ${Object.entries(ONE_THREAD_ENV)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}): ${peer.line}`,
+  );
   const peerAllCores = benchPeer(args.n, "wall", "default");
   if (!("missing" in peerAllCores)) {
-    console.log(`pytorch_all_cores_us_per_digit=${peerAllCores.usPerDigit.toFixed(0)} (BLAS threads left to their default; for reference)`);
+    console.log(
+      `pytorch_all_cores_us_per_digit=${peerAllCores.usPerDigit.toFixed(0)} (BLAS threads left to their default; for reference)`,
+    );
   }
   console.log(`pytorch_cpu_us_per_digit=${peerCpu.usPerDigit.toFixed(0)} (its epoch timed in process CPU time)`);
-  console.log(`ratio_vs_pytorch_cpu=${(ours.cpuUsPerDigit / peerCpu.usPerDigit).toFixed(2)} (CPU time both sides: robust on a busy machine)`);
+  console.log(
+    `ratio_vs_pytorch_cpu=${(ours.cpuUsPerDigit / peerCpu.usPerDigit).toFixed(2)} (CPU time both sides: robust on a busy machine)`,
+  );
   console.log(`pytorch_us_per_digit=${peer.usPerDigit.toFixed(0)}`);
   console.log(`ratio_vs_pytorch=${(ours.usPerDigit / peer.usPerDigit).toFixed(2)}`);
   return 0;

@@ -31,8 +31,15 @@ const argsSchema = z.object({
 });
 
 /** "BatchMatMul [128,512]·[512,512] NT" and the like: what distinguishes one call site from another. */
-function callKey(kernelName: string, inputs: Record<string, tf.TensorInfo | undefined>, attrs: Record<string, unknown> | undefined): string {
-  const shapes = Object.values(inputs).filter((t) => t !== undefined).map((t) => `[${t.shape.join(",")}]`).join("·");
+function callKey(
+  kernelName: string,
+  inputs: Record<string, tf.TensorInfo | undefined>,
+  attrs: Record<string, unknown> | undefined,
+): string {
+  const shapes = Object.values(inputs)
+    .filter((t) => t !== undefined)
+    .map((t) => `[${t.shape.join(",")}]`)
+    .join("·");
   if (!kernelName.includes("MatMul")) return `${kernelName} ${shapes}`;
   const transposes = `${attrs?.transposeA ? "T" : "N"}${attrs?.transposeB ? "T" : "N"}`;
   return `${kernelName} ${shapes} ${transposes}${attrs?.activation ? ` ${String(attrs.activation)}` : ""}`;
@@ -42,9 +49,21 @@ async function main(): Promise<number> {
   const flags = parseScriptFlags(
     "bench:kernels",
     USAGE,
-    { steps: { type: "string" }, top: { type: "string" }, stock: { type: "boolean" }, "no-fma": { type: "boolean" }, backend: { type: "string" } },
+    {
+      steps: { type: "string" },
+      top: { type: "string" },
+      stock: { type: "boolean" },
+      "no-fma": { type: "boolean" },
+      backend: { type: "string" },
+    },
     argsSchema,
-    (v) => ({ steps: v.steps, top: v.top, stock: v.stock, noFma: v["no-fma"], backend: v.backend ?? process.env.TFJS_BACKEND }),
+    (v) => ({
+      steps: v.steps,
+      top: v.top,
+      stock: v.stock,
+      noFma: v["no-fma"],
+      backend: v.backend ?? process.env.TFJS_BACKEND,
+    }),
   );
   if ("exitCode" in flags) return flags.exitCode;
   const { args } = flags;
@@ -52,7 +71,9 @@ async function main(): Promise<number> {
   const backend = await initBackend(args.backend);
   disableFastWasmKernels();
   const fast = !args.stock && enableFastWasmKernels({ fma: !args.noFma });
-  console.log(`backend=${backend.name} kernels=${fast ? `fast${fastWasmKernelsStatus().fma ? " (fma)" : ""}` : "stock"} steps=${args.steps} batch=128`);
+  console.log(
+    `backend=${backend.name} kernels=${fast ? `fast${fastWasmKernelsStatus().fma ? " (fma)" : ""}` : "stock"} steps=${args.steps} batch=128`,
+  );
 
   const config = parseTrainConfig({});
   const n = config.batchSize * args.steps;
@@ -72,7 +93,11 @@ async function main(): Promise<number> {
 
   const totals = new Map<string, [number, number]>();
   const restore = timeKernelCalls(backend.name, (kernelName, call, ms) => {
-    const key = callKey(kernelName, call.inputs as Record<string, tf.TensorInfo | undefined>, call.attrs as Record<string, unknown>);
+    const key = callKey(
+      kernelName,
+      call.inputs as Record<string, tf.TensorInfo | undefined>,
+      call.attrs as Record<string, unknown>,
+    );
     const entry = totals.get(key) ?? [0, 0];
     entry[0] += ms;
     entry[1]++;
@@ -90,8 +115,12 @@ async function main(): Promise<number> {
     console.log(`${(ms / args.steps).toFixed(2).padStart(7)}  ${(calls / args.steps).toFixed(1).padStart(10)}  ${key}`);
   }
   if (rows.length > args.top) console.log(`(+${rows.length - args.top} more rows)`);
-  console.log(`step ${stepMs.toFixed(1)} ms: kernels ${kernelsMs.toFixed(1)} ms, outside kernels (the fused RMSprop update, autodiff, JS, this timing) ${(stepMs - kernelsMs).toFixed(1)} ms`);
-  console.log(`us_per_digit=${((stepMs * 1000) / config.batchSize).toFixed(0)} (with every kernel timed; npm run bench:train gives the untimed figure)`);
+  console.log(
+    `step ${stepMs.toFixed(1)} ms: kernels ${kernelsMs.toFixed(1)} ms, outside kernels (the fused RMSprop update, autodiff, JS, this timing) ${(stepMs - kernelsMs).toFixed(1)} ms`,
+  );
+  console.log(
+    `us_per_digit=${((stepMs * 1000) / config.batchSize).toFixed(0)} (with every kernel timed; npm run bench:train gives the untimed figure)`,
+  );
   tf.dispose([x, y]);
   return 0;
 }

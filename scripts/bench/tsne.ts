@@ -58,9 +58,15 @@ async function loadInput(n: number, runId: number | undefined): Promise<Matrix &
   const db = openDatabase(readEnv().DATABASE_URL);
   try {
     const stored = await getLastTestEmbedding(db, runId);
-    if (!stored) throw new Error(`run ${runId} has no test-set embedding in ${readEnv().DATABASE_URL} (has it finished?)`);
+    if (!stored)
+      throw new Error(`run ${runId} has no test-set embedding in ${readEnv().DATABASE_URL} (has it finished?)`);
     const rows = Math.min(n, stored.rows);
-    return { data: stored.data.subarray(0, rows * stored.cols), rows, cols: stored.cols, what: `run ${runId} ${stored.layerName}` };
+    return {
+      data: stored.data.subarray(0, rows * stored.cols),
+      rows,
+      cols: stored.cols,
+      what: `run ${runId} ${stored.layerName}`,
+    };
   } finally {
     await db.close();
   }
@@ -91,7 +97,9 @@ function benchPeer(input: Matrix, fromFile: boolean): PeerResult {
   const match = /seconds=(\d+(?:\.\d+)?) kl=(\d+(?:\.\d+)?)/.exec(run.stdout ?? "");
   if (run.status !== 0 || !match) {
     const why = (run.stderr || run.stdout || String(run.error ?? "")).trim().split("\n").pop() ?? "";
-    return { missing: why.includes("No module named") ? `scikit-learn is not installed (${why})` : `peer failed: ${why}` };
+    return {
+      missing: why.includes("No module named") ? `scikit-learn is not installed (${why})` : `peer failed: ${why}`,
+    };
   }
   return { seconds: Number(match[1]), kl: Number(match[2]), line: run.stdout.trim() };
 }
@@ -100,7 +108,12 @@ async function main(): Promise<number> {
   const flags = parseScriptFlags(
     "bench:tsne",
     USAGE,
-    { n: { type: "string" }, iterations: { type: "string" }, "skip-peer": { type: "boolean" }, run: { type: "string" } },
+    {
+      n: { type: "string" },
+      iterations: { type: "string" },
+      "skip-peer": { type: "boolean" },
+      run: { type: "string" },
+    },
     argsSchema,
     (v) => ({ n: v.n, iterations: v.iterations, skipPeer: v["skip-peer"], run: v.run }),
   );
@@ -109,7 +122,9 @@ async function main(): Promise<number> {
 
   const input = await loadInput(args.n, args.run);
   console.log(`input=${input.what} rows=${input.rows} cols=${input.cols}`);
-  console.log(`digits=${input.rows} perplexity=30 iterations=${args.iterations} theta=0.5 pca=50 cores=${os.cpus().length}`);
+  console.log(
+    `digits=${input.rows} perplexity=30 iterations=${args.iterations} theta=0.5 pca=50 cores=${os.cpus().length}`,
+  );
   console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
   const ours = benchOurs(input, args.iterations);
   console.log(
@@ -117,15 +132,20 @@ async function main(): Promise<number> {
       `(setup ${ours.setupSeconds.toFixed(1)} s: PCA, kNN, P; single-threaded)`,
   );
 
-  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(input, args.run !== undefined || input.rows > 10_000);
+  const peer: PeerResult = args.skipPeer
+    ? { missing: "skipped (--skip-peer)" }
+    : benchPeer(input, args.run !== undefined || input.rows > 10_000);
   console.log(`load_average_1m_after=${os.loadavg()[0]!.toFixed(2)}`);
   if ("missing" in peer) {
     console.log(`sklearn peer: ${peer.missing}`);
-    if (peer.missing.startsWith("scikit-learn") || peer.missing.includes(PYTHON)) console.log(`install it with: ${SKLEARN_INSTALL}`);
+    if (peer.missing.startsWith("scikit-learn") || peer.missing.includes(PYTHON))
+      console.log(`install it with: ${SKLEARN_INSTALL}`);
     return 0;
   }
   console.log(`sklearn: ${peer.line}`);
-  console.log(`ratio_vs_sklearn=${(ours.seconds / peer.seconds).toFixed(2)} kl_ratio=${(ours.kl / peer.kl).toFixed(3)}`);
+  console.log(
+    `ratio_vs_sklearn=${(ours.seconds / peer.seconds).toFixed(2)} kl_ratio=${(ours.kl / peer.kl).toFixed(3)}`,
+  );
   return 0;
 }
 

@@ -4,7 +4,12 @@ import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { initBackend } from "../../lib/model/backend";
-import { createFastTranspose, disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsStatus } from "../../lib/model/wasm-kernels";
+import {
+  createFastTranspose,
+  disableFastWasmKernels,
+  enableFastWasmKernels,
+  fastWasmKernelsStatus,
+} from "../../lib/model/wasm-kernels";
 
 const USAGE = `usage: npm run bench:wasm-kernels -- [--reps N] [--no-fma]
   --reps    timed repetitions per figure, the median is printed (default 20; 3..500)
@@ -24,7 +29,11 @@ const PRODUCTS: Array<[string, number[], number[], boolean, boolean]> = [
   ["input gradient, layers 2-3 (dY·Wᵀ)", [128, 512], [512, 512], false, true],
 ];
 
-const TRANSPOSES: Array<[number, number]> = [[784, 512], [512, 512], [128, 784]];
+const TRANSPOSES: Array<[number, number]> = [
+  [784, 512],
+  [512, 512],
+  [128, 784],
+];
 
 /** Median milliseconds of `reps` calls of `fn`, after two untimed ones (wasm tier-up, first-use compilation). */
 function medianMs(reps: number, fn: () => void): number {
@@ -41,10 +50,16 @@ function medianMs(reps: number, fn: () => void): number {
 }
 
 async function main(): Promise<number> {
-  const flags = parseScriptFlags("bench:wasm-kernels", USAGE, { reps: { type: "string" }, "no-fma": { type: "boolean" } }, argsSchema, (v) => ({
-    reps: v.reps,
-    noFma: v["no-fma"],
-  }));
+  const flags = parseScriptFlags(
+    "bench:wasm-kernels",
+    USAGE,
+    { reps: { type: "string" }, "no-fma": { type: "boolean" } },
+    argsSchema,
+    (v) => ({
+      reps: v.reps,
+      noFma: v["no-fma"],
+    }),
+  );
   if ("exitCode" in flags) return flags.exitCode;
   const { args } = flags;
   const backend = await initBackend("wasm");
@@ -58,7 +73,9 @@ async function main(): Promise<number> {
     const k = transposeA ? aShape[0]! : aShape[1]!;
     const n = transposeB ? bShape[0]! : bShape[1]!;
     const ms = medianMs(args.reps, () => tf.matMul(a, b, transposeA, transposeB).dispose());
-    console.log(`product ${label} [${m}×${k}]·[${k}×${n}]: ${ms.toFixed(2)} ms, ${((2 * m * k * n) / ms / 1e6).toFixed(1)} GFLOP/s`);
+    console.log(
+      `product ${label} [${m}×${k}]·[${k}×${n}]: ${ms.toFixed(2)} ms, ${((2 * m * k * n) / ms / 1e6).toFixed(1)} GFLOP/s`,
+    );
     tf.dispose([a, b]);
   }
 
@@ -71,7 +88,9 @@ async function main(): Promise<number> {
     // tf.transpose runs the backend's own Transpose kernel (the fast kernels do not replace it).
     const stockMs = medianMs(args.reps, () => tf.transpose(x).dispose());
     const ns = (ms: number) => ((ms * 1e6) / (rows * cols)).toFixed(2);
-    console.log(`transpose ${rows}×${cols}: ours ${ns(oursMs)} ns per float, tfjs Transpose ${ns(stockMs)} (${(stockMs / oursMs).toFixed(1)}×)`);
+    console.log(
+      `transpose ${rows}×${cols}: ours ${ns(oursMs)} ns per float, tfjs Transpose ${ns(stockMs)} (${(stockMs / oursMs).toFixed(1)}×)`,
+    );
     tf.dispose([x, out]);
   }
   return 0;

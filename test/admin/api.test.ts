@@ -44,14 +44,21 @@ describe("the admin API", () => {
 
   /** Every row of the tables the admin API writes, to prove a request changed nothing. */
   async function snapshot(): Promise<string> {
-    const [jobs, sessions, runs] = await Promise.all([db.prisma.job.findMany(), db.prisma.session.findMany(), db.prisma.run.findMany({ omit: { probeIndices: true } })]);
+    const [jobs, sessions, runs] = await Promise.all([
+      db.prisma.job.findMany(),
+      db.prisma.session.findMany(),
+      db.prisma.run.findMany({ omit: { probeIndices: true } }),
+    ]);
     return JSON.stringify({ jobs, sessions, runs });
   }
 
   beforeAll(async () => {
     db = createTestDb();
     disabledDb = createTestDb();
-    [server, disabledServer] = await Promise.all([startAppServer(db.file, { ADMIN_PASSWORD: PASSWORD }), startAppServer(disabledDb.file)]);
+    [server, disabledServer] = await Promise.all([
+      startAppServer(db.file, { ADMIN_PASSWORD: PASSWORD }),
+      startAppServer(disabledDb.file),
+    ]);
     admin = await loginOk();
   });
   afterAll(async () => {
@@ -96,7 +103,11 @@ describe("the admin API", () => {
     const before = await snapshot();
     const attempts = [
       post("/api/admin/jobs", { epochs: 1 }, { cookie: admin.cookie }),
-      post("/api/admin/jobs", { epochs: 1 }, { cookie: admin.cookie, "x-csrf-token": admin.csrfToken.replace(/^./, (c) => (c === "A" ? "B" : "A")) }),
+      post(
+        "/api/admin/jobs",
+        { epochs: 1 },
+        { cookie: admin.cookie, "x-csrf-token": admin.csrfToken.replace(/^./, (c) => (c === "A" ? "B" : "A")) },
+      ),
       post("/api/admin/jobs", { epochs: 1 }, { cookie: admin.cookie, "x-csrf-token": "" }),
       post("/api/admin/jobs", { epochs: 1 }, { ...asAdmin(), "sec-fetch-site": "cross-site" }),
       post("/api/admin/logout", {}, { cookie: admin.cookie }),
@@ -105,7 +116,11 @@ describe("the admin API", () => {
     for (const res of await Promise.all(attempts)) expect(res.status).toBe(403);
     // Another session's token is wrong for this one.
     const other = await loginOk();
-    const mixed = await post("/api/admin/jobs", { epochs: 1 }, { cookie: admin.cookie, "x-csrf-token": other.csrfToken });
+    const mixed = await post(
+      "/api/admin/jobs",
+      { epochs: 1 },
+      { cookie: admin.cookie, "x-csrf-token": other.csrfToken },
+    );
     expect(mixed.status).toBe(403);
     const after = JSON.parse(await snapshot()) as { jobs: unknown[] };
     expect(after.jobs).toEqual(JSON.parse(before).jobs);
@@ -150,19 +165,31 @@ describe("the admin API", () => {
       },
     });
     const chunked = await fetch(`${server.url}/api/admin/jobs`, {
-      method: "POST", headers: { "Content-Type": "application/json", ...asAdmin() }, body: stream, duplex: "half",
+      method: "POST",
+      headers: { "Content-Type": "application/json", ...asAdmin() },
+      body: stream,
+      duplex: "half",
     } as RequestInit);
     expect(chunked.status).toBe(400);
-    const wrongType = await post("/api/admin/jobs", "epochs=1", { ...asAdmin(), "Content-Type": "application/x-www-form-urlencoded" });
+    const wrongType = await post("/api/admin/jobs", "epochs=1", {
+      ...asAdmin(),
+      "Content-Type": "application/x-www-form-urlencoded",
+    });
     expect(wrongType.status).toBe(415);
     expect(await db.prisma.job.count()).toBe(0);
   });
 
   it("queues a valid job (201), lists it, cancels it while queued and retries it", async () => {
-    const res = await post("/api/admin/jobs", { hidden: "32", epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50, name: "api job" }, asAdmin());
+    const res = await post(
+      "/api/admin/jobs",
+      { hidden: "32", epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50, name: "api job" },
+      asAdmin(),
+    );
     expect(res.status).toBe(201);
     const { jobId } = (await res.json()) as { jobId: number };
-    const list = (await (await fetch(`${server.url}/api/admin/jobs`, { headers: { cookie: admin.cookie } })).json()) as { jobs: Array<Record<string, unknown>> };
+    const list = (await (
+      await fetch(`${server.url}/api/admin/jobs`, { headers: { cookie: admin.cookie } })
+    ).json()) as { jobs: Array<Record<string, unknown>> };
     expect(list.jobs[0]).toMatchObject({ id: jobId, status: "queued", name: "api job", epochs: 1, run: null });
     expect(list.jobs[0]!.queuedBy).toMatch(/^admin \(session [0-9a-f]{8}\)$/);
 
@@ -171,7 +198,9 @@ describe("the admin API", () => {
     expect((await post(`/api/admin/jobs/${jobId}/cancel`, {}, asAdmin())).status).toBe(409);
     const retry = await post(`/api/admin/jobs/${jobId}/retry`, {}, asAdmin());
     expect(retry.status).toBe(201);
-    const copy = await db.prisma.job.findUniqueOrThrow({ where: { id: ((await retry.json()) as { jobId: number }).jobId } });
+    const copy = await db.prisma.job.findUniqueOrThrow({
+      where: { id: ((await retry.json()) as { jobId: number }).jobId },
+    });
     expect(copy).toMatchObject({ status: "queued", retryOfId: jobId });
     expect((await post("/api/admin/jobs/999/cancel", {}, asAdmin())).status).toBe(404);
     expect((await post("/api/admin/jobs/1e3/cancel", {}, asAdmin())).status).toBe(404);
@@ -184,8 +213,15 @@ describe("the admin API", () => {
     for (const path of ["/api/admin/jobs", "/admin", "/login", "/"]) {
       expect((await fetch(`${server.url}${path}`, { headers: { cookie: admin.cookie } })).status, path).toBe(200);
     }
-    for (const path of [`/api/admin/jobs/${id}/cancel`, `/api/admin/jobs/${id}/retry`, "/api/admin/logout", "/api/admin/login"]) {
-      const res = await fetch(`${server.url}${path}?password=${PASSWORD}`, { headers: { cookie: admin.cookie, "x-csrf-token": admin.csrfToken } });
+    for (const path of [
+      `/api/admin/jobs/${id}/cancel`,
+      `/api/admin/jobs/${id}/retry`,
+      "/api/admin/logout",
+      "/api/admin/login",
+    ]) {
+      const res = await fetch(`${server.url}${path}?password=${PASSWORD}`, {
+        headers: { cookie: admin.cookie, "x-csrf-token": admin.csrfToken },
+      });
       expect(res.status, path).toBe(405);
     }
     expect(await snapshot()).toBe(before);
@@ -210,7 +246,11 @@ describe("the admin API", () => {
     const res = await fetch(`${disabledServer.url}/api/admin/jobs`);
     expect(res.status).toBe(503);
     expect(((await res.json()) as { error: string }).error).toMatch(/set ADMIN_PASSWORD/);
-    const loginRes = await fetch(`${disabledServer.url}/api/admin/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ password: "anything at all" }) });
+    const loginRes = await fetch(`${disabledServer.url}/api/admin/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ password: "anything at all" }),
+    });
     expect(loginRes.status).toBe(503);
     const page = await fetch(`${disabledServer.url}/admin`, { redirect: "follow" });
     expect(await page.text()).toContain("the admin page is disabled");

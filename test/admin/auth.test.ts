@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../../lib/features/auth/password";
 import { createLoginLimiter } from "../../lib/features/auth/rate-limit";
 import { NextRequest, NextResponse } from "next/server";
-import { SESSION_COOKIE, SESSION_TTL_MS, createSession, csrfMatches, findSession } from "../../lib/features/auth/session";
+import {
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  createSession,
+  csrfMatches,
+  findSession,
+} from "../../lib/features/auth/session";
 import { clearedSessionCookieOptions, sessionCookieOptions } from "../../lib/features/auth/session-cookie";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { onlySetCookie } from "../helpers/set-cookie";
@@ -60,7 +66,9 @@ describe("admin sessions", () => {
     const row = await db.prisma.session.findFirstOrThrow();
     expect(row.id).not.toContain(token);
     expect(row.id).toMatch(/^[0-9a-f]{64}$/);
-    await expect(findSession(db, token, new Date(now.getTime() + SESSION_TTL_MS - 1))).resolves.toMatchObject({ id: session.id });
+    await expect(findSession(db, token, new Date(now.getTime() + SESSION_TTL_MS - 1))).resolves.toMatchObject({
+      id: session.id,
+    });
     await expect(findSession(db, token, new Date(now.getTime() + SESSION_TTL_MS))).resolves.toBeNull();
     // One changed character (one that differs from the last: a 32-byte base64url token ends in A one time in 16).
     await expect(findSession(db, token.slice(0, -1) + (token.endsWith("A") ? "E" : "A"), now)).resolves.toBeNull();
@@ -90,7 +98,12 @@ describe("admin sessions", () => {
     expect(cleared.value).toBe("");
     expect(cleared.attributes.get("max-age")).toBe("0");
     expect(Date.parse(cleared.attributes.get("expires")!)).toBe(0);
-    expect([cleared.attributes.get("path"), cleared.attributes.get("httponly"), cleared.attributes.get("samesite")?.toLowerCase(), cleared.attributes.get("secure")]).toEqual(["/", "", "strict", ""]);
+    expect([
+      cleared.attributes.get("path"),
+      cleared.attributes.get("httponly"),
+      cleared.attributes.get("samesite")?.toLowerCase(),
+      cleared.attributes.get("secure"),
+    ]).toEqual(["/", "", "strict", ""]);
     // Read back as cookies() reads the request's Cookie header.
     const request = new NextRequest("http://localhost/", { headers: { cookie: "a=1; mnist_lens_admin=xyz; b=2" } });
     expect(request.cookies.get(SESSION_COOKIE)?.value).toBe("xyz");

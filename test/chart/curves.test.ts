@@ -31,7 +31,11 @@ describe("layoutCurves", () => {
   });
 
   it("ends an accuracy axis at 100%", () => {
-    const layout = layoutCurves({ ...base, kind: "accuracy", series: [{ key: "train", label: "t", values: [0.8, 0.9, 0.95] }] });
+    const layout = layoutCurves({
+      ...base,
+      kind: "accuracy",
+      series: [{ key: "train", label: "t", values: [0.8, 0.9, 0.95] }],
+    });
     expect(layout.yTicks.at(-1)!.value).toBe(1);
   });
 
@@ -42,12 +46,21 @@ describe("layoutCurves", () => {
   });
 
   it("leaves gaps for missing values instead of drawing them at zero", () => {
-    const layout = layoutCurves({ ...base, kind: "loss", series: [{ key: "val", label: "v", values: [0.5, Number.NaN, 0.4] }] });
+    const layout = layoutCurves({
+      ...base,
+      kind: "loss",
+      series: [{ key: "val", label: "v", values: [0.5, Number.NaN, 0.4] }],
+    });
     expect(layout.series[0]!.points.map((p) => p.epoch)).toEqual([1, 3]);
   });
 
   it("draws an empty chart with axes before the first epoch", () => {
-    const layout = layoutCurves({ epochs: [], epochsPlanned: 1, series: [{ key: "train", label: "t", values: [] }], kind: "loss" });
+    const layout = layoutCurves({
+      epochs: [],
+      epochsPlanned: 1,
+      series: [{ key: "train", label: "t", values: [] }],
+      kind: "loss",
+    });
     expect(layout.xDomain).toEqual([0.5, 1.5]);
     expect(layout.yTicks.length).toBeGreaterThan(1);
     expect(layout.series[0]!.path).toBe("");

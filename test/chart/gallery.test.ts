@@ -2,13 +2,20 @@ import { describe, expect, it } from "vitest";
 import { neighbours, pageOf, selectErrors, type ErrorItem } from "../../lib/chart/gallery";
 
 const item = (index: number, trueLabel: number, predicted: number, confidence: number): ErrorItem => ({
-  index, trueLabel, predicted, confidence, trueProb: 1 - confidence, slot: index,
+  index,
+  trueLabel,
+  predicted,
+  confidence,
+  trueProb: 1 - confidence,
+  slot: index,
 });
 const errors = [item(3, 4, 9, 0.6), item(8, 7, 2, 0.99), item(11, 4, 9, 0.99), item(20, 5, 3, 0.4)];
 
 describe("selectErrors", () => {
   it("puts the most confident mistakes first by default, ties by test index", () => {
-    expect(selectErrors(errors, { trueLabel: null, predicted: null, sort: "confidence-desc" }).map((e) => e.index)).toEqual([8, 11, 3, 20]);
+    expect(
+      selectErrors(errors, { trueLabel: null, predicted: null, sort: "confidence-desc" }).map((e) => e.index),
+    ).toEqual([8, 11, 3, 20]);
   });
 
   it("filters by true and predicted class", () => {
@@ -18,7 +25,9 @@ describe("selectErrors", () => {
 
   it("sorts least confident first on request, without changing its input", () => {
     const copy = [...errors];
-    expect(selectErrors(errors, { trueLabel: null, predicted: null, sort: "confidence-asc" }).map((e) => e.index)).toEqual([20, 3, 8, 11]);
+    expect(
+      selectErrors(errors, { trueLabel: null, predicted: null, sort: "confidence-asc" }).map((e) => e.index),
+    ).toEqual([20, 3, 8, 11]);
     expect(errors).toEqual(copy);
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { compareHref, pairHref, parseCompareRuns, parsePairParam, parsePairView, parseRunChoice } from "../../lib/chart/pair-view";
+import {
+  compareHref,
+  pairHref,
+  parseCompareRuns,
+  parsePairParam,
+  parsePairView,
+  parseRunChoice,
+} from "../../lib/chart/pair-view";
 
 describe("pair and compare URL state", () => {
   it("parsePairParam reads a pair in either order and rejects a digit with itself, two-digit numbers and junk", () => {
@@ -18,13 +25,23 @@ describe("pair and compare URL state", () => {
 
   it("parsePairView falls back to the defaults for unknown values", () => {
     expect(parsePairView({})).toEqual({ epoch: null, method: "tsne", metric: "knn" });
-    expect(parsePairView({ epoch: "3", method: "pca", metric: "silhouette" })).toEqual({ epoch: 3, method: "pca", metric: "silhouette" });
-    expect(parsePairView({ epoch: "-1", method: "umap", metric: "x" })).toEqual({ epoch: null, method: "tsne", metric: "knn" });
+    expect(parsePairView({ epoch: "3", method: "pca", metric: "silhouette" })).toEqual({
+      epoch: 3,
+      method: "pca",
+      metric: "silhouette",
+    });
+    expect(parsePairView({ epoch: "-1", method: "umap", metric: "x" })).toEqual({
+      epoch: null,
+      method: "tsne",
+      metric: "knn",
+    });
   });
 
   it("pairHref puts the smaller digit first and leaves defaults out", () => {
     expect(pairHref(9, 4, null)).toBe("/pairs/4-9");
-    expect(pairHref(4, 9, 7, { epoch: 2, method: "tsne", metric: "silhouette" })).toBe("/pairs/4-9?run=7&epoch=2&metric=silhouette");
+    expect(pairHref(4, 9, 7, { epoch: 2, method: "tsne", metric: "silhouette" })).toBe(
+      "/pairs/4-9?run=7&epoch=2&metric=silhouette",
+    );
   });
 
   it("parseCompareRuns accepts comma lists and repeated params, drops duplicates and rejects a malformed id", () => {

@@ -17,7 +17,9 @@ describe("trainingProgress", () => {
   });
 
   it("has no estimate before any batch, and ignores a batch counter from an older epoch", () => {
-    expect(trainingProgress({ ...base, epochsDone: 0, progressEpoch: 0, progressBatch: 0, epochMs: [] }).etaMs).toBeNull();
+    expect(
+      trainingProgress({ ...base, epochsDone: 0, progressEpoch: 0, progressBatch: 0, epochMs: [] }).etaMs,
+    ).toBeNull();
     const stale = trainingProgress({ ...base, epochsDone: 2, progressEpoch: 1, progressBatch: 10, epochMs: [10, 10] });
     expect(stale.fraction).toBe(0.5);
   });

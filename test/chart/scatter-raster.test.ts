@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { blendStamp, discStamp, fillRgba, hexToRgb, ringStamp } from "../../lib/chart/scatter-raster";
 
-const W = 20, H = 20;
+const W = 20,
+  H = 20;
 const white = () => {
   const data = new Uint8ClampedArray(W * H * 4);
   fillRgba(data, [255, 255, 255]);
   return data;
 };
-const px = (data: Uint8ClampedArray, x: number, y: number) => Array.from(data.subarray((y * W + x) * 4, (y * W + x) * 4 + 4));
+const px = (data: Uint8ClampedArray, x: number, y: number) =>
+  Array.from(data.subarray((y * W + x) * 4, (y * W + x) * 4 + 4));
 /** Total coverage painted in black (255 - red channel, summed, / 255): the shape's area in pixels. */
 const inkedArea = (data: Uint8ClampedArray) => {
   let s = 0;
@@ -30,7 +32,11 @@ describe("hexToRgb and fillRgba", () => {
 
 describe("discStamp and blendStamp", () => {
   it("paints a disc whose area is πr² within half a pixel of perimeter, centred where asked", () => {
-    for (const [cx, cy, r] of [[10, 10, 2], [9.3, 10.7, 3], [10.5, 10.5, 4.5]] as const) {
+    for (const [cx, cy, r] of [
+      [10, 10, 2],
+      [9.3, 10.7, 3],
+      [10.5, 10.5, 4.5],
+    ] as const) {
       const data = white();
       blendStamp(data, W, H, cx, cy, discStamp(r), [0, 0, 0], 1);
       expect(Math.abs(inkedArea(data) - Math.PI * r * r)).toBeLessThan(Math.PI * r);
@@ -69,7 +75,8 @@ describe("sub-pixel placement", () => {
     const centroid = (cx: number) => {
       const data = white();
       blendStamp(data, W, H, cx, 10, discStamp(2), [0, 0, 0], 1);
-      let m = 0, s = 0;
+      let m = 0,
+        s = 0;
       for (let x = 0; x < W; x++) {
         for (let y = 0; y < H; y++) {
           const ink = 255 - px(data, x, y)[0]!;

@@ -1,37 +1,95 @@
 import { describe, expect, it } from "vitest";
 import {
-  buildSeries, bytesToDigits, DEFAULT_EXPLORER_VIEW, digitsToBytes, explorerQuery, neighboursQuerySchema, parseClasses, parseExplorerView,
-  predictionsFor, probabilitiesFor, projectionQuerySchema, projectionUrl, resolveView, scatterCsv, testIndexOf, type ProjectionMeta, type SubsetPoints,
+  buildSeries,
+  bytesToDigits,
+  DEFAULT_EXPLORER_VIEW,
+  digitsToBytes,
+  explorerQuery,
+  neighboursQuerySchema,
+  parseClasses,
+  parseExplorerView,
+  predictionsFor,
+  probabilitiesFor,
+  projectionQuerySchema,
+  projectionUrl,
+  resolveView,
+  scatterCsv,
+  testIndexOf,
+  type ProjectionMeta,
+  type SubsetPoints,
 } from "../../lib/chart/scatter-view";
 import { ALL_CLASSES } from "../../lib/chart/scatter";
 
-const meta = (subset: string, layerIndex: number, method: string, epoch: number, iteration: number, final = true): ProjectionMeta => ({
-  subset, layerIndex, method, epoch, iteration, final, rows: 100, knnAccuracy: 0.9, trustworthiness: final ? 0.95 : null, klDivergence: null,
+const meta = (
+  subset: string,
+  layerIndex: number,
+  method: string,
+  epoch: number,
+  iteration: number,
+  final = true,
+): ProjectionMeta => ({
+  subset,
+  layerIndex,
+  method,
+  epoch,
+  iteration,
+  final,
+  rows: 100,
+  knnAccuracy: 0.9,
+  trustworthiness: final ? 0.95 : null,
+  klDivergence: null,
 });
 
 // What projectRun stores for a 2-epoch run: test t-SNE snapshots + final, test PCA, pixels, probe layers per epoch.
 const rows: ProjectionMeta[] = [
-  meta("probe", 2, "tsne", 2, 100), meta("probe", 2, "tsne", 1, 300),
-  meta("test", 2, "tsne", 0, 300), meta("test", 2, "tsne", 0, 50, false), meta("test", 2, "tsne", 0, 100, false), meta("test", 2, "pca", 0, 0),
-  meta("test", -1, "tsne", 0, 300), meta("probe", -1, "pca", 0, 0), meta("probe", 0, "tsne", 1, 300), meta("probe", 0, "tsne", 2, 100),
-  meta("probe", 0, "pca", 1, 0), meta("probe", 0, "pca", 2, 0), meta("probe", 2, "pca", 1, 0), meta("probe", 2, "pca", 2, 0),
-  meta("probe", 1, "tsne", 1, 300, false), meta("other", 0, "tsne", 1, 1), meta("probe", 0, "umap", 1, 1),
+  meta("probe", 2, "tsne", 2, 100),
+  meta("probe", 2, "tsne", 1, 300),
+  meta("test", 2, "tsne", 0, 300),
+  meta("test", 2, "tsne", 0, 50, false),
+  meta("test", 2, "tsne", 0, 100, false),
+  meta("test", 2, "pca", 0, 0),
+  meta("test", -1, "tsne", 0, 300),
+  meta("probe", -1, "pca", 0, 0),
+  meta("probe", 0, "tsne", 1, 300),
+  meta("probe", 0, "tsne", 2, 100),
+  meta("probe", 0, "pca", 1, 0),
+  meta("probe", 0, "pca", 2, 0),
+  meta("probe", 2, "pca", 1, 0),
+  meta("probe", 2, "pca", 2, 0),
+  meta("probe", 1, "tsne", 1, 300, false),
+  meta("other", 0, "tsne", 1, 1),
+  meta("probe", 0, "umap", 1, 1),
 ];
-const names = new Map([[0, "dense_1"], [1, "dense_2"], [2, "dense_3"]]);
+const names = new Map([
+  [0, "dense_1"],
+  [1, "dense_2"],
+  [2, "dense_3"],
+]);
 const series = buildSeries(rows, names);
-const find = (subset: string, layer: number, method: string) => series.find((s) => s.subset === subset && s.layerIndex === layer && s.method === method)!;
+const find = (subset: string, layer: number, method: string) =>
+  series.find((s) => s.subset === subset && s.layerIndex === layer && s.method === method)!;
 
 describe("buildSeries", () => {
   it("groups projections by subset, layer and method, ignoring unknown subsets, methods and non-final probe rows", () => {
     expect(series.map((s) => `${s.subset}/${s.layerName}/${s.method}`)).toEqual([
-      "probe/pixels/pca", "probe/dense_1/pca", "probe/dense_1/tsne", "probe/dense_3/pca", "probe/dense_3/tsne",
-      "test/pixels/tsne", "test/dense_3/pca", "test/dense_3/tsne",
+      "probe/pixels/pca",
+      "probe/dense_1/pca",
+      "probe/dense_1/tsne",
+      "probe/dense_3/pca",
+      "probe/dense_3/tsne",
+      "test/pixels/tsne",
+      "test/dense_3/pca",
+      "test/dense_3/tsne",
     ]);
   });
 
   it("orders probe frames by epoch and the test t-SNE's snapshots by iteration, the final last", () => {
     expect(find("probe", 2, "tsne").frames.map((f) => f.epoch)).toEqual([1, 2]);
-    expect(find("test", 2, "tsne").frames.map((f) => [f.iteration, f.final])).toEqual([[50, false], [100, false], [300, true]]);
+    expect(find("test", 2, "tsne").frames.map((f) => [f.iteration, f.final])).toEqual([
+      [50, false],
+      [100, false],
+      [300, true],
+    ]);
   });
 
   it("names a layer without a recorded name by its position", () => {
@@ -41,14 +99,23 @@ describe("buildSeries", () => {
 
 describe("parseExplorerView", () => {
   it("reads subset, layer (a number or pixels), method, epoch, iteration and classes", () => {
-    expect(parseExplorerView({ subset: "probe", layer: "pixels", method: "pca", epoch: "3", iter: "250", classes: "4,9" })).toEqual({
-      subset: "probe", layer: -1, method: "pca", epoch: 3, iteration: 250, classes: (1 << 4) | (1 << 9),
+    expect(
+      parseExplorerView({ subset: "probe", layer: "pixels", method: "pca", epoch: "3", iter: "250", classes: "4,9" }),
+    ).toEqual({
+      subset: "probe",
+      layer: -1,
+      method: "pca",
+      epoch: 3,
+      iteration: 250,
+      classes: (1 << 4) | (1 << 9),
     });
     expect(parseExplorerView({ layer: ["1", "2"] }).layer).toBe(1);
   });
 
   it("falls back to the defaults on malformed values", () => {
-    expect(parseExplorerView({ subset: "train", layer: "-3", method: "umap", epoch: "x", iter: "1e3", classes: "a,b" })).toEqual(DEFAULT_EXPLORER_VIEW);
+    expect(
+      parseExplorerView({ subset: "train", layer: "-3", method: "umap", epoch: "x", iter: "1e3", classes: "a,b" }),
+    ).toEqual(DEFAULT_EXPLORER_VIEW);
   });
 
   it("reads an explicit empty class list as none and ignores entries that are not digits", () => {
@@ -86,7 +153,9 @@ describe("resolveView", () => {
 
 describe("explorerQuery", () => {
   it("writes the series, a frame that is not the last, and a class filter", () => {
-    expect(explorerQuery(find("probe", 2, "tsne"), 0, (1 << 4) | (1 << 9))).toBe("?subset=probe&layer=2&method=tsne&epoch=1&classes=4%2C9");
+    expect(explorerQuery(find("probe", 2, "tsne"), 0, (1 << 4) | (1 << 9))).toBe(
+      "?subset=probe&layer=2&method=tsne&epoch=1&classes=4%2C9",
+    );
     expect(explorerQuery(find("test", 2, "tsne"), 0, ALL_CLASSES)).toBe("?subset=test&layer=2&method=tsne&iter=50");
     expect(explorerQuery(find("test", -1, "tsne"), 0, 0)).toBe("?subset=test&layer=pixels&method=tsne&classes=none");
   });
@@ -104,24 +173,45 @@ describe("API queries", () => {
     const s = find("test", 2, "tsne");
     const url = new URL(projectionUrl(7, s, s.frames[0]!), "http://x");
     expect(url.pathname).toBe("/api/runs/7/projections");
-    expect(projectionQuerySchema.parse(Object.fromEntries(url.searchParams))).toEqual({ subset: "test", layer: 2, method: "tsne", epoch: 0, iteration: 50 });
+    expect(projectionQuerySchema.parse(Object.fromEntries(url.searchParams))).toEqual({
+      subset: "test",
+      layer: 2,
+      method: "tsne",
+      epoch: 0,
+      iteration: 50,
+    });
   });
 
   it("rejects a bad projection query naming the parameter", () => {
-    const r = projectionQuerySchema.safeParse({ subset: "train", layer: "2", method: "tsne", epoch: "0", iteration: "5" });
+    const r = projectionQuerySchema.safeParse({
+      subset: "train",
+      layer: "2",
+      method: "tsne",
+      epoch: "0",
+      iteration: "5",
+    });
     expect(r.success).toBe(false);
     expect(r.error!.issues[0]!.path).toEqual(["subset"]);
   });
 
   it("defaults k to 10 neighbours and caps it at 50", () => {
     expect(neighboursQuerySchema.parse({ subset: "probe", layer: "-1", epoch: "0", row: "3" }).k).toBe(10);
-    expect(neighboursQuerySchema.safeParse({ subset: "probe", layer: "0", epoch: "1", row: "3", k: "51" }).success).toBe(false);
+    expect(
+      neighboursQuerySchema.safeParse({ subset: "probe", layer: "0", epoch: "1", row: "3", k: "51" }).success,
+    ).toBe(false);
   });
 });
 
 const probe: SubsetPoints = {
-  subset: "probe", rows: 3, indices: [17, 4, 250], labels: "749",
-  epochPredictions: [{ epoch: 1, predicted: "149" }, { epoch: 2, predicted: "744" }], finalPredicted: "749",
+  subset: "probe",
+  rows: 3,
+  indices: [17, 4, 250],
+  labels: "749",
+  epochPredictions: [
+    { epoch: 1, predicted: "149" },
+    { epoch: 2, predicted: "744" },
+  ],
+  finalPredicted: "749",
 };
 
 describe("labels and predictions", () => {
@@ -136,21 +226,49 @@ describe("labels and predictions", () => {
   });
 
   it("takes a probe frame's own epoch, the final model for pixels and test layouts, the last epoch while training", () => {
-    const frame = (epoch: number) => ({ epoch, iteration: 0, final: true, rows: 3, knnAccuracy: null, trustworthiness: null, klDivergence: null });
+    const frame = (epoch: number) => ({
+      epoch,
+      iteration: 0,
+      final: true,
+      rows: 3,
+      knnAccuracy: null,
+      trustworthiness: null,
+      klDivergence: null,
+    });
     expect(predictionsFor(probe, frame(1))).toEqual({ predicted: "149", source: "after epoch 1" });
     expect(predictionsFor(probe, frame(0))).toEqual({ predicted: "749", source: "final model" });
-    expect(predictionsFor({ ...probe, finalPredicted: null }, frame(0))).toEqual({ predicted: "744", source: "after epoch 2" });
+    expect(predictionsFor({ ...probe, finalPredicted: null }, frame(0))).toEqual({
+      predicted: "744",
+      source: "after epoch 2",
+    });
     expect(predictionsFor({ ...probe, finalPredicted: null, epochPredictions: [] }, frame(0))).toBeNull();
   });
 
   it("picks a clicked digit's probabilities by the same rule, so they agree with its predicted label", () => {
-    const frame = (epoch: number) => ({ epoch, iteration: 0, final: true, rows: 3, knnAccuracy: null, trustworthiness: null, klDivergence: null });
+    const frame = (epoch: number) => ({
+      epoch,
+      iteration: 0,
+      final: true,
+      rows: 3,
+      knnAccuracy: null,
+      trustworthiness: null,
+      klDivergence: null,
+    });
     const one = (k: number) => Array.from({ length: 10 }, (_, c) => (c === k ? 0.91 : 0.01));
-    const digit = { final: { predicted: 9, probs: one(9) }, epochs: [{ epoch: 1, probs: one(4) }, { epoch: 2, probs: one(7) }] };
+    const digit = {
+      final: { predicted: 9, probs: one(9) },
+      epochs: [
+        { epoch: 1, probs: one(4) },
+        { epoch: 2, probs: one(7) },
+      ],
+    };
     expect(probabilitiesFor(digit, "probe", frame(1))).toEqual({ probs: one(4), source: "after epoch 1" });
     expect(probabilitiesFor(digit, "probe", frame(0))).toEqual({ probs: one(9), source: "final model" });
     expect(probabilitiesFor(digit, "test", frame(2))).toEqual({ probs: one(9), source: "final model" });
-    expect(probabilitiesFor({ ...digit, final: null }, "probe", frame(0))).toEqual({ probs: one(7), source: "after epoch 2" });
+    expect(probabilitiesFor({ ...digit, final: null }, "probe", frame(0))).toEqual({
+      probs: one(7),
+      source: "after epoch 2",
+    });
     expect(probabilitiesFor({ ...digit, final: null }, "test", frame(0))).toBeNull();
     expect(probabilitiesFor({ final: null, epochs: [] }, "probe", frame(1))).toBeNull();
   });
@@ -160,6 +278,8 @@ describe("scatterCsv", () => {
   it("writes row, test index, coordinates, true and predicted labels of the listed rows", () => {
     const csv = scatterCsv(Float32Array.from([0.5, -1, 2, 3, 4.25, 5]), probe, "744", [0, 2]);
     expect(csv).toBe("row,index,x,y,true_label,predicted_label\r\n0,17,0.5,-1,7,7\r\n2,250,4.25,5,9,4\r\n");
-    expect(scatterCsv(Float32Array.from([1, 2]), { ...probe, rows: 1 }, null, [0]).split("\r\n")[1]).toBe("0,17,1,2,7,");
+    expect(scatterCsv(Float32Array.from([1, 2]), { ...probe, rows: 1 }, null, [0]).split("\r\n")[1]).toBe(
+      "0,17,1,2,7,",
+    );
   });
 });

@@ -1,7 +1,22 @@
 import { describe, expect, it } from "vitest";
 import {
-  ALL_CLASSES, CLASS_COLOURS, classCounts, classesOf, fitAffine, framePosition, indexPoints, interpolateLayouts, invertBox, invertPoint,
-  layoutBounds, layoutChecksum, nearestPoint, pointRadius, rowsInBox, visibleRows, zoomAffine,
+  ALL_CLASSES,
+  CLASS_COLOURS,
+  classCounts,
+  classesOf,
+  fitAffine,
+  framePosition,
+  indexPoints,
+  interpolateLayouts,
+  invertBox,
+  invertPoint,
+  layoutBounds,
+  layoutChecksum,
+  nearestPoint,
+  pointRadius,
+  rowsInBox,
+  visibleRows,
+  zoomAffine,
 } from "../../lib/chart/scatter";
 
 const layout = (...xy: number[]) => Float32Array.from(xy);
@@ -78,7 +93,9 @@ describe("interpolateLayouts and framePosition", () => {
   it("writes into a given buffer and refuses layouts of different sizes", () => {
     const out = new Float32Array(2);
     expect(interpolateLayouts(layout(0, 0), layout(2, 4), 0.5, out)).toBe(out);
-    expect(() => interpolateLayouts(layout(0, 0), layout(1, 1, 2, 2), 0.5)).toThrow("layouts differ in size: 1 and 2 points");
+    expect(() => interpolateLayouts(layout(0, 0), layout(1, 1, 2, 2), 0.5)).toThrow(
+      "layouts differ in size: 1 and 2 points",
+    );
   });
 
   it("splits a fractional position into the two frames around it, clamped to the series", () => {

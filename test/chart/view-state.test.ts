@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { confusionQuery, galleryQuery, parseConfusionView, parseDigitIndex, parseGalleryView, parseRunId } from "../../lib/core/view-state";
+import {
+  confusionQuery,
+  galleryQuery,
+  parseConfusionView,
+  parseDigitIndex,
+  parseGalleryView,
+  parseRunId,
+} from "../../lib/core/view-state";
 
 describe("route params", () => {
   it("accepts positive integer run ids only", () => {
@@ -24,7 +31,10 @@ describe("gallery view", () => {
   it("leaves defaults out of the URL and falls back to them on nonsense", () => {
     expect(galleryQuery({ trueLabel: null, predicted: null, sort: "confidence-desc", page: 1 })).toBe("");
     expect(parseGalleryView({ true: "12", pred: ["3", "4"], sort: "random", page: "-2" })).toEqual({
-      trueLabel: null, predicted: 3, sort: "confidence-desc", page: 1,
+      trueLabel: null,
+      predicted: 3,
+      sort: "confidence-desc",
+      page: 1,
     });
   });
 });

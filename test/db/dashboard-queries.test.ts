@@ -15,7 +15,11 @@ describe("the dashboard's reads", () => {
   let runId: number;
   const labels = loadMnist().test.labels.subarray(0, TEST_SIZE);
   // Predict every label right except digits 3, 7 and 20, which get class (label + 1) % 10 with confidence 0.6, 0.9, 0.7.
-  const wrong = new Map([[3, 0.6], [7, 0.9], [20, 0.7]]);
+  const wrong = new Map([
+    [3, 0.6],
+    [7, 0.9],
+    [20, 0.7],
+  ]);
   const predicted = Uint8Array.from(labels, (l, i) => (wrong.has(i) ? (l + 1) % 10 : l));
   const probs = new Float32Array(TEST_SIZE * 10);
   predicted.forEach((p, i) => {
@@ -80,7 +84,9 @@ describe("the dashboard's reads", () => {
     expect(data.epochs.map((e) => e.epoch)).toEqual([1, 2]);
     expect(data.epochs[0]!.counts[0]).toBe(10);
     expect(await fetchConfusions(db, 999_999)).toBeNull();
-    expect(() => parseConfusion("[1,2]", "run 1 testConfusion")).toThrow("run 1 testConfusion is not a 10x10 count matrix");
+    expect(() => parseConfusion("[1,2]", "run 1 testConfusion")).toThrow(
+      "run 1 testConfusion is not a 10x10 count matrix",
+    );
   });
 
   it("reads the overview with the model summary and no blob columns", async () => {

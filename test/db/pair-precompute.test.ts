@@ -11,10 +11,15 @@ import { SEPARATION_K } from "../../lib/numeric/pairs/separation";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { trainShortRun } from "../helpers/train";
 
-const PAIRS = Array.from({ length: 10 }, (_, a) => Array.from({ length: 9 - a }, (_, i) => [a, a + 1 + i] as const)).flat();
+const PAIRS = Array.from({ length: 10 }, (_, a) =>
+  Array.from({ length: 9 - a }, (_, i) => [a, a + 1 + i] as const),
+).flat();
 
 /** Runs `npm run pairs` as the worker does (the real entry point) and returns its exit code and output. */
-function runPairsScript(file: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runPairsScript(
+  file: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/pairs.ts", ...args], {
     env: { ...process.env, DATABASE_URL: `file:${file}` },
     stdio: ["ignore", "pipe", "pipe"],
@@ -35,17 +40,31 @@ describe("precomputed pair separation on a short real run (2 epochs, probe 100)"
 
   /** What the page computed before anything was stored: pairSeparation on each stored blob and on the probe pixels. */
   function expectedCells(a: number, b: number) {
-    const embeddings = db.sqlite.prepare("SELECT epoch, layerIndex, cols, data FROM Embedding WHERE runId = ? AND subset = 'probe'").all(runId) as Array<{
+    const embeddings = db.sqlite
+      .prepare("SELECT epoch, layerIndex, cols, data FROM Embedding WHERE runId = ? AND subset = 'probe'")
+      .all(runId) as Array<{
       epoch: number;
       layerIndex: number;
       cols: number;
       data: Buffer;
     }>;
     const { pixels } = loadMnist().test;
-    const px = Float32Array.from(Array.from(probe).flatMap((i) => Array.from(pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255)));
+    const px = Float32Array.from(
+      Array.from(probe).flatMap((i) => Array.from(pixels.subarray(i * 784, (i + 1) * 784), (v) => v / 255)),
+    );
     return new Map([
       ["-1/0", { layerIndex: -1, epoch: 0, ...pairSeparation(px, 784, labels, a, b, SEPARATION_K) }],
-      ...embeddings.map((e) => [`${e.layerIndex}/${e.epoch}`, { layerIndex: e.layerIndex, epoch: e.epoch, ...pairSeparation(blobToFloat32(e.data), e.cols, labels, a, b, SEPARATION_K) }] as const),
+      ...embeddings.map(
+        (e) =>
+          [
+            `${e.layerIndex}/${e.epoch}`,
+            {
+              layerIndex: e.layerIndex,
+              epoch: e.epoch,
+              ...pairSeparation(blobToFloat32(e.data), e.cols, labels, a, b, SEPARATION_K),
+            },
+          ] as const,
+      ),
     ]);
   }
 
@@ -63,7 +82,15 @@ describe("precomputed pair separation on a short real run (2 epochs, probe 100)"
     const result = await precomputeRunSeparations(db, runId, { onEvent: (e) => events.push(e) });
     expect(result).toMatchObject({ computed: 7, total: 7 });
     expect(events[0]).toEqual({ type: "plan", total: 7, missing: 7 });
-    expect(events.slice(1).map((e) => e.type === "source" && [e.layerIndex, e.epoch])).toEqual([[-1, 0], [0, 1], [1, 1], [2, 1], [0, 2], [1, 2], [2, 2]]);
+    expect(events.slice(1).map((e) => e.type === "source" && [e.layerIndex, e.epoch])).toEqual([
+      [-1, 0],
+      [0, 1],
+      [1, 1],
+      [2, 1],
+      [0, 2],
+      [1, 2],
+      [2, 2],
+    ]);
     expect(await db.prisma.pairSeparation.count({ where: { runId } })).toBe(7 * 45);
     for (const [a, b] of PAIRS) {
       const stored = await listStoredCells(db, runId, a, b, SEPARATION_K);
@@ -75,10 +102,17 @@ describe("precomputed pair separation on a short real run (2 epochs, probe 100)"
   it("computes nothing the second time, and only the source that lost a row after that", async () => {
     expect(await precomputeRunSeparations(db, runId)).toMatchObject({ computed: 0, total: 7 });
     const before = await listStoredCells(db, runId, 3, 5, SEPARATION_K);
-    db.sqlite.prepare("DELETE FROM PairSeparation WHERE runId = ? AND a = 3 AND b = 5 AND layerIndex = 1 AND epoch = 2").run(runId);
+    db.sqlite
+      .prepare("DELETE FROM PairSeparation WHERE runId = ? AND a = 3 AND b = 5 AND layerIndex = 1 AND epoch = 2")
+      .run(runId);
     const again: PairsEvent[] = [];
-    expect(await precomputeRunSeparations(db, runId, { onEvent: (e) => again.push(e) })).toMatchObject({ computed: 1, total: 7 });
-    expect(again.filter((e) => e.type === "source").map((e) => e.type === "source" && [e.layerIndex, e.epoch])).toEqual([[1, 2]]);
+    expect(await precomputeRunSeparations(db, runId, { onEvent: (e) => again.push(e) })).toMatchObject({
+      computed: 1,
+      total: 7,
+    });
+    expect(again.filter((e) => e.type === "source").map((e) => e.type === "source" && [e.layerIndex, e.epoch])).toEqual(
+      [[1, 2]],
+    );
     expect(await listStoredCells(db, runId, 3, 5, SEPARATION_K)).toEqual(before);
     await expect(precomputeRunSeparations(db, 999_999)).rejects.toThrow("run 999999 does not exist");
   });
@@ -108,7 +142,12 @@ describe("precomputed pair separation on a short real run (2 epochs, probe 100)"
     expect(grid.cells).toHaveLength(7);
     for (const c of grid.cells) expect(c).toEqual(expected.get(`${c.layerIndex}/${c.epoch}`));
     const [across] = await fetchPairAcrossRuns(db, [run], 4, 9);
-    expect(across!.last).toEqual({ epoch: 2, layerName: expect.any(String), knnPurity: expected.get("2/2")!.knnPurity, silhouette: expected.get("2/2")!.silhouette });
+    expect(across!.last).toEqual({
+      epoch: 2,
+      layerName: expect.any(String),
+      knnPurity: expected.get("2/2")!.knnPurity,
+      silhouette: expected.get("2/2")!.silhouette,
+    });
 
     // An older run: nothing stored for 1/7 in the last layer. The plan computes those cells, with the same numbers.
     db.sqlite.prepare("DELETE FROM PairSeparation WHERE runId = ? AND a = 1 AND b = 7 AND layerIndex = 2").run(runId);

@@ -66,12 +66,28 @@ export function insertEpoch(db: Db, runId: number, e: FixtureEpoch): void {
       `INSERT INTO Epoch (runId, epoch, loss, accuracy, valLoss, valAccuracy, testLoss, testAccuracy, durationMs, evalMs, recordMs,
          improved, confusion, probeProbs, createdAt) VALUES (?, ?, ?, 0.8, ?, 0.85, 0.5, 0.84, 20000, 1000, 10, 1, ?, ?, ?)`,
     )
-    .run(runId, e.epoch, e.loss ?? 1 / e.epoch, e.valLoss ?? 0.9 / e.epoch, JSON.stringify(confusion), e.probeProbs ? toBlob(e.probeProbs) : null, sqlDate());
+    .run(
+      runId,
+      e.epoch,
+      e.loss ?? 1 / e.epoch,
+      e.valLoss ?? 0.9 / e.epoch,
+      JSON.stringify(confusion),
+      e.probeProbs ? toBlob(e.probeProbs) : null,
+      sqlDate(),
+    );
 }
 
-export function insertPredictions(db: Db, runId: number, predicted: Uint8Array, probs: Float32Array, misclassified: Int32Array): void {
+export function insertPredictions(
+  db: Db,
+  runId: number,
+  predicted: Uint8Array,
+  probs: Float32Array,
+  misclassified: Int32Array,
+): void {
   db.sqlite
-    .prepare("INSERT INTO TestPredictions (runId, count, predicted, probs, misclassified, misclassifiedCount) VALUES (?, ?, ?, ?, ?, ?)")
+    .prepare(
+      "INSERT INTO TestPredictions (runId, count, predicted, probs, misclassified, misclassifiedCount) VALUES (?, ?, ?, ?, ?, ?)",
+    )
     .run(runId, predicted.length, toBlob(predicted), toBlob(probs), toBlob(misclassified), misclassified.length);
 }
 
@@ -92,9 +108,17 @@ export async function insertSeedSizedRun(
   epochs = 16,
 ): Promise<SeedSizedRun> {
   const testSize = labels.length;
-  const runId = await insertRun(db, { name: "seed-sized fixture", status: "succeeded", epochsPlanned: epochs, testSize, probeIndices: deps.probeIndices });
+  const runId = await insertRun(db, {
+    name: "seed-sized fixture",
+    status: "succeeded",
+    epochsPlanned: epochs,
+    testSize,
+    probeIndices: deps.probeIndices,
+  });
   const predictionsAt = (errorRate: number) => {
-    const predicted = Uint8Array.from(labels, (l) => (deps.rng() < errorRate ? (l + 1 + Math.floor(deps.rng() * 9)) % 10 : l));
+    const predicted = Uint8Array.from(labels, (l) =>
+      deps.rng() < errorRate ? (l + 1 + Math.floor(deps.rng() * 9)) % 10 : l,
+    );
     const probs = new Float32Array(testSize * 10);
     predicted.forEach((p, i) => {
       const conf = 0.5 + deps.rng() * 0.5;
@@ -116,7 +140,15 @@ export async function insertSeedSizedRun(
   insertPredictions(db, runId, last.predicted, last.probs, misclassified);
   await db.prisma.run.update({
     where: { id: runId },
-    data: { bestEpoch: epochs, testConfusion: JSON.stringify(last.confusion), testLoss: 0.07, testAccuracy: 1 - misclassified.length / testSize, finishedAt: new Date(), baselineTestLoss: 2.3, baselineTestAccuracy: 0.1 },
+    data: {
+      bestEpoch: epochs,
+      testConfusion: JSON.stringify(last.confusion),
+      testLoss: 0.07,
+      testAccuracy: 1 - misclassified.length / testSize,
+      finishedAt: new Date(),
+      baselineTestLoss: 2.3,
+      baselineTestAccuracy: 0.1,
+    },
   });
   return { runId, misclassified, probeIndices: deps.probeIndices };
 }

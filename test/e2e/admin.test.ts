@@ -47,7 +47,11 @@ describe("the admin page in Chromium", () => {
   }
 
   /** Records every distinct (status, progress) the row shows until `done`, without reloading the page. */
-  async function watchRow(jobId: number, done: (s: { status: string; progress: string }) => boolean, timeoutMs = 180_000) {
+  async function watchRow(
+    jobId: number,
+    done: (s: { status: string; progress: string }) => boolean,
+    timeoutMs = 180_000,
+  ) {
     const seen: string[] = [];
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -55,10 +59,15 @@ describe("the admin page in Chromium", () => {
       const key = `${state.status} | ${state.progress}`;
       if (seen[seen.length - 1] !== key) seen.push(key);
       if (done(state)) return seen;
-      if (Date.now() > deadline) throw new Error(`job ${jobId} did not get there within ${timeoutMs} ms; seen: ${seen.join(" → ")}\n${worker.lines.join("\n")}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `job ${jobId} did not get there within ${timeoutMs} ms; seen: ${seen.join(" → ")}\n${worker.lines.join("\n")}`,
+        );
       // Until the row shows something else (checked every animation frame, so no state is skipped); at the
       // deadline the check above reports what was seen.
-      await page.waitForFunction(rowDiffers, [jobId, key] as const, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+      await page
+        .waitForFunction(rowDiffers, [jobId, key] as const, { timeout: Math.max(1, deadline - Date.now()) })
+        .catch(() => undefined);
     }
   }
 
@@ -68,7 +77,10 @@ describe("the admin page in Chromium", () => {
 
   async function submitJob(): Promise<number> {
     await page.getByRole("button", { name: "Queue job" }).click();
-    const message = await page.getByTestId("form-message").filter({ hasText: /Queued job #\d+/ }).textContent({ timeout: 10_000 });
+    const message = await page
+      .getByTestId("form-message")
+      .filter({ hasText: /Queued job #\d+/ })
+      .textContent({ timeout: 10_000 });
     return Number(message!.match(/#(\d+)/)![1]);
   }
 
@@ -90,7 +102,14 @@ describe("the admin page in Chromium", () => {
     expect(await page.getByTestId("time-estimate").textContent()).toMatch(/^≈ \d+ (s|min|h)/);
 
     // A bad value comes back as a field error and queues nothing.
-    await fill({ epochs: "-1", trainSize: "2000", testSize: "500", probeSize: "50", batchSize: "64", name: "e2e one epoch" });
+    await fill({
+      epochs: "-1",
+      trainSize: "2000",
+      testSize: "500",
+      probeSize: "50",
+      batchSize: "64",
+      name: "e2e one epoch",
+    });
     await page.getByRole("button", { name: "Queue job" }).click();
     await expect(page.getByTestId("error-epochs").textContent()).resolves.toMatch(/>=1/);
     expect(await db.prisma.job.count()).toBe(0);
@@ -109,8 +128,18 @@ describe("the admin page in Chromium", () => {
     await expect(runLink.textContent()).resolves.toMatch(/^run #\d+ \(succeeded\)$/);
     await screenshot(page, "admin-finished");
 
-    const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId }, include: { run: { include: { epochs: true } } } });
-    expect(job.run).toMatchObject({ status: "succeeded", epochsPlanned: 1, trainSize: 1600, valSize: 400, testSize: 500, probeSize: 50 });
+    const job = await db.prisma.job.findUniqueOrThrow({
+      where: { id: jobId },
+      include: { run: { include: { epochs: true } } },
+    });
+    expect(job.run).toMatchObject({
+      status: "succeeded",
+      epochsPlanned: 1,
+      trainSize: 1600,
+      valSize: 400,
+      testSize: 500,
+      probeSize: 50,
+    });
     const epoch = job.run!.epochs[0]!;
     console.log(
       `admin e2e: 1-epoch seed-MLP job on 2,000 digits took ${((job.finishedAt!.getTime() - job.startedAt!.getTime()) / 1000).toFixed(1)} s ` +
@@ -125,7 +154,14 @@ describe("the admin page in Chromium", () => {
 
   it("cancels a running job from its row: it stops and is marked cancelled, with its run", async () => {
     await page.goto(`${server.url}/admin`);
-    await fill({ epochs: "3", trainSize: "2000", testSize: "500", probeSize: "50", batchSize: "32", name: "e2e cancelled" });
+    await fill({
+      epochs: "3",
+      trainSize: "2000",
+      testSize: "500",
+      probeSize: "50",
+      batchSize: "32",
+      name: "e2e cancelled",
+    });
     const jobId = await submitJob();
     await watchRow(jobId, (s) => s.status === "running" && /batch \d+\/50/.test(s.progress));
     await page.locator(`tr[data-job-id="${jobId}"]`).getByRole("button", { name: "Cancel" }).click();

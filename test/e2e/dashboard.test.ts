@@ -14,15 +14,38 @@ describe("the dashboard pages in Chromium", () => {
   let browser: Browser;
   let runId: number;
   let failedId: number;
-  let stored: { testConfusion: number[]; epochConfusions: number[][]; probs: Float32Array; misclassified: Int32Array; probeIndices: Int32Array };
+  let stored: {
+    testConfusion: number[];
+    epochConfusions: number[][];
+    probs: Float32Array;
+    misclassified: Int32Array;
+    probeIndices: Int32Array;
+  };
 
   beforeAll(async () => {
     db = createTestDb();
-    ({ runId } = await trainShortRun(db, { epochs: 2, trainSize: 2000, testSize: 1000, probeSize: 100, name: "dashboard e2e" }));
-    failedId = await insertRun(db, { name: "broken", status: "failed", error: "out of memory in epoch 2 (fixture)", epochsPlanned: 3 });
+    ({ runId } = await trainShortRun(db, {
+      epochs: 2,
+      trainSize: 2000,
+      testSize: 1000,
+      probeSize: 100,
+      name: "dashboard e2e",
+    }));
+    failedId = await insertRun(db, {
+      name: "broken",
+      status: "failed",
+      error: "out of memory in epoch 2 (fixture)",
+      epochsPlanned: 3,
+    });
     insertEpoch(db, failedId, { epoch: 1 });
-    const run = await db.prisma.run.findUniqueOrThrow({ where: { id: runId }, include: { epochs: { orderBy: { epoch: "asc" } } } });
-    const pred = db.sqlite.prepare("SELECT probs, misclassified FROM TestPredictions WHERE runId = ?").get(runId) as { probs: Buffer; misclassified: Buffer };
+    const run = await db.prisma.run.findUniqueOrThrow({
+      where: { id: runId },
+      include: { epochs: { orderBy: { epoch: "asc" } } },
+    });
+    const pred = db.sqlite.prepare("SELECT probs, misclassified FROM TestPredictions WHERE runId = ?").get(runId) as {
+      probs: Buffer;
+      misclassified: Buffer;
+    };
     stored = {
       testConfusion: JSON.parse(run.testConfusion!) as number[],
       epochConfusions: run.epochs.map((e) => JSON.parse(e.confusion) as number[]),
@@ -42,11 +65,15 @@ describe("the dashboard pages in Chromium", () => {
 
   it("shows the runs and a dataset card with 16 drawn training digits and the class counts", async () => {
     const page = await open("/");
-    await expect(page.locator(`tr[data-run-id="${runId}"] [data-testid=run-status]`).textContent()).resolves.toBe("succeeded");
+    await expect(page.locator(`tr[data-run-id="${runId}"] [data-testid=run-status]`).textContent()).resolves.toBe(
+      "succeeded",
+    );
     await expect(page.locator(`tr[data-run-id="${failedId}"]`).textContent()).resolves.toContain("out of memory");
     const digits = page.getByTestId("dataset-digits").locator("li");
     expect(await digits.count()).toBe(16);
-    expect(await digits.evaluateAll((els) => els.map((e) => e.getAttribute("data-label")).join(""))).toBe("5041921314353617");
+    expect(await digits.evaluateAll((els) => els.map((e) => e.getAttribute("data-label")).join(""))).toBe(
+      "5041921314353617",
+    );
     const counts = page.getByTestId("class-counts");
     await expect(counts.locator('tr[data-class="1"] td').nth(1).textContent()).resolves.toBe("6,742");
     await expect(counts.locator('tr[data-class="5"] td').nth(2).textContent()).resolves.toBe("892");
@@ -64,9 +91,13 @@ describe("the dashboard pages in Chromium", () => {
     }
     await expect(page.getByTestId("summary-total").textContent()).resolves.toBe("932,362");
     expect(run.paramCount).toBe(932_362);
-    await expect(page.getByTestId("test-accuracy").textContent()).resolves.toBe(`${(run.testAccuracy! * 100).toFixed(2)}%`);
+    await expect(page.getByTestId("test-accuracy").textContent()).resolves.toBe(
+      `${(run.testAccuracy! * 100).toFixed(2)}%`,
+    );
     await expect(page.getByTestId("test-loss").textContent()).resolves.toBe(run.testLoss!.toFixed(4));
-    await expect(page.getByTestId("baseline-accuracy").textContent()).resolves.toBe(`${(run.baselineTestAccuracy! * 100).toFixed(2)}%`);
+    await expect(page.getByTestId("baseline-accuracy").textContent()).resolves.toBe(
+      `${(run.baselineTestAccuracy! * 100).toFixed(2)}%`,
+    );
     expect(await page.locator("[data-testid=layer-graph] [data-layer-type]").count()).toBe(9);
     await expect(page.getByTestId("hyperparameters").textContent()).resolves.toContain("rmsprop");
     // Hovering the loss chart at its right edge shows the last epoch's figures.
@@ -92,7 +123,9 @@ describe("the dashboard pages in Chromium", () => {
     await expect(page.getByTestId("confusion-matrix").getAttribute("data-epoch")).resolves.toBe("1");
     const row0 = stored.epochConfusions[0]!.slice(0, 10);
     const rowSum = row0.reduce((a, b) => a + b, 0);
-    await expect(cells.first().textContent()).resolves.toBe(((row0[0]! / rowSum) * 100).toFixed(row0[0]! / rowSum >= 0.1 ? 0 : 1));
+    await expect(cells.first().textContent()).resolves.toBe(
+      ((row0[0]! / rowSum) * 100).toFixed(row0[0]! / rowSum >= 0.1 ? 0 : 1),
+    );
     await screenshot(page, "dashboard-confusion-epoch1-normalised");
     await page.close();
   });
@@ -110,14 +143,23 @@ describe("the dashboard pages in Chromium", () => {
     const items = page.getByTestId("gallery-item");
     await expect(page.getByTestId("error-count").textContent()).resolves.toBe(String(stored.testConfusion[best]));
     expect(await items.count()).toBe(stored.testConfusion[best]);
-    expect(new Set(await items.evaluateAll((els) => els.map((e) => `${e.getAttribute("data-true")}${e.getAttribute("data-pred")}`)))).toEqual(new Set([`${t}${p}`]));
+    expect(
+      new Set(
+        await items.evaluateAll((els) =>
+          els.map((e) => `${e.getAttribute("data-true")}${e.getAttribute("data-pred")}`),
+        ),
+      ),
+    ).toEqual(new Set([`${t}${p}`]));
     await page.close();
   });
 
   it("lists every misclassified digit, most confident first, drawn from one pixel request, and exports them as CSV", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const pixelRequests: string[] = [];
-    page.on("request", (r) => r.url().includes("/api/runs/") && r.url().includes("/digits") && pixelRequests.push(r.url()));
+    page.on(
+      "request",
+      (r) => r.url().includes("/api/runs/") && r.url().includes("/digits") && pixelRequests.push(r.url()),
+    );
     await page.goto(`${server.url}/runs/${runId}/errors`);
     const total = stored.misclassified.length;
     await expect(page.getByTestId("error-count").textContent()).resolves.toBe(total.toLocaleString("en-US"));
@@ -126,7 +168,7 @@ describe("the dashboard pages in Chromium", () => {
     const shown = Math.min(total, 200);
     expect(await items.count()).toBe(shown);
     expect(await page.locator("canvas[data-drawn='1']").count()).toBe(shown);
-    const confidences = (await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-confidence")))));
+    const confidences = await items.evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-confidence"))));
     expect(confidences).toEqual([...confidences].sort((a, b) => b - a));
     if (total > 200) {
       // The rest are one page further, drawn from the same (cached) pixel binary.
@@ -174,7 +216,13 @@ describe("the dashboard pages in Chromium", () => {
 
   it("answers 404 for an unknown run or digit", async () => {
     const page = await browser.newPage();
-    for (const path of ["/runs/999999", "/runs/abc", `/runs/${runId}/digits/1000`, `/runs/${runId}/digits/-1`, "/runs/999999/errors"]) {
+    for (const path of [
+      "/runs/999999",
+      "/runs/abc",
+      `/runs/${runId}/digits/1000`,
+      `/runs/${runId}/digits/-1`,
+      "/runs/999999/errors",
+    ]) {
       const response = await page.goto(server.url + path);
       expect(response!.status(), path).toBe(404);
       await page.getByTestId("not-found").waitFor({ state: "visible", timeout: 10_000 });
@@ -210,10 +258,19 @@ describe("the dashboard pages in Chromium", () => {
   });
 
   it("fits a 360-px-wide screen without horizontal scrolling or blank charts", async () => {
-    for (const [path, name] of [[`/runs/${runId}`, "run"], [`/runs/${runId}/confusion`, "confusion"], [`/runs/${runId}/errors`, "errors"], [`/runs/${runId}/digits/${stored.misclassified[0]}`, "digit"], ["/", "home"]] as const) {
+    for (const [path, name] of [
+      [`/runs/${runId}`, "run"],
+      [`/runs/${runId}/confusion`, "confusion"],
+      [`/runs/${runId}/errors`, "errors"],
+      [`/runs/${runId}/digits/${stored.misclassified[0]}`, "digit"],
+      ["/", "home"],
+    ] as const) {
       const page = await open(path, 360);
       await waitForClientLayout(page);
-      const [scrollWidth, clientWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      const [scrollWidth, clientWidth] = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        document.documentElement.clientWidth,
+      ]);
       expect(scrollWidth, path).toBeLessThanOrEqual(clientWidth);
       if (name === "run") {
         const box = (await page.getByTestId("loss-chart").locator("svg").boundingBox())!;

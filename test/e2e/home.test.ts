@@ -16,8 +16,18 @@ describe("the home page in Chromium", () => {
   beforeAll(async () => {
     db = createTestDb();
     emptyDb = createTestDb();
-    ({ runId } = await trainShortRun(db, { epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50, name: "home e2e" }));
-    [server, emptyServer, browser] = await Promise.all([startAppServer(db.file), startAppServer(emptyDb.file), launchBrowser()]);
+    ({ runId } = await trainShortRun(db, {
+      epochs: 1,
+      trainSize: 1000,
+      testSize: 500,
+      probeSize: 50,
+      name: "home e2e",
+    }));
+    [server, emptyServer, browser] = await Promise.all([
+      startAppServer(db.file),
+      startAppServer(emptyDb.file),
+      launchBrowser(),
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -32,7 +42,9 @@ describe("the home page in Chromium", () => {
     await expect(row.getByTestId("run-status").textContent()).resolves.toBe("succeeded");
     await expect(row.getByTestId("run-epochs").textContent()).resolves.toBe("1/1");
     const stored = await db.prisma.run.findUniqueOrThrow({ where: { id: runId } });
-    await expect(row.getByTestId("run-accuracy").textContent()).resolves.toBe(`${(stored.testAccuracy! * 100).toFixed(2)}%`);
+    await expect(row.getByTestId("run-accuracy").textContent()).resolves.toBe(
+      `${(stored.testAccuracy! * 100).toFixed(2)}%`,
+    );
     await screenshot(page, "home");
     await page.close();
   });

@@ -12,10 +12,19 @@ export async function launchBrowser(): Promise<Browser> {
   try {
     return await chromium.launch({
       executablePath,
-      args: ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   } catch (err) {
-    throw new Error(`cannot start Chromium at ${executablePath} (install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH): ${(err as Error).message}`);
+    throw new Error(
+      `cannot start Chromium at ${executablePath} (install it with \`apt-get install -y chromium\` or set CHROMIUM_PATH): ${(err as Error).message}`,
+    );
   }
 }
 
@@ -48,7 +57,9 @@ export async function waitForClientLayout(page: Page, timeoutMs = 15_000): Promi
         const drawn = frame.querySelector<SVGSVGElement>(":scope > svg")?.viewBox.baseVal.width;
         return drawn !== undefined && Math.abs(drawn - Math.max(260, Math.round(width))) <= 1;
       });
-      const galleriesLoaded = Array.from(document.querySelectorAll("[data-testid=gallery]")).every((g) => g.getAttribute("data-loaded") === "1");
+      const galleriesLoaded = Array.from(document.querySelectorAll("[data-testid=gallery]")).every(
+        (g) => g.getAttribute("data-loaded") === "1",
+      );
       return chartsFitted && galleriesLoaded;
     },
     undefined,

@@ -26,12 +26,16 @@ export async function startAppServer(databaseFile: string, extraEnv: Record<stri
     throw new Error("no production build: run `npm run build` (npm test does it) before the browser tests");
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, ...extraEnv, DATABASE_URL: `file:${databaseFile}`, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group: next start forks next-server, and killing only the parent would orphan it.
-    detached: true,
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      env: { ...process.env, ...extraEnv, DATABASE_URL: `file:${databaseFile}`, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group: next start forks next-server, and killing only the parent would orphan it.
+      detached: true,
+    },
+  );
   let log = "";
   child.stdout!.on("data", (c: Buffer) => (log += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (log += c.toString()));

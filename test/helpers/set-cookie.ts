@@ -23,6 +23,7 @@ export function parseSetCookie(header: string): SetCookie {
 /** The response's only Set-Cookie header, split; fails the test when there is none or more than one. */
 export function onlySetCookie(res: Response): SetCookie {
   const headers = res.headers.getSetCookie();
-  if (headers.length !== 1) throw new Error(`expected one Set-Cookie header, got ${headers.length}: ${JSON.stringify(headers)}`);
+  if (headers.length !== 1)
+    throw new Error(`expected one Set-Cookie header, got ${headers.length}: ${JSON.stringify(headers)}`);
   return parseSetCookie(headers[0]!);
 }

@@ -15,7 +15,10 @@ export function spawnTrain(args: string[], env: Record<string, string>): TrainCh
     stdio: ["ignore", "pipe", "pipe"],
   });
   const events: Record<string, unknown>[] = [];
-  const waiters: Array<{ predicate: (e: Record<string, unknown>) => boolean; resolve: (e: Record<string, unknown>) => void }> = [];
+  const waiters: Array<{
+    predicate: (e: Record<string, unknown>) => boolean;
+    resolve: (e: Record<string, unknown>) => void;
+  }> = [];
   createInterface({ input: child.stdout! }).on("line", (line) => {
     if (!line.startsWith("{")) return;
     const event = JSON.parse(line) as Record<string, unknown>;
@@ -39,9 +42,14 @@ export function spawnTrain(args: string[], env: Record<string, string>): TrainCh
       const seen = events.find(predicate);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching event within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching event within ${timeoutMs} ms; stderr: ${stderr}`)),
+          timeoutMs,
+        );
         waiters.push({ predicate, resolve: (e) => (clearTimeout(timer), resolve(e)) });
-        void exit.then(({ code }) => reject(new Error(`train exited with ${code} before the event; stderr: ${stderr}`)));
+        void exit.then(({ code }) =>
+          reject(new Error(`train exited with ${code} before the event; stderr: ${stderr}`)),
+        );
       });
     },
   };

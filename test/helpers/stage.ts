@@ -17,7 +17,10 @@ export async function enqueueSmallJobs(db: TestDb, fields: Record<string, unknow
  * Runs a worker in this process on `db` (children on the wasm backend) until the queue is empty; returns the
  * number of jobs it ran and the lines it logged. `options` adds or overrides WorkerOptions (stages, commands).
  */
-export async function runWorkerInProcess(db: TestDb, options: Partial<WorkerOptions> = {}): Promise<{ ran: number; lines: string[] }> {
+export async function runWorkerInProcess(
+  db: TestDb,
+  options: Partial<WorkerOptions> = {},
+): Promise<{ ran: number; lines: string[] }> {
   const lines: string[] = [];
   const ran = await runWorker({
     db,

@@ -4,7 +4,14 @@ import { parseTrainConfig, type TrainConfigInput } from "../../lib/core/train-co
 import { runTraining, type TrainEvent } from "../../lib/features/train/run-training";
 import type { Db } from "../../lib/db/client";
 
-export const SHORT_RUN: TrainConfigInput = { name: "short", epochs: 2, trainSize: 3000, testSize: 1000, probeSize: 200, seed: 1 };
+export const SHORT_RUN: TrainConfigInput = {
+  name: "short",
+  epochs: 2,
+  trainSize: 3000,
+  testSize: 1000,
+  probeSize: 200,
+  seed: 1,
+};
 
 export async function trainShortRun(db: Db, overrides: TrainConfigInput = {}) {
   const backend = await initBackend("wasm");

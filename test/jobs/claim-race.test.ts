@@ -22,7 +22,9 @@ function startRacer(databaseFile: string) {
     child.once("exit", (code) => reject(new Error(`racer exited with ${code} before it was ready: ${stderr}`)));
   });
   const output = new Promise<string[]>((resolve, reject) => {
-    child.once("exit", (code) => (code === 0 ? resolve(lines) : reject(new Error(`racer exited with ${code}: ${stderr}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(lines) : reject(new Error(`racer exited with ${code}: ${stderr}`)),
+    );
   });
   return { ready, output, go: () => child.stdin!.end("go\n") };
 }

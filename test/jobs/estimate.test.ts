@@ -6,7 +6,14 @@ describe("estimateJobMs", () => {
   const calibration = { nsPerTrainFlop: 1, nsPerEvalFlop: 0.5, overheadMs: 1000, source: "test" };
 
   it("multiplies each epoch's training and evaluation FLOPs by the measured speed", () => {
-    const config = parseTrainConfig({ architecture: { kind: "mlp", hidden: [100], dropout: 0 }, epochs: 2, trainSize: 1000, testSize: 500, probeSize: 50, validationSplit: 0.2 });
+    const config = parseTrainConfig({
+      architecture: { kind: "mlp", hidden: [100], dropout: 0 },
+      epochs: 2,
+      trainSize: 1000,
+      testSize: 500,
+      probeSize: 50,
+      validationSplit: 0.2,
+    });
     const flops = 2 * (784 * 100 + 100 * 10);
     const perEpoch = (800 * 3 * flops * 1 + (200 + 500) * flops * 0.5) / 1e6;
     expect(estimateJobMs(config, calibration)).toBeCloseTo(2 * perEpoch + (500 * flops * 0.5) / 1e6 + 1000, 6);
@@ -22,11 +29,22 @@ describe("estimateJobMs", () => {
 
 describe("estimateRemainingMs", () => {
   it("extrapolates the current epoch from its batches and the rest from finished epochs", () => {
-    expect(estimateRemainingMs({ epochs: 3, epoch: 2, batch: 10, batches: 40, elapsedInEpochMs: 1000, finishedEpochMs: [5000] })).toBe(3000 + 5000);
+    expect(
+      estimateRemainingMs({
+        epochs: 3,
+        epoch: 2,
+        batch: 10,
+        batches: 40,
+        elapsedInEpochMs: 1000,
+        finishedEpochMs: [5000],
+      }),
+    ).toBe(3000 + 5000);
   });
 
   it("uses the current pace for later epochs before any epoch has finished", () => {
-    expect(estimateRemainingMs({ epochs: 2, epoch: 1, batch: 5, batches: 10, elapsedInEpochMs: 500, finishedEpochMs: [] })).toBe(500 + 1000);
+    expect(
+      estimateRemainingMs({ epochs: 2, epoch: 1, batch: 5, batches: 10, elapsedInEpochMs: 500, finishedEpochMs: [] }),
+    ).toBe(500 + 1000);
   });
 });
 

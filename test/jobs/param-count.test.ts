@@ -20,20 +20,27 @@ describe("countParams", () => {
     expect(countParams({ kind: "cnn", filters: [32, 64], dense: 128, dropout: 0.5 })).toBe(225_034);
   });
 
-  it.each(ARCHITECTURES.map((a) => [JSON.stringify(a), a] as const))("equals tfjs' countParams() for %s", (_, architecture) => {
-    const model = createModel(architecture, 1);
-    expect(countParams(architecture)).toBe(model.countParams());
-    model.dispose();
-  });
+  it.each(ARCHITECTURES.map((a) => [JSON.stringify(a), a] as const))(
+    "equals tfjs' countParams() for %s",
+    (_, architecture) => {
+      const model = createModel(architecture, 1);
+      expect(countParams(architecture)).toBe(model.countParams());
+      model.dispose();
+    },
+  );
 });
 
 describe("forwardFlopsPerDigit", () => {
   it("counts two operations per multiply-add of the seed MLP's dense layers", () => {
-    expect(forwardFlopsPerDigit({ kind: "mlp", hidden: [512, 512, 512], dropout: 0.2 })).toBe(2 * (784 * 512 + 512 * 512 * 2 + 512 * 10));
+    expect(forwardFlopsPerDigit({ kind: "mlp", hidden: [512, 512, 512], dropout: 0.2 })).toBe(
+      2 * (784 * 512 + 512 * 512 * 2 + 512 * 10),
+    );
   });
 
   it("counts the CNN's convolutions over their 26x26 and 11x11 outputs", () => {
     const conv = 2 * 26 * 26 * 32 * 9 + 2 * 11 * 11 * 64 * 9 * 32;
-    expect(forwardFlopsPerDigit({ kind: "cnn", filters: [32, 64], dense: 128, dropout: 0.5 })).toBe(conv + 2 * (1600 * 128 + 128 * 10));
+    expect(forwardFlopsPerDigit({ kind: "cnn", filters: [32, 64], dense: 128, dropout: 0.5 })).toBe(
+      conv + 2 * (1600 * 128 + 128 * 10),
+    );
   });
 });

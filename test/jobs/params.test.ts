@@ -17,35 +17,79 @@ describe("parseJobForm", () => {
   });
 
   it("reads the text of form inputs as numbers and widths", () => {
-    const result = parseJobForm({ architecture: "mlp", hidden: " 256, 128 ", dropout: "0.1", optimizer: "sgd", learningRate: "0.05", epochs: "3", batchSize: "64", trainSize: "2000", testSize: "500", probeSize: "50", validationSplit: "0.1", seed: "7" });
+    const result = parseJobForm({
+      architecture: "mlp",
+      hidden: " 256, 128 ",
+      dropout: "0.1",
+      optimizer: "sgd",
+      learningRate: "0.05",
+      epochs: "3",
+      batchSize: "64",
+      trainSize: "2000",
+      testSize: "500",
+      probeSize: "50",
+      validationSplit: "0.1",
+      seed: "7",
+    });
     expect(result.ok && result.config).toMatchObject({
-      name: "MLP 256-128", architecture: { kind: "mlp", hidden: [256, 128], dropout: 0.1 }, optimizer: { name: "sgd", learningRate: 0.05, momentum: 0.9 },
-      epochs: 3, batchSize: 64, trainSize: 2000, testSize: 500, probeSize: 50, validationSplit: 0.1, seed: 7,
+      name: "MLP 256-128",
+      architecture: { kind: "mlp", hidden: [256, 128], dropout: 0.1 },
+      optimizer: { name: "sgd", learningRate: 0.05, momentum: 0.9 },
+      epochs: 3,
+      batchSize: 64,
+      trainSize: 2000,
+      testSize: 500,
+      probeSize: 50,
+      validationSplit: 0.1,
+      seed: 7,
     });
   });
 
   it("names the CNN preset and gives it its own default dropout", () => {
     const result = parseJobForm({ architecture: "cnn", hidden: "1,2,3" });
-    expect(result.ok && result.config).toMatchObject({ name: "CNN preset", architecture: { kind: "cnn", filters: [32, 64], dense: 128, dropout: 0.5 } });
+    expect(result.ok && result.config).toMatchObject({
+      name: "CNN preset",
+      architecture: { kind: "cnn", filters: [32, 64], dense: 128, dropout: 0.5 },
+    });
   });
 
   it("reports each bad value against its form field", () => {
-    const { fieldErrors } = errorsOf({ epochs: -1, batchSize: 0, optimizer: "lbfgs", validationSplit: 1.5, learningRate: "fast", hidden: "512,x" });
-    expect(Object.keys(fieldErrors).sort()).toEqual(["batchSize", "epochs", "hidden", "learningRate", "optimizer", "validationSplit"]);
+    const { fieldErrors } = errorsOf({
+      epochs: -1,
+      batchSize: 0,
+      optimizer: "lbfgs",
+      validationSplit: 1.5,
+      learningRate: "fast",
+      hidden: "512,x",
+    });
+    expect(Object.keys(fieldErrors).sort()).toEqual([
+      "batchSize",
+      "epochs",
+      "hidden",
+      "learningRate",
+      "optimizer",
+      "validationSplit",
+    ]);
     expect(fieldErrors.epochs![0]).toMatch(/>=1/);
     expect(fieldErrors.learningRate![0]).toBe('must be a number, got "fast"');
     expect(fieldErrors.optimizer![0]).toMatch(/rmsprop|adam|sgd|Invalid option/);
   });
 
   it("rejects an unknown architecture, a fractional batch size and too many hidden layers", () => {
-    expect(errorsOf({ architecture: "transformer" }).fieldErrors.architecture).toEqual(['must be mlp or cnn, got "transformer"']);
+    expect(errorsOf({ architecture: "transformer" }).fieldErrors.architecture).toEqual([
+      'must be mlp or cnn, got "transformer"',
+    ]);
     expect(errorsOf({ batchSize: 12.5 }).fieldErrors.batchSize).toBeDefined();
     expect(errorsOf({ hidden: "1,1,1,1,1,1,1,1,1" }).fieldErrors.hidden).toBeDefined();
   });
 
   it("checks the probe set against the test size and the split against the training size", () => {
-    expect(errorsOf({ testSize: 500, probeSize: 600 }).fieldErrors.probeSize).toEqual(["must not exceed the test size (500)"]);
-    expect(errorsOf({ trainSize: 10, validationSplit: 0.95 }).fieldErrors.validationSplit).toEqual(["leaves no training digits out of 10"]);
+    expect(errorsOf({ testSize: 500, probeSize: 600 }).fieldErrors.probeSize).toEqual([
+      "must not exceed the test size (500)",
+    ]);
+    expect(errorsOf({ trainSize: 10, validationSplit: 0.95 }).fieldErrors.validationSplit).toEqual([
+      "leaves no training digits out of 10",
+    ]);
   });
 
   it("refuses fields it does not know and values of the wrong type", () => {
@@ -58,14 +102,34 @@ describe("parseJobForm", () => {
 describe("trainArgsOf", () => {
   const configs = [
     parseJobForm({}),
-    parseJobForm({ architecture: "cnn", optimizer: "adam", learningRate: 0.0003, epochs: 2, name: "--looks like a flag", notes: "line 1\nline 2", seed: 0 }),
-    parseJobForm({ hidden: "64", dropout: 0, optimizer: "sgd", learningRate: 1e-6, validationSplit: 0, trainSize: 1000, testSize: 500, probeSize: 0 }),
+    parseJobForm({
+      architecture: "cnn",
+      optimizer: "adam",
+      learningRate: 0.0003,
+      epochs: 2,
+      name: "--looks like a flag",
+      notes: "line 1\nline 2",
+      seed: 0,
+    }),
+    parseJobForm({
+      hidden: "64",
+      dropout: 0,
+      optimizer: "sgd",
+      learningRate: 1e-6,
+      validationSplit: 0,
+      trainSize: 1000,
+      testSize: 500,
+      probeSize: 0,
+    }),
   ];
 
-  it.each(configs.map((c, i) => [i, c] as const))("gives flags that npm run train parses back into the same config (#%i)", (_, result) => {
-    if (!result.ok) throw new Error("fixture invalid");
-    expect(parseTrainArgs(trainArgsOf(result.config)).config).toEqual(result.config);
-  });
+  it.each(configs.map((c, i) => [i, c] as const))(
+    "gives flags that npm run train parses back into the same config (#%i)",
+    (_, result) => {
+      if (!result.ok) throw new Error("fixture invalid");
+      expect(parseTrainArgs(trainArgsOf(result.config)).config).toEqual(result.config);
+    },
+  );
 
   it("pass the job id with --job-id, which must be a positive integer", () => {
     const result = configs[0]!;
@@ -85,11 +149,29 @@ describe("trainArgsOf", () => {
 describe("jobFormSpecs", () => {
   it("states the training schema's ranges and defaults", () => {
     const specs = jobFormSpecs();
-    expect(specs.epochs).toEqual({ min: 1, max: 500, minExclusive: false, maxExclusive: false, integer: true, default: 16 });
-    expect(specs.learningRate).toMatchObject({ min: 0, max: 1, minExclusive: true, maxExclusive: false, default: 0.001 });
+    expect(specs.epochs).toEqual({
+      min: 1,
+      max: 500,
+      minExclusive: false,
+      maxExclusive: false,
+      integer: true,
+      default: 16,
+    });
+    expect(specs.learningRate).toMatchObject({
+      min: 0,
+      max: 1,
+      minExclusive: true,
+      maxExclusive: false,
+      default: 0.001,
+    });
     expect(specs.validationSplit).toMatchObject({ min: 0, max: 1, maxExclusive: true, default: 0.2 });
     expect(specs.dropout.cnn.default).toBe(0.5);
-    expect(specs.hidden).toMatchObject({ minLayers: 1, maxLayers: 8, default: [512, 512, 512], width: { min: 1, max: 4096 } });
+    expect(specs.hidden).toMatchObject({
+      minLayers: 1,
+      maxLayers: 8,
+      default: [512, 512, 512],
+      width: { min: 1, max: 4096 },
+    });
     expect(specs.optimizers).toEqual(["rmsprop", "adam", "sgd"]);
   });
 

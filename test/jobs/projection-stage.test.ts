@@ -12,7 +12,11 @@ describe("the projection stage of a job", () => {
 
   it("runs after training with the job in stage 'projecting'; its failure is noted without failing the trained job", async () => {
     db = createTestDb();
-    const [ok, broken] = await enqueueSmallJobs(db, { hidden: "16", epochs: 1, trainSize: 500, testSize: 200, probeSize: 20 }, 2);
+    const [ok, broken] = await enqueueSmallJobs(
+      db,
+      { hidden: "16", epochs: 1, trainSize: 500, testSize: 200, probeSize: 20 },
+      2,
+    );
     const commands: Record<number, number> = {};
     const { ran, lines } = await runWorkerInProcess(db, {
       skipPairs: true,

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  cancelJob, enqueueIfEmpty, enqueueJob, failStaleJobs, finishJob, heartbeatJob, recordJobProgress, retryJob, STALE_JOB_MS,
+  cancelJob,
+  enqueueIfEmpty,
+  enqueueJob,
+  failStaleJobs,
+  finishJob,
+  heartbeatJob,
+  recordJobProgress,
+  retryJob,
+  STALE_JOB_MS,
 } from "../../lib/db/jobs";
 import { claimNextJob } from "../../lib/features/jobs/queue";
 import { fetchJobViews } from "../../lib/features/jobs/view";
@@ -46,7 +54,12 @@ describe("the job queue", () => {
     expect(await heartbeatJob(db, id, "w1")).toEqual({ cancelRequested: false });
     expect(await finishJob(db, id, "w2", "succeeded", null)).toBe(false);
     expect(await finishJob(db, id, "w1", "succeeded", null)).toBe(true);
-    expect(await db.prisma.job.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "succeeded", stage: "done", progressBatch: 3, etaMs: null });
+    expect(await db.prisma.job.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "succeeded",
+      stage: "done",
+      progressBatch: 3,
+      etaMs: null,
+    });
   });
 
   it("cancels a queued job at once and asks a running one's worker to stop it", async () => {
@@ -88,7 +101,14 @@ describe("the job queue", () => {
     expect(id).not.toBeNull();
     expect(await enqueueIfEmpty(db, seed, "npm run up")).toBeNull();
     const [view] = await fetchJobViews(db);
-    expect(view).toMatchObject({ id, status: "queued", name: "seed MLP", epochs: 16, queuedBy: "npm run up", run: null });
+    expect(view).toMatchObject({
+      id,
+      status: "queued",
+      name: "seed MLP",
+      epochs: 16,
+      queuedBy: "npm run up",
+      run: null,
+    });
     expect(view!.summary).toContain("MLP 512-512-512");
     expect(new Date(view!.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
   });

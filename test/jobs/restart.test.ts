@@ -18,20 +18,36 @@ describe("a server restart with a queued job", () => {
   it("loses neither the job nor the session: the job runs once a worker starts", async () => {
     db = createTestDb();
     server = await startAppServer(db.file, { ADMIN_PASSWORD: PASSWORD });
-    const login = await fetch(`${server.url}/api/admin/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ password: PASSWORD }) });
+    const login = await fetch(`${server.url}/api/admin/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ password: PASSWORD }),
+    });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const { csrfToken } = (await login.json()) as { csrfToken: string };
     const queued = await fetch(`${server.url}/api/admin/jobs`, {
       method: "POST",
       headers: { "Content-Type": "application/json", cookie, "x-csrf-token": csrfToken },
-      body: JSON.stringify({ hidden: "32", epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50, name: "survives restart" }),
+      body: JSON.stringify({
+        hidden: "32",
+        epochs: 1,
+        trainSize: 1000,
+        testSize: 500,
+        probeSize: 50,
+        name: "survives restart",
+      }),
     });
     expect(queued.status).toBe(201);
     const { jobId } = (await queued.json()) as { jobId: number };
 
     await server.stop();
     server = await startAppServer(db.file, { ADMIN_PASSWORD: PASSWORD });
-    const list = async () => ((await (await fetch(`${server!.url}/api/admin/jobs`, { headers: { cookie } })).json()) as { jobs: Array<{ id: number; status: string; run: { status: string } | null }> }).jobs;
+    const list = async () =>
+      (
+        (await (await fetch(`${server!.url}/api/admin/jobs`, { headers: { cookie } })).json()) as {
+          jobs: Array<{ id: number; status: string; run: { status: string } | null }>;
+        }
+      ).jobs;
     expect((await list()).find((j) => j.id === jobId)).toMatchObject({ status: "queued" });
 
     worker = spawnWorker(db.file);

@@ -7,7 +7,15 @@ import { spawnWorker, waitUntil, type WorkerProcess } from "./worker-process";
 
 /** Small enough to train in seconds on a shared 2-core machine. */
 function tinyConfig(overrides: Record<string, unknown> = {}) {
-  const result = parseJobForm({ hidden: "64", epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50, batchSize: 32, ...overrides });
+  const result = parseJobForm({
+    hidden: "64",
+    epochs: 1,
+    trainSize: 1000,
+    testSize: 500,
+    probeSize: 50,
+    batchSize: 32,
+    ...overrides,
+  });
   if (!result.ok) throw new Error(JSON.stringify(result));
   return result.config;
 }
@@ -67,14 +75,19 @@ describe("the worker under faults", () => {
     expect(epochs.length).toBe(1);
     for (const epoch of epochs) {
       expect(blobToFloat32(epoch.probeProbs!).length).toBe(50 * 10);
-      const embeddings = await db.prisma.embedding.findMany({ where: { runId: job.run!.id, epoch: epoch.epoch, subset: "probe" } });
+      const embeddings = await db.prisma.embedding.findMany({
+        where: { runId: job.run!.id, epoch: epoch.epoch, subset: "probe" },
+      });
       expect(embeddings.map((e) => e.data.byteLength)).toEqual([50 * 512 * 4]);
     }
     expect(await db.prisma.checkpoint.count({ where: { runId: job.run!.id, kind: "best" } })).toBe(1);
 
     const retry = await retryJob(db, jobId, "test");
     expect(retry.outcome).toBe("queued");
-    await waitUntil(() => db!.prisma.job.findUniqueOrThrow({ where: { id: retry.jobId! }, include: { run: true } }), (j) => j.status === "succeeded" || j.status === "failed");
+    await waitUntil(
+      () => db!.prisma.job.findUniqueOrThrow({ where: { id: retry.jobId! }, include: { run: true } }),
+      (j) => j.status === "succeeded" || j.status === "failed",
+    );
     const retried = await db.prisma.job.findUniqueOrThrow({ where: { id: retry.jobId! }, include: { run: true } });
     expect(retried).toMatchObject({ status: "succeeded", retryOfId: jobId, error: null });
     expect(await db.prisma.epoch.count({ where: { runId: retried.run!.id } })).toBe(2);
@@ -87,7 +100,10 @@ describe("the worker under faults", () => {
     const jobId = await enqueueJob(db, slowConfig({ name: "cancelled", epochs: 4 }), "test");
     const worker = spawnWorker(db.file);
     workers.push(worker);
-    await waitUntil(() => db!.prisma.job.findUniqueOrThrow({ where: { id: jobId } }), (j) => j.progressEpoch >= 1);
+    await waitUntil(
+      () => db!.prisma.job.findUniqueOrThrow({ where: { id: jobId } }),
+      (j) => j.progressEpoch >= 1,
+    );
     await db.prisma.job.update({ where: { id: jobId }, data: { cancelRequested: true } });
     expect((await worker.exit).code).toBe(0);
     const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId }, include: { run: true } });
@@ -96,7 +112,9 @@ describe("the worker under faults", () => {
     const finished = await db.prisma.epoch.count({ where: { runId: job.run!.id } });
     expect(finished).toBeGreaterThanOrEqual(1);
     expect(finished).toBeLessThan(4);
-    expect(job.error).toBe(`cancelled by the admin after ${finished} finished epoch${finished === 1 ? "" : "s"}, which are kept`);
+    expect(job.error).toBe(
+      `cancelled by the admin after ${finished} finished epoch${finished === 1 ? "" : "s"}, which are kept`,
+    );
   });
 
   it("stops with its worker: SIGTERM ends the training at the next batch and leaves the job failed and retryable", async () => {
@@ -104,7 +122,10 @@ describe("the worker under faults", () => {
     const jobId = await enqueueJob(db, slowConfig({ name: "interrupted", epochs: 4 }), "test");
     const worker = spawnWorker(db.file, ["--no-projections", "--no-pairs", "--poll-ms=200"]);
     workers.push(worker);
-    await waitUntil(() => db!.prisma.job.findUniqueOrThrow({ where: { id: jobId } }), (j) => j.stage === "training");
+    await waitUntil(
+      () => db!.prisma.job.findUniqueOrThrow({ where: { id: jobId } }),
+      (j) => j.stage === "training",
+    );
     worker.child.kill("SIGTERM");
     expect((await worker.exit).code).toBe(0);
     const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId }, include: { run: true } });

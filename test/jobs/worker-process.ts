@@ -13,12 +13,20 @@ export interface WorkerProcess {
 }
 
 /** Defaults: exit when the queue is empty, no projection stage, wasm backend, 200 ms polling. */
-export function spawnWorker(databaseFile: string, args: string[] = ["--exit-when-idle", "--no-projections", "--no-pairs", "--poll-ms=200"], env: Record<string, string> = {}): WorkerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts", ...args], {
-    env: { ...process.env, TFJS_BACKEND: "wasm", ...env, DATABASE_URL: `file:${databaseFile}` },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
+export function spawnWorker(
+  databaseFile: string,
+  args: string[] = ["--exit-when-idle", "--no-projections", "--no-pairs", "--poll-ms=200"],
+  env: Record<string, string> = {},
+): WorkerProcess {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=react-server", "scripts/worker.ts", ...args],
+    {
+      env: { ...process.env, TFJS_BACKEND: "wasm", ...env, DATABASE_URL: `file:${databaseFile}` },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
   const lines: string[] = [];
   const waiters: Array<{ pattern: RegExp; resolve: (m: RegExpMatchArray) => void }> = [];
   const onLine = (line: string) => {
@@ -33,7 +41,9 @@ export function spawnWorker(databaseFile: string, args: string[] = ["--exit-when
   };
   createInterface({ input: child.stdout! }).on("line", onLine);
   createInterface({ input: child.stderr! }).on("line", onLine);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     lines,
@@ -44,7 +54,10 @@ export function spawnWorker(databaseFile: string, args: string[] = ["--exit-when
         if (m) return Promise.resolve(m);
       }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${lines.join("\n")}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${lines.join("\n")}`)),
+          timeoutMs,
+        );
         waiters.push({ pattern, resolve: (m) => (clearTimeout(timer), resolve(m)) });
       });
     },
@@ -60,12 +73,17 @@ export function spawnWorker(databaseFile: string, args: string[] = ["--exit-when
 }
 
 /** Polls `read` every 100 ms until `done` holds for its value; fails with the last value after `timeoutMs`. */
-export async function waitUntil<T>(read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 120_000): Promise<T> {
+export async function waitUntil<T>(
+  read: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

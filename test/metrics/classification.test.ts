@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { accuracy, confusionMatrix, crossEntropy, misclassifiedIndices, perClassScores, predictedLabels } from "../../lib/numeric/metrics/classification";
+import {
+  accuracy,
+  confusionMatrix,
+  crossEntropy,
+  misclassifiedIndices,
+  perClassScores,
+  predictedLabels,
+} from "../../lib/numeric/metrics/classification";
 
 function probsFor(rows: number[][]): Float32Array {
   return Float32Array.from(rows.flat());

@@ -93,15 +93,28 @@ describe("pair separation, fast and exact", () => {
         seen[y]!.push(x);
       });
       expect(visits).toBe((rows * Math.max(0, rows - 1)) / 2);
-      seen.forEach((partners, p) => expect(partners).toEqual(Array.from({ length: rows }, (_, q) => q).filter((q) => q !== p)));
+      seen.forEach((partners, p) =>
+        expect(partners).toEqual(Array.from({ length: rows }, (_, q) => q).filter((q) => q !== p)),
+      );
     }
   });
 
   it("pairSeparation gives bit for bit the figures of the original full-matrix-and-sort version, ties included", () => {
-    for (const [seed, coarse] of [[1, false], [2, true], [3, true]] as const) {
+    for (const [seed, coarse] of [
+      [1, false],
+      [2, true],
+      [3, true],
+    ] as const) {
       const { data, labels } = digitCloud(160, 24, seed, coarse);
-      for (const [a, b, k] of [[4, 9, 10], [3, 5, 1], [0, 1, 7], [2, 7, 40]] as const) {
-        expect(pairSeparation(data, 24, labels, a, b, k), `seed ${seed}, ${a}/${b}, k ${k}`).toEqual(referenceSeparation(data, 24, labels, a, b, k));
+      for (const [a, b, k] of [
+        [4, 9, 10],
+        [3, 5, 1],
+        [0, 1, 7],
+        [2, 7, 40],
+      ] as const) {
+        expect(pairSeparation(data, 24, labels, a, b, k), `seed ${seed}, ${a}/${b}, k ${k}`).toEqual(
+          referenceSeparation(data, 24, labels, a, b, k),
+        );
       }
     }
   });
@@ -110,8 +123,11 @@ describe("pair separation, fast and exact", () => {
     const { data, labels } = digitCloud(300, 16, 4, true);
     const all = allPairSeparations(Float64Array.from(data), 300, 16, labels, 10);
     expect(all).toHaveLength(45);
-    expect(all.map((p) => `${p.a}-${p.b}`)).toEqual(Array.from({ length: 10 }, (_, a) => Array.from({ length: 9 - a }, (_, i) => `${a}-${a + 1 + i}`)).flat());
-    for (const { a, b, ...score } of all) expect(score, `${a}/${b}`).toEqual(pairSeparation(data, 16, labels, a, b, 10));
+    expect(all.map((p) => `${p.a}-${p.b}`)).toEqual(
+      Array.from({ length: 10 }, (_, a) => Array.from({ length: 9 - a }, (_, i) => `${a}-${a + 1 + i}`)).flat(),
+    );
+    for (const { a, b, ...score } of all)
+      expect(score, `${a}/${b}`).toEqual(pairSeparation(data, 16, labels, a, b, 10));
   });
 
   it("a class with fewer than two points scores NaN, and the count still counts both classes", () => {
@@ -127,9 +143,15 @@ describe("pair separation, fast and exact", () => {
 
   it("rejects a bad k, mismatched labels and out-of-range classes, naming the value", () => {
     const data = new Float64Array(6);
-    expect(() => gatherClassNeighbours(data, 3, 2, Uint8Array.from([0, 1, 0]), 2, 0)).toThrow("k must be a whole number ≥ 1, got 0");
-    expect(() => gatherClassNeighbours(data, 3, 2, Uint8Array.from([0, 1]), 2, 3)).toThrow("labels has 2 entries, expected 3");
-    expect(() => gatherClassNeighbours(data, 3, 2, Uint8Array.from([0, 1, 10]), 10, 3)).toThrow("label 10 of row 2 is not below 10");
+    expect(() => gatherClassNeighbours(data, 3, 2, Uint8Array.from([0, 1, 0]), 2, 0)).toThrow(
+      "k must be a whole number ≥ 1, got 0",
+    );
+    expect(() => gatherClassNeighbours(data, 3, 2, Uint8Array.from([0, 1]), 2, 3)).toThrow(
+      "labels has 2 entries, expected 3",
+    );
+    expect(() => gatherClassNeighbours(data, 3, 2, Uint8Array.from([0, 1, 10]), 10, 3)).toThrow(
+      "label 10 of row 2 is not below 10",
+    );
     expect(() => forEachRowPair(data, 4, 2, () => {})).toThrow("data has 6 values, expected 4 x 2");
   });
 });

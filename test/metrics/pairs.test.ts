@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../lib/numeric/random";
-import { closestToOther, isSeedPair, meanImage, pairSeparation, parsePair, rankPairs } from "../../lib/numeric/metrics/pairs";
+import {
+  closestToOther,
+  isSeedPair,
+  meanImage,
+  pairSeparation,
+  parsePair,
+  rankPairs,
+} from "../../lib/numeric/metrics/pairs";
 import { computeFlips, confusionDifference } from "../../lib/numeric/metrics/compare";
 
 function gaussianClusters(centres: number[][], perClass: number, spread: number, seed: number) {
@@ -42,7 +49,15 @@ describe("confusable pairs", () => {
   });
 
   it("perfectly separated clusters have kNN purity 1 and a high silhouette", () => {
-    const { data, labels, cols } = gaussianClusters([[0, 0, 0], [10, 10, 10]], 60, 0.5, 1);
+    const { data, labels, cols } = gaussianClusters(
+      [
+        [0, 0, 0],
+        [10, 10, 10],
+      ],
+      60,
+      0.5,
+      1,
+    );
     const s = pairSeparation(data, cols, labels, 4, 9);
     expect(s.knnPurity).toBe(1);
     expect(s.silhouette).toBeGreaterThan(0.8);
@@ -50,7 +65,15 @@ describe("confusable pairs", () => {
   });
 
   it("identical clusters score about chance: purity near 0.5 and silhouette near 0", () => {
-    const { data, labels, cols } = gaussianClusters([[0, 0, 0], [0, 0, 0]], 150, 1, 2);
+    const { data, labels, cols } = gaussianClusters(
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      150,
+      1,
+      2,
+    );
     const s = pairSeparation(data, cols, labels, 4, 9);
     expect(s.knnPurity).toBeGreaterThan(0.4);
     expect(s.knnPurity).toBeLessThan(0.6);

@@ -42,7 +42,9 @@ describe("idx parsing on the real MNIST files", () => {
   it("scales pixels to 0..1 and one-hot encodes labels as the seed does", () => {
     const scaled = scalePixels(Uint8Array.from([0, 51, 255]));
     expect(Array.from(scaled)).toEqual([0, 0.2, 1].map((v) => Math.fround(v)));
-    expect(Array.from(oneHot(Uint8Array.from([3, 0])))).toEqual([0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(oneHot(Uint8Array.from([3, 0])))).toEqual([
+      0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]);
   });
 });
 

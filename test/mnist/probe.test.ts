@@ -28,6 +28,8 @@ describe("selectProbeIndices", () => {
   });
 
   it("rejects a probe larger than the labels with the size in the message", () => {
-    expect(() => selectProbeIndices(labels.subarray(0, 10), 11, 0)).toThrow("probe size 11 must be an integer in 0..10");
+    expect(() => selectProbeIndices(labels.subarray(0, 10), 11, 0)).toThrow(
+      "probe size 11 must be an integer in 0..10",
+    );
   });
 });

@@ -25,7 +25,17 @@ describe("createModel", () => {
   it("builds the CNN preset (conv 32 → pool → conv 64 → pool → dense 128 → dense 10)", () => {
     const model = createModel({ kind: "cnn", filters: [32, 64], dense: 128, dropout: 0.5 }, 1);
     const rows = summarizeModel(model);
-    expect(rows.map((r) => r.type)).toEqual(["Reshape", "Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Flatten", "Dense", "Dropout", "Dense"]);
+    expect(rows.map((r) => r.type)).toEqual([
+      "Reshape",
+      "Conv2D",
+      "MaxPooling2D",
+      "Conv2D",
+      "MaxPooling2D",
+      "Flatten",
+      "Dense",
+      "Dropout",
+      "Dense",
+    ]);
     expect(rows.find((r) => r.name === "conv2d_1")!.params).toBe(3 * 3 * 32 + 32);
     expect(rows.find((r) => r.name === "flatten_1")!.outputShape).toEqual([5 * 5 * 64]);
     expect(totalParams(rows)).toBe(320 + 18_496 + 1600 * 128 + 128 + 1290);

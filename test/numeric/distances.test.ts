@@ -20,11 +20,17 @@ describe("forEachRowPair", () => {
       const cols = 3 + (rows % 5);
       const data = randomRows(rows, cols, rows + 1);
       const seen = new Set<number>();
-      forEachRowPair(data, rows, cols, (x, y, d) => {
-        expect(x).toBeLessThan(y);
-        expect(d).toBe(plain(data, cols, x, y));
-        seen.add(x * rows + y);
-      }, { order: "near-first" });
+      forEachRowPair(
+        data,
+        rows,
+        cols,
+        (x, y, d) => {
+          expect(x).toBeLessThan(y);
+          expect(d).toBe(plain(data, cols, x, y));
+          seen.add(x * rows + y);
+        },
+        { order: "near-first" },
+      );
       expect(seen.size).toBe((rows * Math.max(0, rows - 1)) / 2);
     }
   });
@@ -43,7 +49,9 @@ describe("forEachRowPair", () => {
         for (let y = x + 1; y < rows; y++) {
           if (visited.has(x * rows + y)) continue;
           skipped++;
-          expect(plain(data, cols, x, y), `${order}: ${x}, ${y}`).toBeGreaterThanOrEqual(Math.max(limits[x]!, limits[y]!));
+          expect(plain(data, cols, x, y), `${order}: ${x}, ${y}`).toBeGreaterThanOrEqual(
+            Math.max(limits[x]!, limits[y]!),
+          );
         }
       }
       expect(skipped).toBeGreaterThan(0);
@@ -52,7 +60,9 @@ describe("forEachRowPair", () => {
 
   it("rejects data of the wrong size and limits of the wrong length, naming the sizes", () => {
     expect(() => forEachRowPair(new Float64Array(6), 4, 2, () => {})).toThrow("data has 6 values, expected 4 x 2");
-    expect(() => forEachRowPair(new Float64Array(8), 4, 2, () => {}, { limits: new Float64Array(3) })).toThrow("limits has 3 values, expected 4");
+    expect(() => forEachRowPair(new Float64Array(8), 4, 2, () => {}, { limits: new Float64Array(3) })).toThrow(
+      "limits has 3 values, expected 4",
+    );
   });
 });
 
@@ -79,7 +89,8 @@ describe("forEachDistanceFrom", () => {
     limits[5] = 6;
     const visited = new Set<number>();
     forEachDistanceFrom(data, rows, cols, 5, (y) => visited.add(y), limits);
-    for (let y = 0; y < rows; y++) if (y !== 5 && !visited.has(y)) expect(plain(data, cols, 5, y)).toBeGreaterThanOrEqual(6);
+    for (let y = 0; y < rows; y++)
+      if (y !== 5 && !visited.has(y)) expect(plain(data, cols, 5, y)).toBeGreaterThanOrEqual(6);
     expect(visited.size).toBeLessThan(rows - 1);
     expect(() => forEachDistanceFrom(data, rows, cols, 40, () => {})).toThrow("row 40 is not in 0..39");
   });

@@ -10,9 +10,20 @@ async function insertProbeRun(db: TestDb): Promise<number> {
   const probe = selectProbeIndices(loadMnist().test.labels.subarray(0, 500), 100, 0);
   const run = await db.prisma.run.create({
     data: {
-      name: "probe-only", status: "succeeded", config: "{}", architecture: "mlp", paramCount: 0, modelSummary: "[]",
-      backend: "cpu", backendVersion: "-", epochsPlanned: 2, trainSize: 0, valSize: 0, testSize: 500,
-      probeIndices: new Uint8Array(probe.buffer as ArrayBuffer), probeSize: 100,
+      name: "probe-only",
+      status: "succeeded",
+      config: "{}",
+      architecture: "mlp",
+      paramCount: 0,
+      modelSummary: "[]",
+      backend: "cpu",
+      backendVersion: "-",
+      epochsPlanned: 2,
+      trainSize: 0,
+      valSize: 0,
+      testSize: 500,
+      probeIndices: new Uint8Array(probe.buffer as ArrayBuffer),
+      probeSize: 100,
     },
   });
   return run.id;
@@ -47,7 +58,16 @@ describe("projectRun on a 100-digit probe of 500 test digits (fewer digits than 
     const data = new Float32Array(100 * 8).map((_, i) => Math.sin(i));
     data[17 * 8 + 3] = Number.NaN;
     await db.prisma.embedding.create({
-      data: { runId, subset: "probe", epoch: 2, layerIndex: 1, layerName: "dense_Dense2", rows: 100, cols: 8, data: new Uint8Array(data.buffer) },
+      data: {
+        runId,
+        subset: "probe",
+        epoch: 2,
+        layerIndex: 1,
+        layerName: "dense_Dense2",
+        rows: 100,
+        cols: 8,
+        data: new Uint8Array(data.buffer),
+      },
     });
     await expect(projectRun(db, runId, { iterations: 100 })).rejects.toThrow(
       `run ${runId}, probe set, layer 1 (dense_Dense2), epoch 2, PCA: the stored 100 × 8 input holds NaN at row 17, column 3`,

@@ -20,7 +20,17 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
 
   it("lists the final test views, the pixels and every probe layer at every epoch as sources", async () => {
     const keys = (await listSources(db, runId)).map((s) => `${s.subset}/${s.epoch}/${s.layerIndex}`);
-    expect(keys).toEqual(["test/0/2", "test/0/-1", "probe/0/-1", "probe/1/0", "probe/1/1", "probe/1/2", "probe/2/0", "probe/2/1", "probe/2/2"]);
+    expect(keys).toEqual([
+      "test/0/2",
+      "test/0/-1",
+      "probe/0/-1",
+      "probe/1/0",
+      "probe/1/1",
+      "probe/1/2",
+      "probe/2/0",
+      "probe/2/1",
+      "probe/2/2",
+    ]);
   });
 
   it("stores a final PCA and t-SNE layout of the right size for each source, with quality figures", async () => {
@@ -41,16 +51,31 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
   });
 
   it("keeps snapshots of the final test t-SNE at iterations 50 and 100 for the replay", async () => {
-    const replay = await db.prisma.projection.findMany({ where: { runId, subset: "test", layerIndex: 2, method: "tsne" }, orderBy: { iteration: "asc" } });
-    expect(replay.map((p) => [p.iteration, p.final])).toEqual([[50, false], [100, false], [250, false], [300, true]]);
+    const replay = await db.prisma.projection.findMany({
+      where: { runId, subset: "test", layerIndex: 2, method: "tsne" },
+      orderBy: { iteration: "asc" },
+    });
+    expect(replay.map((p) => [p.iteration, p.final])).toEqual([
+      [50, false],
+      [100, false],
+      [250, false],
+      [300, true],
+    ]);
   });
 
   it("starts each epoch from the previous epoch's layout, so it moves less than a fresh layout would", async () => {
     const get = async (epoch: number) =>
-      blobToFloat32((await db.prisma.projection.findFirstOrThrow({ where: { runId, subset: "probe", epoch, layerIndex: 2, method: "tsne", final: true } })).coords);
+      blobToFloat32(
+        (
+          await db.prisma.projection.findFirstOrThrow({
+            where: { runId, subset: "probe", epoch, layerIndex: 2, method: "tsne", final: true },
+          })
+        ).coords,
+      );
     // Mean distance between two layouts after centring and scaling each to unit RMS radius.
     const normalised = (y: Float32Array) => {
-      let mx = 0, my = 0;
+      let mx = 0,
+        my = 0;
       for (let i = 0; i < y.length; i += 2) {
         mx += y[i]!;
         my += y[i + 1]!;
@@ -71,7 +96,11 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
     const [one, two] = [await get(1), await get(2)];
     const sources = await listSources(db, runId);
     const epochTwo = sources.find((s) => s.subset === "probe" && s.epoch === 2 && s.layerIndex === 2)!;
-    const fresh = createTsne(await loadSourceMatrix(db, runId, epochTwo), { perplexity: 30, iterations: 300, exaggerationIterations: 75 }).fit();
+    const fresh = createTsne(await loadSourceMatrix(db, runId, epochTwo), {
+      perplexity: 30,
+      iterations: 300,
+      exaggerationIterations: 75,
+    }).fit();
     // Training draws unseeded dropout masks, so the two epochs' embeddings differ from run to run: the ratio was
     // below 0.5 in most runs and 0.56 in one. A layout that ignored the previous epoch would be near 1.
     expect(shift(one, two)).toBeLessThan(0.8 * shift(one, fresh));

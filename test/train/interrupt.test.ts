@@ -4,7 +4,20 @@ import { failStaleRuns } from "../../lib/db/runs";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { spawnTrain } from "../helpers/spawn";
 
-const ARGS = ["--epochs", "6", "--train-size", "1500", "--test-size", "500", "--probe-size", "50", "--events", "json", "--backend", "wasm"];
+const ARGS = [
+  "--epochs",
+  "6",
+  "--train-size",
+  "1500",
+  "--test-size",
+  "500",
+  "--probe-size",
+  "50",
+  "--events",
+  "json",
+  "--backend",
+  "wasm",
+];
 
 describe("a training process stopped after its first epoch", () => {
   let db: TestDb | undefined;

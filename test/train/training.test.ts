@@ -23,13 +23,20 @@ describe("a short real training (2 epochs, 3,000 digits, probe 200, 1,000 test d
     expect(run.status).toBe("succeeded");
     const row = await db.prisma.run.findUniqueOrThrow({ where: { id: run.runId } });
     expect(row.backend).toBe("wasm");
-    expect(row.backendVersion).toMatch(/^tfjs 4\.\d+\.\d+, tfjs-backend-wasm 4\.\d+\.\d+ \+ mnist-lens fast kernels( \(fma\))?$/);
+    expect(row.backendVersion).toMatch(
+      /^tfjs 4\.\d+\.\d+, tfjs-backend-wasm 4\.\d+\.\d+ \+ mnist-lens fast kernels( \(fma\))?$/,
+    );
     expect(row.status).toBe("succeeded");
     expect(row.finishedAt!.getTime()).toBeGreaterThanOrEqual(row.startedAt!.getTime());
     expect(row.trainSize).toBe(2400);
     expect(row.valSize).toBe(600);
     expect(row.paramCount).toBe(932_362);
-    expect(JSON.parse(row.config)).toMatchObject({ epochs: 2, trainSize: 3000, batchSize: 128, optimizer: { name: "rmsprop" } });
+    expect(JSON.parse(row.config)).toMatchObject({
+      epochs: 2,
+      trainSize: 3000,
+      batchSize: 128,
+      optimizer: { name: "rmsprop" },
+    });
   });
 
   it("records an untrained baseline near chance", async () => {
@@ -97,10 +104,18 @@ describe("a short real training (2 epochs, 3,000 digits, probe 200, 1,000 test d
   });
 
   it("stores embeddings of the right shapes: 3 hidden layers x 2 epochs for the probe, the last layer for every test digit", async () => {
-    const embeddings = await db.prisma.embedding.findMany({ where: { runId: run.runId }, orderBy: [{ subset: "asc" }, { epoch: "asc" }, { layerIndex: "asc" }] });
+    const embeddings = await db.prisma.embedding.findMany({
+      where: { runId: run.runId },
+      orderBy: [{ subset: "asc" }, { epoch: "asc" }, { layerIndex: "asc" }],
+    });
     const probe = embeddings.filter((e) => e.subset === "probe");
     expect(probe.map((e) => `${e.epoch}:${e.layerIndex}:${e.layerName}`)).toEqual([
-      "1:0:dense_1", "1:1:dense_2", "1:2:dense_3", "2:0:dense_1", "2:1:dense_2", "2:2:dense_3",
+      "1:0:dense_1",
+      "1:1:dense_2",
+      "1:2:dense_3",
+      "2:0:dense_1",
+      "2:1:dense_2",
+      "2:2:dense_3",
     ]);
     for (const e of probe) {
       expect([e.rows, e.cols]).toEqual([200, 512]);
@@ -110,7 +125,9 @@ describe("a short real training (2 epochs, 3,000 digits, probe 200, 1,000 test d
     expect(test).toHaveLength(1);
     expect([test[0]!.rows, test[0]!.cols, test[0]!.layerIndex]).toEqual([1000, 512, 2]);
     const row = await db.prisma.run.findUniqueOrThrow({ where: { id: run.runId } });
-    expect(Array.from(blobToInt32(row.probeIndices!))).toEqual(Array.from(selectProbeIndices(loadMnist().test.labels.subarray(0, 1000), 200, 0)));
+    expect(Array.from(blobToInt32(row.probeIndices!))).toEqual(
+      Array.from(selectProbeIndices(loadMnist().test.labels.subarray(0, 1000), 200, 0)),
+    );
   });
 
   it("stores the model summary of the seed network", async () => {

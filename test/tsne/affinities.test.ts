@@ -37,7 +37,9 @@ describe("calibratePerplexity", () => {
 
   it("rejects a perplexity the neighbour count cannot reach", () => {
     const knn = computeKnn(randomMatrix(50, 3, 3), 10);
-    expect(() => calibratePerplexity(knn, 11)).toThrow(/perplexity must be in \(1, k \+ 1\) = \(1, 11\) for 10 neighbours \(got 11\)/);
+    expect(() => calibratePerplexity(knn, 11)).toThrow(
+      /perplexity must be in \(1, k \+ 1\) = \(1, 11\) for 10 neighbours \(got 11\)/,
+    );
   });
 });
 

@@ -12,7 +12,11 @@ export function gaussian(rng: () => number): number {
 }
 
 /** `perBlob` points around each centre (unit-variance noise), rows in blob order; labels are the blob index. */
-export function gaussianBlobs(centres: number[][], perBlob: number, seed: number): { matrix: Matrix; labels: Uint8Array } {
+export function gaussianBlobs(
+  centres: number[][],
+  perBlob: number,
+  seed: number,
+): { matrix: Matrix; labels: Uint8Array } {
   const cols = centres[0]!.length;
   const rows = centres.length * perBlob;
   const rng = createRng(seed);
@@ -102,7 +106,8 @@ export function covarianceOf({ data, rows, cols }: Matrix): { covariance: Float6
     for (let a = 0; a < cols; a++) {
       const da = data[r * cols + a]! - mean[a]!;
       if (da === 0) continue;
-      for (let b = 0; b < cols; b++) covariance[a * cols + b] = covariance[a * cols + b]! + (da * (data[r * cols + b]! - mean[b]!)) / (rows - 1);
+      for (let b = 0; b < cols; b++)
+        covariance[a * cols + b] = covariance[a * cols + b]! + (da * (data[r * cols + b]! - mean[b]!)) / (rows - 1);
     }
   }
   return { covariance, mean };
@@ -111,7 +116,8 @@ export function covarianceOf({ data, rows, cols }: Matrix): { covariance: Float6
 /** Rows `indices` of `m`, in that order. */
 export function pickRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   const data = new Float32Array(indices.length * m.cols);
-  for (let r = 0; r < indices.length; r++) data.set(m.data.subarray(indices[r]! * m.cols, (indices[r]! + 1) * m.cols), r * m.cols);
+  for (let r = 0; r < indices.length; r++)
+    data.set(m.data.subarray(indices[r]! * m.cols, (indices[r]! + 1) * m.cols), r * m.cols);
   return { data, rows: indices.length, cols: m.cols };
 }
 
@@ -122,7 +128,13 @@ export function downsample14(m: Matrix): Matrix {
     for (let y = 0; y < 14; y++) {
       for (let x = 0; x < 14; x++) {
         let sum = 0;
-        for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) sum += m.data[r * 784 + (2 * y + dy) * 28 + 2 * x + dx]!;
+        for (const [dy, dx] of [
+          [0, 0],
+          [0, 1],
+          [1, 0],
+          [1, 1],
+        ] as const)
+          sum += m.data[r * 784 + (2 * y + dy) * 28 + 2 * x + dx]!;
         data[r * 196 + y * 14 + x] = sum / 4;
       }
     }

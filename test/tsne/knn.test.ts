@@ -48,7 +48,9 @@ describe("queryKnn", () => {
     const queries = Int32Array.of(0, 17, 199);
     const some = queryKnn(data, queries, 15);
     queries.forEach((row, q) => {
-      expect(Array.from(some.indices.subarray(q * 15, q * 15 + 15))).toEqual(Array.from(all.indices.subarray(row * 15, row * 15 + 15)));
+      expect(Array.from(some.indices.subarray(q * 15, q * 15 + 15))).toEqual(
+        Array.from(all.indices.subarray(row * 15, row * 15 + 15)),
+      );
     });
   });
 });

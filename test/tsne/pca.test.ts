@@ -33,7 +33,8 @@ describe("topEigen", () => {
     const cov = new Float64Array(200 * 200);
     for (let r = 0; r < 400; r++) {
       for (let a = 0; a < 200; a++) {
-        for (let b = 0; b < 200; b++) cov[a * 200 + b] = cov[a * 200 + b]! + (x.data[r * 200 + a]! * x.data[r * 200 + b]!) / 400;
+        for (let b = 0; b < 200; b++)
+          cov[a * 200 + b] = cov[a * 200 + b]! + (x.data[r * 200 + a]! * x.data[r * 200 + b]!) / 400;
       }
     }
     const full = symmetricEigen(cov, 200);
@@ -76,7 +77,10 @@ describe("symmetricEigen on tiny entries", () => {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) b[i * n + j] = m[i * n + j]! + m[j * n + i]!;
     const scale = 1e-170;
     const reference = symmetricEigen(b, n);
-    const tiny = symmetricEigen(b.map((v) => v * scale), n);
+    const tiny = symmetricEigen(
+      b.map((v) => v * scale),
+      n,
+    );
     expect(tiny.vectors.every(Number.isFinite)).toBe(true);
     for (let j = 0; j < n; j++) expect(Math.abs(tiny.values[j]! / scale - reference.values[j]!)).toBeLessThan(1e-9);
   });
@@ -127,7 +131,10 @@ describe("pca", () => {
 });
 
 /** numpy.linalg.eigh of the covariance of `probeOf500()` (float64 from the same float32 pixels), descending. */
-const NUMPY_TOP10 = [5.6610305979, 4.5068808578, 3.8858254994, 2.8069911105, 2.2833202243, 2.1033089846, 1.8945134209, 1.5362265106, 1.4700118872, 1.3623872702];
+const NUMPY_TOP10 = [
+  5.6610305979, 4.5068808578, 3.8858254994, 2.8069911105, 2.2833202243, 2.1033089846, 1.8945134209, 1.5362265106,
+  1.4700118872, 1.3623872702,
+];
 const NUMPY_50TH = 0.15054081059081587;
 const NUMPY_SUM_TOP50 = 46.742245172298865;
 const NUMPY_99TH = 0.013742902824748469;
@@ -175,7 +182,8 @@ function expectSoundPca(input: Matrix, result: PcaResult, components: number): v
     let sumSquares = 0;
     for (let r = 0; r < rows; r++) {
       let expected = 0;
-      for (let c = 0; c < cols; c++) expected += (input.data[r * cols + c]! - result.mean[c]!) * result.components[j * cols + c]!;
+      for (let c = 0; c < cols; c++)
+        expected += (input.data[r * cols + c]! - result.mean[c]!) * result.components[j * cols + c]!;
       const got = result.projected.data[r * components + j]!;
       if (j >= rank) expect(Math.abs(got)).toBe(0);
       expect(Math.abs(got - expected)).toBeLessThan(1e-5 * (1 + Math.abs(expected)));
@@ -198,11 +206,13 @@ function expectMatchesJacobi(input: Matrix, result: PcaResult, components: numbe
   if (result.rank < components) expect(Math.abs(reference.values[result.rank]!)).toBeLessThan(1e-9 * largest);
   for (let j = 0; j < axes; j++) {
     let dot = 0;
-    for (let c = 0; c < input.cols; c++) dot += result.components[j * input.cols + c]! * reference.vectors[j * input.cols + c]!;
+    for (let c = 0; c < input.cols; c++)
+      dot += result.components[j * input.cols + c]! * reference.vectors[j * input.cols + c]!;
     const sign = Math.sign(dot);
     for (let r = 0; r < input.rows; r++) {
       let expected = 0;
-      for (let c = 0; c < input.cols; c++) expected += (input.data[r * input.cols + c]! - result.mean[c]!) * reference.vectors[j * input.cols + c]!;
+      for (let c = 0; c < input.cols; c++)
+        expected += (input.data[r * input.cols + c]! - result.mean[c]!) * reference.vectors[j * input.cols + c]!;
       expect(Math.abs(result.projected.data[r * components + j]! - sign * expected)).toBeLessThan(1e-4);
     }
   }
@@ -247,7 +257,10 @@ describe("pca on rank-deficient data", () => {
 
   it("sees through duplicated rows: 8 digits repeated 5 times have rank 7 and the 8 digits' axes", () => {
     const { matrix } = mnistTestDigits(8);
-    const repeated = pickRows(matrix, Array.from({ length: 40 }, (_, i) => i % 8));
+    const repeated = pickRows(
+      matrix,
+      Array.from({ length: 40 }, (_, i) => i % 8),
+    );
     const result = pca(repeated, 20);
     expectSoundPca(repeated, result, 20);
     expect(result.rank).toBe(7);
@@ -255,7 +268,8 @@ describe("pca on rank-deficient data", () => {
     const distinct = pca(matrix, 7);
     for (let j = 0; j < 7; j++) {
       expect(result.explainedVariance[j]! / distinct.explainedVariance[j]!).toBeCloseTo((5 * 7) / 39, 9);
-      for (let r = 0; r < 40; r++) expect(result.projected.data[r * 20 + j]!).toBeCloseTo(distinct.projected.data[(r % 8) * 7 + j]!, 4);
+      for (let r = 0; r < 40; r++)
+        expect(result.projected.data[r * 20 + j]!).toBeCloseTo(distinct.projected.data[(r % 8) * 7 + j]!, 4);
     }
   });
 
@@ -272,7 +286,10 @@ describe("pca on rank-deficient data", () => {
 
   it("matches a Jacobi reference through the Gram matrix (60 digits at 14 × 14, fewer rows than columns)", () => {
     const input = downsample14(probeOf500());
-    const sixty = pickRows(input, Array.from({ length: 60 }, (_, i) => i));
+    const sixty = pickRows(
+      input,
+      Array.from({ length: 60 }, (_, i) => i),
+    );
     const result = pca(sixty, 80);
     expectSoundPca(sixty, result, 80);
     expect(result.rank).toBe(59);

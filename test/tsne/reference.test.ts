@@ -23,7 +23,13 @@ interface TsneJsModel {
   /** Iterations start .. end - 1 of its gradient descent; returns [KL error, last iteration]. */
   _gradDesc(start: number, end: number, momentum: number, minGradNorm: number, minErrorDiff: number): [number, number];
 }
-type TsneJsConstructor = new (config: { dim: number; perplexity: number; earlyExaggeration: number; learningRate: number; nIter: number }) => TsneJsModel;
+type TsneJsConstructor = new (config: {
+  dim: number;
+  perplexity: number;
+  earlyExaggeration: number;
+  learningRate: number;
+  nIter: number;
+}) => TsneJsModel;
 const require = createRequire(import.meta.url);
 const TsneJs = require("tsne-js") as TsneJsConstructor;
 const ndarray = require("ndarray") as (data: Float64Array, shape: number[]) => NdArray;
@@ -38,12 +44,27 @@ const JS_EARLY_EXAGGERATION = 4;
  * run() does, but on our exact P: its run() calibrates perplexity on unsquared distances, a different objective,
  * so only with the same P do the two KL values measure the same thing. Seeded start, std 1e-4.
  */
-function runTsneJs(x: { data: Float32Array; rows: number; cols: number }, dense: Float64Array): { layout: Float32Array; ownError: number } {
+function runTsneJs(
+  x: { data: Float32Array; rows: number; cols: number },
+  dense: Float64Array,
+): { layout: Float32Array; ownError: number } {
   const n = x.rows;
-  const model = new TsneJs({ dim: 2, perplexity: PERPLEXITY, earlyExaggeration: JS_EARLY_EXAGGERATION, learningRate: 200, nIter: JS_ITERATIONS });
-  model.init({ data: Array.from({ length: n }, (_, i) => Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols))), type: "dense" });
+  const model = new TsneJs({
+    dim: 2,
+    perplexity: PERPLEXITY,
+    earlyExaggeration: JS_EARLY_EXAGGERATION,
+    learningRate: 200,
+    nIter: JS_ITERATIONS,
+  });
+  model.init({
+    data: Array.from({ length: n }, (_, i) => Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols))),
+    type: "dense",
+  });
   const rng = createRng(99);
-  model.outputEmbedding = ndarray(Float64Array.from({ length: 2 * n }, () => 1e-4 * gaussian(rng)), [n, 2]);
+  model.outputEmbedding = ndarray(
+    Float64Array.from({ length: 2 * n }, () => 1e-4 * gaussian(rng)),
+    [n, 2],
+  );
   model.alpha = 1;
   // Its joint probabilities are floored at machine epsilon; keep that convention.
   const p = Float64Array.from(dense, (v) => Math.max(v, Number.EPSILON) * JS_EARLY_EXAGGERATION);
@@ -63,7 +84,8 @@ describe("reference comparison with tsne-js (exact t-SNE) on MNIST digits", () =
     const exactP = computeAffinities(computeKnn(x, ROWS - 1), PERPLEXITY);
     const dense = new Float64Array(ROWS * ROWS);
     for (let i = 0; i < ROWS; i++) {
-      for (let s = exactP.rowStart[i]!; s < exactP.rowStart[i + 1]!; s++) dense[i * ROWS + exactP.cols[s]!] = exactP.values[s]!;
+      for (let s = exactP.rowStart[i]!; s < exactP.rowStart[i + 1]!; s++)
+        dense[i * ROWS + exactP.cols[s]!] = exactP.values[s]!;
     }
 
     const ours = createTsne(x, { perplexity: PERPLEXITY, iterations: 500, init: "random", seed: 1 }).fit();

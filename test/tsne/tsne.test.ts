@@ -26,8 +26,12 @@ function separationRatio(layout: Float32Array, labels: Uint8Array): number {
   });
   centroid.forEach((c, b) => c.forEach((_, d) => (c[d]! /= counts[b]!)));
   let spread = 0;
-  labels.forEach((b, i) => (spread += Math.hypot(layout[2 * i]! - centroid[b]![0]!, layout[2 * i + 1]! - centroid[b]![1]!)));
-  return Math.hypot(centroid[0]![0]! - centroid[1]![0]!, centroid[0]![1]! - centroid[1]![1]!) / (spread / labels.length);
+  labels.forEach(
+    (b, i) => (spread += Math.hypot(layout[2 * i]! - centroid[b]![0]!, layout[2 * i + 1]! - centroid[b]![1]!)),
+  );
+  return (
+    Math.hypot(centroid[0]![0]! - centroid[1]![0]!, centroid[0]![1]! - centroid[1]![1]!) / (spread / labels.length)
+  );
 }
 
 describe("createTsne", () => {
@@ -136,16 +140,24 @@ describe("createTsne options", () => {
 
   it("rejects a non-number, an unknown init and a non-finite init value", () => {
     // Options arriving from JSON or a form are not type-checked.
-    expect(() => createTsne(data, { perplexity: "30" as unknown as number })).toThrow("perplexity must be a number in (1, rows - 1) = (1, 39) (got '30')");
-    expect(() => createTsne(data, { init: "umap" as "pca" })).toThrow("init must be 'random', 'pca' or a Float32Array [rows, 2] (got 'umap')");
+    expect(() => createTsne(data, { perplexity: "30" as unknown as number })).toThrow(
+      "perplexity must be a number in (1, rows - 1) = (1, 39) (got '30')",
+    );
+    expect(() => createTsne(data, { init: "umap" as "pca" })).toThrow(
+      "init must be 'random', 'pca' or a Float32Array [rows, 2] (got 'umap')",
+    );
     const init = new Float32Array(80);
     init[5] = Number.NaN;
     expect(() => createTsne(data, { init })).toThrow("init[5] must be finite (got NaN)");
   });
 
   it("rejects bad input shapes and values", () => {
-    expect(() => createTsne({ data: new Float32Array(5), rows: 2, cols: 3 })).toThrow("input.data has 5 values, expected rows * cols = 6");
-    expect(() => createTsne({ data: new Float32Array(4), rows: 2, cols: 2 })).toThrow("rows must be in 3..1048576 for t-SNE (got 2)");
+    expect(() => createTsne({ data: new Float32Array(5), rows: 2, cols: 3 })).toThrow(
+      "input.data has 5 values, expected rows * cols = 6",
+    );
+    expect(() => createTsne({ data: new Float32Array(4), rows: 2, cols: 2 })).toThrow(
+      "rows must be in 3..1048576 for t-SNE (got 2)",
+    );
     const bad = randomMatrix(10, 2, 6);
     bad.data[7] = Infinity;
     expect(() => createTsne(bad)).toThrow("input.data[7] is Infinity (row 3), expected a finite number");
@@ -158,6 +170,8 @@ describe("createTsne options", () => {
 
   it("rejects a negative yieldEveryMs", async () => {
     const tsne = createTsne(data, { iterations: 1, perplexity: 5 });
-    await expect(tsne.fitAsync(undefined, { yieldEveryMs: -1 })).rejects.toThrow("yieldEveryMs must be a number ≥ 0 (got -1)");
+    await expect(tsne.fitAsync(undefined, { yieldEveryMs: -1 })).rejects.toThrow(
+      "yieldEveryMs must be a number ≥ 0 (got -1)",
+    );
   });
 });

@@ -31,7 +31,11 @@ function initialValues(specs: JobFormSpecs): Values {
   };
 }
 
-const OPTIMIZER_LABELS: Record<string, string> = { rmsprop: "RMSprop (the seed's)", adam: "Adam", sgd: "SGD with momentum 0.9" };
+const OPTIMIZER_LABELS: Record<string, string> = {
+  rmsprop: "RMSprop (the seed's)",
+  adam: "Adam",
+  sgd: "SGD with momentum 0.9",
+};
 
 export function JobForm(props: {
   csrfToken: string;
@@ -50,14 +54,19 @@ export function JobForm(props: {
   const figures = useMemo(() => {
     if (!parsed.ok) return null;
     const calibration = props.calibrations[parsed.config.architecture.kind];
-    return { params: countParams(parsed.config.architecture), ms: estimateJobMs(parsed.config, calibration), source: calibration.source };
+    return {
+      params: countParams(parsed.config.architecture),
+      ms: estimateJobMs(parsed.config, calibration),
+      source: calibration.source,
+    };
   }, [parsed, props.calibrations]);
 
   const set = (field: JobFormField, value: string) => {
     setValues((v) => {
       const next = { ...v, [field]: value };
       // Switching architecture brings that architecture's default dropout along.
-      if (field === "architecture") next.dropout = String((value === "cnn" ? specs.dropout.cnn : specs.dropout.mlp).default ?? "");
+      if (field === "architecture")
+        next.dropout = String((value === "cnn" ? specs.dropout.cnn : specs.dropout.mlp).default ?? "");
       return next;
     });
   };
@@ -69,11 +78,12 @@ export function JobForm(props: {
     const body: Partial<Values> = { ...values };
     if (values.architecture === "cnn") delete body.hidden;
     try {
-      const { status, body: answer } = await postAdmin<{ jobId?: number; error?: string; fieldErrors?: FieldErrors; formErrors?: string[] }>(
-        "/api/admin/jobs",
-        props.csrfToken,
-        body,
-      );
+      const { status, body: answer } = await postAdmin<{
+        jobId?: number;
+        error?: string;
+        fieldErrors?: FieldErrors;
+        formErrors?: string[];
+      }>("/api/admin/jobs", props.csrfToken, body);
       setErrors(answer.fieldErrors ?? {});
       setFormErrors(answer.formErrors ?? []);
       if (status === 201) {
@@ -116,7 +126,12 @@ export function JobForm(props: {
     />
   );
   const ranged = (name: JobFormField, label: string, spec: NumberFieldSpec, step = spec.integer ? "1" : "any") =>
-    field(name, label, numberInput(name, spec, step), `${describeRange(spec)}${spec.default !== undefined ? `; seed ${spec.default}` : ""}`);
+    field(
+      name,
+      label,
+      numberInput(name, spec, step),
+      `${describeRange(spec)}${spec.default !== undefined ? `; seed ${spec.default}` : ""}`,
+    );
   const dropoutSpec = values.architecture === "cnn" ? specs.dropout.cnn : specs.dropout.mlp;
   const { width } = specs.hidden;
 
@@ -140,7 +155,12 @@ export function JobForm(props: {
           ? field(
               "hidden",
               "Hidden layer widths",
-              <input name="hidden" value={values.hidden} onChange={(e) => set("hidden", e.target.value)} aria-invalid={errors.hidden ? true : undefined} />,
+              <input
+                name="hidden"
+                value={values.hidden}
+                onChange={(e) => set("hidden", e.target.value)}
+                aria-invalid={errors.hidden ? true : undefined}
+              />,
               `comma-separated, ${width.min} to ${width.max} units each, ${specs.hidden.minLayers} to ${specs.hidden.maxLayers} layers; seed ${specs.hidden.default.join(",")}`,
             )
           : null}
@@ -176,21 +196,33 @@ export function JobForm(props: {
         {field(
           "name",
           "Run name",
-          <input name="name" value={values.name} maxLength={specs.nameMaxLength} placeholder="default: seed MLP / MLP 256-128 / CNN preset" onChange={(e) => set("name", e.target.value)} />,
+          <input
+            name="name"
+            value={values.name}
+            maxLength={specs.nameMaxLength}
+            placeholder="default: seed MLP / MLP 256-128 / CNN preset"
+            onChange={(e) => set("name", e.target.value)}
+          />,
           `up to ${specs.nameMaxLength} characters`,
         )}
         {field(
           "notes",
           "Notes",
-          <textarea name="notes" rows={2} value={values.notes} maxLength={specs.notesMaxLength} onChange={(e) => set("notes", e.target.value)} />,
+          <textarea
+            name="notes"
+            rows={2}
+            value={values.notes}
+            maxLength={specs.notesMaxLength}
+            onChange={(e) => set("notes", e.target.value)}
+          />,
           `up to ${specs.notesMaxLength} characters`,
         )}
       </fieldset>
       <p data-testid="job-figures">
         {figures ? (
           <>
-            <strong data-testid="param-count">{figures.params.toLocaleString("en-US")}</strong> parameters · estimated time{" "}
-            <strong data-testid="time-estimate">≈ {formatEta(figures.ms)}</strong>{" "}
+            <strong data-testid="param-count">{figures.params.toLocaleString("en-US")}</strong> parameters · estimated
+            time <strong data-testid="time-estimate">≈ {formatEta(figures.ms)}</strong>{" "}
             <span className="muted">({figures.source}; a queued job waits for the ones before it)</span>
           </>
         ) : (

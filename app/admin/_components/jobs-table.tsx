@@ -27,10 +27,21 @@ function when(iso: string | null): string {
   return iso ? iso.slice(0, 19).replace("T", " ") : "—";
 }
 
-export function JobsTable({ jobs, csrfToken, onChange }: { jobs: JobView[]; csrfToken: string; onChange: () => Promise<void> }) {
+export function JobsTable({
+  jobs,
+  csrfToken,
+  onChange,
+}: {
+  jobs: JobView[];
+  csrfToken: string;
+  onChange: () => Promise<void>;
+}) {
   const [message, setMessage] = useState<string | null>(null);
   const act = async (job: JobView, action: "cancel" | "retry") => {
-    const { status, body } = await postAdmin<{ error?: string; jobId?: number }>(`/api/admin/jobs/${job.id}/${action}`, csrfToken);
+    const { status, body } = await postAdmin<{ error?: string; jobId?: number }>(
+      `/api/admin/jobs/${job.id}/${action}`,
+      csrfToken,
+    );
     setMessage(
       status >= 400
         ? `Job ${job.id}: ${body.error ?? `HTTP ${status}`}`
@@ -42,7 +53,12 @@ export function JobsTable({ jobs, csrfToken, onChange }: { jobs: JobView[]; csrf
     );
     await onChange();
   };
-  if (jobs.length === 0) return <p className="muted" data-testid="no-jobs">No jobs yet: queue one above.</p>;
+  if (jobs.length === 0)
+    return (
+      <p className="muted" data-testid="no-jobs">
+        No jobs yet: queue one above.
+      </p>
+    );
   return (
     <>
       {message ? <p data-testid="jobs-message">{message}</p> : null}
@@ -75,7 +91,11 @@ export function JobsTable({ jobs, csrfToken, onChange }: { jobs: JobView[]; csrf
                     {job.status}
                   </span>
                   {job.cancelRequested && job.status === "running" ? <div className="muted">cancelling…</div> : null}
-                  {job.stale ? <div style={{ color: "var(--bad)" }}>no heartbeat for {Math.round((job.heartbeatAgeMs ?? 0) / 1000)} s</div> : null}
+                  {job.stale ? (
+                    <div style={{ color: "var(--bad)" }}>
+                      no heartbeat for {Math.round((job.heartbeatAgeMs ?? 0) / 1000)} s
+                    </div>
+                  ) : null}
                   {job.error ? (
                     <div className="muted" data-testid="job-error" style={{ maxWidth: 320 }}>
                       {job.error}

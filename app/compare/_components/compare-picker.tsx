@@ -9,7 +9,10 @@ export interface CompareCandidate {
 
 export function ComparePicker({ runs, selected }: { runs: CompareCandidate[]; selected: number[] }) {
   // The form submits ticked boxes in page order: the current runs first, in their order, keep A first.
-  const ordered = [...selected.flatMap((id) => runs.filter((r) => r.id === id)), ...runs.filter((r) => !selected.includes(r.id))];
+  const ordered = [
+    ...selected.flatMap((id) => runs.filter((r) => r.id === id)),
+    ...runs.filter((r) => !selected.includes(r.id)),
+  ];
   return (
     <form action="/compare" method="get" data-testid="compare-picker">
       <fieldset className={styles.picker}>

@@ -19,7 +19,17 @@ function RunHeads({ runs }: { runs: CompareRun[] }) {
   );
 }
 
-function DiffTable({ runs, rows, testId, best }: { runs: CompareRun[]; rows: DiffRow[]; testId: string; best?: Record<string, number | null> }) {
+function DiffTable({
+  runs,
+  rows,
+  testId,
+  best,
+}: {
+  runs: CompareRun[];
+  rows: DiffRow[];
+  testId: string;
+  best?: Record<string, number | null>;
+}) {
   return (
     <table className="data" data-testid={testId}>
       <thead>
@@ -30,7 +40,12 @@ function DiffTable({ runs, rows, testId, best }: { runs: CompareRun[]; rows: Dif
       </thead>
       <tbody>
         {rows.map((row) => (
-          <tr key={row.key} className={row.differs ? styles.differs : undefined} data-key={row.key} data-differs={row.differs ? "1" : "0"}>
+          <tr
+            key={row.key}
+            className={row.differs ? styles.differs : undefined}
+            data-key={row.key}
+            data-differs={row.differs ? "1" : "0"}
+          >
             <th scope="row">{row.key}</th>
             {row.values.map((v, i) => (
               <td key={runs[i]!.id} className={best?.[row.key] === i ? styles.best : undefined}>
@@ -46,7 +61,10 @@ function DiffTable({ runs, rows, testId, best }: { runs: CompareRun[]; rows: Dif
 
 /** Hyperparameters: every key of every run's config (name and notes left out: they head the columns). */
 export function HyperparameterTable({ runs }: { runs: CompareRun[] }) {
-  const rows = diffRows(runs.map((r) => flattenConfig(r.config)), ["name", "notes"]);
+  const rows = diffRows(
+    runs.map((r) => flattenConfig(r.config)),
+    ["name", "notes"],
+  );
   return (
     <section className="card table-scroll">
       <h2>Hyperparameters</h2>
@@ -69,35 +87,54 @@ function bestIndex(values: Array<number | null>, higher: boolean): number | null
 /** Final metrics, the best value of each metric in bold. */
 export function MetricsTable({ runs }: { runs: CompareRun[] }) {
   const last = (r: CompareRun) => r.epochs.at(-1);
-  const metrics: Array<{ key: string; values: Array<number | null>; format: (v: number) => string; higher?: boolean }> = [
-    { key: "test accuracy", values: runs.map((r) => r.testAccuracy), format: formatPercent, higher: true },
-    { key: "test loss", values: runs.map((r) => r.testLoss), format: formatLoss, higher: false },
-    { key: "best val_loss", values: runs.map((r) => r.bestValLoss), format: formatLoss, higher: false },
-    { key: "last val_accuracy", values: runs.map((r) => last(r)?.valAccuracy ?? null), format: formatPercent, higher: true },
-    { key: "best epoch", values: runs.map((r) => r.bestEpoch), format: String },
-    { key: "epochs recorded", values: runs.map((r) => r.epochs.length), format: String },
-    { key: "parameters", values: runs.map((r) => r.paramCount), format: formatCount },
-    { key: "test digits", values: runs.map((r) => r.testSize), format: formatCount },
-    {
-      key: "training time",
-      values: runs.map((r) => (r.epochs.length ? r.epochs.reduce((s, e) => s + e.durationMs + e.evalMs + e.recordMs, 0) : null)),
-      format: formatDuration,
-      higher: false,
-    },
-  ];
+  const metrics: Array<{ key: string; values: Array<number | null>; format: (v: number) => string; higher?: boolean }> =
+    [
+      { key: "test accuracy", values: runs.map((r) => r.testAccuracy), format: formatPercent, higher: true },
+      { key: "test loss", values: runs.map((r) => r.testLoss), format: formatLoss, higher: false },
+      { key: "best val_loss", values: runs.map((r) => r.bestValLoss), format: formatLoss, higher: false },
+      {
+        key: "last val_accuracy",
+        values: runs.map((r) => last(r)?.valAccuracy ?? null),
+        format: formatPercent,
+        higher: true,
+      },
+      { key: "best epoch", values: runs.map((r) => r.bestEpoch), format: String },
+      { key: "epochs recorded", values: runs.map((r) => r.epochs.length), format: String },
+      { key: "parameters", values: runs.map((r) => r.paramCount), format: formatCount },
+      { key: "test digits", values: runs.map((r) => r.testSize), format: formatCount },
+      {
+        key: "training time",
+        values: runs.map((r) =>
+          r.epochs.length ? r.epochs.reduce((s, e) => s + e.durationMs + e.evalMs + e.recordMs, 0) : null,
+        ),
+        format: formatDuration,
+        higher: false,
+      },
+    ];
   const rows: DiffRow[] = [
-    ...diffRows(runs.map((r) => ({ status: r.status, architecture: r.architecture, backend: `${r.backend} ${r.backendVersion}` }))),
+    ...diffRows(
+      runs.map((r) => ({
+        status: r.status,
+        architecture: r.architecture,
+        backend: `${r.backend} ${r.backendVersion}`,
+      })),
+    ),
     ...metrics.map((m) => {
       const values = m.values.map((v) => (v === null ? null : m.format(v)));
       return { key: m.key, values, differs: values.some((v) => v !== values[0]) };
     }),
   ];
-  const best = Object.fromEntries(metrics.filter((m) => m.higher !== undefined).map((m) => [m.key, bestIndex(m.values, m.higher!)]));
+  const best = Object.fromEntries(
+    metrics.filter((m) => m.higher !== undefined).map((m) => [m.key, bestIndex(m.values, m.higher!)]),
+  );
   return (
     <section className="card table-scroll">
       <h2>Results</h2>
       <DiffTable runs={runs} rows={rows} testId="metrics-table" best={best} />
-      <p className="muted">Bold: the best run on that metric. Test figures come from each run&apos;s restored best checkpoint on its own test digits.</p>
+      <p className="muted">
+        Bold: the best run on that metric. Test figures come from each run&apos;s restored best checkpoint on its own
+        test digits.
+      </p>
     </section>
   );
 }

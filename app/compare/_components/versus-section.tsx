@@ -8,7 +8,15 @@ import type { GallerySection } from "@/app/_components/gallery-sections";
 import styles from "./compare.module.css";
 import { NUM_CLASSES } from "@/lib/core/constants";
 
-export function DifferenceMatrix({ difference, baseId, otherId }: { difference: number[]; baseId: number; otherId: number }) {
+export function DifferenceMatrix({
+  difference,
+  baseId,
+  otherId,
+}: {
+  difference: number[];
+  baseId: number;
+  otherId: number;
+}) {
   const cells = layoutDifference(difference);
   return (
     <div>
@@ -37,7 +45,12 @@ export function DifferenceMatrix({ difference, baseId, otherId }: { difference: 
       />
       <div className={styles.scale} aria-hidden="true">
         <span>#{otherId} worse</span>
-        <span className={styles.scaleBar} style={{ background: `linear-gradient(to right, ${divergingFill(-1)}, ${divergingFill(0)}, ${divergingFill(1)})` }} />
+        <span
+          className={styles.scaleBar}
+          style={{
+            background: `linear-gradient(to right, ${divergingFill(-1)}, ${divergingFill(0)}, ${divergingFill(1)})`,
+          }}
+        />
         <span>#{otherId} better</span>
         <span>(more correct on the diagonal, fewer mistakes off it)</span>
       </div>
@@ -47,7 +60,8 @@ export function DifferenceMatrix({ difference, baseId, otherId }: { difference: 
 
 /** The two flip galleries of one comparison, for GallerySections (which draws them all from one pixel binary). */
 export function flipSections(f: RunFlips): GallerySection[] {
-  const hrefs = (items: RunFlips["baseOnlyDigits"], runId: number) => Object.fromEntries(items.map((d) => [d.index, `/runs/${runId}/digits/${d.index}`]));
+  const hrefs = (items: RunFlips["baseOnlyDigits"], runId: number) =>
+    Object.fromEntries(items.map((d) => [d.index, `/runs/${runId}/digits/${d.index}`]));
   const note = (shown: number, total: number, wrong: number) =>
     `${shown < total ? `the ${shown} most confident of ${formatCount(total)}; ` : ""}labels show run #${wrong}'s wrong prediction`;
   return [
@@ -85,9 +99,10 @@ export function FlipSummary({ f }: { f: RunFlips }) {
   return (
     <p className={styles.flipCounts} data-testid="flip-summary" data-other={f.otherId} data-compared={f.compared}>
       <span>
-        On the {formatCount(f.compared)} test digits both evaluated, run <Link href={`/runs/${f.otherId}`}>#{f.otherId}</Link> fixed {f.otherOnly} of
-        run <Link href={`/runs/${f.baseId}`}>#{f.baseId}</Link>&apos;s mistakes and broke {f.baseOnly} of its right answers: net{" "}
-        <strong>{formatDelta(net)}</strong>.
+        On the {formatCount(f.compared)} test digits both evaluated, run{" "}
+        <Link href={`/runs/${f.otherId}`}>#{f.otherId}</Link> fixed {f.otherOnly} of run{" "}
+        <Link href={`/runs/${f.baseId}`}>#{f.baseId}</Link>&apos;s mistakes and broke {f.baseOnly} of its right answers:
+        net <strong>{formatDelta(net)}</strong>.
       </span>
     </p>
   );

@@ -35,7 +35,14 @@ export function LoginForm({ next }: { next: string }) {
         <label>
           Password
           <br />
-          <input name="password" type="password" autoComplete="current-password" required autoFocus style={{ width: "100%" }} />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            autoFocus
+            style={{ width: "100%" }}
+          />
         </label>
       </p>
       {error ? (
@@ -46,7 +53,10 @@ export function LoginForm({ next }: { next: string }) {
       <button type="submit" disabled={busy}>
         {busy ? "Logging in…" : "Log in"}
       </button>
-      <p className="muted">The password is the server&apos;s ADMIN_PASSWORD; <code>npm run up</code> writes a generated one to data/admin-password.txt.</p>
+      <p className="muted">
+        The password is the server&apos;s ADMIN_PASSWORD; <code>npm run up</code> writes a generated one to
+        data/admin-password.txt.
+      </p>
     </form>
   );
 }

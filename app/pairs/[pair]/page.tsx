@@ -49,8 +49,20 @@ export default async function PairPage({ params, searchParams }: Props) {
       {isSeedPair(a, b) ? <SeedBadge /> : null}
     </h1>
   );
-  if (resolved.kind === "no-runs") return (<>{heading}<NoFinishedRun /></>);
-  if (resolved.kind === "unfinished") return (<>{heading}<UnfinishedRun {...resolved} action={`/pairs/${a}-${b}`} /></>);
+  if (resolved.kind === "no-runs")
+    return (
+      <>
+        {heading}
+        <NoFinishedRun />
+      </>
+    );
+  if (resolved.kind === "unfinished")
+    return (
+      <>
+        {heading}
+        <UnfinishedRun {...resolved} action={`/pairs/${a}-${b}`} />
+      </>
+    );
 
   const { run, runs } = resolved;
   const detail = await fetchPairDetail(db, run, a, b);
@@ -58,13 +70,27 @@ export default async function PairPage({ params, searchParams }: Props) {
   const ranked = rankRunPairs(run);
   const rank = ranked.findIndex((p) => p.a === a && p.b === b) + 1;
   const digitHref = (d: PairDigit) => [d.index, `/runs/${run.id}/digits/${d.index}`] as const;
-  const section = (key: string, testId: string, title: React.ReactNode, items: PairDigit[], empty: string, note?: React.ReactNode): GallerySection => ({
-    key, testId, title, note, empty, items, hrefOf: Object.fromEntries(items.map(digitHref)),
+  const section = (
+    key: string,
+    testId: string,
+    title: React.ReactNode,
+    items: PairDigit[],
+    empty: string,
+    note?: React.ReactNode,
+  ): GallerySection => ({
+    key,
+    testId,
+    title,
+    note,
+    empty,
+    items,
+    hrefOf: Object.fromEntries(items.map(digitHref)),
   });
   const more = (t: number, p: number, shown: number, total: number) =>
     total > shown ? (
       <>
-        the {shown} most confident of {total}; <Link href={`/runs/${run.id}/errors${galleryQuery({ trueLabel: t, predicted: p })}`}>all of them</Link>
+        the {shown} most confident of {total};{" "}
+        <Link href={`/runs/${run.id}/errors${galleryQuery({ trueLabel: t, predicted: p })}`}>all of them</Link>
       </>
     ) : (
       "most confident first"
@@ -86,7 +112,11 @@ export default async function PairPage({ params, searchParams }: Props) {
             {b}→{a}: <strong data-testid="final-b-as-a">{run.confusion[b * NUM_CLASSES + a]}</strong>
           </span>
           <span>
-            rank <strong>{rank}</strong> of 45 in <Link href={`/runs/${run.id}`}>run #{run.id} {run.name}</Link> ({detail.evaluated} test digits)
+            rank <strong>{rank}</strong> of 45 in{" "}
+            <Link href={`/runs/${run.id}`}>
+              run #{run.id} {run.name}
+            </Link>{" "}
+            ({detail.evaluated} test digits)
           </span>
           <Link href={`/pairs?run=${run.id}`}>all pairs</Link>
         </p>
@@ -99,13 +129,26 @@ export default async function PairPage({ params, searchParams }: Props) {
           testId="pair-epoch-chart"
           epochs={detail.epochs.map((e) => e.epoch)}
           lines={[
-            { key: "ab", label: `true ${a}, predicted ${b}`, values: detail.epochs.map((e) => e.aAsB), color: schemeCategory10[a]! },
-            { key: "ba", label: `true ${b}, predicted ${a}`, values: detail.epochs.map((e) => e.bAsA), color: schemeCategory10[b]!, dashed: true },
+            {
+              key: "ab",
+              label: `true ${a}, predicted ${b}`,
+              values: detail.epochs.map((e) => e.aAsB),
+              color: schemeCategory10[a]!,
+            },
+            {
+              key: "ba",
+              label: `true ${b}, predicted ${a}`,
+              values: detail.epochs.map((e) => e.bAsA),
+              color: schemeCategory10[b]!,
+              dashed: true,
+            },
           ]}
           bestEpoch={run.bestEpoch}
           epochsPlanned={run.epochsPlanned}
         />
-        <p className="muted">After each epoch, on the test set; the final counts above come from the restored best checkpoint.</p>
+        <p className="muted">
+          After each epoch, on the test set; the final counts above come from the restored best checkpoint.
+        </p>
       </section>
       <section className="card">
         <h2>The digits behind the counts</h2>
@@ -113,21 +156,80 @@ export default async function PairPage({ params, searchParams }: Props) {
           className={styles.galleries}
           pixelsUrl={`/api/pairs/${a}-${b}/pixels?run=${run.id}`}
           sections={[
-            section("ab", "gallery-a-as-b", <>{a} taken for {b}</>, detail.aAsB, `No ${a} was taken for a ${b}.`, more(a, b, detail.aAsB.length, detail.totalAAsB)),
-            section("ba", "gallery-b-as-a", <>{b} taken for {a}</>, detail.bAsA, `No ${b} was taken for a ${a}.`, more(b, a, detail.bAsA.length, detail.totalBAsA)),
-            section("ca", "closest-a", <>{a}s closest to {b}</>, detail.closestA, `No test digit ${a}.`, <>smallest p({a}) − p({b}) first; a negative margin means {b} was more likely</>),
-            section("cb", "closest-b", <>{b}s closest to {a}</>, detail.closestB, `No test digit ${b}.`, <>smallest p({b}) − p({a}) first</>),
+            section(
+              "ab",
+              "gallery-a-as-b",
+              <>
+                {a} taken for {b}
+              </>,
+              detail.aAsB,
+              `No ${a} was taken for a ${b}.`,
+              more(a, b, detail.aAsB.length, detail.totalAAsB),
+            ),
+            section(
+              "ba",
+              "gallery-b-as-a",
+              <>
+                {b} taken for {a}
+              </>,
+              detail.bAsA,
+              `No ${b} was taken for a ${a}.`,
+              more(b, a, detail.bAsA.length, detail.totalBAsA),
+            ),
+            section(
+              "ca",
+              "closest-a",
+              <>
+                {a}s closest to {b}
+              </>,
+              detail.closestA,
+              `No test digit ${a}.`,
+              <>
+                smallest p({a}) − p({b}) first; a negative margin means {b} was more likely
+              </>,
+            ),
+            section(
+              "cb",
+              "closest-b",
+              <>
+                {b}s closest to {a}
+              </>,
+              detail.closestB,
+              `No test digit ${b}.`,
+              <>
+                smallest p({b}) − p({a}) first
+              </>,
+            ),
           ]}
         />
       </section>
       <section className="card">
         <h2>Mean images</h2>
-        <MeanImages a={a} b={b} meanA={detail.meanA} meanB={detail.meanB} countA={detail.countA} countB={detail.countB} />
+        <MeanImages
+          a={a}
+          b={b}
+          meanA={detail.meanA}
+          meanB={detail.meanB}
+          countA={detail.countA}
+          countB={detail.countB}
+        />
       </section>
-      <Suspense fallback={<section className="card" data-testid="separation-loading"><p className="muted">Reading the separation in every layer and epoch…</p></section>}>
+      <Suspense
+        fallback={
+          <section className="card" data-testid="separation-loading">
+            <p className="muted">Reading the separation in every layer and epoch…</p>
+          </section>
+        }
+      >
         <SeparationSection db={db} run={run} a={a} b={b} view={view} />
       </Suspense>
-      <Suspense fallback={<section className="card"><p className="muted">Comparing with the other runs…</p></section>}>
+      <Suspense
+        fallback={
+          <section className="card">
+            <p className="muted">Comparing with the other runs…</p>
+          </section>
+        }
+      >
         <AcrossRuns db={db} runs={runs} current={run.id} a={a} b={b} />
       </Suspense>
     </div>

@@ -8,7 +8,19 @@ import { formatSeparation } from "@/lib/chart/separation";
 import { formatPercent } from "@/lib/chart/ticks";
 import styles from "./pairs.module.css";
 
-export async function AcrossRuns({ db, runs, current, a, b }: { db: Db; runs: PairRun[]; current: number; a: number; b: number }) {
+export async function AcrossRuns({
+  db,
+  runs,
+  current,
+  a,
+  b,
+}: {
+  db: Db;
+  runs: PairRun[];
+  current: number;
+  a: number;
+  b: number;
+}) {
   const rows = await fetchPairAcrossRuns(db, runs, a, b);
   return (
     <section className="card table-scroll">
@@ -43,8 +55,12 @@ export async function AcrossRuns({ db, runs, current, a, b }: { db: Db; runs: Pa
                 <span className="muted">{r.architecture.toUpperCase()}</span>
               </td>
               <td className="num">{r.testAccuracy === null ? "—" : formatPercent(r.testAccuracy)}</td>
-              <td className="num" data-testid="across-a-as-b">{r.aAsB}</td>
-              <td className="num" data-testid="across-b-as-a">{r.bAsA}</td>
+              <td className="num" data-testid="across-a-as-b">
+                {r.aAsB}
+              </td>
+              <td className="num" data-testid="across-b-as-a">
+                {r.bAsA}
+              </td>
               <td className="num">{r.aAsB + r.bAsA}</td>
               <td className="num" data-testid="across-knn" data-value={r.last?.knnPurity}>
                 {r.last ? `${formatSeparation(r.last.knnPurity, "knn")}%` : "—"}
@@ -58,7 +74,10 @@ export async function AcrossRuns({ db, runs, current, a, b }: { db: Db; runs: Pa
           ))}
         </tbody>
       </table>
-      <p className="muted">Counts are on each run&apos;s own test digits; runs evaluated on different numbers of digits are not directly comparable.</p>
+      <p className="muted">
+        Counts are on each run&apos;s own test digits; runs evaluated on different numbers of digits are not directly
+        comparable.
+      </p>
     </section>
   );
 }

@@ -4,7 +4,17 @@ import { useEffect, useRef } from "react";
 import { DIGIT_PIXELS, DIGIT_SIDE } from "@/lib/chart/pixels";
 import { divergingRgba } from "@/lib/chart/diverging";
 
-export function DifferenceCanvas({ values, maxAbs, label, className }: { values: number[]; maxAbs: number; label: string; className?: string }) {
+export function DifferenceCanvas({
+  values,
+  maxAbs,
+  label,
+  className,
+}: {
+  values: number[];
+  maxAbs: number;
+  label: string;
+  className?: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext("2d");
@@ -13,5 +23,15 @@ export function DifferenceCanvas({ values, maxAbs, label, className }: { values:
     divergingRgba(values, maxAbs, image.data);
     ctx.putImageData(image, 0, 0);
   }, [values, maxAbs]);
-  return <canvas ref={ref} width={DIGIT_SIDE} height={DIGIT_SIDE} className={className} aria-label={label} role="img" data-testid="mean-difference" />;
+  return (
+    <canvas
+      ref={ref}
+      width={DIGIT_SIDE}
+      height={DIGIT_SIDE}
+      className={className}
+      aria-label={label}
+      role="img"
+      data-testid="mean-difference"
+    />
+  );
 }

@@ -23,12 +23,24 @@ export function MeanImages({ a, b, meanA, meanB, countA, countB }: Props) {
     <div>
       <div className={styles.means}>
         <figure data-testid="mean-a" data-count={countA}>
-          <DigitCanvas pixels={gray(meanA)} label={`mean image of ${countA} test digits ${a}`} className={styles.heat} />
-          <figcaption>mean {a} ({countA} digits)</figcaption>
+          <DigitCanvas
+            pixels={gray(meanA)}
+            label={`mean image of ${countA} test digits ${a}`}
+            className={styles.heat}
+          />
+          <figcaption>
+            mean {a} ({countA} digits)
+          </figcaption>
         </figure>
         <figure data-testid="mean-b" data-count={countB}>
-          <DigitCanvas pixels={gray(meanB)} label={`mean image of ${countB} test digits ${b}`} className={styles.heat} />
-          <figcaption>mean {b} ({countB} digits)</figcaption>
+          <DigitCanvas
+            pixels={gray(meanB)}
+            label={`mean image of ${countB} test digits ${b}`}
+            className={styles.heat}
+          />
+          <figcaption>
+            mean {b} ({countB} digits)
+          </figcaption>
         </figure>
         <figure>
           <DifferenceCanvas values={diff} maxAbs={maxAbs} label={`mean ${a} minus mean ${b}`} className={styles.heat} />
@@ -39,7 +51,12 @@ export function MeanImages({ a, b, meanA, meanB, countA, countB }: Props) {
       </div>
       <div className={styles.scale} aria-hidden="true">
         <span>more ink in {b}</span>
-        <span className={styles.scaleBar} style={{ background: `linear-gradient(to right, ${divergingFill(-1)}, ${divergingFill(0)}, ${divergingFill(1)})` }} />
+        <span
+          className={styles.scaleBar}
+          style={{
+            background: `linear-gradient(to right, ${divergingFill(-1)}, ${divergingFill(0)}, ${divergingFill(1)})`,
+          }}
+        />
         <span>more ink in {a}</span>
         <span>(±{Math.round(maxAbs * 100)}% of full intensity)</span>
       </div>

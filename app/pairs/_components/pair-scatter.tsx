@@ -69,7 +69,14 @@ export function PairScatter({ xy, labels, indices, colours, size, runId, label }
         }}
       />
       {hover !== null ? (
-        <div className="tooltip" role="status" style={{ left: `${(xy[2 * hover]! / size) * 100}%`, transform: `translateX(${xy[2 * hover]! > size / 2 ? -100 : 0}%)` }}>
+        <div
+          className="tooltip"
+          role="status"
+          style={{
+            left: `${(xy[2 * hover]! / size) * 100}%`,
+            transform: `translateX(${xy[2 * hover]! > size / 2 ? -100 : 0}%)`,
+          }}
+        >
           test digit {indices[hover]} ({labels[hover]})
         </div>
       ) : null}

@@ -32,7 +32,13 @@ export function PairTable({ pairs, runId }: { pairs: PairCount[]; runId: number 
         </thead>
         <tbody>
           {pairs.map((p, rank) => (
-            <tr key={`${p.a}-${p.b}`} data-testid="pair-row" data-pair={`${p.a}-${p.b}`} data-total={p.total} data-seed={isSeedPair(p.a, p.b) ? "1" : "0"}>
+            <tr
+              key={`${p.a}-${p.b}`}
+              data-testid="pair-row"
+              data-pair={`${p.a}-${p.b}`}
+              data-total={p.total}
+              data-seed={isSeedPair(p.a, p.b) ? "1" : "0"}
+            >
               <td className="num">{rank + 1}</td>
               <td>
                 <Link href={pairHref(p.a, p.b, runId)}>

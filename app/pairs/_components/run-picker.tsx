@@ -21,7 +21,12 @@ export function RunPicker({ runs, current, action, keep = {} }: Props) {
     <form className={styles.picker} action={action} method="get" data-testid="run-picker">
       <label>
         Run{" "}
-        <select name="run" defaultValue={current ?? undefined} onChange={(e) => e.currentTarget.form?.requestSubmit()} aria-label="run">
+        <select
+          name="run"
+          defaultValue={current ?? undefined}
+          onChange={(e) => e.currentTarget.form?.requestSubmit()}
+          aria-label="run"
+        >
           {runs.map((r) => (
             <option key={r.id} value={r.id}>
               {r.label}

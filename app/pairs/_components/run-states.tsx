@@ -18,7 +18,8 @@ export function NoFinishedRun() {
     <section className="card" data-testid="no-finished-run">
       <p>No run has finished yet: confusable pairs are computed from a finished run&apos;s test predictions.</p>
       <p className="muted">
-        Train one with <code>npm run train</code> (or queue one on the <Link href="/admin">admin page</Link>); it appears here when it succeeds.
+        Train one with <code>npm run train</code> (or queue one on the <Link href="/admin">admin page</Link>); it
+        appears here when it succeeds.
       </p>
     </section>
   );
@@ -28,8 +29,11 @@ export function UnfinishedRun(props: { id: number; name: string; status: string;
   return (
     <section className="card" data-testid="run-unfinished">
       <p>
-        Run <Link href={`/runs/${props.id}`}>#{props.id} {props.name}</Link> is {props.status}: the pair figures need the final test predictions
-        of a succeeded run.
+        Run{" "}
+        <Link href={`/runs/${props.id}`}>
+          #{props.id} {props.name}
+        </Link>{" "}
+        is {props.status}: the pair figures need the final test predictions of a succeeded run.
       </p>
       {props.runs.length ? <RunPicker runs={pickerRuns(props.runs)} current={null} action={props.action} /> : null}
     </section>

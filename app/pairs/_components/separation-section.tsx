@@ -24,7 +24,10 @@ const METRIC_LABEL = { knn: `kNN purity (k = ${SEPARATION_K}), %`, silhouette: "
 const SIZE = 220;
 
 export async function SeparationSection({ db, run, a, b, view }: Props) {
-  const [plan, scatter] = await Promise.all([fetchSeparationPlan(db, run, a, b), fetchPairScatter(db, run.id, a, b, view)]);
+  const [plan, scatter] = await Promise.all([
+    fetchSeparationPlan(db, run, a, b),
+    fetchPairScatter(db, run.id, a, b, view),
+  ]);
   const href = (v: Partial<PairView>) => `${pairHref(a, b, run.id, { ...view, ...v })}#separation`;
   const colour = (label: number) => schemeCategory10[label]!;
 
@@ -34,38 +37,53 @@ export async function SeparationSection({ db, run, a, b, view }: Props) {
         Separation of {a} and {b} by layer and epoch
       </h2>
       <p className="muted">
-        Measured in each layer&apos;s own activations (not the 2-D projections) on the probe digits: {plan.countA} of class {a} and {plan.countB} of
-        class {b}. kNN purity is the share of each digit&apos;s {SEPARATION_K} nearest neighbours of its own class (50% = mixed, 100% = apart).
+        Measured in each layer&apos;s own activations (not the 2-D projections) on the probe digits: {plan.countA} of
+        class {a} and {plan.countB} of class {b}. kNN purity is the share of each digit&apos;s {SEPARATION_K} nearest
+        neighbours of its own class (50% = mixed, 100% = apart).
       </p>
       {plan.computedCount > 0 ? (
         <p className="muted" data-testid="separation-computing" data-missing={plan.computedCount}>
-          Not precomputed for this run yet: {plan.computedCount === plan.cellCount ? "these" : `${plan.computedCount} of these ${plan.cellCount}`} figures are
-          being computed by the server as the page loads (the rows appear as they are done) and kept in its memory until it restarts.
-          The job worker stores them after training; <code>npm run pairs -- --run {run.id}</code> does it for an older run.
+          Not precomputed for this run yet:{" "}
+          {plan.computedCount === plan.cellCount ? "these" : `${plan.computedCount} of these ${plan.cellCount}`} figures
+          are being computed by the server as the page loads (the rows appear as they are done) and kept in its memory
+          until it restarts. The job worker stores them after training; <code>npm run pairs -- --run {run.id}</code>{" "}
+          does it for an older run.
         </p>
       ) : (
         <p className="muted" data-testid="separation-stored">
           Precomputed after training for all 45 pairs.
         </p>
       )}
-      <Suspense fallback={<p className="muted">Measuring every layer at every epoch; the rows appear as they are done…</p>}>
+      <Suspense
+        fallback={<p className="muted">Measuring every layer at every epoch; the rows appear as they are done…</p>}
+      >
         <SeparationSummary plan={plan} />
       </Suspense>
       <div className={styles.toggles}>
         <span className="muted">Show</span>
         {(["knn", "silhouette"] as const).map((m) => (
-          <Link key={m} href={href({ metric: m })} className={`chip ${view.metric === m ? styles.active : ""}`} data-testid={`metric-${m}`}>
+          <Link
+            key={m}
+            href={href({ metric: m })}
+            className={`chip ${view.metric === m ? styles.active : ""}`}
+            data-testid={`metric-${m}`}
+          >
             {METRIC_LABEL[m]}
           </Link>
         ))}
       </div>
-      <SeparationTable plan={plan} metric={view.metric} selectedEpoch={scatter.epoch} linkedEpochs={scatter.epochs} href={href} />
-      <h3>
-        In the 2-D projections{scatter.epoch !== null ? `, epoch ${scatter.epoch}` : ""}
-      </h3>
+      <SeparationTable
+        plan={plan}
+        metric={view.metric}
+        selectedEpoch={scatter.epoch}
+        linkedEpochs={scatter.epochs}
+        href={href}
+      />
+      <h3>In the 2-D projections{scatter.epoch !== null ? `, epoch ${scatter.epoch}` : ""}</h3>
       {scatter.method === null ? (
         <p className="muted" data-testid="no-projections">
-          No projection of this run is stored yet: <code>npm run project -- --run {run.id}</code> computes them (the scores above do not need them).
+          No projection of this run is stored yet: <code>npm run project -- --run {run.id}</code> computes them (the
+          scores above do not need them).
         </p>
       ) : (
         <>
@@ -84,10 +102,18 @@ export async function SeparationSection({ db, run, a, b, view }: Props) {
               const bounds = layoutBounds([Float32Array.from(l.points.flatMap((p) => [p.x, p.y]))]);
               const f = bounds ? fitAffine(bounds, SIZE, SIZE, 10) : { ax: SIZE / 2, bx: 0, ay: SIZE / 2, by: 0 };
               return (
-                <figure key={l.layerIndex} data-testid="pair-scatter" data-layer={l.layerIndex} data-points={l.points.length}>
+                <figure
+                  key={l.layerIndex}
+                  data-testid="pair-scatter"
+                  data-layer={l.layerIndex}
+                  data-points={l.points.length}
+                >
                   <figcaption>{l.layerName}</figcaption>
                   <PairScatter
-                    xy={l.points.flatMap((p) => [Math.round((f.ax + f.bx * p.x) * 10) / 10, Math.round((f.ay + f.by * p.y) * 10) / 10])}
+                    xy={l.points.flatMap((p) => [
+                      Math.round((f.ax + f.bx * p.x) * 10) / 10,
+                      Math.round((f.ay + f.by * p.y) * 10) / 10,
+                    ])}
                     labels={l.points.map((p) => p.label)}
                     indices={l.points.map((p) => p.index)}
                     colours={{ [a]: colour(a), [b]: colour(b) }}

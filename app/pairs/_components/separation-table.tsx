@@ -4,7 +4,14 @@ import { Suspense } from "react";
 import { PIXELS_LAYER } from "@/lib/core/constants";
 import { type SeparationCell, type SeparationPlan } from "@/lib/features/pairs/pair-separation";
 import type { PairView } from "@/lib/chart/pair-view";
-import { formatSeparation, metricValue, separatedFrom, separationFill, separationText, SEPARATED_PURITY } from "@/lib/chart/separation";
+import {
+  formatSeparation,
+  metricValue,
+  separatedFrom,
+  separationFill,
+  separationText,
+  SEPARATED_PURITY,
+} from "@/lib/chart/separation";
 import styles from "./pairs.module.css";
 
 interface TableProps {
@@ -29,7 +36,9 @@ interface CellProps {
 function Cell({ c, layerIndex, layerName, epoch, span, props }: CellProps) {
   const value = c ? metricValue(c, props.metric) : Number.NaN;
   const text = formatSeparation(value, props.metric);
-  const title = c ? `${layerName}${epoch ? `, epoch ${epoch}` : ""}: kNN purity ${(c.knnPurity * 100).toFixed(1)}%, silhouette ${c.silhouette.toFixed(3)}` : "not recorded";
+  const title = c
+    ? `${layerName}${epoch ? `, epoch ${epoch}` : ""}: kNN purity ${(c.knnPurity * 100).toFixed(1)}%, silhouette ${c.silhouette.toFixed(3)}`
+    : "not recorded";
   return (
     <td
       colSpan={span}
@@ -42,7 +51,11 @@ function Cell({ c, layerIndex, layerName, epoch, span, props }: CellProps) {
       data-knn={c?.knnPurity}
       data-silhouette={c?.silhouette}
     >
-      {epoch && props.linkedEpochs.includes(epoch) ? <Link href={props.href({ epoch })}>{text}</Link> : <span>{text}</span>}
+      {epoch && props.linkedEpochs.includes(epoch) ? (
+        <Link href={props.href({ epoch })}>{text}</Link>
+      ) : (
+        <span>{text}</span>
+      )}
     </td>
   );
 }
@@ -54,9 +67,26 @@ async function Row({ layerIndex, layerName, props }: { layerIndex: number; layer
     <tr data-layer={layerIndex} data-testid="sep-row">
       <th scope="row">{layerName}</th>
       {layerIndex === PIXELS_LAYER ? (
-        <Cell c={cells[0]} layerIndex={layerIndex} layerName={layerName} epoch={0} span={Math.max(1, epochs.length)} props={props} />
+        <Cell
+          c={cells[0]}
+          layerIndex={layerIndex}
+          layerName={layerName}
+          epoch={0}
+          span={Math.max(1, epochs.length)}
+          props={props}
+        />
       ) : (
-        epochs.map((e) => <Cell key={e} c={cells.find((c) => c.epoch === e)} layerIndex={layerIndex} layerName={layerName} epoch={e} span={1} props={props} />)
+        epochs.map((e) => (
+          <Cell
+            key={e}
+            c={cells.find((c) => c.epoch === e)}
+            layerIndex={layerIndex}
+            layerName={layerName}
+            epoch={e}
+            span={1}
+            props={props}
+          />
+        ))
       )}
     </tr>
   );
@@ -90,7 +120,10 @@ export function SeparationTable(props: TableProps) {
         </thead>
         <tbody>
           {plan.layers.map((l) => (
-            <Suspense key={l.layerIndex} fallback={<PendingRow layerName={l.layerName} span={Math.max(1, plan.epochs.length)} />}>
+            <Suspense
+              key={l.layerIndex}
+              fallback={<PendingRow layerName={l.layerName} span={Math.max(1, plan.epochs.length)} />}
+            >
               <Row layerIndex={l.layerIndex} layerName={l.layerName} props={props} />
             </Suspense>
           ))}
@@ -109,7 +142,9 @@ export async function SeparationSummary({ plan }: { plan: SeparationPlan }) {
   const threshold = `${SEPARATED_PURITY * 100}%`;
   const parts = hidden.map((l) => {
     const e = from.get(l.layerIndex);
-    return e ? `${l.layerName} keeps them apart (≥ ${threshold} purity) from epoch ${e}` : `${l.layerName} never reaches ${threshold} purity`;
+    return e
+      ? `${l.layerName} keeps them apart (≥ ${threshold} purity) from epoch ${e}`
+      : `${l.layerName} never reaches ${threshold} purity`;
   });
   return (
     <p data-testid="separation-summary" data-compute-ms={Math.round(grid.computeMs)}>

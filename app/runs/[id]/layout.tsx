@@ -8,7 +8,13 @@ import { RunTabs } from "./_components/run-tabs";
 
 export const dynamic = "force-dynamic";
 
-export default async function RunLayout({ params, children }: { params: Promise<{ id: string }>; children: React.ReactNode }) {
+export default async function RunLayout({
+  params,
+  children,
+}: {
+  params: Promise<{ id: string }>;
+  children: React.ReactNode;
+}) {
   const id = parseRunId((await params).id);
   const run = id === null ? null : await getRunHeader(getDb(), id);
   if (!run) notFound();
@@ -29,12 +35,14 @@ export default async function RunLayout({ params, children }: { params: Promise<
       </header>
       {run.status === "failed" ? (
         <div className="callout callout-bad" role="alert" data-testid="run-error">
-          <strong>This run failed.</strong> {run.error ?? "No error was recorded."} The epochs it finished are shown below.
+          <strong>This run failed.</strong> {run.error ?? "No error was recorded."} The epochs it finished are shown
+          below.
         </div>
       ) : null}
       {run.status === "cancelled" ? (
         <div className="callout" data-testid="run-cancelled">
-          This run was cancelled after {run._count.epochs} of {run.epochsPlanned} epochs; what it recorded is shown below.
+          This run was cancelled after {run._count.epochs} of {run.epochsPlanned} epochs; what it recorded is shown
+          below.
         </div>
       ) : null}
       <RunTabs runId={run.id} />

@@ -37,7 +37,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   return (
     <div data-testid="run-overview" data-epochs={epochs.length}>
       {live ? (
-        <ProgressCard progress={progress} epochsDone={epochs.length} epochsPlanned={run.epochsPlanned} batch={run.progressBatch} batches={run.batchesPerEpoch} />
+        <ProgressCard
+          progress={progress}
+          epochsDone={epochs.length}
+          epochsPlanned={run.epochsPlanned}
+          batch={run.progressBatch}
+          batches={run.batchesPerEpoch}
+        />
       ) : null}
       {run.notes ? <p className="muted">{run.notes}</p> : null}
       <section className="card">
@@ -64,7 +70,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             epochsPlanned={run.epochsPlanned}
           />
         </div>
-        {config?.validationSplit === 0 ? <p className="muted">No validation split: the validation curves repeat the training figures.</p> : null}
+        {config?.validationSplit === 0 ? (
+          <p className="muted">No validation split: the validation curves repeat the training figures.</p>
+        ) : null}
       </section>
       <MetricsCard
         baseline={{ loss: run.baselineTestLoss, accuracy: run.baselineTestAccuracy }}
@@ -82,7 +90,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         </div>
       </section>
       {epochs.length > 0 ? <EpochTable epochs={epochs} bestEpoch={run.bestEpoch} /> : null}
-      <HyperparametersCard config={config} run={run} timing={{ created: run.createdAt, started: run.startedAt, finished: run.finishedAt }} />
+      <HyperparametersCard
+        config={config}
+        run={run}
+        timing={{ created: run.createdAt, started: run.startedAt, finished: run.finishedAt }}
+      />
     </div>
   );
 }

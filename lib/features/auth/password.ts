@@ -29,7 +29,9 @@ export async function verifyPassword(candidate: string, stored: PasswordHash): P
   return timingSafeEqual(hash, stored.hash) && candidate.length <= 1024;
 }
 
-const globalForAuth = globalThis as unknown as { mnistLensAdminHash?: { password: string; hash: Promise<PasswordHash> } };
+const globalForAuth = globalThis as unknown as {
+  mnistLensAdminHash?: { password: string; hash: Promise<PasswordHash> };
+};
 
 /** The hash of ADMIN_PASSWORD for this process (computed on first use), or null when no password is configured. */
 export function adminPasswordHash(password: string | undefined): Promise<PasswordHash> | null {

@@ -21,7 +21,8 @@ export interface LoginLimiterOptions {
 export function createLoginLimiter(options: LoginLimiterOptions = {}): LoginLimiter {
   const maxFailures = options.maxFailures ?? 5;
   const windowMs = options.windowMs ?? 5 * 60_000;
-  if (!Number.isInteger(maxFailures) || maxFailures < 1 || maxFailures > 1000) throw new RangeError(`maxFailures must be an integer in 1..1000, got ${maxFailures}`);
+  if (!Number.isInteger(maxFailures) || maxFailures < 1 || maxFailures > 1000)
+    throw new RangeError(`maxFailures must be an integer in 1..1000, got ${maxFailures}`);
   if (!(windowMs > 0)) throw new RangeError(`windowMs must be positive, got ${windowMs}`);
   let failures: number[] = [];
   const prune = (now: number) => {

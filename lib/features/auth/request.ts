@@ -38,14 +38,26 @@ export type AdminAuth = { ok: true; session: AdminSession } | { ok: false; respo
 export async function authorizeAdmin(db: Db, request: Request, options: { mutating: boolean }): Promise<AdminAuth> {
   if (!adminEnabled()) return { ok: false, response: jsonResponse(503, { error: ADMIN_DISABLED_MESSAGE }) };
   const session = await findSession(db, await readSessionToken());
-  if (!session) return { ok: false, response: jsonResponse(401, { error: "login required: POST the admin password to /api/admin/login" }) };
+  if (!session)
+    return {
+      ok: false,
+      response: jsonResponse(401, { error: "login required: POST the admin password to /api/admin/login" }),
+    };
   if (options.mutating) {
     const site = request.headers.get("sec-fetch-site");
     if (site !== null && site !== "same-origin" && site !== "none") {
-      return { ok: false, response: jsonResponse(403, { error: `cross-site request refused (Sec-Fetch-Site: ${site})` }) };
+      return {
+        ok: false,
+        response: jsonResponse(403, { error: `cross-site request refused (Sec-Fetch-Site: ${site})` }),
+      };
     }
     if (!csrfMatches(session, request.headers.get(CSRF_HEADER))) {
-      return { ok: false, response: jsonResponse(403, { error: `missing or wrong CSRF token: send the session's token in the ${CSRF_HEADER} header` }) };
+      return {
+        ok: false,
+        response: jsonResponse(403, {
+          error: `missing or wrong CSRF token: send the session's token in the ${CSRF_HEADER} header`,
+        }),
+      };
     }
   }
   return { ok: true, session };
@@ -67,7 +79,8 @@ export class BodyError extends Error {
  */
 export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new BodyError(415, `send the body as application/json, got "${type.slice(0, 80)}"`);
+  if (!/^application\/json\b/i.test(type))
+    throw new BodyError(415, `send the body as application/json, got "${type.slice(0, 80)}"`);
   const tooLarge = () => new BodyError(400, `request body exceeds ${maxBytes / 1024} KiB`);
   const declared = Number(request.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
@@ -94,6 +107,7 @@ export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES):
 }
 
 export function bodyErrorResponse(err: unknown): Response {
-  if (err instanceof BodyError) return jsonResponse(err.status, { error: err.message, fieldErrors: {}, formErrors: [err.message] });
+  if (err instanceof BodyError)
+    return jsonResponse(err.status, { error: err.message, fieldErrors: {}, formErrors: [err.message] });
   throw err;
 }

@@ -23,7 +23,10 @@ function digest(token: string): string {
 export async function createSession(db: Db, now = new Date()): Promise<{ token: string; session: AdminSession }> {
   const token = randomBytes(32).toString("base64url");
   const session = await insertSession(db, {
-    id: digest(token), csrfToken: randomBytes(32).toString("base64url"), createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+    id: digest(token),
+    csrfToken: randomBytes(32).toString("base64url"),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
   });
   // Expired sessions are dropped on each login: the only write path that runs when nobody is logged in.
   await deleteExpiredSessions(db, now);

@@ -22,7 +22,10 @@ export function parseScriptFlags<S extends z.ZodType>(
   prepare: (values: Record<string, string | boolean | undefined>) => unknown = (values) => values,
 ): { args: z.infer<S> } | { exitCode: number } {
   try {
-    const { values } = parseArgs({ args: process.argv.slice(2), options: { ...options, help: { type: "boolean", short: "h" } } });
+    const { values } = parseArgs({
+      args: process.argv.slice(2),
+      options: { ...options, help: { type: "boolean", short: "h" } },
+    });
     if (values.help) {
       console.log(usage);
       return { exitCode: 0 };
@@ -40,7 +43,11 @@ export function parseScriptFlags<S extends z.ZodType>(
  * Runs a script's `main` and exits with the code it returns; an error thrown out of it is printed after the
  * script's name (with its stack when `stack`) and exits with `failedCode`.
  */
-export function runScript(script: string, main: () => Promise<number>, options: { stack?: boolean; failedCode?: number } = {}): void {
+export function runScript(
+  script: string,
+  main: () => Promise<number>,
+  options: { stack?: boolean; failedCode?: number } = {},
+): void {
   main().then(
     (code) => process.exit(code),
     (err: unknown) => {

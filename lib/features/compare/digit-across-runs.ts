@@ -16,5 +16,12 @@ export interface DigitInRun {
 /** A test digit's final prediction in every run that evaluated it, oldest run first. */
 export async function fetchDigitAcrossRuns(db: Db, index: number, trueLabel: number): Promise<DigitInRun[]> {
   const rows = await listDigitPredictionsAcrossRuns(db, index);
-  return rows.map((r) => ({ runId: r.runId, name: r.name, architecture: r.architecture, predicted: r.predicted, confidence: r.probs[r.predicted]!, trueProb: r.probs[trueLabel]! }));
+  return rows.map((r) => ({
+    runId: r.runId,
+    name: r.name,
+    architecture: r.architecture,
+    predicted: r.predicted,
+    confidence: r.probs[r.predicted]!,
+    trueProb: r.probs[trueLabel]!,
+  }));
 }

@@ -47,7 +47,11 @@ function confusionOf(predicted: Uint8Array, labels: Uint8Array, n: number): numb
  * with one slot numbering across all galleries (the rows of the flips' pixel binary, in `pixelIndices`).
  * A pair where either run has no final predictions yet is left out.
  */
-export async function fetchRunFlips(db: Db, baseId: number, otherIds: readonly number[]): Promise<{ flips: RunFlips[]; pixelIndices: number[] }> {
+export async function fetchRunFlips(
+  db: Db,
+  baseId: number,
+  otherIds: readonly number[],
+): Promise<{ flips: RunFlips[]; pixelIndices: number[] }> {
   const labels = loadMnist().test.labels;
   const base = await getTestPredictions(db, baseId);
   const pixelIndices: number[] = [];
@@ -57,11 +61,21 @@ export async function fetchRunFlips(db: Db, baseId: number, otherIds: readonly n
     const other = await getTestPredictions(db, otherId);
     if (!other) continue;
     const n = Math.min(base.count, other.count);
-    const { fixedByA, fixedByB } = computeFlips(base.predicted.subarray(0, n), other.predicted.subarray(0, n), labels.subarray(0, n));
+    const { fixedByA, fixedByB } = computeFlips(
+      base.predicted.subarray(0, n),
+      other.predicted.subarray(0, n),
+      labels.subarray(0, n),
+    );
     const gallery = (indices: Int32Array, wrong: StoredPredictions): FlipDigit[] =>
       Array.from(indices, (index) => {
         const p = wrong.predicted[index]!;
-        return { index, trueLabel: labels[index]!, predicted: p, confidence: wrong.probs[index * NUM_CLASSES + p]!, slot: 0 };
+        return {
+          index,
+          trueLabel: labels[index]!,
+          predicted: p,
+          confidence: wrong.probs[index * NUM_CLASSES + p]!,
+          slot: 0,
+        };
       })
         .sort((x, y) => y.confidence - x.confidence || x.index - y.index)
         .slice(0, FLIP_LIMIT)
@@ -69,17 +83,27 @@ export async function fetchRunFlips(db: Db, baseId: number, otherIds: readonly n
     const confusionBase = confusionOf(base.predicted, labels, n);
     const confusionOther = confusionOf(other.predicted, labels, n);
     flips.push({
-      baseId, otherId, compared: n, baseOnly: fixedByA.length, otherOnly: fixedByB.length,
+      baseId,
+      otherId,
+      compared: n,
+      baseOnly: fixedByA.length,
+      otherOnly: fixedByB.length,
       baseOnlyDigits: gallery(fixedByA, other),
       otherOnlyDigits: gallery(fixedByB, base),
-      confusionBase, confusionOther, difference: confusionDifference(confusionBase, confusionOther),
+      confusionBase,
+      confusionOther,
+      difference: confusionDifference(confusionBase, confusionOther),
     });
   }
   return { flips, pixelIndices };
 }
 
 /** Pixels of the flip galleries' digits in slot order, uint8 [k, 784]. */
-export async function fetchFlipPixels(db: Db, baseId: number, otherIds: readonly number[]): Promise<Uint8Array<ArrayBuffer>> {
+export async function fetchFlipPixels(
+  db: Db,
+  baseId: number,
+  otherIds: readonly number[],
+): Promise<Uint8Array<ArrayBuffer>> {
   const { pixelIndices } = await fetchRunFlips(db, baseId, otherIds);
   return gatherTestPixels(pixelIndices);
 }

@@ -13,7 +13,14 @@ export function errorItems(predictions: StoredPredictions, labels: Uint8Array): 
   return Array.from(misclassified, (index, slot) => {
     const p = predicted[index]!;
     const t = labels[index]!;
-    return { index, trueLabel: t, predicted: p, confidence: probs[index * NUM_CLASSES + p]!, trueProb: probs[index * NUM_CLASSES + t]!, slot };
+    return {
+      index,
+      trueLabel: t,
+      predicted: p,
+      confidence: probs[index * NUM_CLASSES + p]!,
+      trueProb: probs[index * NUM_CLASSES + t]!,
+      slot,
+    };
   });
 }
 

@@ -21,7 +21,14 @@ export interface Neighbour {
 export async function fetchNeighbours(db: Db, runId: number, q: NeighboursQuery): Promise<Neighbour[] | null> {
   const indices = await subsetIndices(db, runId, q.subset);
   if (!indices) return null;
-  const source = { subset: q.subset, epoch: q.epoch, layerIndex: q.layer, layerName: "", rows: indices.length, cols: 0 };
+  const source = {
+    subset: q.subset,
+    epoch: q.epoch,
+    layerIndex: q.layer,
+    layerName: "",
+    rows: indices.length,
+    cols: 0,
+  };
   if (q.layer !== PIXELS_LAYER && !(await hasEmbedding(db, runId, source))) return null;
   // The pixels of the test subset are its rows 0..testSize-1 (sourceIndices reads `rows`).
   const matrix = await loadSourceMatrix(db, runId, source);

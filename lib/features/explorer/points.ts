@@ -43,7 +43,10 @@ export async function fetchExplorerPoints(db: Db, runId: number): Promise<Record
     epochPredictions: epochs
       .filter((e) => e.probeProbs.byteLength === probeRows * NUM_CLASSES * 4)
       .map((e) => ({ epoch: e.epoch, predicted: bytesToDigits(argmaxRows(blobToFloat32(e.probeProbs), probeRows)) })),
-    finalPredicted: finalLabels && probeIndices.every((i) => i < finalLabels.length) ? bytesToDigits(Array.from(probeIndices, (i) => finalLabels[i]!)) : null,
+    finalPredicted:
+      finalLabels && probeIndices.every((i) => i < finalLabels.length)
+        ? bytesToDigits(Array.from(probeIndices, (i) => finalLabels[i]!))
+        : null,
   };
   const test: SubsetPoints = {
     subset: "test",
@@ -51,7 +54,10 @@ export async function fetchExplorerPoints(db: Db, runId: number): Promise<Record
     indices: null,
     labels: bytesToDigits(labels.subarray(0, testIndices.length)),
     epochPredictions: [],
-    finalPredicted: finalLabels && finalLabels.length >= testIndices.length ? bytesToDigits(finalLabels.subarray(0, testIndices.length)) : null,
+    finalPredicted:
+      finalLabels && finalLabels.length >= testIndices.length
+        ? bytesToDigits(finalLabels.subarray(0, testIndices.length))
+        : null,
   };
   return { probe, test };
 }

@@ -13,8 +13,18 @@ export async function fetchExplorerSeries(db: Db, runId: number): Promise<Series
 }
 
 /** How many of the run's possible final layouts (PCA and t-SNE of every recorded embedding and of pixels) are not stored yet. */
-export async function countMissingProjections(db: Db, runId: number, series: readonly SeriesInfo[]): Promise<{ missing: number; total: number }> {
-  const have = new Set(series.flatMap((s) => s.frames.filter((f) => f.final).map((f) => `${s.subset}/${f.epoch}/${s.layerIndex}/${s.method}`)));
-  const wanted = (await listSources(db, runId)).flatMap((src) => ["pca", "tsne"].map((m) => `${src.subset}/${src.epoch}/${src.layerIndex}/${m}`));
+export async function countMissingProjections(
+  db: Db,
+  runId: number,
+  series: readonly SeriesInfo[],
+): Promise<{ missing: number; total: number }> {
+  const have = new Set(
+    series.flatMap((s) =>
+      s.frames.filter((f) => f.final).map((f) => `${s.subset}/${f.epoch}/${s.layerIndex}/${s.method}`),
+    ),
+  );
+  const wanted = (await listSources(db, runId)).flatMap((src) =>
+    ["pca", "tsne"].map((m) => `${src.subset}/${src.epoch}/${src.layerIndex}/${m}`),
+  );
   return { missing: wanted.filter((k) => !have.has(k)).length, total: wanted.length };
 }

@@ -62,7 +62,9 @@ export function startChild(
     onLine(line, "stderr");
   });
   const exit = new Promise<ChildExit>((resolve) => {
-    child.once("error", (err) => resolve({ code: null, signal: null, stderrTail: `cannot start ${file}: ${err.message}` }));
+    child.once("error", (err) =>
+      resolve({ code: null, signal: null, stderrTail: `cannot start ${file}: ${err.message}` }),
+    );
     child.once("close", (code, signal) => resolve({ code, signal, stderrTail }));
   });
   return { child, exit };

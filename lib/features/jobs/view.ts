@@ -35,7 +35,10 @@ export interface JobView {
 function summarize(params: string): { name: string; summary: string; epochs: number } {
   try {
     const c = trainConfigSchema.parse(JSON.parse(params));
-    const arch = c.architecture.kind === "mlp" ? `MLP ${c.architecture.hidden.join("-")}` : `CNN ${c.architecture.filters.join("-")} / ${c.architecture.dense}`;
+    const arch =
+      c.architecture.kind === "mlp"
+        ? `MLP ${c.architecture.hidden.join("-")}`
+        : `CNN ${c.architecture.filters.join("-")} / ${c.architecture.dense}`;
     const parts = [
       `${arch}, dropout ${c.architecture.dropout}`,
       `${c.optimizer.name} lr ${c.optimizer.learningRate}`,
@@ -56,7 +59,8 @@ export async function fetchJobViews(db: Db, limit = 50, now = new Date()): Promi
   const jobs = await listRecentJobs(db, limit);
   return jobs.map((job) => {
     if (!isJobStatus(job.status)) throw new Error(`job ${job.id} has an unknown status "${job.status}"`);
-    const heartbeatAgeMs = job.status === "running" && job.heartbeatAt ? now.getTime() - job.heartbeatAt.getTime() : null;
+    const heartbeatAgeMs =
+      job.status === "running" && job.heartbeatAt ? now.getTime() - job.heartbeatAt.getTime() : null;
     return {
       id: job.id,
       status: job.status,

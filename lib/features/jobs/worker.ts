@@ -65,7 +65,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   log(`worker ${workerId}: waiting for jobs`);
   while (!signal.aborted) {
     const staleJobs = await failStaleJobs(db);
-    if (staleJobs > 0) log(`worker ${workerId}: marked ${staleJobs} job(s) whose worker had died as failed (they can be retried)`);
+    if (staleJobs > 0)
+      log(`worker ${workerId}: marked ${staleJobs} job(s) whose worker had died as failed (they can be retried)`);
     await failStaleRuns(db);
     const job = await claimNextJob(db, workerId);
     if (!job) {
@@ -135,8 +136,12 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
         progress.progressEpoch = epoch - 1;
         progress.progressBatch = e.batch as number;
         progress.etaMs = estimateRemainingMs({
-          epochs: job.config.epochs, epoch, batch: e.batch as number, batches: e.batches as number,
-          elapsedInEpochMs: e.elapsedMs as number, finishedEpochMs,
+          epochs: job.config.epochs,
+          epoch,
+          batch: e.batch as number,
+          batches: e.batches as number,
+          elapsedInEpochMs: e.elapsedMs as number,
+          finishedEpochMs,
         });
         write(e.batch === e.batches);
         break;
@@ -155,7 +160,9 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     }
   };
 
-  const train = startChild(tsxCommand("scripts/train.ts", args), ctx.env, onEvent, (line, stream) => log(`${tag} ${stream}: ${line}`));
+  const train = startChild(tsxCommand("scripts/train.ts", args), ctx.env, onEvent, (line, stream) =>
+    log(`${tag} ${stream}: ${line}`),
+  );
   log(`${tag}: claimed by ${workerId} (attempt ${job.attempts}), training in child pid ${train.child.pid}`);
 
   const stopChild = (why: string) => {
@@ -225,13 +232,27 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     const killedBy = exit.signal ? `the training process was killed by ${exit.signal}` : null;
     if (exit.code === EXIT_CANCELLED && cancelRequested) {
       const done = progress.progressEpoch;
-      await record("cancelled", done === 0 ? "cancelled by the admin before the first epoch finished" : `cancelled by the admin after ${done} finished epoch${done === 1 ? "" : "s"}, which are kept`);
+      await record(
+        "cancelled",
+        done === 0
+          ? "cancelled by the admin before the first epoch finished"
+          : `cancelled by the admin after ${done} finished epoch${done === 1 ? "" : "s"}, which are kept`,
+      );
     } else if (exit.code === EXIT_CANCELLED || (signalled && !cancelRequested)) {
-      await record("failed", `interrupted: ${lostJob ? "the job was taken from this worker" : "the worker was stopped"} before training finished; retry it`);
+      await record(
+        "failed",
+        `interrupted: ${lostJob ? "the job was taken from this worker" : "the worker was stopped"} before training finished; retry it`,
+      );
     } else if (exit.code === EXIT_USAGE) {
       await record("failed", `the training script rejected the parameters: ${exit.stderrTail.split("\n")[0]}`);
     } else {
-      await record("failed", killedBy ?? endError ?? (exit.stderrTail.trim().split("\n").slice(-3).join(" ") || `the training process exited with code ${exit.code}`));
+      await record(
+        "failed",
+        killedBy ??
+          endError ??
+          (exit.stderrTail.trim().split("\n").slice(-3).join(" ") ||
+            `the training process exited with code ${exit.code}`),
+      );
     }
   } finally {
     clearInterval(heartbeat);
@@ -244,7 +265,9 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
       if (orphan !== null) log(`${tag}: run ${orphan} marked failed (its process ended without closing it)`);
     }
     const recorded = await finishJob(db, job.id, workerId, status, error);
-    log(`${tag}: ${status}${error ? ` (${error})` : ""}${recorded ? "" : " — not recorded: the job was no longer this worker's"}`);
+    log(
+      `${tag}: ${status}${error ? ` (${error})` : ""}${recorded ? "" : " — not recorded: the job was no longer this worker's"}`,
+    );
   }
 }
 
@@ -270,7 +293,12 @@ interface ChildStage {
  * Runs `stage` in a child process that SIGTERM (shutdown) and SIGKILL (kill) reach. Returns a note for the job when
  * it could not complete, null when it did or was skipped.
  */
-async function runChildStage(stage: ChildStage, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
+async function runChildStage(
+  stage: ChildStage,
+  ctx: JobContext,
+  tag: string,
+  onStart: () => void,
+): Promise<string | null> {
   if (stage.skipped) {
     ctx.log(`${tag}: ${stage.name} stage skipped (${stage.skipFlag})`);
     return null;
@@ -281,7 +309,12 @@ async function runChildStage(stage: ChildStage, ctx: JobContext, tag: string, on
   }
   ctx.log(`${tag}: ${stage.starting}`);
   onStart();
-  const child = startChild(stage.command, ctx.env, () => {}, (line, stream) => ctx.log(`${tag} ${stage.name} ${stream}: ${line}`));
+  const child = startChild(
+    stage.command,
+    ctx.env,
+    () => {},
+    (line, stream) => ctx.log(`${tag} ${stage.name} ${stream}: ${line}`),
+  );
   const onShutdown = () => child.child.kill("SIGTERM");
   const onKill = () => child.child.kill("SIGKILL");
   if (ctx.signal.aborted) onShutdown();

@@ -23,7 +23,8 @@ export type Lru<V extends NonNullable<unknown>> = LRUCache<string, V>;
 
 export function createLru<V extends NonNullable<unknown>>(capacity: number): Lru<V> {
   // lru-cache wants a whole number and throws a TypeError without naming the value.
-  if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`capacity must be at least 1, got ${capacity}`);
+  if (!(Number.isInteger(capacity) && capacity >= 1))
+    throw new RangeError(`capacity must be at least 1, got ${capacity}`);
   return new LRUCache<string, V>({ max: capacity });
 }
 

@@ -30,7 +30,10 @@ export interface PairRun {
 /** Every succeeded run with a test confusion matrix, the most recently finished first. */
 export async function listPairRuns(db: Db): Promise<PairRun[]> {
   const rows = await listSucceededRunsWithConfusion(db);
-  return rows.map(({ testConfusion, ...r }) => ({ ...r, confusion: parseConfusion(testConfusion, `run ${r.id} testConfusion`) }));
+  return rows.map(({ testConfusion, ...r }) => ({
+    ...r,
+    confusion: parseConfusion(testConfusion, `run ${r.id} testConfusion`),
+  }));
 }
 
 export type ResolvedPairRun =
@@ -47,7 +50,9 @@ export async function resolvePairRun(db: Db, choice: RunChoice): Promise<Resolve
   const run = runs.find((r) => r.id === choice.id);
   if (run) return { kind: "ok", run, runs };
   const header = await getRunHeader(db, choice.id);
-  return header ? { kind: "unfinished", id: header.id, name: header.name, status: header.status, runs } : { kind: "not-found" };
+  return header
+    ? { kind: "unfinished", id: header.id, name: header.name, status: header.status, runs }
+    : { kind: "not-found" };
 }
 
 /** All 45 pairs of a run, most confused first, with each direction. */
@@ -106,10 +111,18 @@ async function computePairDetail(db: Db, runId: number, a: number, b: number): P
     const p = predicted[index]!;
     if (!slots.has(index)) slots.set(index, slots.size);
     const prob = (c: number) => probs[index * NUM_CLASSES + c]!;
-    return { index, trueLabel: t, predicted: p, confidence: prob(p), margin: prob(t) - prob(other), slot: slots.get(index)! };
+    return {
+      index,
+      trueLabel: t,
+      predicted: p,
+      confidence: prob(p),
+      margin: prob(t) - prob(other),
+      slot: slots.get(index)!,
+    };
   };
   const errors = errorItems(predictions, labels);
-  const mistakes = (t: number, p: number) => selectErrors(errors, { trueLabel: t, predicted: p, sort: "confidence-desc" });
+  const mistakes = (t: number, p: number) =>
+    selectErrors(errors, { trueLabel: t, predicted: p, sort: "confidence-desc" });
   const ab = mistakes(a, b);
   const ba = mistakes(b, a);
 
@@ -140,7 +153,12 @@ async function computePairDetail(db: Db, runId: number, a: number, b: number): P
  * The pair's per-epoch counts, galleries and mean images for a finished run; null without final predictions.
  * Cached as a promise, so concurrent requests share one computation; a failed one is forgotten and retried.
  */
-export function fetchPairDetail(db: Db, run: Pick<PairRun, "id" | "finishedAt">, a: number, b: number): Promise<PairDetail | null> {
+export function fetchPairDetail(
+  db: Db,
+  run: Pick<PairRun, "id" | "finishedAt">,
+  a: number,
+  b: number,
+): Promise<PairDetail | null> {
   const key = pairKey("detail", run, a, b);
   return cachedPair(key, () => {
     const detail = computePairDetail(db, run.id, a, b);
@@ -150,7 +168,12 @@ export function fetchPairDetail(db: Db, run: Pick<PairRun, "id" | "finishedAt">,
 }
 
 /** Pixels of the pair's gallery digits in slot order, uint8 [k, 784]; null without final predictions. */
-export async function fetchPairPixels(db: Db, run: Pick<PairRun, "id" | "finishedAt">, a: number, b: number): Promise<Uint8Array<ArrayBuffer> | null> {
+export async function fetchPairPixels(
+  db: Db,
+  run: Pick<PairRun, "id" | "finishedAt">,
+  a: number,
+  b: number,
+): Promise<Uint8Array<ArrayBuffer> | null> {
   const detail = await fetchPairDetail(db, run, a, b);
   return detail && gatherTestPixels(detail.pixelIndices);
 }

@@ -28,20 +28,35 @@ export interface SeparationGrid {
 
 type Score = Omit<SeparationCell, "layerIndex" | "epoch">;
 
-async function embeddingCell(db: Db, runId: number, key: ProjectionSource, labels: Uint8Array, a: number, b: number): Promise<Score> {
+async function embeddingCell(
+  db: Db,
+  runId: number,
+  key: ProjectionSource,
+  labels: Uint8Array,
+  a: number,
+  b: number,
+): Promise<Score> {
   const matrix = await loadProbeMatrix(db, runId, key, labels.length);
   return pairSeparation(matrix.data, matrix.cols, labels, a, b, SEPARATION_K);
 }
 
 type PairRunKey = Pick<PairRun, "id" | "finishedAt">;
 
-const cellKey = (run: PairRunKey, key: Pick<ProjectionSource, "epoch" | "layerIndex">, a: number, b: number) => pairKey(`cell/${key.epoch}/${key.layerIndex}`, run, a, b);
+const cellKey = (run: PairRunKey, key: Pick<ProjectionSource, "epoch" | "layerIndex">, a: number, b: number) =>
+  pairKey(`cell/${key.epoch}/${key.layerIndex}`, run, a, b);
 
 /**
  * One cell not stored yet, cached on its own (as a promise, so concurrent requests share one computation) so the
  * table and the across-runs row share the last layer's last epoch. A failed one is forgotten, so the next request retries it.
  */
-function cachedCell(db: Db, run: PairRunKey, key: ProjectionSource, labels: Uint8Array, a: number, b: number): Promise<Score> {
+function cachedCell(
+  db: Db,
+  run: PairRunKey,
+  key: ProjectionSource,
+  labels: Uint8Array,
+  a: number,
+  b: number,
+): Promise<Score> {
   const k = cellKey(run, key, a, b);
   return cachedPair(k, () => {
     const score = embeddingCell(db, run.id, key, labels, a, b);
@@ -85,7 +100,8 @@ async function readPlanInput(db: Db, runId: number, a: number, b: number): Promi
     listProbeEmbeddings(db, runId),
     listStoredCells(db, runId, a, b, SEPARATION_K),
   ]);
-  const expected = indices.length === 0 ? [] : [cellId(PIXELS_LAYER, 0), ...keys.map((k) => cellId(k.layerIndex, k.epoch))];
+  const expected =
+    indices.length === 0 ? [] : [cellId(PIXELS_LAYER, 0), ...keys.map((k) => cellId(k.layerIndex, k.epoch))];
   return { indices, labels, keys, stored, missing: expected.filter((id) => !stored.has(id)).length };
 }
 
@@ -93,7 +109,10 @@ function planSeparation(db: Db, run: PairRunKey, a: number, b: number, input: Pl
   const started = performance.now();
   const { indices, labels, keys, stored } = input;
   const hidden = [...new Map(keys.map((k) => [k.layerIndex, k.layerName]))].sort((x, y) => x[0] - y[0]);
-  const layers = [{ layerIndex: PIXELS_LAYER, layerName: "pixels" }, ...hidden.map(([layerIndex, layerName]) => ({ layerIndex, layerName }))];
+  const layers = [
+    { layerIndex: PIXELS_LAYER, layerName: "pixels" },
+    ...hidden.map(([layerIndex, layerName]) => ({ layerIndex, layerName })),
+  ];
   const epochs = [...new Set(keys.map((k) => k.epoch))].sort((x, y) => x - y);
   // The most telling rows first: the pixels (the baseline), then the last hidden layer back to the first.
   const order = [PIXELS_LAYER, ...hidden.map(([l]) => l).reverse()];
@@ -189,12 +208,18 @@ export interface PairAcrossRun {
 }
 
 /** The pair in every succeeded run: final test counts both ways and the last layer's separation at the last epoch. */
-export async function fetchPairAcrossRuns(db: Db, runs: readonly PairRun[], a: number, b: number): Promise<PairAcrossRun[]> {
+export async function fetchPairAcrossRuns(
+  db: Db,
+  runs: readonly PairRun[],
+  a: number,
+  b: number,
+): Promise<PairAcrossRun[]> {
   const out: PairAcrossRun[] = [];
   let paused = false;
   for (const run of runs) {
     const key = (await listProbeEmbeddings(db, run.id)).at(-1);
-    let score: Score | undefined = key && (await getStoredCell(db, run.id, a, b, SEPARATION_K, key.layerIndex, key.epoch));
+    let score: Score | undefined =
+      key && (await getStoredCell(db, run.id, a, b, SEPARATION_K, key.layerIndex, key.epoch));
     if (key && !score) {
       // Not stored: computed here (cached), after the page shell has had its turns.
       if (!isCached(cellKey(run, key, a, b))) {
@@ -211,7 +236,10 @@ export async function fetchPairAcrossRuns(db: Db, runs: readonly PairRun[], a: n
       testAccuracy: run.testAccuracy,
       aAsB: run.confusion[a * 10 + b]!,
       bAsA: run.confusion[b * 10 + a]!,
-      last: key && score ? { epoch: key.epoch, layerName: key.layerName, knnPurity: score.knnPurity, silhouette: score.silhouette } : null,
+      last:
+        key && score
+          ? { epoch: key.epoch, layerName: key.layerName, knnPurity: score.knnPurity, silhouette: score.silhouette }
+          : null,
     });
   }
   return out;
@@ -235,7 +263,13 @@ export interface PairScatter {
 }
 
 /** The pair's probe points in the stored final projections of the pixels and of each hidden layer at one epoch. */
-export async function fetchPairScatter(db: Db, runId: number, a: number, b: number, view: Pick<PairView, "epoch" | "method">): Promise<PairScatter> {
+export async function fetchPairScatter(
+  db: Db,
+  runId: number,
+  a: number,
+  b: number,
+  view: Pick<PairView, "epoch" | "method">,
+): Promise<PairScatter> {
   const stored = (await listProjections(db, runId)).filter((p) => p.subset === "probe" && p.final);
   const methods = (["tsne", "pca"] as const).filter((m) => stored.some((p) => p.method === m));
   const method = methods.includes(view.method) ? view.method : (methods[0] ?? null);
@@ -248,16 +282,32 @@ export async function fetchPairScatter(db: Db, runId: number, a: number, b: numb
     .filter((p) => (p.layerIndex === PIXELS_LAYER && p.epoch === 0) || (p.layerIndex >= 0 && p.epoch === epoch))
     .sort((x, y) => x.layerIndex - y.layerIndex);
   const coordsOf = await Promise.all(
-    shown.map((p) => getProjectionCoords(db, runId, { subset: "probe", epoch: p.epoch, layerIndex: p.layerIndex, method, iteration: p.iteration })),
+    shown.map((p) =>
+      getProjectionCoords(db, runId, {
+        subset: "probe",
+        epoch: p.epoch,
+        layerIndex: p.layerIndex,
+        method,
+        iteration: p.iteration,
+      }),
+    ),
   );
   const layers = shown.flatMap((p, i) => {
     const coords = coordsOf[i];
     if (!coords || coords.length !== labels.length * 2) return [];
     const points: ScatterPoint[] = [];
     labels.forEach((label, r) => {
-      if (label === a || label === b) points.push({ x: coords[2 * r]!, y: coords[2 * r + 1]!, label, index: indices[r]! });
+      if (label === a || label === b)
+        points.push({ x: coords[2 * r]!, y: coords[2 * r + 1]!, label, index: indices[r]! });
     });
-    return [{ layerIndex: p.layerIndex, layerName: p.layerIndex === PIXELS_LAYER ? "pixels" : (names.get(p.layerIndex) ?? `layer ${p.layerIndex}`), epoch: p.epoch, points }];
+    return [
+      {
+        layerIndex: p.layerIndex,
+        layerName: p.layerIndex === PIXELS_LAYER ? "pixels" : (names.get(p.layerIndex) ?? `layer ${p.layerIndex}`),
+        epoch: p.epoch,
+        points,
+      },
+    ];
   });
   return { method, epoch, epochs, methods, layers };
 }

@@ -15,7 +15,15 @@ export interface PrecomputeOptions {
 
 export type PairsEvent =
   | { type: "plan"; total: number; missing: number }
-  | { type: "source"; index: number; missing: number; layerIndex: number; layerName: string; epoch: number; ms: number };
+  | {
+      type: "source";
+      index: number;
+      missing: number;
+      layerIndex: number;
+      layerName: string;
+      epoch: number;
+      ms: number;
+    };
 
 export interface PrecomputeResult {
   /** Sources (layer × epoch, and the pixels) computed now and in all. */
@@ -31,7 +39,11 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * pair of the run's probe digits (lib/numeric/pairs/separation.ts) gives all 45 pairs' scores, stored in one statement.
  * Idempotent: a second call computes nothing. Throws for an unknown run.
  */
-export async function precomputeRunSeparations(db: Db, runId: number, options: PrecomputeOptions = {}): Promise<PrecomputeResult> {
+export async function precomputeRunSeparations(
+  db: Db,
+  runId: number,
+  options: PrecomputeOptions = {},
+): Promise<PrecomputeResult> {
   const started = performance.now();
   const k = options.k ?? SEPARATION_K;
   if (!Number.isInteger(k) || k < 1 || k > 100) throw new RangeError(`k must be a whole number in 1..100, got ${k}`);
@@ -52,7 +64,15 @@ export async function precomputeRunSeparations(db: Db, runId: number, options: P
     const scores = allPairSeparations(new Float64Array(matrix.data), indices.length, matrix.cols, labels, k);
     await storeSourceScores(db, runId, source, k, scores);
     computed++;
-    options.onEvent?.({ type: "source", index: computed, missing: missing.length, layerIndex: source.layerIndex, layerName: source.layerName, epoch: source.epoch, ms: performance.now() - t });
+    options.onEvent?.({
+      type: "source",
+      index: computed,
+      missing: missing.length,
+      layerIndex: source.layerIndex,
+      layerName: source.layerName,
+      epoch: source.epoch,
+      ms: performance.now() - t,
+    });
   }
   return { computed, total: sources.length, ms: performance.now() - started };
 }

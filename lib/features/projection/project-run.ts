@@ -6,7 +6,14 @@ import { createTsne } from "../../numeric/tsne/tsne";
 import { pca2d } from "../../numeric/tsne/pca";
 import { knnAccuracy, trustworthiness } from "../../numeric/tsne/quality";
 import type { Matrix } from "../../numeric/tsne/matrix";
-import { describeSource, listSources, loadSourceMatrix, sourceKey, sourceLabels, type ProjectionSource } from "./sources";
+import {
+  describeSource,
+  listSources,
+  loadSourceMatrix,
+  sourceKey,
+  sourceLabels,
+  type ProjectionSource,
+} from "./sources";
 
 export interface ProjectOptions {
   /** t-SNE iterations from a PCA start (final test views, pixels, the first epoch). Default 1000. */
@@ -24,7 +31,17 @@ export interface ProjectOptions {
 
 export type ProjectEvent =
   | { type: "plan"; total: number; missing: number }
-  | { type: "done"; index: number; total: number; key: string; method: "pca" | "tsne"; seconds: number; knnAccuracy: number; trustworthiness: number; kl?: number };
+  | {
+      type: "done";
+      index: number;
+      total: number;
+      key: string;
+      method: "pca" | "tsne";
+      seconds: number;
+      knnAccuracy: number;
+      trustworthiness: number;
+      kl?: number;
+    };
 
 /** A computed layout and its figures, stored with the source's row count. */
 type StoredProjection = Omit<ProjectionRecord, "rows">;
@@ -44,7 +61,11 @@ function store(db: Db, runId: number, s: ProjectionSource, rows: number, p: Stor
  * epoch, before anything non-finite is stored (what was computed before it stays); any other failure is reported the
  * same way, with the original error as `cause`.
  */
-export async function projectRun(db: Db, runId: number, options: ProjectOptions = {}): Promise<{ computed: number; total: number }> {
+export async function projectRun(
+  db: Db,
+  runId: number,
+  options: ProjectOptions = {},
+): Promise<{ computed: number; total: number }> {
   const settings: Settings = {
     iterations: options.iterations ?? 1000,
     warmIterations: options.warmIterations ?? 400,
@@ -69,7 +90,11 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
       if (cache?.key !== key) {
         const matrix = await loadSourceMatrix(db, runId, s);
         assertFinite(matrix.data, matrix.cols, `the stored ${matrix.rows} × ${matrix.cols} input`);
-        cache = { key, matrix, knn: knnAccuracy(matrix.data, matrix.rows, matrix.cols, await sourceLabels(db, runId, s), settings.k) };
+        cache = {
+          key,
+          matrix,
+          knn: knnAccuracy(matrix.data, matrix.rows, matrix.cols, await sourceLabels(db, runId, s), settings.k),
+        };
       }
       result = await computeProjection(db, runId, s, method, cache.matrix, cache.knn, settings);
     } catch (err) {
@@ -78,8 +103,15 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
     await store(db, runId, s, cache.matrix.rows, result);
     computed++;
     options.onEvent?.({
-      type: "done", index: computed, total: missing.length, key, method, seconds: result.durationMs / 1000, knnAccuracy: cache.knn,
-      trustworthiness: result.trustworthiness ?? Number.NaN, ...(result.klDivergence !== null ? { kl: result.klDivergence } : {}),
+      type: "done",
+      index: computed,
+      total: missing.length,
+      key,
+      method,
+      seconds: result.durationMs / 1000,
+      knnAccuracy: cache.knn,
+      trustworthiness: result.trustworthiness ?? Number.NaN,
+      ...(result.klDivergence !== null ? { kl: result.klDivergence } : {}),
     });
   }
   return { computed, total: work.length };
@@ -96,28 +128,48 @@ interface Settings {
 /** Throws naming `what` and the first non-finite value of `values` [rows, cols], so no NaN is ever stored. */
 function assertFinite(values: Float32Array, cols: number, what: string): void {
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) throw new Error(`${what} holds ${values[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+    if (!Number.isFinite(values[i]!))
+      throw new Error(`${what} holds ${values[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
   }
 }
 
 /** One PCA or t-SNE layout of `matrix`, checked finite; t-SNE of the test subset stores its replay snapshots on the way. */
 async function computeProjection(
-  db: Db, runId: number, s: ProjectionSource, method: "pca" | "tsne", matrix: Matrix, knn: number, settings: Settings,
+  db: Db,
+  runId: number,
+  s: ProjectionSource,
+  method: "pca" | "tsne",
+  matrix: Matrix,
+  knn: number,
+  settings: Settings,
 ): Promise<StoredProjection> {
   const started = performance.now();
   if (method === "pca") {
     const coords = pca2d(matrix);
     assertFinite(coords, 2, "the layout");
     const trustworthiness = trust(matrix, coords, settings.k);
-    return { method, iteration: 0, final: true, coords, knnAccuracy: knn, trustworthiness, klDivergence: null, durationMs: performance.now() - started };
+    return {
+      method,
+      iteration: 0,
+      final: true,
+      coords,
+      knnAccuracy: knn,
+      trustworthiness,
+      klDivergence: null,
+      durationMs: performance.now() - started,
+    };
   }
-  const previous = s.subset === "probe" && s.epoch > 1 ? await getFinalTsneCoords(db, runId, { ...s, epoch: s.epoch - 1 }) : null;
+  const previous =
+    s.subset === "probe" && s.epoch > 1 ? await getFinalTsneCoords(db, runId, { ...s, epoch: s.epoch - 1 }) : null;
   const tsne = createTsne(matrix, {
     perplexity: Math.min(settings.perplexity, (matrix.rows - 2) / 3),
     // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout.
     ...(previous
       ? { init: previous, exaggerationIterations: 0, iterations: settings.warmIterations }
-      : { iterations: settings.iterations, exaggerationIterations: Math.min(250, Math.round(settings.iterations / 4)) }),
+      : {
+          iterations: settings.iterations,
+          exaggerationIterations: Math.min(250, Math.round(settings.iterations / 4)),
+        }),
   });
   const keepSnapshots = s.subset === "test";
   // Only a snapshot iteration returns a promise (its write), so the other iterations are not held up.
@@ -126,8 +178,14 @@ async function computeProjection(
       const coords = t.embedding();
       assertFinite(coords, 2, `the layout at iteration ${it}`);
       return store(db, runId, s, matrix.rows, {
-        method, iteration: it, final: false, coords, knnAccuracy: knn, trustworthiness: null,
-        klDivergence: t.klDivergence(), durationMs: performance.now() - started,
+        method,
+        iteration: it,
+        final: false,
+        coords,
+        knnAccuracy: knn,
+        trustworthiness: null,
+        klDivergence: t.klDivergence(),
+        durationMs: performance.now() - started,
       });
     }
   });
@@ -135,7 +193,13 @@ async function computeProjection(
   assertFinite(coords, 2, `the layout after ${tsne.iteration} iterations`);
   const trustworthiness = trust(matrix, coords, settings.k);
   return {
-    method, iteration: tsne.iteration, final: true, coords, knnAccuracy: knn, trustworthiness,
-    klDivergence: tsne.klDivergence(), durationMs: performance.now() - started,
+    method,
+    iteration: tsne.iteration,
+    final: true,
+    coords,
+    knnAccuracy: knn,
+    trustworthiness,
+    klDivergence: tsne.klDivergence(),
+    durationMs: performance.now() - started,
   };
 }

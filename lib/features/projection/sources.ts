@@ -31,7 +31,9 @@ function pixelsSource(subset: Subset, rows: number): ProjectionSource {
 export async function listSources(db: Db, runId: number): Promise<ProjectionSource[]> {
   const [run, shapes] = await Promise.all([getRunSubsets(db, runId), listEmbeddingShapes(db, runId)]);
   if (!run) throw new Error(`run ${runId} does not exist`);
-  const embeddings = shapes.flatMap((e): ProjectionSource[] => (e.subset === "probe" || e.subset === "test" ? [{ ...e, subset: e.subset }] : []));
+  const embeddings = shapes.flatMap((e): ProjectionSource[] =>
+    e.subset === "probe" || e.subset === "test" ? [{ ...e, subset: e.subset }] : [],
+  );
   const sources: ProjectionSource[] = [];
   const test = embeddings.filter((e) => e.subset === "test");
   if (test.length > 0) sources.push(...test, pixelsSource("test", test[0]!.rows));
@@ -92,9 +94,17 @@ export async function loadSourceMatrix(db: Db, runId: number, source: Projection
 }
 
 /** A probe source's matrix, checked to hold one row per probe digit (pair separation reads row r as probe digit r). */
-export async function loadProbeMatrix(db: Db, runId: number, source: ProjectionSource, probeCount: number): Promise<Matrix> {
+export async function loadProbeMatrix(
+  db: Db,
+  runId: number,
+  source: ProjectionSource,
+  probeCount: number,
+): Promise<Matrix> {
   const matrix = await loadSourceMatrix(db, runId, source);
-  if (matrix.rows !== probeCount) throw new RangeError(`run ${runId} embedding ${sourceKey(source)} has ${matrix.rows} rows, expected ${probeCount} probe digits`);
+  if (matrix.rows !== probeCount)
+    throw new RangeError(
+      `run ${runId} embedding ${sourceKey(source)} has ${matrix.rows} rows, expected ${probeCount} probe digits`,
+    );
   return matrix;
 }
 

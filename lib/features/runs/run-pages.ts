@@ -42,6 +42,9 @@ export async function fetchConfusions(db: Db, id: number): Promise<RunConfusions
     final: run.testConfusion ? parseConfusion(run.testConfusion, `run ${id} testConfusion`) : null,
     bestEpoch: run.bestEpoch,
     testSize: run.testSize,
-    epochs: epochs.map((e) => ({ epoch: e.epoch, counts: parseConfusion(e.confusion, `run ${id} epoch ${e.epoch} confusion`) })),
+    epochs: epochs.map((e) => ({
+      epoch: e.epoch,
+      counts: parseConfusion(e.confusion, `run ${id} epoch ${e.epoch} confusion`),
+    })),
   };
 }

@@ -16,7 +16,9 @@ export async function captureArtifacts(model: tf.LayersModel): Promise<Checkpoin
         weightSpecs: JSON.stringify(artifacts.weightSpecs),
         weightData: new Uint8Array(joined),
       };
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: joined.byteLength } };
+      return {
+        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: joined.byteLength },
+      };
     }),
   );
   return captured!;
@@ -28,17 +30,30 @@ export function checkpointHandler(db: Db, runId: number, kind: string, epoch = 0
     async save(artifacts) {
       if (!artifacts.weightData || !artifacts.weightSpecs) throw new Error("model.save produced no weights");
       const weightData = new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData));
-      await saveCheckpoint(db, { runId, kind, epoch, valLoss: null }, {
-        modelTopology: JSON.stringify(artifacts.modelTopology),
-        weightSpecs: JSON.stringify(artifacts.weightSpecs),
-        weightData,
-      });
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON", weightDataBytes: weightData.byteLength } };
+      await saveCheckpoint(
+        db,
+        { runId, kind, epoch, valLoss: null },
+        {
+          modelTopology: JSON.stringify(artifacts.modelTopology),
+          weightSpecs: JSON.stringify(artifacts.weightSpecs),
+          weightData,
+        },
+      );
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: "JSON",
+          weightDataBytes: weightData.byteLength,
+        },
+      };
     },
     async load() {
       const row = await getCheckpoint(db, runId, kind);
       if (!row) throw new Error(`run ${runId} has no '${kind}' checkpoint`);
-      const weightData = row.weightData.buffer.slice(row.weightData.byteOffset, row.weightData.byteOffset + row.weightData.byteLength);
+      const weightData = row.weightData.buffer.slice(
+        row.weightData.byteOffset,
+        row.weightData.byteOffset + row.weightData.byteLength,
+      );
       return {
         modelTopology: JSON.parse(row.modelTopology) as object,
         weightSpecs: JSON.parse(row.weightSpecs) as tf.io.WeightsManifestEntry[],

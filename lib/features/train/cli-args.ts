@@ -45,9 +45,19 @@ function num(flag: string, value: string | undefined): number | undefined {
 }
 
 const FLAG_OF: Record<string, string> = {
-  epochs: "--epochs", trainSize: "--train-size", testSize: "--test-size", probeSize: "--probe-size", probeSeed: "--probe-seed",
-  seed: "--seed", batchSize: "--batch-size", validationSplit: "--validation-split", name: "--name", learningRate: "--lr",
-  hidden: "--hidden", dropout: "--dropout", kind: "--arch",
+  epochs: "--epochs",
+  trainSize: "--train-size",
+  testSize: "--test-size",
+  probeSize: "--probe-size",
+  probeSeed: "--probe-seed",
+  seed: "--seed",
+  batchSize: "--batch-size",
+  validationSplit: "--validation-split",
+  name: "--name",
+  learningRate: "--lr",
+  hidden: "--hidden",
+  dropout: "--dropout",
+  kind: "--arch",
 };
 
 /** Parses argv (without node and script); throws CliError with a message naming the bad flag. */
@@ -59,12 +69,27 @@ export function parseTrainArgs(argv: string[]): TrainCli {
       strict: true,
       allowPositionals: false,
       options: {
-        name: { type: "string" }, notes: { type: "string" }, epochs: { type: "string" }, "train-size": { type: "string" },
-        "test-size": { type: "string" }, "probe-size": { type: "string" }, "probe-seed": { type: "string" },
-        seed: { type: "string" }, "batch-size": { type: "string" }, optimizer: { type: "string" }, lr: { type: "string" },
-        "validation-split": { type: "string" }, arch: { type: "string" }, hidden: { type: "string" },
-        dropout: { type: "string" }, "no-shuffle": { type: "boolean" }, backend: { type: "string" },
-        "if-none": { type: "boolean" }, events: { type: "string" }, "job-id": { type: "string" }, help: { type: "boolean" },
+        name: { type: "string" },
+        notes: { type: "string" },
+        epochs: { type: "string" },
+        "train-size": { type: "string" },
+        "test-size": { type: "string" },
+        "probe-size": { type: "string" },
+        "probe-seed": { type: "string" },
+        seed: { type: "string" },
+        "batch-size": { type: "string" },
+        optimizer: { type: "string" },
+        lr: { type: "string" },
+        "validation-split": { type: "string" },
+        arch: { type: "string" },
+        hidden: { type: "string" },
+        dropout: { type: "string" },
+        "no-shuffle": { type: "boolean" },
+        backend: { type: "string" },
+        "if-none": { type: "boolean" },
+        events: { type: "string" },
+        "job-id": { type: "string" },
+        help: { type: "boolean" },
       },
     }));
   } catch (err) {
@@ -74,7 +99,9 @@ export function parseTrainArgs(argv: string[]): TrainCli {
   const str = (k: string) => values[k] as string | undefined;
   const arch = str("arch") ?? "mlp";
   if (arch !== "mlp" && arch !== "cnn") throw new CliError(`--arch must be mlp or cnn, got "${arch}"`);
-  const hidden = str("hidden")?.split(",").map((w) => num("hidden", w)!);
+  const hidden = str("hidden")
+    ?.split(",")
+    .map((w) => num("hidden", w)!);
   const dropout = num("dropout", str("dropout"));
   const architecture =
     arch === "mlp"
@@ -115,11 +142,13 @@ export function parseTrainArgs(argv: string[]): TrainCli {
   }
   const backend = str("backend");
   const parsedBackend = backend === undefined ? undefined : backendNameSchema.safeParse(backend);
-  if (parsedBackend && !parsedBackend.success) throw new CliError(`--backend must be auto, tensorflow, wasm or cpu, got "${backend}"`);
+  if (parsedBackend && !parsedBackend.success)
+    throw new CliError(`--backend must be auto, tensorflow, wasm or cpu, got "${backend}"`);
   const events = str("events");
   if (events !== undefined && events !== "json") throw new CliError(`--events only accepts "json", got "${events}"`);
   const jobId = num("job-id", str("job-id"));
-  if (jobId !== undefined && (!Number.isSafeInteger(jobId) || jobId < 1)) throw new CliError(`--job-id must be a positive integer, got "${str("job-id")}"`);
+  if (jobId !== undefined && (!Number.isSafeInteger(jobId) || jobId < 1))
+    throw new CliError(`--job-id must be a positive integer, got "${str("job-id")}"`);
   return {
     config,
     ...(parsedBackend?.success ? { backend: parsedBackend.data } : {}),

@@ -35,7 +35,9 @@ export async function forwardPass(
     const end = Math.min(n, start + batchSize);
     // The whole slice as one batch: predict's own default (32 rows) cut every product into 32-row pieces
     // (the wasm kernels then transpose each layer's weights once per piece) and measured 2.5× slower.
-    const outputs = tf.tidy(() => probeModel.predict(x.slice(start, end - start), { batchSize: end - start }) as tf.Tensor[]);
+    const outputs = tf.tidy(
+      () => probeModel.predict(x.slice(start, end - start), { batchSize: end - start }) as tf.Tensor[],
+    );
     try {
       probs.set(await outputs[hiddenCount]!.data(), start * NUM_CLASSES);
       const firstKept = cursor;

@@ -78,7 +78,12 @@ export async function trainEpoch(
 }
 
 /** The optimizer a config names, with Keras' defaults (RMSprop rho 0.9, epsilon 1e-7); RMSprop's update is fused on wasm. */
-export function createOptimizer(config: { name: "rmsprop" | "adam" | "sgd"; learningRate: number; rho: number; momentum: number }): tf.Optimizer {
+export function createOptimizer(config: {
+  name: "rmsprop" | "adam" | "sgd";
+  learningRate: number;
+  rho: number;
+  momentum: number;
+}): tf.Optimizer {
   switch (config.name) {
     case "rmsprop":
       return createRmspropOptimizer(config.learningRate, config.rho, 0, 1e-7);

@@ -13,7 +13,10 @@ export function formatDuration(ms: number): string {
 /** "[=====>      ] 120/375  loss 0.3012  ETA 21s" for the current epoch. */
 export function formatBatchBar(e: Extract<TrainEvent, { type: "batch" }>, width = 30): string {
   const done = Math.round((e.batch / e.batches) * width);
-  const bar = "=".repeat(Math.max(0, done - 1)) + (done > 0 ? (e.batch === e.batches ? "=" : ">") : "") + " ".repeat(width - done);
+  const bar =
+    "=".repeat(Math.max(0, done - 1)) +
+    (done > 0 ? (e.batch === e.batches ? "=" : ">") : "") +
+    " ".repeat(width - done);
   const eta = (e.elapsedMs / e.batch) * (e.batches - e.batch);
   return `epoch ${e.epoch} [${bar}] ${e.batch}/${e.batches}  loss ${e.loss.toFixed(4)}  ETA ${formatDuration(eta)}`;
 }

@@ -2,7 +2,13 @@
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
 import type { Db } from "../../db/client";
-import { insertEpochRecord, insertFinalRecord, markRunEnded, setRunBaseline, updateRunProgress } from "../../db/run-records";
+import {
+  insertEpochRecord,
+  insertFinalRecord,
+  markRunEnded,
+  setRunBaseline,
+  updateRunProgress,
+} from "../../db/run-records";
 import { loadMnist, headOfSplit, type Mnist } from "../../mnist/dataset";
 import { oneHot, scalePixels } from "../../mnist/encode";
 import { IMAGE_SIDE } from "../../core/constants";
@@ -10,7 +16,13 @@ import { selectProbeIndices } from "../../mnist/probe";
 import { createModel, createProbeModel, hiddenDenseLayers } from "../../model/create";
 import { summarizeModel } from "../../model/summary";
 import type { BackendInfo } from "../../model/backend";
-import { accuracy, confusionMatrix, crossEntropy, misclassifiedIndices, predictedLabels } from "../../numeric/metrics/classification";
+import {
+  accuracy,
+  confusionMatrix,
+  crossEntropy,
+  misclassifiedIndices,
+  predictedLabels,
+} from "../../numeric/metrics/classification";
 import { createRng, range } from "../../numeric/random";
 import { splitSizes, type TrainConfig } from "../../core/train-config";
 import { createOptimizer, trainEpoch } from "./loop";
@@ -19,7 +31,15 @@ import { captureArtifacts, loadCheckpoint } from "./checkpoint";
 import { createRunRecord, type RunStatus } from "./record";
 
 export type TrainEvent =
-  | { type: "start"; runId: number; trainSize: number; valSize: number; testSize: number; batchesPerEpoch: number; params: number }
+  | {
+      type: "start";
+      runId: number;
+      trainSize: number;
+      valSize: number;
+      testSize: number;
+      batchesPerEpoch: number;
+      params: number;
+    }
   | { type: "baseline"; loss: number; accuracy: number }
   | { type: "batch"; epoch: number; batch: number; batches: number; loss: number; elapsedMs: number }
   | {
@@ -61,7 +81,11 @@ function tensorsOf(pixels: Uint8Array, labels: Uint8Array): { x: tf.Tensor3D; y:
 }
 
 /** Trains `config` and records it in `db`. Returns the run id and how it ended; never throws after the run row exists. */
-export async function runTraining(db: Db, config: TrainConfig, options: TrainOptions): Promise<{ runId: number; status: RunStatus }> {
+export async function runTraining(
+  db: Db,
+  config: TrainConfig,
+  options: TrainOptions,
+): Promise<{ runId: number; status: RunStatus }> {
   const emit = options.onEvent ?? (() => {});
   const mnist = options.mnist ?? loadMnist();
   const subset = headOfSplit(mnist.train, config.trainSize);
@@ -69,7 +93,10 @@ export async function runTraining(db: Db, config: TrainConfig, options: TrainOpt
   const test = headOfSplit(mnist.test, config.testSize);
   const pixelsPerImage = IMAGE_SIDE * IMAGE_SIDE;
 
-  const train = tensorsOf(subset.pixels.subarray(0, sizes.train * pixelsPerImage), subset.labels.subarray(0, sizes.train));
+  const train = tensorsOf(
+    subset.pixels.subarray(0, sizes.train * pixelsPerImage),
+    subset.labels.subarray(0, sizes.train),
+  );
   const val = tensorsOf(subset.pixels.subarray(sizes.train * pixelsPerImage), subset.labels.subarray(sizes.train));
   const xTest = tf.tensor3d(scalePixels(test.pixels), [test.count, IMAGE_SIDE, IMAGE_SIDE]);
   const model = createModel(config.architecture, config.seed);
@@ -80,10 +107,25 @@ export async function runTraining(db: Db, config: TrainConfig, options: TrainOpt
   const batchesPerEpoch = Math.ceil(sizes.train / config.batchSize);
 
   const runId = await createRunRecord(db, {
-    config, summary, backend: options.backend, trainSize: sizes.train, valSize: sizes.val, testSize: test.count,
-    batchesPerEpoch, probeIndices, ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
+    config,
+    summary,
+    backend: options.backend,
+    trainSize: sizes.train,
+    valSize: sizes.val,
+    testSize: test.count,
+    batchesPerEpoch,
+    probeIndices,
+    ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
   });
-  emit({ type: "start", runId, trainSize: sizes.train, valSize: sizes.val, testSize: test.count, batchesPerEpoch, params: model.countParams() });
+  emit({
+    type: "start",
+    runId,
+    trainSize: sizes.train,
+    valSize: sizes.val,
+    testSize: test.count,
+    batchesPerEpoch,
+    params: model.countParams(),
+  });
 
   const tensors: tf.Tensor[] = [train.x, train.y, val.x, val.y, xTest];
   let optimizer: tf.Optimizer | undefined;
@@ -125,7 +167,8 @@ export async function runTraining(db: Db, config: TrainConfig, options: TrainOpt
       const trainedMs = performance.now() - started;
 
       const evalStart = performance.now();
-      const valPass = sizes.val > 0 ? await forwardPass(probeModel, val.x, new Int32Array(0), { batchSize: EVAL_BATCH }) : undefined;
+      const valPass =
+        sizes.val > 0 ? await forwardPass(probeModel, val.x, new Int32Array(0), { batchSize: EVAL_BATCH }) : undefined;
       const valLabels = subset.labels.subarray(sizes.train);
       // Without a validation split, the training figures stand in for validation (documented in the README).
       const valLoss = valPass ? crossEntropy(valPass.probs, valLabels) : result.loss;
@@ -140,19 +183,40 @@ export async function runTraining(db: Db, config: TrainConfig, options: TrainOpt
       const evalMs = performance.now() - evalStart;
 
       const recordMs = await insertEpochRecord(db, runId, {
-        epoch, loss: result.loss, accuracy: result.accuracy, valLoss, valAccuracy,
-        testLoss: crossEntropy(testPass.probs, test.labels), testAccuracy: accuracy(testPredicted, test.labels),
-        durationMs: trainedMs, evalMs, improved,
+        epoch,
+        loss: result.loss,
+        accuracy: result.accuracy,
+        valLoss,
+        valAccuracy,
+        testLoss: crossEntropy(testPass.probs, test.labels),
+        testAccuracy: accuracy(testPredicted, test.labels),
+        durationMs: trainedMs,
+        evalMs,
+        improved,
         confusion: confusionMatrix(test.labels, testPredicted),
         probeProbs,
-        embeddings: testPass.hidden.map((data, i) => ({ layerName: hiddenNames[i]!, width: testPass.widths[i]!, data })),
+        embeddings: testPass.hidden.map((data, i) => ({
+          layerName: hiddenNames[i]!,
+          width: testPass.widths[i]!,
+          data,
+        })),
         ...(checkpoint ? { checkpoint } : {}),
       });
       epochMs.push(performance.now() - started);
       const meanMs = epochMs.reduce((a, b) => a + b, 0) / epochMs.length;
       emit({
-        type: "epoch", epoch, epochs: config.epochs, loss: result.loss, accuracy: result.accuracy, valLoss, valAccuracy,
-        improved, durationMs: trainedMs, evalMs, recordMs, etaMs: meanMs * (config.epochs - epoch),
+        type: "epoch",
+        epoch,
+        epochs: config.epochs,
+        loss: result.loss,
+        accuracy: result.accuracy,
+        valLoss,
+        valAccuracy,
+        improved,
+        durationMs: trainedMs,
+        evalMs,
+        recordMs,
+        etaMs: meanMs * (config.epochs - epoch),
       });
       if (options.signal?.aborted) {
         cancelled = epoch < config.epochs;
@@ -169,7 +233,10 @@ export async function runTraining(db: Db, config: TrainConfig, options: TrainOpt
     const best = await loadCheckpoint(db, runId, "best");
     const bestProbe = createProbeModel(best);
     const lastLayer = hiddenNames.length - 1;
-    const finalPass = await forwardPass(bestProbe, xTest, range(test.count), { batchSize: EVAL_BATCH, keepLayers: [lastLayer] });
+    const finalPass = await forwardPass(bestProbe, xTest, range(test.count), {
+      batchSize: EVAL_BATCH,
+      keepLayers: [lastLayer],
+    });
     best.dispose();
     const predicted = predictedLabels(finalPass.probs);
     const final = {
@@ -179,10 +246,20 @@ export async function runTraining(db: Db, config: TrainConfig, options: TrainOpt
       predicted,
       probs: finalPass.probs,
       misclassified: misclassifiedIndices(test.labels, predicted),
-      lastHidden: { layerIndex: lastLayer, layerName: hiddenNames[lastLayer]!, width: finalPass.widths[lastLayer]!, data: finalPass.hidden[lastLayer]! },
+      lastHidden: {
+        layerIndex: lastLayer,
+        layerName: hiddenNames[lastLayer]!,
+        width: finalPass.widths[lastLayer]!,
+        data: finalPass.hidden[lastLayer]!,
+      },
     };
     await insertFinalRecord(db, runId, final);
-    emit({ type: "final", testLoss: final.testLoss, testAccuracy: final.testAccuracy, misclassified: final.misclassified.length });
+    emit({
+      type: "final",
+      testLoss: final.testLoss,
+      testAccuracy: final.testAccuracy,
+      misclassified: final.misclassified.length,
+    });
     emit({ type: "end", status: "succeeded" });
     return { runId, status: "succeeded" };
   } catch (err) {

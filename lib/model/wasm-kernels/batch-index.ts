@@ -5,7 +5,11 @@
  * For a batched product whose outer (batch) dims broadcast to `outOuter`, the flat batch index into
  * an operand with outer dims `operandOuter` for output batch `outIndex` (numpy broadcasting, right-aligned).
  */
-export function broadcastBatchIndex(outIndex: number, outOuter: readonly number[], operandOuter: readonly number[]): number {
+export function broadcastBatchIndex(
+  outIndex: number,
+  outOuter: readonly number[],
+  operandOuter: readonly number[],
+): number {
   let rest = outIndex;
   let index = 0;
   let stride = 1;

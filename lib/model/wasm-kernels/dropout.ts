@@ -29,7 +29,10 @@ export function seedSfc32(seed: number): Sfc32State {
 
 /** Advances the state and returns the next 32-bit unsigned value. */
 export function nextSfc32(s: Sfc32State): number {
-  const a = s[0]!, b = s[1]!, c = s[2]!, d = s[3]!;
+  const a = s[0]!,
+    b = s[1]!,
+    c = s[2]!,
+    d = s[3]!;
   const t = (((a + b) >>> 0) + d) >>> 0;
   s[3] = (d + 1) >>> 0;
   s[0] = b ^ (b >>> 9);
@@ -51,7 +54,10 @@ export function fillDropoutMask(out: Float32Array, rate: number, state: Sfc32Sta
   // kept in int32 (`| 0`) so V8 stays in integer registers (3× faster than `>>> 0`, which yields doubles);
   // flipping the sign bit makes the signed comparison an unsigned one.
   const threshold = (Math.floor(keep * 4294967296) | 0) ^ 0x80000000;
-  let a = state[0]! | 0, b = state[1]! | 0, c = state[2]! | 0, d = state[3]! | 0;
+  let a = state[0]! | 0,
+    b = state[1]! | 0,
+    c = state[2]! | 0,
+    d = state[3]! | 0;
   for (let i = 0; i < out.length; i++) {
     const t = (a + b + d) | 0;
     d = (d + 1) | 0;
@@ -75,7 +81,11 @@ interface DropoutLike {
   invokeCallHook(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): void;
 }
 
-type CallFunction = (this: DropoutLike, inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+type CallFunction = (
+  this: DropoutLike,
+  inputs: tf.Tensor | tf.Tensor[],
+  kwargs: Record<string, unknown>,
+) => tf.Tensor | tf.Tensor[];
 
 interface DropoutPrototype {
   call: CallFunction;
@@ -102,7 +112,8 @@ function streamFor(layer: DropoutLike): Sfc32State {
  */
 function maskTensor(shape: number[], rate: number, state: Sfc32State): tf.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  if (tf.getBackend() !== "wasm") return tf.tensor(fillDropoutMask(new Float32Array(size), rate, state), shape, "float32");
+  if (tf.getBackend() !== "wasm")
+    return tf.tensor(fillDropoutMask(new Float32Array(size), rate, state), shape, "float32");
   const backend = tf.backend() as unknown as WasmBackend;
   const info = backend.makeOutput(shape, "float32");
   fillDropoutMask(backend.typedArrayFromHeap(info) as Float32Array, rate, state);
@@ -116,7 +127,8 @@ export function installFastDropout(): boolean {
   const stock = proto.call;
   proto.call = function fastDropoutCall(this: DropoutLike, inputs, kwargs) {
     const training = kwargs?.["training"] === true;
-    if (!training || !(this.rate > 0 && this.rate < 1) || this.noiseShape != null) return stock.call(this, inputs, kwargs);
+    if (!training || !(this.rate > 0 && this.rate < 1) || this.noiseShape != null)
+      return stock.call(this, inputs, kwargs);
     return tf.tidy(() => {
       this.invokeCallHook(inputs, kwargs);
       const input = Array.isArray(inputs) ? inputs[0]! : inputs;

@@ -80,7 +80,13 @@ function product(
     const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
     if (copyA) transposeSlices(target, at(a), at(left), a.shape);
     if (copyB) transposeSlices(target, at(b), at(right), b.shape);
-    const kernel = gemmKernelFor(target.memory, { n, k, bias: epilogue.bias !== null, relu: epilogue.relu, fma: target.fma });
+    const kernel = gemmKernelFor(target.memory, {
+      n,
+      k,
+      bias: epilogue.bias !== null,
+      relu: epilogue.relu,
+      fma: target.fma,
+    });
     const [baseA, baseB, baseC] = [at(left), at(right), at(out)];
     const bias = epilogue.bias === null ? 0 : at(epilogue.bias);
     const batch = tf.util.sizeFromShape(d.outerOut);
@@ -114,7 +120,15 @@ function transposeSlices(target: GemmTarget, from: number, to: number, shape: re
 
 export function createFastBatchMatMul(stock: WasmKernelFunc, target: GemmTarget): WasmKernelFunc {
   return (args) => {
-    const out = product(args.backend, target, args.inputs.a!, args.inputs.b!, Boolean(args.attrs.transposeA), Boolean(args.attrs.transposeB), { bias: null, relu: false });
+    const out = product(
+      args.backend,
+      target,
+      args.inputs.a!,
+      args.inputs.b!,
+      Boolean(args.attrs.transposeA),
+      Boolean(args.attrs.transposeB),
+      { bias: null, relu: false },
+    );
     return out ?? stock(args);
   };
 }
@@ -129,9 +143,15 @@ export function createFastFusedMatMul(stock: WasmKernelFunc, target: GemmTarget)
     const activation = (args.attrs.activation as string | undefined) ?? "linear";
     const transposeB = Boolean(args.attrs.transposeB);
     const n = b!.shape[b!.shape.length - (transposeB ? 2 : 1)]!;
-    const biasFits = bias === undefined || (bias.dtype === "float32" && bias.shape[bias.shape.length - 1] === n && tf.util.sizeFromShape(bias.shape) === n);
-    if ((activation !== "linear" && activation !== "relu") || preluActivationWeights !== undefined || !biasFits) return stock(args);
-    const out = product(args.backend, target, a!, b!, Boolean(args.attrs.transposeA), transposeB, { bias: bias ?? null, relu: activation === "relu" });
+    const biasFits =
+      bias === undefined ||
+      (bias.dtype === "float32" && bias.shape[bias.shape.length - 1] === n && tf.util.sizeFromShape(bias.shape) === n);
+    if ((activation !== "linear" && activation !== "relu") || preluActivationWeights !== undefined || !biasFits)
+      return stock(args);
+    const out = product(args.backend, target, a!, b!, Boolean(args.attrs.transposeA), transposeB, {
+      bias: bias ?? null,
+      relu: activation === "relu",
+    });
     return out ?? stock(args);
   };
 }

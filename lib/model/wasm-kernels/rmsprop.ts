@@ -40,8 +40,14 @@ export class FastRmspropOptimizer extends tf.RMSPropOptimizer {
     entries.forEach(([name, gradient], i) => {
       const weight = tf.engine().registeredVariables[name]!;
       // Created exactly as the stock optimizer does, so getWeights/setWeights keep working.
-      state.accumulatedMeanSquares[i] ??= { originalName: `${name}/rms`, variable: tf.tidy(() => tf.zerosLike(weight).variable(false)) };
-      state.accumulatedMoments[i] ??= { originalName: `${name}/momentum`, variable: tf.tidy(() => tf.zerosLike(weight).variable(false)) };
+      state.accumulatedMeanSquares[i] ??= {
+        originalName: `${name}/rms`,
+        variable: tf.tidy(() => tf.zerosLike(weight).variable(false)),
+      };
+      state.accumulatedMoments[i] ??= {
+        originalName: `${name}/momentum`,
+        variable: tf.tidy(() => tf.zerosLike(weight).variable(false)),
+      };
       if (gradient == null) return;
       const meanSquare = state.accumulatedMeanSquares[i]!.variable;
       const moment = state.accumulatedMoments[i]!.variable;
@@ -51,11 +57,26 @@ export class FastRmspropOptimizer extends tf.RMSPropOptimizer {
       const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
       const [newWeight, newMeanSquare, newMoment] = outputs.map(at) as [number, number, number];
       update(
-        at(weight), at(gradient), at(meanSquare), at(moment), newWeight, newMeanSquare, newMoment, weight.size,
-        this.decay, 1 - this.decay, this.learningRate, this.momentum, this.epsilon,
+        at(weight),
+        at(gradient),
+        at(meanSquare),
+        at(moment),
+        newWeight,
+        newMeanSquare,
+        newMoment,
+        weight.size,
+        this.decay,
+        1 - this.decay,
+        this.learningRate,
+        this.momentum,
+        this.epsilon,
       );
       tf.tidy(() => {
-        const [w, ms, m] = outputs.map((info) => tf.engine().makeTensorFromTensorInfo(info)) as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const [w, ms, m] = outputs.map((info) => tf.engine().makeTensorFromTensorInfo(info)) as [
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+        ];
         meanSquare.assign(ms);
         moment.assign(m);
         weight.assign(w);
@@ -69,7 +90,13 @@ export class FastRmspropOptimizer extends tf.RMSPropOptimizer {
  * tf.train.rmsprop's arguments and results (Keras' ε, 1e-7, by default): FastRmspropOptimizer while the fast
  * kernels are on, tfjs's own RMSPropOptimizer while they are off and for the centered variant.
  */
-export function createRmspropOptimizer(learningRate: number, decay = 0.9, momentum = 0, epsilon = 1e-7, centered = false): tf.Optimizer {
+export function createRmspropOptimizer(
+  learningRate: number,
+  decay = 0.9,
+  momentum = 0,
+  epsilon = 1e-7,
+  centered = false,
+): tf.Optimizer {
   if (fastWasmKernelsEnabled() && !centered) return new FastRmspropOptimizer(learningRate, decay, momentum, epsilon);
   return tf.train.rmsprop(learningRate, decay, momentum, epsilon, centered);
 }

@@ -14,7 +14,11 @@ export function createFastSlice(stock: WasmKernelFunc): WasmKernelFunc {
   return (args) => {
     const x = args.inputs.x!;
     if (x.dtype === "string") return stock(args);
-    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, args.attrs.begin as number[], args.attrs.size as number[]) as [number[], number[]];
+    const [begin, size] = tf.slice_util.parseSliceParams(
+      x as tf.Tensor,
+      args.attrs.begin as number[],
+      args.attrs.size as number[],
+    ) as [number[], number[]];
     if (!tf.slice_util.isSliceContinous(x.shape, begin, size)) return stock(args);
     const from = tf.slice_util.computeFlatOffset(begin, tf.util.computeStrides(x.shape));
     const count = tf.util.sizeFromShape(size);

@@ -7,7 +7,8 @@ const EPSILON = 1e-7;
 /** Mean categorical cross-entropy of `probs` [n, 10] against `labels` [n]. */
 export function crossEntropy(probs: Float32Array, labels: Uint8Array): number {
   const n = labels.length;
-  if (probs.length !== n * NUM_CLASSES) throw new RangeError(`probs has ${probs.length} values, expected ${n} x ${NUM_CLASSES}`);
+  if (probs.length !== n * NUM_CLASSES)
+    throw new RangeError(`probs has ${probs.length} values, expected ${n} x ${NUM_CLASSES}`);
   if (n === 0) return Number.NaN;
   let sum = 0;
   for (let i = 0; i < n; i++) {
@@ -37,7 +38,8 @@ export function predictedLabels(probs: Float32Array): Uint8Array {
 }
 
 export function accuracy(predicted: Uint8Array, labels: Uint8Array): number {
-  if (predicted.length !== labels.length) throw new RangeError(`${predicted.length} predictions for ${labels.length} labels`);
+  if (predicted.length !== labels.length)
+    throw new RangeError(`${predicted.length} predictions for ${labels.length} labels`);
   if (labels.length === 0) return Number.NaN;
   let correct = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
@@ -46,7 +48,8 @@ export function accuracy(predicted: Uint8Array, labels: Uint8Array): number {
 
 /** 10x10 counts, row-major: cell (t, p) at t * 10 + p counts digits of true class t predicted as p. */
 export function confusionMatrix(labels: Uint8Array, predicted: Uint8Array): Int32Array {
-  if (predicted.length !== labels.length) throw new RangeError(`${predicted.length} predictions for ${labels.length} labels`);
+  if (predicted.length !== labels.length)
+    throw new RangeError(`${predicted.length} predictions for ${labels.length} labels`);
   const m = new Int32Array(NUM_CLASSES * NUM_CLASSES);
   for (let i = 0; i < labels.length; i++) m[labels[i]! * NUM_CLASSES + predicted[i]!]!++;
   return m;

@@ -3,7 +3,14 @@ import { NUM_CLASSES } from "../../core/constants";
 import { gatherClassNeighbours, scorePair, type Separation } from "../pairs/separation";
 
 /** The pairs the seed notebook names as confusable: 4/9, 4/7, 7/9, 1/7, 3/5, 5/7. */
-export const SEED_PAIRS: ReadonlyArray<readonly [number, number]> = [[4, 9], [4, 7], [7, 9], [1, 7], [3, 5], [5, 7]];
+export const SEED_PAIRS: ReadonlyArray<readonly [number, number]> = [
+  [4, 9],
+  [4, 7],
+  [7, 9],
+  [1, 7],
+  [3, 5],
+  [5, 7],
+];
 
 export function isSeedPair(a: number, b: number): boolean {
   const [lo, hi] = a < b ? [a, b] : [b, a];
@@ -23,7 +30,8 @@ export interface PairCount {
 
 /** All 45 unordered pairs with both directions' counts, most confused first (ties by a, then b). */
 export function rankPairs(confusion: ArrayLike<number>): PairCount[] {
-  if (confusion.length !== NUM_CLASSES * NUM_CLASSES) throw new RangeError(`confusion must have 100 cells, got ${confusion.length}`);
+  if (confusion.length !== NUM_CLASSES * NUM_CLASSES)
+    throw new RangeError(`confusion must have 100 cells, got ${confusion.length}`);
   const pairs: PairCount[] = [];
   for (let a = 0; a < NUM_CLASSES; a++) {
     for (let b = a + 1; b < NUM_CLASSES; b++) {
@@ -52,8 +60,16 @@ export type { Separation } from "../pairs/separation";
  * (k nearest by Euclidean distance, ties by row) and silhouette, as lib/pairs/separation.ts defines them.
  * O(m² · cols) for m points of the two classes: meant for probe sets (a few hundred per class).
  */
-export function pairSeparation(data: Float32Array, cols: number, labels: Uint8Array, a: number, b: number, k = 10): Separation {
-  if (data.length !== labels.length * cols) throw new RangeError(`data has ${data.length} values, expected ${labels.length} x ${cols}`);
+export function pairSeparation(
+  data: Float32Array,
+  cols: number,
+  labels: Uint8Array,
+  a: number,
+  b: number,
+  k = 10,
+): Separation {
+  if (data.length !== labels.length * cols)
+    throw new RangeError(`data has ${data.length} values, expected ${labels.length} x ${cols}`);
   const members: number[] = [];
   labels.forEach((l, i) => {
     if (l === a || l === b) members.push(i);
@@ -81,7 +97,13 @@ export function meanImage(pixels: Uint8Array, labels: Uint8Array, digit: number,
  * Digits of true class `a` ranked by how close the model came to calling them `b`:
  * margin p(a) − p(b) ascending (negative = predicted b over a). probs [n, 10].
  */
-export function closestToOther(probs: Float32Array, labels: Uint8Array, a: number, b: number, limit = 24): Array<{ index: number; margin: number }> {
+export function closestToOther(
+  probs: Float32Array,
+  labels: Uint8Array,
+  a: number,
+  b: number,
+  limit = 24,
+): Array<{ index: number; margin: number }> {
   const out: Array<{ index: number; margin: number }> = [];
   labels.forEach((l, i) => {
     if (l === a) out.push({ index: i, margin: probs[i * NUM_CLASSES + a]! - probs[i * NUM_CLASSES + b]! });

@@ -38,7 +38,14 @@ export interface ClassNeighbours {
  * Gathers ClassNeighbours of `data` [rows, cols] (float64, row-major) with `labels` in 0..classes-1.
  * O(rows² · cols) time, O(rows · classes · k) memory: no distance matrix is kept.
  */
-export function gatherClassNeighbours(data: Float64Array, rows: number, cols: number, labels: Uint8Array, classes: number, k: number): ClassNeighbours {
+export function gatherClassNeighbours(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  labels: Uint8Array,
+  classes: number,
+  k: number,
+): ClassNeighbours {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a whole number ≥ 1, got ${k}`);
   if (labels.length !== rows) throw new RangeError(`labels has ${labels.length} entries, expected ${rows}`);
   const counts = new Int32Array(classes);
@@ -63,7 +70,10 @@ export function gatherClassNeighbours(data: Float64Array, rows: number, cols: nu
       n--;
     } else filled[list] = n + 1;
     let at = base + n;
-    while (at > base && (nearDistance[at - 1]! > distance || (nearDistance[at - 1]! === distance && nearRow[at - 1]! > q))) {
+    while (
+      at > base &&
+      (nearDistance[at - 1]! > distance || (nearDistance[at - 1]! === distance && nearRow[at - 1]! > q))
+    ) {
       nearDistance[at] = nearDistance[at - 1]!;
       nearRow[at] = nearRow[at - 1]!;
       at--;
@@ -104,7 +114,11 @@ export function scorePair(stats: ClassNeighbours, a: number, b: number): Separat
     const jEnd = j + filled[otherList]!;
     let same = 0;
     for (let t = 0; t < kk; t++) {
-      const takeOwn = j >= jEnd || (i < iEnd && (nearDistance[i]! < nearDistance[j]! || (nearDistance[i]! === nearDistance[j]! && nearRow[i]! < nearRow[j]!)));
+      const takeOwn =
+        j >= jEnd ||
+        (i < iEnd &&
+          (nearDistance[i]! < nearDistance[j]! ||
+            (nearDistance[i]! === nearDistance[j]! && nearRow[i]! < nearRow[j]!)));
       if (takeOwn) {
         same++;
         i++;
@@ -131,7 +145,13 @@ export interface PairScore extends Separation {
  * pair's numbers are bit for bit those of scorePair on that pair's rows alone (distances, sums and neighbour order
  * do not depend on the other classes' rows). About 1.8× fewer distances than 45 separate pairs.
  */
-export function allPairSeparations(data: Float64Array, rows: number, cols: number, labels: Uint8Array, k: number): PairScore[] {
+export function allPairSeparations(
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  labels: Uint8Array,
+  k: number,
+): PairScore[] {
   const stats = gatherClassNeighbours(data, rows, cols, labels, CLASSES, k);
   const out: PairScore[] = [];
   for (let a = 0; a < CLASSES; a++) for (let b = a + 1; b < CLASSES; b++) out.push({ a, b, ...scorePair(stats, a, b) });

@@ -24,7 +24,8 @@ export const MAX_POINTS = 2 ** 20;
  * exactly. θ = 0 gives the exact O(n²) sum.
  */
 export function createRepulsion(n: number): RepulsionFn {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_POINTS) throw new RangeError(`n must be an integer in 1..${MAX_POINTS} (got ${n})`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_POINTS)
+    throw new RangeError(`n must be an integer in 1..${MAX_POINTS} (got ${n})`);
   let capacity = Math.max(64, 8 * n);
   let mass = new Float64Array(capacity * 3); // per node: Σx, Σy (then centre of mass), count
   let cell = new Float64Array(capacity * 3); // per node: centre x, centre y, half width

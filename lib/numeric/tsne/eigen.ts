@@ -290,7 +290,8 @@ function orthogonalise(w: Float64Array, basis: Float64Array, rows: number, n: nu
 function restart(w: Float64Array, basis: Float64Array, row: number, n: number, rng: () => number): void {
   for (let i = 0; i < n; i++) w[i] = rng() - 0.5;
   orthogonalise(w, basis, row, n);
-  if (scaleToUnit(w, basis, row, n) === 0) throw new Error(`Lanczos restart at step ${row} found no direction left in ${n} dimensions`);
+  if (scaleToUnit(w, basis, row, n) === 0)
+    throw new Error(`Lanczos restart at step ${row} found no direction left in ${n} dimensions`);
 }
 
 /** Σ x[a + i] · y[b + i] for i < len, with four accumulators to break the add dependency chain. */

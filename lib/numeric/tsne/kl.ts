@@ -44,7 +44,8 @@ export function exactNormaliser(y: Layout): number {
 
 /** Exact KL(P ‖ Q) of a layout: `klDivergence` with the O(n²) normaliser. */
 export function klDivergenceExact(p: SparseP, y: Layout): number {
-  if (y.length !== 2 * p.n) throw new RangeError(`layout has ${y.length} values, expected ${2 * p.n} for ${p.n} points`);
+  if (y.length !== 2 * p.n)
+    throw new RangeError(`layout has ${y.length} values, expected ${2 * p.n} for ${p.n} points`);
   return klDivergence(p, y, exactNormaliser(y));
 }
 

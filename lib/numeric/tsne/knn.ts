@@ -39,10 +39,16 @@ export function computeKnn(input: Matrix, k: number): KnnGraph {
       limits[p] = heapDist[p * k]!;
     }
   };
-  forEachRowPair(data, n, cols, (x, y, d) => {
-    offer(x, y, d);
-    offer(y, x, d);
-  }, { order: "near-first", limits });
+  forEachRowPair(
+    data,
+    n,
+    cols,
+    (x, y, d) => {
+      offer(x, y, d);
+      offer(y, x, d);
+    },
+    { order: "near-first", limits },
+  );
   // Back from sorted positions to the caller's row numbers.
   const graph = finish(heapDist, heapIdx, n, k, perm);
   const indices = new Int32Array(n * k);
@@ -66,7 +72,9 @@ function columnsByVariance({ data, rows, cols }: Matrix): Int32Array {
     }
   }
   const variance = Array.from({ length: cols }, (_, c) => sumSq[c]! / rows - (sum[c]! / rows) ** 2);
-  return Int32Array.from(Array.from({ length: cols }, (_, c) => c).sort((a, b) => variance[b]! - variance[a]! || a - b));
+  return Int32Array.from(
+    Array.from({ length: cols }, (_, c) => c).sort((a, b) => variance[b]! - variance[a]! || a - b),
+  );
 }
 
 /** Row numbers sorted by one column (ties by row number). */
@@ -78,7 +86,10 @@ function rowsSortedBy({ data, rows, cols }: Matrix, column: number): Int32Array 
 
 /** A copy of `input` with rows in `rowOrder` (or as they are) and columns in `columnOrder`. */
 function permuted<T extends Float32Array | Float64Array>(
-  { data, rows, cols }: Matrix, rowOrder: Int32Array | undefined, columnOrder: Int32Array, Type: new (length: number) => T,
+  { data, rows, cols }: Matrix,
+  rowOrder: Int32Array | undefined,
+  columnOrder: Int32Array,
+  Type: new (length: number) => T,
 ): T {
   const out = new Type(rows * cols);
   for (let p = 0; p < rows; p++) {
@@ -96,7 +107,10 @@ function permuted<T extends Float32Array | Float64Array>(
 export function queryKnn(input: Matrix, queries: Int32Array, k: number): KnnGraph {
   const { rows: n, cols } = input;
   checkK(k, n);
-  const data = queries.length >= REORDER_MIN_QUERIES ? permuted(input, undefined, columnsByVariance(input), Float32Array) : input.data;
+  const data =
+    queries.length >= REORDER_MIN_QUERIES
+      ? permuted(input, undefined, columnsByVariance(input), Float32Array)
+      : input.data;
   const m = queries.length;
   const heapDist = new Float64Array(m * k).fill(Infinity);
   const heapIdx = new Int32Array(m * k).fill(-1);
@@ -106,12 +120,19 @@ export function queryKnn(input: Matrix, queries: Int32Array, k: number): KnnGrap
     const i = queries[q]!;
     const base = q * k;
     limits[i] = Infinity;
-    forEachDistanceFrom(data, n, cols, i, (j, d) => {
-      if (d < heapDist[base]!) {
-        replaceTop(heapDist, heapIdx, base, k, d, j);
-        limits[i] = heapDist[base]!;
-      }
-    }, limits);
+    forEachDistanceFrom(
+      data,
+      n,
+      cols,
+      i,
+      (j, d) => {
+        if (d < heapDist[base]!) {
+          replaceTop(heapDist, heapIdx, base, k, d, j);
+          limits[i] = heapDist[base]!;
+        }
+      },
+      limits,
+    );
   }
   return finish(heapDist, heapIdx, m, k);
 }

@@ -60,19 +60,40 @@ export const TSNE_DEFAULTS = {
 export function resolveTsneOptions(options: TsneOptions, rows: number): ResolvedTsneOptions {
   if (rows < 3 || rows > MAX_POINTS) throw new RangeError(`rows must be in 3..${MAX_POINTS} for t-SNE (got ${rows})`);
   const o = { ...TSNE_DEFAULTS, ...stripUndefined(options) };
-  check("perplexity", o.perplexity, isNumber(o.perplexity) && o.perplexity > 1 && o.perplexity < rows - 1, `a number in (1, rows - 1) = (1, ${rows - 1})`);
+  check(
+    "perplexity",
+    o.perplexity,
+    isNumber(o.perplexity) && o.perplexity > 1 && o.perplexity < rows - 1,
+    `a number in (1, rows - 1) = (1, ${rows - 1})`,
+  );
   check("iterations", o.iterations, Number.isInteger(o.iterations) && o.iterations >= 1, "an integer ≥ 1");
   check("theta", o.theta, isNumber(o.theta) && o.theta >= 0 && o.theta <= 1, "a number in [0, 1]");
-  check("earlyExaggeration", o.earlyExaggeration, isNumber(o.earlyExaggeration) && o.earlyExaggeration >= 1 && o.earlyExaggeration <= 1000, "a number in [1, 1000]");
+  check(
+    "earlyExaggeration",
+    o.earlyExaggeration,
+    isNumber(o.earlyExaggeration) && o.earlyExaggeration >= 1 && o.earlyExaggeration <= 1000,
+    "a number in [1, 1000]",
+  );
   const exaggerationIterations = o.exaggerationIterations;
-  check("exaggerationIterations", exaggerationIterations, Number.isInteger(exaggerationIterations) && exaggerationIterations >= 0, "an integer ≥ 0");
+  check(
+    "exaggerationIterations",
+    exaggerationIterations,
+    Number.isInteger(exaggerationIterations) && exaggerationIterations >= 0,
+    "an integer ≥ 0",
+  );
   const rate = o.learningRate;
-  check("learningRate", rate, rate === "auto" || (isNumber(rate) && rate > 0 && rate < Infinity), "'auto' or a finite number > 0");
+  check(
+    "learningRate",
+    rate,
+    rate === "auto" || (isNumber(rate) && rate > 0 && rate < Infinity),
+    "'auto' or a finite number > 0",
+  );
   check("seed", o.seed, Number.isSafeInteger(o.seed), "an integer");
   check("pcaDimensions", o.pcaDimensions, Number.isInteger(o.pcaDimensions) && o.pcaDimensions >= 2, "an integer ≥ 2");
   const init = o.init;
   if (init instanceof Float32Array) {
-    if (init.length !== rows * 2) throw new RangeError(`init must hold rows * 2 = ${rows * 2} values (got ${init.length})`);
+    if (init.length !== rows * 2)
+      throw new RangeError(`init must hold rows * 2 = ${rows * 2} values (got ${init.length})`);
     const bad = init.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new RangeError(`init[${bad}] must be finite (got ${init[bad]})`);
   } else {

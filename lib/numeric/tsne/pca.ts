@@ -44,7 +44,8 @@ export function pca(input: Matrix, components: number): PcaResult {
     throw new RangeError(`components must be an integer in 1..${cols} (got ${components})`);
   }
   const mean = columnMeans(input);
-  const { values, vectors } = rows < cols ? gramEigen(input, mean, components) : covarianceEigen(input, mean, components);
+  const { values, vectors } =
+    rows < cols ? gramEigen(input, mean, components) : covarianceEigen(input, mean, components);
   const axes = new Float64Array(components * cols);
   const explainedVariance = new Float64Array(components);
   const threshold = RANK_TOLERANCE * Math.max(values[0] ?? 0, 0);
@@ -86,7 +87,11 @@ export function covarianceMatrix(input: Matrix, mean: Float64Array): Float64Arra
 }
 
 /** The leading eigenpairs of the covariance: eigenvalues descending, unit eigenvectors as rows [count, cols]. */
-function covarianceEigen(input: Matrix, mean: Float64Array, components: number): { values: Float64Array; vectors: Float64Array } {
+function covarianceEigen(
+  input: Matrix,
+  mean: Float64Array,
+  components: number,
+): { values: Float64Array; vectors: Float64Array } {
   return topEigen(covarianceMatrix(input, mean), input.cols, components);
 }
 
@@ -94,7 +99,10 @@ function covarianceEigen(input: Matrix, mean: Float64Array, components: number):
  * The Gram matrix PCA decomposes when rows < cols: G = Xc·Xcᵀ / (n - 1) of the centred rows Xc [rows, cols],
  * [rows, rows], lower triangle only; with Xc itself.
  */
-export function gramMatrix({ data, rows, cols }: Matrix, mean: Float64Array): { gram: Float64Array; centred: Float64Array } {
+export function gramMatrix(
+  { data, rows, cols }: Matrix,
+  mean: Float64Array,
+): { gram: Float64Array; centred: Float64Array } {
   const centred = new Float64Array(rows * cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) centred[r * cols + c] = data[r * cols + c]! - mean[c]!;
   const divisor = Math.max(rows - 1, 1);
@@ -113,7 +121,11 @@ export function gramMatrix({ data, rows, cols }: Matrix, mean: Float64Array): { 
  * The same through the Gram matrix, for rows < cols: G·u = λu gives Cov·(Xcᵀu) = λ·(Xcᵀu). Vectors are Xcᵀu as
  * rows [count, cols], unnormalised (length² = λ·(n - 1)).
  */
-function gramEigen(input: Matrix, mean: Float64Array, components: number): { values: Float64Array; vectors: Float64Array } {
+function gramEigen(
+  input: Matrix,
+  mean: Float64Array,
+  components: number,
+): { values: Float64Array; vectors: Float64Array } {
   const { rows, cols } = input;
   const { gram, centred } = gramMatrix(input, mean);
   const count = Math.min(components, rows);

@@ -107,7 +107,8 @@ function checkPair(high: Matrix, low: Matrix, k: number): number {
 
 /** All rows in order, or `maxPoints` of them drawn without replacement from a seeded shuffle, ascending. */
 function samplePoints(n: number, { maxPoints = DEFAULT_MAX_POINTS, seed = 0 }: SampleOptions): Int32Array {
-  if (!Number.isInteger(maxPoints) || maxPoints < 1) throw new RangeError(`maxPoints must be an integer ≥ 1 (got ${maxPoints})`);
+  if (!Number.isInteger(maxPoints) || maxPoints < 1)
+    throw new RangeError(`maxPoints must be an integer ≥ 1 (got ${maxPoints})`);
   if (n <= maxPoints) return range(n);
   return shuffleInPlace(range(n), createRng(seed)).slice(0, maxPoints).sort();
 }

@@ -18,7 +18,9 @@ describe("the pair figures cache", () => {
   it("pairKey changes when a run id is reused with another finish time", () => {
     const finished = new Date("2026-11-28T10:00:00Z");
     expect(pairKey("grid", { id: 3, finishedAt: finished }, 4, 9)).toBe("grid:3:4-9:2026-11-28T10:00:00.000Z");
-    expect(pairKey("grid", { id: 3, finishedAt: new Date("2026-11-29T10:00:00Z") }, 4, 9)).not.toBe(pairKey("grid", { id: 3, finishedAt: finished }, 4, 9));
+    expect(pairKey("grid", { id: 3, finishedAt: new Date("2026-11-29T10:00:00Z") }, 4, 9)).not.toBe(
+      pairKey("grid", { id: 3, finishedAt: finished }, 4, 9),
+    );
   });
 
   it("cachedPair computes once per key, including a null result", () => {

@@ -1,11 +1,20 @@
 // Helpers for the wasm-kernels tests: run code on a backend with the fast kernels on or off, compare results.
 import * as tf from "@tensorflow/tfjs";
 import { expect } from "vitest";
-import { disableFastWasmKernels, enableFastWasmKernels, type FastWasmKernelOptions } from "../../../lib/model/wasm-kernels";
+import {
+  disableFastWasmKernels,
+  enableFastWasmKernels,
+  type FastWasmKernelOptions,
+} from "../../../lib/model/wasm-kernels";
 import { createRng } from "../../../lib/numeric/random";
 
 /** Runs `fn` on `backend` with the fast wasm kernels on or off, then returns to wasm with them off. */
-export async function onBackend<T>(backend: "wasm" | "cpu", fast: boolean, fn: () => Promise<T>, options: FastWasmKernelOptions = {}): Promise<T> {
+export async function onBackend<T>(
+  backend: "wasm" | "cpu",
+  fast: boolean,
+  fn: () => Promise<T>,
+  options: FastWasmKernelOptions = {},
+): Promise<T> {
   expect(await tf.setBackend(backend)).toBe(true);
   if (fast) expect(enableFastWasmKernels(options)).toBe(true);
   try {

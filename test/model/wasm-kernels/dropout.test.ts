@@ -1,7 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../../../lib/model/backend";
-import { fastDropoutInstalled, fillDropoutMask, installFastDropout, seedSfc32, uninstallFastDropout } from "../../../lib/model/wasm-kernels/dropout";
+import {
+  fastDropoutInstalled,
+  fillDropoutMask,
+  installFastDropout,
+  seedSfc32,
+  uninstallFastDropout,
+} from "../../../lib/model/wasm-kernels/dropout";
 
 beforeAll(async () => {
   // The patch is backend-independent JavaScript; the cpu backend keeps these tests quick.
@@ -50,7 +56,11 @@ describe("fillDropoutMask", () => {
 });
 
 describe("installFastDropout", () => {
-  const x = () => tf.tensor2d(Float32Array.from({ length: 64 * 32 }, (_, i) => 1 + (i % 7)), [64, 32]);
+  const x = () =>
+    tf.tensor2d(
+      Float32Array.from({ length: 64 * 32 }, (_, i) => 1 + (i % 7)),
+      [64, 32],
+    );
 
   it("multiplies by a 0 or 1/keep mask in training, a new one every call, and passes the gradient through it", async () => {
     expect(installFastDropout()).toBe(true);
@@ -66,10 +76,12 @@ describe("installFastDropout", () => {
     expect(Array.from(second)).not.toEqual(Array.from(first));
     // d/dx sum(dropout(x)) is the mask itself; the output of the same call is x · mask.
     let output: tf.Tensor | undefined;
-    const grad = await tf.grad((v: tf.Tensor) => {
-      output = tf.keep(layer.apply(v, { training: true }) as tf.Tensor);
-      return output.sum();
-    })(input).data();
+    const grad = await tf
+      .grad((v: tf.Tensor) => {
+        output = tf.keep(layer.apply(v, { training: true }) as tf.Tensor);
+        return output.sum();
+      })(input)
+      .data();
     const out = await output!.data();
     for (let i = 0; i < values.length; i++) expect(grad[i]! * values[i]!).toBeCloseTo(out[i]!, 4);
   });
@@ -80,7 +92,8 @@ describe("installFastDropout", () => {
       const layer = tf.layers.dropout({ rate: 0.3, seed: 11 });
       const input = x();
       const outputs = [];
-      for (let step = 0; step < 3; step++) outputs.push(Array.from(await (layer.apply(input, { training: true }) as tf.Tensor).data()));
+      for (let step = 0; step < 3; step++)
+        outputs.push(Array.from(await (layer.apply(input, { training: true }) as tf.Tensor).data()));
       return outputs;
     };
     const onCpu = await run();

@@ -38,20 +38,24 @@ describe("fast matMul kernels", () => {
     [[7, 3], [6, 3], false, true], // dot tiling with k < 4: only the scalar tail
   ];
 
-  it.each(cases)("matMul of %j by %j (transposeA %s, transposeB %s) matches the cpu backend", async (aShape, bShape, transposeA, transposeB) => {
-    const a = seededValues(tf.util.sizeFromShape(aShape), 1);
-    const b = seededValues(tf.util.sizeFromShape(bShape), 2);
-    const run = () => tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB)).data();
-    const expected = await onBackend("cpu", false, run);
-    const fast = await onBackend("wasm", true, run);
-    const mulAdd = await onBackend("wasm", true, run, { fma: false });
-    const k = transposeA ? aShape[aShape.length - 2]! : aShape[aShape.length - 1]!;
-    // Sums of k products of values in [-1, 1): float32 rounding grows with k (1e-6 per term is ~8 ulps of 1).
-    expect(maxAbsDiff(fast, expected)).toBeLessThan(1e-6 * k);
-    expect(maxAbsDiff(mulAdd, expected)).toBeLessThan(1e-6 * k);
-    // The stock wasm kernels (XNNPACK or its scalar loop) agree to the same tolerance: the product is the same.
-    expect(maxAbsDiff(fast, await onBackend("wasm", false, run))).toBeLessThan(1e-6 * k);
-  });
+  it.each(cases)(
+    "matMul of %j by %j (transposeA %s, transposeB %s) matches the cpu backend",
+    async (aShape, bShape, transposeA, transposeB) => {
+      const a = seededValues(tf.util.sizeFromShape(aShape), 1);
+      const b = seededValues(tf.util.sizeFromShape(bShape), 2);
+      const run = () =>
+        tf.tidy(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), transposeA, transposeB)).data();
+      const expected = await onBackend("cpu", false, run);
+      const fast = await onBackend("wasm", true, run);
+      const mulAdd = await onBackend("wasm", true, run, { fma: false });
+      const k = transposeA ? aShape[aShape.length - 2]! : aShape[aShape.length - 1]!;
+      // Sums of k products of values in [-1, 1): float32 rounding grows with k (1e-6 per term is ~8 ulps of 1).
+      expect(maxAbsDiff(fast, expected)).toBeLessThan(1e-6 * k);
+      expect(maxAbsDiff(mulAdd, expected)).toBeLessThan(1e-6 * k);
+      // The stock wasm kernels (XNNPACK or its scalar loop) agree to the same tolerance: the product is the same.
+      expect(maxAbsDiff(fast, await onBackend("wasm", false, run))).toBeLessThan(1e-6 * k);
+    },
+  );
 
   it("fused matMul with bias and relu on transposed operands matches the cpu backend", async () => {
     const a = seededValues(53 * 37, 3);
@@ -60,7 +64,14 @@ describe("fast matMul kernels", () => {
     const run = () =>
       tf
         .tidy(() =>
-          tf.fused.matMul({ a: tf.tensor2d(a, [53, 37]), b: tf.tensor2d(b, [29, 53]), transposeA: true, transposeB: true, bias: tf.tensor1d(bias), activation: "relu" }),
+          tf.fused.matMul({
+            a: tf.tensor2d(a, [53, 37]),
+            b: tf.tensor2d(b, [29, 53]),
+            transposeA: true,
+            transposeB: true,
+            bias: tf.tensor1d(bias),
+            activation: "relu",
+          }),
         )
         .data();
     const expected = await onBackend("cpu", false, run);
@@ -77,21 +88,31 @@ describe("fast matMul kernels", () => {
     [[37, 53], [53, 29], false, false, [29], "sigmoid"], // another activation: the stock kernel
   ];
 
-  it.each(fusedCases)("fused matMul of %j by %j (transposeA %s, transposeB %s, bias %j, %s) matches the cpu backend", async (aShape, bShape, transposeA, transposeB, biasShape, activation) => {
-    const a = seededValues(tf.util.sizeFromShape(aShape), 7);
-    const b = seededValues(tf.util.sizeFromShape(bShape), 8);
-    const bias = biasShape === null ? null : seededValues(tf.util.sizeFromShape(biasShape), 9);
-    const run = () =>
-      tf
-        .tidy(() =>
-          tf.fused.matMul({ a: tf.tensor(a, aShape), b: tf.tensor(b, bShape), transposeA, transposeB, bias: bias === null ? undefined : tf.tensor(bias, biasShape!), activation }),
-        )
-        .data();
-    const expected = await onBackend("cpu", false, run);
-    const k = transposeA ? aShape[aShape.length - 2]! : aShape[aShape.length - 1]!;
-    expect(maxAbsDiff(await onBackend("wasm", true, run), expected)).toBeLessThan(1e-6 * k);
-    expect(maxAbsDiff(await onBackend("wasm", true, run, { fma: false }), expected)).toBeLessThan(1e-6 * k);
-  });
+  it.each(fusedCases)(
+    "fused matMul of %j by %j (transposeA %s, transposeB %s, bias %j, %s) matches the cpu backend",
+    async (aShape, bShape, transposeA, transposeB, biasShape, activation) => {
+      const a = seededValues(tf.util.sizeFromShape(aShape), 7);
+      const b = seededValues(tf.util.sizeFromShape(bShape), 8);
+      const bias = biasShape === null ? null : seededValues(tf.util.sizeFromShape(biasShape), 9);
+      const run = () =>
+        tf
+          .tidy(() =>
+            tf.fused.matMul({
+              a: tf.tensor(a, aShape),
+              b: tf.tensor(b, bShape),
+              transposeA,
+              transposeB,
+              bias: bias === null ? undefined : tf.tensor(bias, biasShape!),
+              activation,
+            }),
+          )
+          .data();
+      const expected = await onBackend("cpu", false, run);
+      const k = transposeA ? aShape[aShape.length - 2]! : aShape[aShape.length - 1]!;
+      expect(maxAbsDiff(await onBackend("wasm", true, run), expected)).toBeLessThan(1e-6 * k);
+      expect(maxAbsDiff(await onBackend("wasm", true, run, { fma: false }), expected)).toBeLessThan(1e-6 * k);
+    },
+  );
 
   it("clones by sharing the buffer: equal values, and each tensor outlives the other's disposal", async () => {
     await onBackend("wasm", true, async () => {
@@ -122,32 +143,48 @@ describe("fast matMul kernels", () => {
     [[37, 29], [0, 1], false], // everything: stock
   ];
 
-  it.each(sums)("sums a %j tensor over axis %j (keepDims %s) like the cpu backend, and as the stock wasm kernel does", async (shape, axis, keepDims) => {
-    const x = seededValues(tf.util.sizeFromShape(shape), 12);
-    const run = async () => {
-      const out = tf.tidy(() => tf.sum(tf.tensor(x, shape), axis, keepDims));
-      return { shape: out.shape, values: await out.data() };
-    };
-    const cpu = await onBackend("cpu", false, run);
-    const fast = await onBackend("wasm", true, run);
-    const stock = await onBackend("wasm", false, run);
-    expect(fast.shape).toEqual(cpu.shape);
-    // The cpu backend adds in float64; a float32 sum of n terms in [-1, 1) stays within ~n·1e-7 of it.
-    const terms = tf.util.sizeFromShape(shape) / Math.max(1, cpu.values.length);
-    expect(maxAbsDiff(fast.values, cpu.values)).toBeLessThan(2e-7 * terms);
-    expect(maxAbsDiff(fast.values, stock.values)).toBeLessThan(2e-7 * terms);
-    // Over axis 0 both add the rows in order in float32: the same bits as tfjs-backend-wasm's own loop.
-    if (axis === 0 || (Array.isArray(axis) && axis.length === 1 && axis[0] === 0)) expect(Array.from(fast.values)).toEqual(Array.from(stock.values));
-  });
+  it.each(sums)(
+    "sums a %j tensor over axis %j (keepDims %s) like the cpu backend, and as the stock wasm kernel does",
+    async (shape, axis, keepDims) => {
+      const x = seededValues(tf.util.sizeFromShape(shape), 12);
+      const run = async () => {
+        const out = tf.tidy(() => tf.sum(tf.tensor(x, shape), axis, keepDims));
+        return { shape: out.shape, values: await out.data() };
+      };
+      const cpu = await onBackend("cpu", false, run);
+      const fast = await onBackend("wasm", true, run);
+      const stock = await onBackend("wasm", false, run);
+      expect(fast.shape).toEqual(cpu.shape);
+      // The cpu backend adds in float64; a float32 sum of n terms in [-1, 1) stays within ~n·1e-7 of it.
+      const terms = tf.util.sizeFromShape(shape) / Math.max(1, cpu.values.length);
+      expect(maxAbsDiff(fast.values, cpu.values)).toBeLessThan(2e-7 * terms);
+      expect(maxAbsDiff(fast.values, stock.values)).toBeLessThan(2e-7 * terms);
+      // Over axis 0 both add the rows in order in float32: the same bits as tfjs-backend-wasm's own loop.
+      if (axis === 0 || (Array.isArray(axis) && axis.length === 1 && axis[0] === 0))
+        expect(Array.from(fast.values)).toEqual(Array.from(stock.values));
+    },
+  );
 
   it("slices like the cpu backend, contiguous (one copy) or strided (the stock kernel)", async () => {
     const x = seededValues(50 * 6 * 4, 13);
     const slices: Array<[number[], number[]]> = [
-      [[7, 0, 0], [20, 6, 4]], // rows: contiguous
-      [[3, 2, 0], [1, 3, 4]], // within one row: contiguous
-      [[0, 1, 1], [50, 2, 3]], // strided
+      [
+        [7, 0, 0],
+        [20, 6, 4],
+      ], // rows: contiguous
+      [
+        [3, 2, 0],
+        [1, 3, 4],
+      ], // within one row: contiguous
+      [
+        [0, 1, 1],
+        [50, 2, 3],
+      ], // strided
     ];
-    const run = () => Promise.all(slices.map(([begin, size]) => tf.tidy(() => tf.slice(tf.tensor3d(x, [50, 6, 4]), begin, size)).data()));
+    const run = () =>
+      Promise.all(
+        slices.map(([begin, size]) => tf.tidy(() => tf.slice(tf.tensor3d(x, [50, 6, 4]), begin, size)).data()),
+      );
     const expected = await onBackend("cpu", false, run);
     const fast = await onBackend("wasm", true, run);
     fast.forEach((values, i) => expect(Array.from(values)).toEqual(Array.from(expected[i]!)));
@@ -160,7 +197,9 @@ describe("fast matMul kernels", () => {
     const expected = await onBackend("cpu", false, run);
     expect(Array.from(await onBackend("wasm", true, run))).toEqual(Array.from(expected));
     await onBackend("wasm", true, async () => {
-      expect(() => tf.gather(tf.zeros([4, 3]), tf.tensor1d([4], "int32"))).toThrow("GatherV2: the index value 4 is not in [0, 3]");
+      expect(() => tf.gather(tf.zeros([4, 3]), tf.tensor1d([4], "int32"))).toThrow(
+        "GatherV2: the index value 4 is not in [0, 3]",
+      );
     });
   });
 });

@@ -95,14 +95,23 @@ describe("enableFastWasmKernels", () => {
   it("replaces the six kernels, Dropout's masks and RMSprop's update, and says so in its status", async () => {
     expect(enableFastWasmKernels()).toBe(true);
     try {
-      expect(fastWasmKernelsStatus()).toEqual({ enabled: true, kernels: REPLACED, fma: true, dropout: true, rmsprop: true });
-      for (const name of REPLACED) expect(tf.getKernel(name, "wasm")!.kernelFunc, name).not.toBe(stockKernels.get(name));
+      expect(fastWasmKernelsStatus()).toEqual({
+        enabled: true,
+        kernels: REPLACED,
+        fma: true,
+        dropout: true,
+        rmsprop: true,
+      });
+      for (const name of REPLACED)
+        expect(tf.getKernel(name, "wasm")!.kernelFunc, name).not.toBe(stockKernels.get(name));
       expect(dropoutCall()).not.toBe(stockDropoutCall);
       const rmsprop = createRmspropOptimizer(0.001);
       expect(rmsprop).toBeInstanceOf(FastRmspropOptimizer);
       expect(await kernelsOfOneStep(rmsprop)).toEqual([]);
       rmsprop.dispose();
-      expect(createOptimizer({ name: "rmsprop", learningRate: 0.001, rho: 0.9, momentum: 0 })).toBeInstanceOf(FastRmspropOptimizer);
+      expect(createOptimizer({ name: "rmsprop", learningRate: 0.001, rho: 0.9, momentum: 0 })).toBeInstanceOf(
+        FastRmspropOptimizer,
+      );
     } finally {
       disableFastWasmKernels();
     }

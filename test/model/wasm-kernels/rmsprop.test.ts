@@ -16,12 +16,19 @@ async function threeSteps(optimizer: tf.Optimizer): Promise<Float32Array[]> {
   const w2 = tf.variable(tf.tensor1d(seededValues(30, 2)), true, `w2_${Math.random()}`);
   for (let step = 0; step < 3; step++) {
     // Gradients spanning 1e-6..1, where the ε under the root matters and where it does not.
-    const grads = { [w1.name]: tf.tensor2d(seededValues(600, 10 + step, 10 ** -(step * 3)), [20, 30]), [w2.name]: tf.tensor1d(seededValues(30, 20 + step)) };
+    const grads = {
+      [w1.name]: tf.tensor2d(seededValues(600, 10 + step, 10 ** -(step * 3)), [20, 30]),
+      [w2.name]: tf.tensor1d(seededValues(30, 20 + step)),
+    };
     optimizer.applyGradients(grads);
     tf.dispose(Object.values(grads));
   }
   const state = await optimizer.getWeights();
-  const out = [await w1.data(), await w2.data(), ...(await Promise.all(state.map((s) => s.tensor.data())))] as Float32Array[];
+  const out = [
+    await w1.data(),
+    await w2.data(),
+    ...(await Promise.all(state.map((s) => s.tensor.data()))),
+  ] as Float32Array[];
   tf.dispose([w1, w2]);
   optimizer.dispose();
   return out;

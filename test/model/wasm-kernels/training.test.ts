@@ -29,7 +29,11 @@ afterAll(() => {
 describe("one training step of the seed network", () => {
   it("gives the cpu backend's gradients and updated weights within float32 tolerance", async () => {
     const digits = headOfSplit(loadMnist().train, config.batchSize);
-    const initial = await Promise.all(createModel(config.architecture, config.seed, { seededDropout: true }).getWeights().map((w) => w.data() as Promise<Float32Array>));
+    const initial = await Promise.all(
+      createModel(config.architecture, config.seed, { seededDropout: true })
+        .getWeights()
+        .map((w) => w.data() as Promise<Float32Array>),
+    );
     const { learningRate, rho } = config.optimizer;
     const step = (fast: boolean) => async () => {
       const model = createModel(config.architecture, config.seed, { seededDropout: true });
@@ -40,7 +44,8 @@ describe("one training step of the seed network", () => {
       const x = tf.tensor3d(scalePixels(digits.pixels), [digits.count, IMAGE_SIDE, IMAGE_SIDE]);
       const y = tf.tensor2d(oneHot(digits.labels), [digits.count, NUM_CLASSES]);
       const { value, grads } = optimizer.computeGradients(
-        () => tf.metrics.categoricalCrossentropy(y, model.apply(x, { training: true }) as tf.Tensor).mean() as tf.Scalar,
+        () =>
+          tf.metrics.categoricalCrossentropy(y, model.apply(x, { training: true }) as tf.Tensor).mean() as tf.Scalar,
         variables,
       );
       const gradients = await Promise.all(variables.map((v) => grads[v.name]!.data()));
@@ -82,7 +87,8 @@ async function trainTwoEpochsAndTest(fast: boolean, seededDropout = true): Promi
   const { learningRate, rho } = config.optimizer;
   const optimizer = fast ? createRmspropOptimizer(learningRate, rho) : tf.train.rmsprop(learningRate, rho, 0, 1e-7);
   const rng = createRng(config.seed);
-  for (let epoch = 0; epoch < 2; epoch++) await trainEpoch(model, optimizer, x, y, { batchSize: config.batchSize, shuffle: true, rng });
+  for (let epoch = 0; epoch < 2; epoch++)
+    await trainEpoch(model, optimizer, x, y, { batchSize: config.batchSize, shuffle: true, rng });
   const testX = tf.tensor3d(scalePixels(mnist.test.pixels), [mnist.test.count, IMAGE_SIDE, IMAGE_SIDE]);
   const predicted = tf.tidy(() => (model.predict(testX, { batchSize: 1000 }) as tf.Tensor).argMax(-1));
   const labels = await predicted.data();

@@ -24,7 +24,12 @@ export async function POST(request: Request): Promise<Response> {
     return bodyErrorResponse(err);
   }
   const parsed = parseJobForm(body);
-  if (!parsed.ok) return jsonResponse(400, { error: "invalid parameters: nothing was queued", fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors });
+  if (!parsed.ok)
+    return jsonResponse(400, {
+      error: "invalid parameters: nothing was queued",
+      fieldErrors: parsed.fieldErrors,
+      formErrors: parsed.formErrors,
+    });
   const jobId = await enqueueJob(db, parsed.config, `admin (session ${auth.session.id.slice(0, 8)})`);
   return jsonResponse(201, { jobId, config: parsed.config });
 }

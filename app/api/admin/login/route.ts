@@ -3,7 +3,13 @@
 import { z } from "zod";
 import { adminPasswordHash, verifyPassword } from "@/lib/features/auth/password";
 import { loginLimiter } from "@/lib/features/auth/rate-limit";
-import { ADMIN_DISABLED_MESSAGE, bodyErrorResponse, isSecureRequest, jsonResponse, readJsonBody } from "@/lib/features/auth/request";
+import {
+  ADMIN_DISABLED_MESSAGE,
+  bodyErrorResponse,
+  isSecureRequest,
+  jsonResponse,
+  readJsonBody,
+} from "@/lib/features/auth/request";
 import { createSession } from "@/lib/features/auth/session";
 import { setSessionCookie } from "@/lib/features/auth/session-cookie";
 import { getDb } from "@/lib/db/client";
@@ -17,7 +23,8 @@ export async function POST(request: Request): Promise<Response> {
   if (!stored) return jsonResponse(503, { error: ADMIN_DISABLED_MESSAGE });
   // Login CSRF: another site must not log the browser into this one.
   const site = request.headers.get("sec-fetch-site");
-  if (site !== null && site !== "same-origin" && site !== "none") return jsonResponse(403, { error: `cross-site login refused (Sec-Fetch-Site: ${site})` });
+  if (site !== null && site !== "same-origin" && site !== "none")
+    return jsonResponse(403, { error: `cross-site login refused (Sec-Fetch-Site: ${site})` });
   let body: unknown;
   try {
     body = await readJsonBody(request, 4096);
@@ -25,18 +32,27 @@ export async function POST(request: Request): Promise<Response> {
     return bodyErrorResponse(err);
   }
   const parsed = loginSchema.safeParse(body);
-  if (!parsed.success) return jsonResponse(400, { error: "expected {\"password\": \"...\"}", fieldErrors: z.flattenError(parsed.error).fieldErrors });
+  if (!parsed.success)
+    return jsonResponse(400, {
+      error: 'expected {"password": "..."}',
+      fieldErrors: z.flattenError(parsed.error).fieldErrors,
+    });
 
   const limiter = loginLimiter();
   const now = Date.now();
   const waitMs = limiter.retryAfterMs(now);
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
-    return jsonResponse(429, { error: `too many wrong passwords: try again in ${seconds} s`, retryAfterSeconds: seconds }, { "Retry-After": String(seconds) });
+    return jsonResponse(
+      429,
+      { error: `too many wrong passwords: try again in ${seconds} s`, retryAfterSeconds: seconds },
+      { "Retry-After": String(seconds) },
+    );
   }
   // Counted as a failure until proven right, so parallel guesses cannot slip past the limit while scrypt runs.
   limiter.recordFailure(now);
-  if (!(await verifyPassword(parsed.data.password, await stored))) return jsonResponse(401, { error: "wrong password" });
+  if (!(await verifyPassword(parsed.data.password, await stored)))
+    return jsonResponse(401, { error: "wrong password" });
   limiter.reset();
   const { token, session } = await createSession(getDb());
   await setSessionCookie(token, session.expiresAt, isSecureRequest(request));

@@ -30,15 +30,20 @@ export function ConfusionExplorer({ runId, matrices, bestEpoch, initial, gallery
   const [view, setView] = useState<ConfusionView>(initial);
   const epochs = matrices.filter((m) => m.epoch !== null).map((m) => m.epoch!);
   const hasFinal = matrices.some((m) => m.epoch === null);
-  const shown = matrices.find((m) => m.epoch === view.epoch) ?? matrices.find((m) => m.epoch === null) ?? matrices.at(-1);
-  const layout = useMemo(() => (shown ? layoutConfusion(shown.counts, view.normalised) : null), [shown, view.normalised]);
+  const shown =
+    matrices.find((m) => m.epoch === view.epoch) ?? matrices.find((m) => m.epoch === null) ?? matrices.at(-1);
+  const layout = useMemo(
+    () => (shown ? layoutConfusion(shown.counts, view.normalised) : null),
+    [shown, view.normalised],
+  );
 
   function update(next: ConfusionView) {
     setView(next);
     window.history.replaceState(null, "", `${window.location.pathname}${confusionQuery(next)}`);
   }
 
-  if (!shown || !layout) return <p className="card">No confusion matrix yet: the first one is recorded when epoch 1 finishes.</p>;
+  if (!shown || !layout)
+    return <p className="card">No confusion matrix yet: the first one is recorded when epoch 1 finishes.</p>;
   const sliderEpoch = shown.epoch ?? bestEpoch ?? epochs.at(-1) ?? 1;
   const macro = (k: "precision" | "recall" | "f1") => shown.scores.reduce((a, s) => a + s[k], 0) / shown.scores.length;
 
@@ -50,7 +55,9 @@ export function ConfusionExplorer({ runId, matrices, bestEpoch, initial, gallery
             {shown.epoch === null ? (
               <>Restored checkpoint{bestEpoch ? ` (epoch ${bestEpoch})` : ""}, test set</>
             ) : (
-              <>After epoch {shown.epoch} of {epochs.length}, test set</>
+              <>
+                After epoch {shown.epoch} of {epochs.length}, test set
+              </>
             )}
           </span>
           <input
@@ -66,18 +73,29 @@ export function ConfusionExplorer({ runId, matrices, bestEpoch, initial, gallery
           />
         </label>
         {hasFinal ? (
-          <button type="button" onClick={() => update({ ...view, epoch: null })} disabled={view.epoch === null} data-testid="show-final">
+          <button
+            type="button"
+            onClick={() => update({ ...view, epoch: null })}
+            disabled={view.epoch === null}
+            data-testid="show-final"
+          >
             Final model
           </button>
         ) : null}
         <label className="toggle">
-          <input type="checkbox" checked={view.normalised} onChange={(e) => update({ ...view, normalised: e.target.checked })} data-testid="normalise" />
+          <input
+            type="checkbox"
+            checked={view.normalised}
+            onChange={(e) => update({ ...view, normalised: e.target.checked })}
+            data-testid="normalise"
+          />
           row-normalised (% of each true class)
         </label>
       </section>
       <section className="card">
         <p className="muted">
-          {layout.correct.toLocaleString("en-US")} of {layout.total.toLocaleString("en-US")} correct ({pct(layout.correct / Math.max(1, layout.total))}%).
+          {layout.correct.toLocaleString("en-US")} of {layout.total.toLocaleString("en-US")} correct (
+          {pct(layout.correct / Math.max(1, layout.total))}%).
           {galleryReady ? " Click a cell off the diagonal to see those digits (the final model's mistakes)." : ""}
         </p>
         <ClassGrid

@@ -4,13 +4,25 @@ import type { DigitInRun } from "@/lib/features/compare/digit-across-runs";
 import { compareHref } from "@/lib/chart/pair-view";
 import { formatPercent } from "@/lib/chart/ticks";
 
-export function DigitAcrossRuns({ runs, current, index, trueLabel }: { runs: DigitInRun[]; current: number; index: number; trueLabel: number }) {
+export function DigitAcrossRuns({
+  runs,
+  current,
+  index,
+  trueLabel,
+}: {
+  runs: DigitInRun[];
+  current: number;
+  index: number;
+  trueLabel: number;
+}) {
   const right = runs.filter((r) => r.predicted === trueLabel).length;
   return (
     <section className="card table-scroll">
       <h2>In every run</h2>
       <p className="muted">
-        {runs.length <= 1 ? "No other run has evaluated this digit yet." : `${right} of ${runs.length} runs classify it correctly (restored checkpoints).`}
+        {runs.length <= 1
+          ? "No other run has evaluated this digit yet."
+          : `${right} of ${runs.length} runs classify it correctly (restored checkpoints).`}
       </p>
       {runs.length > 1 ? (
         <table className="data" data-testid="digit-runs">
@@ -25,10 +37,17 @@ export function DigitAcrossRuns({ runs, current, index, trueLabel }: { runs: Dig
           </thead>
           <tbody>
             {runs.map((r) => (
-              <tr key={r.runId} data-run-id={r.runId} data-predicted={r.predicted} className={r.runId === current ? "row-best" : undefined}>
+              <tr
+                key={r.runId}
+                data-run-id={r.runId}
+                data-predicted={r.predicted}
+                className={r.runId === current ? "row-best" : undefined}
+              >
                 <td>
                   {r.runId === current ? (
-                    <strong>#{r.runId} {r.name} (this run)</strong>
+                    <strong>
+                      #{r.runId} {r.name} (this run)
+                    </strong>
                   ) : (
                     <Link href={`/runs/${r.runId}/digits/${index}`}>
                       #{r.runId} {r.name}

@@ -12,5 +12,14 @@ export function DigitCanvas({ pixels, label, className }: { pixels: number[]; la
     digitToRgba(Uint8Array.from(pixels), 0, image.data);
     ctx.putImageData(image, 0, 0);
   }, [pixels]);
-  return <canvas ref={ref} width={DIGIT_SIDE} height={DIGIT_SIDE} className={className ?? "digit-canvas"} aria-label={label} role="img" />;
+  return (
+    <canvas
+      ref={ref}
+      width={DIGIT_SIDE}
+      height={DIGIT_SIDE}
+      className={className ?? "digit-canvas"}
+      aria-label={label}
+      role="img"
+    />
+  );
 }

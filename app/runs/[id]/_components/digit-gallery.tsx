@@ -48,11 +48,22 @@ export function DigitGallery({ items, pixelsUrl, pixels: given, hrefOf }: Props)
       {error ? <p className="callout callout-bad">{error}</p> : null}
       <ul className="gallery" ref={grid} data-testid="gallery" data-loaded={pixels ? "1" : "0"}>
         {items.map((item) => (
-          <li key={item.index} data-testid="gallery-item" data-index={item.index} data-true={item.trueLabel} data-pred={item.predicted} data-confidence={item.confidence}>
-            <Link href={hrefOf[item.index] ?? "#"} title={`test digit ${item.index}: true ${item.trueLabel}, predicted ${item.predicted} with ${(item.confidence * 100).toFixed(1)}%`}>
+          <li
+            key={item.index}
+            data-testid="gallery-item"
+            data-index={item.index}
+            data-true={item.trueLabel}
+            data-pred={item.predicted}
+            data-confidence={item.confidence}
+          >
+            <Link
+              href={hrefOf[item.index] ?? "#"}
+              title={`test digit ${item.index}: true ${item.trueLabel}, predicted ${item.predicted} with ${(item.confidence * 100).toFixed(1)}%`}
+            >
               <canvas width={DIGIT_SIDE} height={DIGIT_SIDE} data-slot={item.slot} aria-label={`digit ${item.index}`} />
               <span className="gallery-label">
-                <span className="true-label">{item.trueLabel}</span>→<span className="pred-label">{item.predicted}</span>
+                <span className="true-label">{item.trueLabel}</span>→
+                <span className="pred-label">{item.predicted}</span>
                 <span className="conf">{(item.confidence * 100).toFixed(0)}%</span>
               </span>
             </Link>

@@ -48,7 +48,17 @@ function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   return width;
 }
 
-export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch, epochsPlanned, testId }: EpochCurvesProps) {
+export function EpochCurves({
+  title,
+  kind,
+  epochs,
+  train,
+  val,
+  lines,
+  bestEpoch,
+  epochsPlanned,
+  testId,
+}: EpochCurvesProps) {
   const frame = useRef<HTMLDivElement>(null);
   const frameWidth = useWidth(frame);
   const series = useMemo(
@@ -67,7 +77,7 @@ export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch,
   const fmt = kind === "loss" ? formatLoss : kind === "count" ? formatCount : formatPercent;
   const { width, height, margin } = layout;
   const hoverIndex = hover === null ? -1 : epochs.indexOf(hover);
-  const hoverX = hoverIndex >= 0 ? layout.series[0]?.points.find((p) => p.epoch === hover)?.x ?? null : null;
+  const hoverX = hoverIndex >= 0 ? (layout.series[0]?.points.find((p) => p.epoch === hover)?.x ?? null) : null;
 
   function onPointerMove(e: PointerEvent<SVGSVGElement>) {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -104,20 +114,36 @@ export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch,
           ))}
           {layout.xTicks.map((t) => (
             <g key={`x${t.value}`} className="tick">
-              <line x1={t.pos} x2={t.pos} y1={height - margin.bottom} y2={height - margin.bottom + 4} className="axis" />
+              <line
+                x1={t.pos}
+                x2={t.pos}
+                y1={height - margin.bottom}
+                y2={height - margin.bottom + 4}
+                className="axis"
+              />
               <text x={t.pos} y={height - margin.bottom + 16} textAnchor="middle">
                 {t.label}
               </text>
             </g>
           ))}
-          <line x1={margin.left} x2={width - margin.right} y1={height - margin.bottom} y2={height - margin.bottom} className="axis" />
+          <line
+            x1={margin.left}
+            x2={width - margin.right}
+            y1={height - margin.bottom}
+            y2={height - margin.bottom}
+            className="axis"
+          />
           <text x={(margin.left + width - margin.right) / 2} y={height - 3} textAnchor="middle" className="axis-label">
             epoch
           </text>
           {layout.bestX !== null ? (
             <g className="best-marker" data-testid={`${testId}-best`} data-epoch={bestEpoch ?? undefined}>
               <line x1={layout.bestX} x2={layout.bestX} y1={margin.top} y2={height - margin.bottom} />
-              <text x={layout.bestX + (layout.bestX > width * 0.7 ? -4 : 4)} y={margin.top + 10} textAnchor={layout.bestX > width * 0.7 ? "end" : "start"}>
+              <text
+                x={layout.bestX + (layout.bestX > width * 0.7 ? -4 : 4)}
+                y={margin.top + 10}
+                textAnchor={layout.bestX > width * 0.7 ? "end" : "start"}
+              >
                 best (kept)
               </text>
             </g>
@@ -125,8 +151,20 @@ export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch,
           {layout.series.map((s, i) => {
             const line = lines?.[i];
             return (
-              <g key={s.key} className={line ? undefined : SERIES_CLASS[s.key as keyof typeof SERIES_CLASS]} data-series={s.key}>
-                <path d={s.path} fill="none" style={line ? { stroke: line.color, strokeWidth: 2, strokeDasharray: line.dashed ? "6 3" : undefined } : undefined} />
+              <g
+                key={s.key}
+                className={line ? undefined : SERIES_CLASS[s.key as keyof typeof SERIES_CLASS]}
+                data-series={s.key}
+              >
+                <path
+                  d={s.path}
+                  fill="none"
+                  style={
+                    line
+                      ? { stroke: line.color, strokeWidth: 2, strokeDasharray: line.dashed ? "6 3" : undefined }
+                      : undefined
+                  }
+                />
                 {s.points.map((p) => (
                   <circle
                     key={p.epoch}
@@ -135,13 +173,23 @@ export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch,
                     r={p.epoch === bestEpoch && s.key === "val" ? 5 : 3}
                     data-epoch={p.epoch}
                     data-value={line ? p.value : undefined}
-                    style={line ? { fill: line.dashed ? "#fff" : line.color, stroke: line.color, strokeWidth: line.dashed ? 2 : 0 } : undefined}
+                    style={
+                      line
+                        ? {
+                            fill: line.dashed ? "#fff" : line.color,
+                            stroke: line.color,
+                            strokeWidth: line.dashed ? 2 : 0,
+                          }
+                        : undefined
+                    }
                   />
                 ))}
               </g>
             );
           })}
-          {hoverX !== null ? <line className="hover-line" x1={hoverX} x2={hoverX} y1={margin.top} y2={height - margin.bottom} /> : null}
+          {hoverX !== null ? (
+            <line className="hover-line" x1={hoverX} x2={hoverX} y1={margin.top} y2={height - margin.bottom} />
+          ) : null}
         </svg>
         {epochs.length === 0 ? <p className="chart-empty">No epoch has finished yet.</p> : null}
         {hover !== null && hoverIndex >= 0 && hoverX !== null ? (
@@ -149,7 +197,10 @@ export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch,
             className="tooltip"
             role="status"
             // Centred on the epoch, but kept inside the chart near either edge.
-            style={{ left: `${(hoverX / width) * 100}%`, transform: `translateX(${hoverX > width * 0.75 ? -100 : hoverX < width * 0.25 ? 0 : -50}%)` }}
+            style={{
+              left: `${(hoverX / width) * 100}%`,
+              transform: `translateX(${hoverX > width * 0.75 ? -100 : hoverX < width * 0.25 ? 0 : -50}%)`,
+            }}
             data-testid={`${testId}-tooltip`}
           >
             <strong>epoch {hover}</strong>
@@ -168,7 +219,16 @@ export function EpochCurves({ title, kind, epochs, train, val, lines, bestEpoch,
           {lines.map((l) => (
             // Not a <span>: .legend span::before draws the training/validation swatches.
             <div key={l.key}>
-              <i aria-hidden="true" style={{ display: "inline-block", width: 16, borderTop: `3px ${l.dashed ? "dashed" : "solid"} ${l.color}`, marginRight: 5, verticalAlign: "middle" }} />
+              <i
+                aria-hidden="true"
+                style={{
+                  display: "inline-block",
+                  width: 16,
+                  borderTop: `3px ${l.dashed ? "dashed" : "solid"} ${l.color}`,
+                  marginRight: 5,
+                  verticalAlign: "middle",
+                }}
+              />
               {l.label}
             </div>
           ))}

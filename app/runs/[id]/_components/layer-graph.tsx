@@ -4,7 +4,13 @@ import { layoutLayerGraph, type LayerInfo } from "@/lib/chart/layer-graph";
 export function LayerGraph({ layers }: { layers: LayerInfo[] }) {
   const g = layoutLayerGraph(layers);
   return (
-    <svg className="layer-graph" viewBox={`0 0 ${g.width} ${g.height}`} role="img" aria-label="layer graph" data-testid="layer-graph">
+    <svg
+      className="layer-graph"
+      viewBox={`0 0 ${g.width} ${g.height}`}
+      role="img"
+      aria-label="layer graph"
+      data-testid="layer-graph"
+    >
       <defs>
         <marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto">
           <path d="M0,0 L8,4 L0,8 z" fill="#5f6b7a" />

@@ -9,7 +9,13 @@ function num(x: number | null | undefined, fmt: (v: number) => string): string {
   return x === null || x === undefined || !Number.isFinite(x) ? "—" : fmt(x);
 }
 
-export function ProgressCard(props: { progress: Progress; epochsDone: number; epochsPlanned: number; batch: number; batches: number }) {
+export function ProgressCard(props: {
+  progress: Progress;
+  epochsDone: number;
+  epochsPlanned: number;
+  batch: number;
+  batches: number;
+}) {
   const { progress } = props;
   const current = Math.min(props.epochsDone + 1, props.epochsPlanned);
   return (
@@ -19,9 +25,17 @@ export function ProgressCard(props: { progress: Progress; epochsDone: number; ep
           Training epoch {current} of {props.epochsPlanned}
           {props.batches ? ` · batch ${props.batch}/${props.batches}` : ""}
         </span>
-        <span data-testid="eta">{progress.etaMs === null ? "estimating time left…" : `about ${formatDuration(progress.etaMs)} left`}</span>
+        <span data-testid="eta">
+          {progress.etaMs === null ? "estimating time left…" : `about ${formatDuration(progress.etaMs)} left`}
+        </span>
       </div>
-      <div className="progress progress-large" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress.fraction * 100)}>
+      <div
+        className="progress progress-large"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(progress.fraction * 100)}
+      >
         <div style={{ width: `${(progress.fraction * 100).toFixed(1)}%` }} />
       </div>
     </section>
@@ -38,9 +52,24 @@ interface MetricsProps {
 export function MetricsCard({ baseline, last, best, test }: MetricsProps) {
   const rows = [
     { key: "baseline", label: "Untrained network (test set)", loss: baseline.loss, acc: baseline.accuracy },
-    { key: "last-val", label: last ? `Last epoch (${last.epoch}), validation` : "Last epoch, validation", loss: last?.valLoss, acc: last?.valAccuracy },
-    { key: "best-val", label: best ? `Best epoch (${best.epoch}), validation — kept` : "Best epoch, validation", loss: best?.valLoss, acc: best?.valAccuracy },
-    { key: "test", label: `Restored checkpoint, test set (${formatCount(test.size)} digits)`, loss: test.loss, acc: test.accuracy },
+    {
+      key: "last-val",
+      label: last ? `Last epoch (${last.epoch}), validation` : "Last epoch, validation",
+      loss: last?.valLoss,
+      acc: last?.valAccuracy,
+    },
+    {
+      key: "best-val",
+      label: best ? `Best epoch (${best.epoch}), validation — kept` : "Best epoch, validation",
+      loss: best?.valLoss,
+      acc: best?.valAccuracy,
+    },
+    {
+      key: "test",
+      label: `Restored checkpoint, test set (${formatCount(test.size)} digits)`,
+      loss: test.loss,
+      acc: test.accuracy,
+    },
   ];
   return (
     <section className="card table-scroll">
@@ -57,13 +86,19 @@ export function MetricsCard({ baseline, last, best, test }: MetricsProps) {
           {rows.map((r) => (
             <tr key={r.key} data-metric={r.key} className={r.key === "test" ? "row-strong" : undefined}>
               <td>{r.label}</td>
-              <td className="num" data-testid={`${r.key}-loss`}>{num(r.loss, formatLoss)}</td>
-              <td className="num" data-testid={`${r.key}-accuracy`}>{num(r.acc, formatPercent)}</td>
+              <td className="num" data-testid={`${r.key}-loss`}>
+                {num(r.loss, formatLoss)}
+              </td>
+              <td className="num" data-testid={`${r.key}-accuracy`}>
+                {num(r.acc, formatPercent)}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {test.loss === null ? <p className="muted">The test figures appear when training finishes and the best checkpoint is restored.</p> : null}
+      {test.loss === null ? (
+        <p className="muted">The test figures appear when training finishes and the best checkpoint is restored.</p>
+      ) : null}
     </section>
   );
 }
@@ -87,7 +122,10 @@ export function EpochTable({ epochs, bestEpoch }: { epochs: RunEpochRow[]; bestE
         <tbody>
           {epochs.map((e) => (
             <tr key={e.epoch} data-epoch={e.epoch} className={e.epoch === bestEpoch ? "row-best" : undefined}>
-              <td className="num">{e.epoch}{e.epoch === bestEpoch ? " ★" : ""}</td>
+              <td className="num">
+                {e.epoch}
+                {e.epoch === bestEpoch ? " ★" : ""}
+              </td>
               <td className="num">{formatLoss(e.loss)}</td>
               <td className="num">{formatPercent(e.accuracy)}</td>
               <td className="num">{formatLoss(e.valLoss)}</td>
@@ -126,7 +164,9 @@ export function SummaryTable({ summary, total }: { summary: ModelSummary; total:
       <tfoot>
         <tr>
           <th colSpan={3}>Total params</th>
-          <th className="num" data-testid="summary-total">{formatCount(total)}</th>
+          <th className="num" data-testid="summary-total">
+            {formatCount(total)}
+          </th>
         </tr>
       </tfoot>
     </table>
@@ -135,7 +175,15 @@ export function SummaryTable({ summary, total }: { summary: ModelSummary; total:
 
 interface HyperProps {
   config: TrainConfig | null;
-  run: { backend: string; backendVersion: string; trainSize: number; valSize: number; testSize: number; probeSize: number; probeSeed: number };
+  run: {
+    backend: string;
+    backendVersion: string;
+    trainSize: number;
+    valSize: number;
+    testSize: number;
+    probeSize: number;
+    probeSeed: number;
+  };
   timing: { created: Date; started: Date | null; finished: Date | null };
 }
 
@@ -147,18 +195,36 @@ export function HyperparametersCard({ config, run, timing }: HyperProps) {
   const arch = config?.architecture;
   const items: Array<[string, string]> = [
     ["backend", `${run.backend} (${run.backendVersion})`],
-    ["architecture", arch ? (arch.kind === "mlp" ? `MLP, hidden ${arch.hidden.join("-")}, dropout ${arch.dropout}` : `CNN, filters ${arch.filters.join("/")}, dense ${arch.dense}, dropout ${arch.dropout}`) : "—"],
-    ["optimizer", config ? `${config.optimizer.name}, lr ${config.optimizer.learningRate}${config.optimizer.name === "rmsprop" ? `, rho ${config.optimizer.rho}` : config.optimizer.name === "sgd" ? `, momentum ${config.optimizer.momentum}` : ""}` : "—"],
+    [
+      "architecture",
+      arch
+        ? arch.kind === "mlp"
+          ? `MLP, hidden ${arch.hidden.join("-")}, dropout ${arch.dropout}`
+          : `CNN, filters ${arch.filters.join("/")}, dense ${arch.dense}, dropout ${arch.dropout}`
+        : "—",
+    ],
+    [
+      "optimizer",
+      config
+        ? `${config.optimizer.name}, lr ${config.optimizer.learningRate}${config.optimizer.name === "rmsprop" ? `, rho ${config.optimizer.rho}` : config.optimizer.name === "sgd" ? `, momentum ${config.optimizer.momentum}` : ""}`
+        : "—",
+    ],
     ["batch size", config ? String(config.batchSize) : "—"],
     ["epochs", config ? String(config.epochs) : "—"],
-    ["digits", `${formatCount(run.trainSize)} train · ${formatCount(run.valSize)} validation · ${formatCount(run.testSize)} test`],
+    [
+      "digits",
+      `${formatCount(run.trainSize)} train · ${formatCount(run.valSize)} validation · ${formatCount(run.testSize)} test`,
+    ],
     ["validation split", config ? `${config.validationSplit} (last part of the training subset)` : "—"],
     ["shuffle · seed", config ? `${config.shuffle ? "yes" : "no"} · ${config.seed}` : "—"],
     ["probe set", `${formatCount(run.probeSize)} test digits (seed ${run.probeSeed})`],
     ["created", when(timing.created)],
     ["started", when(timing.started)],
     ["finished", when(timing.finished)],
-    ["duration", timing.started && timing.finished ? formatDuration(timing.finished.getTime() - timing.started.getTime()) : "—"],
+    [
+      "duration",
+      timing.started && timing.finished ? formatDuration(timing.finished.getTime() - timing.started.getTime()) : "—",
+    ],
   ];
   return (
     <section className="card">
@@ -174,4 +240,3 @@ export function HyperparametersCard({ config, run, timing }: HyperProps) {
     </section>
   );
 }
-

@@ -10,14 +10,36 @@ export function PixelHeatmap({ pixels }: { pixels: number[] }) {
   const side = DIGIT_SIDE * CELL;
   return (
     <div className="heatmap-scroll">
-      <svg className="pixel-heatmap" viewBox={`0 0 ${side} ${side}`} role="img" aria-label="pixel values" data-testid="pixel-heatmap">
+      <svg
+        className="pixel-heatmap"
+        viewBox={`0 0 ${side} ${side}`}
+        role="img"
+        aria-label="pixel values"
+        data-testid="pixel-heatmap"
+      >
         {pixels.map((v, i) => {
           const x = (i % DIGIT_SIDE) * CELL;
           const y = Math.floor(i / DIGIT_SIDE) * CELL;
-          return <rect key={i} x={x} y={y} width={CELL} height={CELL} fill={grayFill(v)} data-testid="pixel-cell" data-value={v} />;
+          return (
+            <rect
+              key={i}
+              x={x}
+              y={y}
+              width={CELL}
+              height={CELL}
+              fill={grayFill(v)}
+              data-testid="pixel-cell"
+              data-value={v}
+            />
+          );
         })}
         {pixels.map((v, i) => (
-          <text key={i} x={(i % DIGIT_SIDE) * CELL + CELL / 2} y={Math.floor(i / DIGIT_SIDE) * CELL + 15} className={pixelTextFill(v, threshold) === "white" ? "px-light" : "px-dark"}>
+          <text
+            key={i}
+            x={(i % DIGIT_SIDE) * CELL + CELL / 2}
+            y={Math.floor(i / DIGIT_SIDE) * CELL + 15}
+            className={pixelTextFill(v, threshold) === "white" ? "px-light" : "px-dark"}
+          >
             {v}
           </text>
         ))}

@@ -9,7 +9,11 @@ export function RunTabs({ runId }: { runId: number }) {
   const tabs = [
     { href: base, label: "Overview", active: pathname === base },
     { href: `${base}/confusion`, label: "Confusion", active: pathname.startsWith(`${base}/confusion`) },
-    { href: `${base}/errors`, label: "Errors", active: pathname.startsWith(`${base}/errors`) || pathname.startsWith(`${base}/digits`) },
+    {
+      href: `${base}/errors`,
+      label: "Errors",
+      active: pathname.startsWith(`${base}/errors`) || pathname.startsWith(`${base}/digits`),
+    },
     { href: `${base}/embeddings`, label: "Embeddings", active: pathname.startsWith(`${base}/embeddings`) },
     // Pages of their own, outside /runs/[id]: never the current tab.
     { href: `/pairs?run=${runId}`, label: "Pairs", active: false },
@@ -18,7 +22,12 @@ export function RunTabs({ runId }: { runId: number }) {
   return (
     <nav className="tabs" aria-label="run views">
       {tabs.map((t) => (
-        <Link key={t.href} href={t.href} className={t.active ? "tab tab-active" : "tab"} aria-current={t.active ? "page" : undefined}>
+        <Link
+          key={t.href}
+          href={t.href}
+          className={t.active ? "tab tab-active" : "tab"}
+          aria-current={t.active ? "page" : undefined}
+        >
           {t.label}
         </Link>
       ))}

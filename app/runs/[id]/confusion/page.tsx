@@ -22,7 +22,8 @@ interface Props {
 export default async function ConfusionPage({ params, searchParams }: Props) {
   const id = parseRunId((await params).id);
   const db = getDb();
-  const [data, predictions] = id === null ? [null, null] : await Promise.all([fetchConfusions(db, id), getPredictionCounts(db, id)]);
+  const [data, predictions] =
+    id === null ? [null, null] : await Promise.all([fetchConfusions(db, id), getPredictionCounts(db, id)]);
   if (id === null || !data) notFound();
   const view = parseConfusionView(await searchParams);
   const matrices: ConfusionMatrixData[] = [

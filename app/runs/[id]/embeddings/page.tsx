@@ -33,7 +33,11 @@ export default async function EmbeddingsPage({ params, searchParams }: Props) {
   const db = getDb();
   const run = id === null ? null : await getRunHeader(db, id);
   if (!run) notFound();
-  const [series, points, view] = await Promise.all([fetchExplorerSeries(db, run.id), fetchExplorerPoints(db, run.id), parseExplorerView(await searchParams)]);
+  const [series, points, view] = await Promise.all([
+    fetchExplorerSeries(db, run.id),
+    fetchExplorerPoints(db, run.id),
+    parseExplorerView(await searchParams),
+  ]);
   if (!points) notFound();
   const { missing, total } = await countMissingProjections(db, run.id, series);
 
@@ -43,19 +47,24 @@ export default async function EmbeddingsPage({ params, searchParams }: Props) {
         <h2>No projections yet</h2>
         {total === 0 ? (
           <p>
-            This run has recorded no embeddings yet: the probe set&apos;s hidden-layer activations are stored after each epoch
-            {run.status === "running" ? " (the first one is still training)" : ""}, the final test set&apos;s when training ends.
+            This run has recorded no embeddings yet: the probe set&apos;s hidden-layer activations are stored after each
+            epoch
+            {run.status === "running" ? " (the first one is still training)" : ""}, the final test set&apos;s when
+            training ends.
           </p>
         ) : (
           <>
             <p>
-              None of this run&apos;s {total} layouts is computed yet: PCA and t-SNE of each hidden layer at each epoch for the{" "}
-              {points.probe.rows.toLocaleString("en-US")} probe digits, of the final model&apos;s last hidden layer for the{" "}
-              {points.test.rows.toLocaleString("en-US")} test digits, and of their raw pixels. The main job projects a run after training; to
-              compute what is missing now, run:
+              None of this run&apos;s {total} layouts is computed yet: PCA and t-SNE of each hidden layer at each epoch
+              for the {points.probe.rows.toLocaleString("en-US")} probe digits, of the final model&apos;s last hidden
+              layer for the {points.test.rows.toLocaleString("en-US")} test digits, and of their raw pixels. The main
+              job projects a run after training; to compute what is missing now, run:
             </p>
             <ProjectCommand runId={run.id} />
-            <p className="muted">It prints its progress; PCA layouts appear first (instant), t-SNE layouts as they finish. Reload this page meanwhile.</p>
+            <p className="muted">
+              It prints its progress; PCA layouts appear first (instant), t-SNE layouts as they finish. Reload this page
+              meanwhile.
+            </p>
           </>
         )}
       </section>
@@ -66,8 +75,9 @@ export default async function EmbeddingsPage({ params, searchParams }: Props) {
     <div data-testid="embedding-explorer">
       {missing > 0 ? (
         <div className="callout" data-testid="projections-missing">
-          {missing} of {total} layouts are not computed yet{run.status === "running" ? " (the run is still training)" : ""}; what exists is shown. To
-          compute the rest: <code>npm run project -- --run {run.id}</code>
+          {missing} of {total} layouts are not computed yet
+          {run.status === "running" ? " (the run is still training)" : ""}; what exists is shown. To compute the rest:{" "}
+          <code>npm run project -- --run {run.id}</code>
         </div>
       ) : null}
       <EmbeddingExplorer runId={run.id} series={series} points={points} initial={view} />

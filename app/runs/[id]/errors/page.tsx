@@ -23,7 +23,8 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 function topPairs(errors: ErrorItem[], n: number): Array<{ t: number; p: number; count: number }> {
   const counts = new Map<number, number>();
-  for (const e of errors) counts.set(e.trueLabel * NUM_CLASSES + e.predicted, (counts.get(e.trueLabel * NUM_CLASSES + e.predicted) ?? 0) + 1);
+  for (const e of errors)
+    counts.set(e.trueLabel * NUM_CLASSES + e.predicted, (counts.get(e.trueLabel * NUM_CLASSES + e.predicted) ?? 0) + 1);
   return [...counts.entries()]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .slice(0, n)
@@ -45,12 +46,13 @@ export default async function ErrorsPage({ params, searchParams }: Props) {
     return (
       <section className="card" data-testid="gallery-pending">
         <p>
-          The gallery lists the final model&apos;s mistakes on the test set; it appears when the run {run.status === "running" ? "finishes" : "has finished"} and
-          its best checkpoint has been evaluated.
+          The gallery lists the final model&apos;s mistakes on the test set; it appears when the run{" "}
+          {run.status === "running" ? "finishes" : "has finished"} and its best checkpoint has been evaluated.
         </p>
         {run._count.epochs > 0 ? (
           <p>
-            Meanwhile the <Link href={`/runs/${run.id}/confusion`}>confusion matrix after each epoch</Link> shows where it fails so far.
+            Meanwhile the <Link href={`/runs/${run.id}/confusion`}>confusion matrix after each epoch</Link> shows where
+            it fails so far.
           </p>
         ) : null}
       </section>
@@ -60,8 +62,16 @@ export default async function ErrorsPage({ params, searchParams }: Props) {
   const list = selectErrors(errors, view);
   const page = pageOf(list, view.page, PAGE_SIZE);
   const filterQuery = galleryQuery({ trueLabel: view.trueLabel, predicted: view.predicted, sort: view.sort });
-  const items: GalleryItem[] = page.items.map(({ index, trueLabel, predicted, confidence, slot }) => ({ index, trueLabel, predicted, confidence, slot }));
-  const hrefOf = Object.fromEntries(page.items.map((e) => [e.index, `/runs/${run.id}/digits/${e.index}${filterQuery}`]));
+  const items: GalleryItem[] = page.items.map(({ index, trueLabel, predicted, confidence, slot }) => ({
+    index,
+    trueLabel,
+    predicted,
+    confidence,
+    slot,
+  }));
+  const hrefOf = Object.fromEntries(
+    page.items.map((e) => [e.index, `/runs/${run.id}/digits/${e.index}${filterQuery}`]),
+  );
   const filtered = view.trueLabel !== null || view.predicted !== null;
 
   return (
@@ -71,13 +81,18 @@ export default async function ErrorsPage({ params, searchParams }: Props) {
           <strong data-testid="error-count">{formatCount(list.length)}</strong>
           {filtered ? ` of ${formatCount(errors.length)}` : ""} misclassified test digit{list.length === 1 ? "" : "s"}
           {view.trueLabel !== null ? ` with true class ${view.trueLabel}` : ""}
-          {view.predicted !== null ? ` predicted as ${view.predicted}` : ""} ({formatCount(run.testSize)} evaluated by the restored checkpoint).
+          {view.predicted !== null ? ` predicted as ${view.predicted}` : ""} ({formatCount(run.testSize)} evaluated by
+          the restored checkpoint).
         </p>
         <GalleryControls runId={run.id} view={view} />
         <p className="pairs">
           <span className="muted">Most frequent confusions:</span>{" "}
           {topPairs(errors, 6).map((pair) => (
-            <Link key={`${pair.t}-${pair.p}`} className="chip" href={`/runs/${run.id}/errors${galleryQuery({ trueLabel: pair.t, predicted: pair.p })}`}>
+            <Link
+              key={`${pair.t}-${pair.p}`}
+              className="chip"
+              href={`/runs/${run.id}/errors${galleryQuery({ trueLabel: pair.t, predicted: pair.p })}`}
+            >
               {pair.t}→{pair.p} ×{pair.count}
             </Link>
           ))}
@@ -95,11 +110,20 @@ export default async function ErrorsPage({ params, searchParams }: Props) {
       <DigitGallery items={items} pixelsUrl={`/api/runs/${run.id}/digits?set=errors`} hrefOf={hrefOf} />
       {page.pages > 1 ? (
         <nav className="pager" aria-label="pages" data-testid="pager">
-          {page.page > 1 ? <Link href={`/runs/${run.id}/errors${galleryQuery({ ...view, page: page.page - 1 })}`}>← previous</Link> : <span />}
+          {page.page > 1 ? (
+            <Link href={`/runs/${run.id}/errors${galleryQuery({ ...view, page: page.page - 1 })}`}>← previous</Link>
+          ) : (
+            <span />
+          )}
           <span>
-            {formatCount(page.start + 1)}–{formatCount(page.start + page.items.length)} of {formatCount(list.length)} · page {page.page}/{page.pages}
+            {formatCount(page.start + 1)}–{formatCount(page.start + page.items.length)} of {formatCount(list.length)} ·
+            page {page.page}/{page.pages}
           </span>
-          {page.page < page.pages ? <Link href={`/runs/${run.id}/errors${galleryQuery({ ...view, page: page.page + 1 })}`}>next →</Link> : <span />}
+          {page.page < page.pages ? (
+            <Link href={`/runs/${run.id}/errors${galleryQuery({ ...view, page: page.page + 1 })}`}>next →</Link>
+          ) : (
+            <span />
+          )}
         </nav>
       ) : null}
     </>

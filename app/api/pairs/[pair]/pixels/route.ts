@@ -16,7 +16,12 @@ export async function GET(request: Request, { params }: { params: Promise<{ pair
   if (!pixels) return new Response("the run has no final predictions", { status: 404 });
   // A finished run's predictions never change; finishedAt in the ETag guards against a reused id in a reset database.
   const etag = `"pair-${resolved.run.id}-${pair.a}-${pair.b}-${resolved.run.finishedAt?.getTime() ?? 0}"`;
-  const headers = { "Content-Type": "application/octet-stream", "Cache-Control": "private, max-age=3600", ETag: etag, "X-Digit-Count": String(pixels.length / 784) };
+  const headers = {
+    "Content-Type": "application/octet-stream",
+    "Cache-Control": "private, max-age=3600",
+    ETag: etag,
+    "X-Digit-Count": String(pixels.length / 784),
+  };
   if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
   return new Response(pixels, { headers });
 }

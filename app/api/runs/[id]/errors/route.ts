@@ -12,9 +12,20 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const errors = id === null ? null : await fetchErrors(getDb(), id);
   if (!errors) return new Response("no such run, or it has no final predictions yet", { status: 404 });
   const view = parseGalleryView(Object.fromEntries(new URL(request.url).searchParams));
-  const rows = selectErrors(errors, view).map((e) => [e.index, e.trueLabel, e.predicted, e.confidence.toFixed(6), e.trueProb.toFixed(6)]);
+  const rows = selectErrors(errors, view).map((e) => [
+    e.index,
+    e.trueLabel,
+    e.predicted,
+    e.confidence.toFixed(6),
+    e.trueProb.toFixed(6),
+  ]);
   const body = toCsv(["test_index", "true_label", "predicted_label", "confidence", "true_label_probability"], rows);
-  const suffix = [view.trueLabel !== null ? `true${view.trueLabel}` : "", view.predicted !== null ? `pred${view.predicted}` : ""].filter(Boolean).join("-");
+  const suffix = [
+    view.trueLabel !== null ? `true${view.trueLabel}` : "",
+    view.predicted !== null ? `pred${view.predicted}` : "",
+  ]
+    .filter(Boolean)
+    .join("-");
   return new Response(body, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

@@ -16,10 +16,12 @@ export function ClassLegend({ classes, totals, visibleCount, mistakesShown, onCh
   return (
     <fieldset className="class-legend" data-testid="class-legend">
       <legend>
-        <strong data-testid="visible-count">{visibleCount.toLocaleString("en-US")}</strong> of {total.toLocaleString("en-US")} digits shown
+        <strong data-testid="visible-count">{visibleCount.toLocaleString("en-US")}</strong> of{" "}
+        {total.toLocaleString("en-US")} digits shown
         {mistakesShown ? (
           <span className="mistake-key">
-            {" "}· <span className="ring-swatch" aria-hidden="true" /> ring = misclassified
+            {" "}
+            · <span className="ring-swatch" aria-hidden="true" /> ring = misclassified
           </span>
         ) : null}
       </legend>
@@ -37,8 +39,12 @@ export function ClassLegend({ classes, totals, visibleCount, mistakesShown, onCh
         </label>
       ))}
       <span className="legend-actions">
-        <button type="button" onClick={() => onChange(0x3ff)} data-testid="classes-all">all</button>
-        <button type="button" onClick={() => onChange(0)} data-testid="classes-none">none</button>
+        <button type="button" onClick={() => onChange(0x3ff)} data-testid="classes-all">
+          all
+        </button>
+        <button type="button" onClick={() => onChange(0)} data-testid="classes-none">
+          none
+        </button>
       </span>
     </fieldset>
   );

@@ -20,7 +20,15 @@ export function verdict(t: number, p: number | null): string {
 /** Thumbnails listed at most: a few hundred canvases keep the panel light; the counts cover every selected digit. */
 const MAX_THUMBS = 150;
 
-export function SelectionPanel({ runId, rows, labels, predicted, pixels, indexOf, onClear }: DigitLabels & { rows: readonly number[]; onClear(): void }) {
+export function SelectionPanel({
+  runId,
+  rows,
+  labels,
+  predicted,
+  pixels,
+  indexOf,
+  onClear,
+}: DigitLabels & { rows: readonly number[]; onClear(): void }) {
   const counts = classCounts(labels, rows);
   const wrong = predicted ? rows.filter((r) => predicted[r] !== labels[r]).length : null;
   const max = Math.max(1, ...counts);
@@ -28,7 +36,8 @@ export function SelectionPanel({ runId, rows, labels, predicted, pixels, indexOf
     <section className="card selection" data-testid="selection" data-count={rows.length}>
       <div className="pinned-head">
         <h2>
-          {rows.length.toLocaleString("en-US")} selected{wrong !== null ? `, ${wrong.toLocaleString("en-US")} misclassified` : ""}
+          {rows.length.toLocaleString("en-US")} selected
+          {wrong !== null ? `, ${wrong.toLocaleString("en-US")} misclassified` : ""}
         </h2>
         <button type="button" className="close" onClick={onClear} aria-label="clear the selection">
           ×
@@ -52,7 +61,10 @@ export function SelectionPanel({ runId, rows, labels, predicted, pixels, indexOf
       <ul className="thumb-list">
         {rows.slice(0, MAX_THUMBS).map((r) => (
           <li key={r}>
-            <Link href={`/runs/${runId}/digits/${indexOf(r)}`} title={`#${indexOf(r)}: ${verdict(labels[r]!, predicted ? predicted[r]! : null)}`}>
+            <Link
+              href={`/runs/${runId}/digits/${indexOf(r)}`}
+              title={`#${indexOf(r)}: ${verdict(labels[r]!, predicted ? predicted[r]! : null)}`}
+            >
               <DigitThumb pixels={pixels} row={r} label={`test digit ${indexOf(r)}`} />
               <span style={{ color: CLASS_COLOURS[labels[r]!] }}>{labels[r]}</span>
               {predicted && predicted[r] !== labels[r] ? <span className="pred-label">→{predicted[r]}</span> : null}
@@ -60,7 +72,11 @@ export function SelectionPanel({ runId, rows, labels, predicted, pixels, indexOf
           </li>
         ))}
       </ul>
-      {rows.length > MAX_THUMBS ? <p className="muted small">First {MAX_THUMBS} of {rows.length.toLocaleString("en-US")} shown; zoom in to select fewer.</p> : null}
+      {rows.length > MAX_THUMBS ? (
+        <p className="muted small">
+          First {MAX_THUMBS} of {rows.length.toLocaleString("en-US")} shown; zoom in to select fewer.
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -3,7 +3,17 @@
 import { useEffect, useRef } from "react";
 import { DIGIT_PIXELS, DIGIT_SIDE, digitToRgba } from "@/lib/chart/pixels";
 
-export function DigitThumb({ pixels, row, label, className = "thumb" }: { pixels: Uint8Array | null; row: number; label: string; className?: string }) {
+export function DigitThumb({
+  pixels,
+  row,
+  label,
+  className = "thumb",
+}: {
+  pixels: Uint8Array | null;
+  row: number;
+  label: string;
+  className?: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext("2d");
@@ -12,5 +22,7 @@ export function DigitThumb({ pixels, row, label, className = "thumb" }: { pixels
     digitToRgba(pixels, row, image.data);
     ctx.putImageData(image, 0, 0);
   }, [pixels, row]);
-  return <canvas ref={ref} width={DIGIT_SIDE} height={DIGIT_SIDE} className={className} role="img" aria-label={label} />;
+  return (
+    <canvas ref={ref} width={DIGIT_SIDE} height={DIGIT_SIDE} className={className} role="img" aria-label={label} />
+  );
 }

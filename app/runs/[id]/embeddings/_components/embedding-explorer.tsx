@@ -5,8 +5,17 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { PIXELS_LAYER } from "@/lib/core/constants";
 import { classCounts, framePosition, interpolateLayouts, layoutBounds, visibleRows } from "@/lib/chart/scatter";
 import {
-  digitsToBytes, explorerQuery, predictionsFor, resolveView, scatterCsv, testIndexOf,
-  type ExplorerView, type Method, type SeriesInfo, type Subset, type SubsetPoints,
+  digitsToBytes,
+  explorerQuery,
+  predictionsFor,
+  resolveView,
+  scatterCsv,
+  testIndexOf,
+  type ExplorerView,
+  type Method,
+  type SeriesInfo,
+  type Subset,
+  type SubsetPoints,
 } from "@/lib/chart/scatter-view";
 import { ClassLegend } from "./class-legend";
 import { SelectionPanel } from "./digit-panels";
@@ -30,7 +39,9 @@ const NO_NEIGHBOURS: number[] = [];
 export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
   const router = useRouter();
   const start = resolveView(series, initial);
-  const [key, setKey] = useState(() => (start ? { subset: start.series.subset, layer: start.series.layerIndex, method: start.series.method } : null));
+  const [key, setKey] = useState(() =>
+    start ? { subset: start.series.subset, layer: start.series.layerIndex, method: start.series.method } : null,
+  );
   const [position, setPosition] = useState(start?.frame ?? 0);
   const [classes, setClasses] = useState(initial.classes);
   const [playing, setPlaying] = useState(false);
@@ -43,7 +54,10 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
     positionRef.current = position;
   }, [position]);
 
-  const shown = (key && series.find((s) => s.subset === key.subset && s.layerIndex === key.layer && s.method === key.method)) || start?.series || null;
+  const shown =
+    (key && series.find((s) => s.subset === key.subset && s.layerIndex === key.layer && s.method === key.method)) ||
+    start?.series ||
+    null;
   const frameCount = shown?.frames.length ?? 0;
   const frameIndex = Math.min(Math.round(position), Math.max(0, frameCount - 1));
   const frame = shown?.frames[frameIndex];
@@ -78,12 +92,22 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
     return mask;
   }, [selected, labels.length]);
 
-  const neighbourQuery = shown && inspected !== null
-    ? { subset: shown.subset, layer: shown.layerIndex, epoch: shown.layerIndex === PIXELS_LAYER ? 0 : (frame?.epoch ?? 0), row: inspected, k: 10 }
-    : null;
+  const neighbourQuery =
+    shown && inspected !== null
+      ? {
+          subset: shown.subset,
+          layer: shown.layerIndex,
+          epoch: shown.layerIndex === PIXELS_LAYER ? 0 : (frame?.epoch ?? 0),
+          row: inspected,
+          k: 10,
+        }
+      : null;
   const neighbours = useNeighbours(runId, neighbourQuery);
   const neighbourRows = useMemo(
-    () => (neighbours.data && neighbours.data.row === inspected ? neighbours.data.neighbours.map((n) => n.row) : NO_NEIGHBOURS),
+    () =>
+      neighbours.data && neighbours.data.row === inspected
+        ? neighbours.data.neighbours.map((n) => n.row)
+        : NO_NEIGHBOURS,
     [neighbours.data, inspected],
   );
 
@@ -154,48 +178,95 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
   }
 
   const indexOf = (row: number) => testIndexOf(subsetPoints, row);
-  const space = shown.layerIndex === PIXELS_LAYER ? "raw pixels (784-d)" : `${shown.layerName} activations${shown.subset === "probe" ? ` after epoch ${frame?.epoch}` : " of the final model"}`;
+  const space =
+    shown.layerIndex === PIXELS_LAYER
+      ? "raw pixels (784-d)"
+      : `${shown.layerName} activations${shown.subset === "probe" ? ` after epoch ${frame?.epoch}` : " of the final model"}`;
   const common = { runId, labels, predicted, pixels, indexOf };
 
   return (
     <>
       <ExplorerControls
-        series={series} shown={shown} position={position} playing={playing} mode={mode}
-        onSeries={showSeries} onPosition={seek} onPlay={togglePlay} onMode={setMode}
-        onExport={exportCsv} exportCount={loaded ? visible.length : 0}
+        series={series}
+        shown={shown}
+        position={position}
+        playing={playing}
+        mode={mode}
+        onSeries={showSeries}
+        onPosition={seek}
+        onPlay={togglePlay}
+        onMode={setMode}
+        onExport={exportCsv}
+        exportCount={loaded ? visible.length : 0}
       />
       <div className="explorer">
         <div className="card explorer-main">
-          <ProjectionFigures series={shown} frame={frame} title={`${METHOD_NAMES[shown.method]} of ${shown.layerName}, ${frameLabel(shown, frame)}`} predictionSource={prediction?.source ?? null} />
+          <ProjectionFigures
+            series={shown}
+            frame={frame}
+            title={`${METHOD_NAMES[shown.method]} of ${shown.layerName}, ${frameLabel(shown, frame)}`}
+            predictionSource={prediction?.source ?? null}
+          />
           {error ? <p className="callout callout-bad">{error}</p> : null}
           {coords && bounds ? (
             <ScatterCanvas
-              coords={coords} bounds={bounds} labels={labels} predicted={predicted} visible={visible} selected={selectedMask}
-              pinned={inspected} neighbours={neighbourRows} pixels={pixels} mode={mode} interactive={!playing && loaded !== null && Number.isInteger(position)}
-              resetKey={`${shown.subset}/${shown.layerIndex}/${shown.method}`} indexOf={indexOf}
-              onPin={(row, newTab) => (row !== null && newTab ? window.open(`/runs/${runId}/digits/${indexOf(row)}`, "_blank") : setInspected(row))}
+              coords={coords}
+              bounds={bounds}
+              labels={labels}
+              predicted={predicted}
+              visible={visible}
+              selected={selectedMask}
+              pinned={inspected}
+              neighbours={neighbourRows}
+              pixels={pixels}
+              mode={mode}
+              interactive={!playing && loaded !== null && Number.isInteger(position)}
+              resetKey={`${shown.subset}/${shown.layerIndex}/${shown.method}`}
+              indexOf={indexOf}
+              onPin={(row, newTab) =>
+                row !== null && newTab
+                  ? window.open(`/runs/${runId}/digits/${indexOf(row)}`, "_blank")
+                  : setInspected(row)
+              }
               onOpen={(row) => router.push(`/runs/${runId}/digits/${indexOf(row)}`)}
               onSelect={setSelected}
             />
           ) : (
-            <div className="scatter scatter-loading" data-testid="scatter-loading">loading the layout…</div>
+            <div className="scatter scatter-loading" data-testid="scatter-loading">
+              loading the layout…
+            </div>
           )}
-          <ClassLegend classes={classes} totals={totals} visibleCount={visible.length} mistakesShown={predicted !== null} onChange={setClasses} />
+          <ClassLegend
+            classes={classes}
+            totals={totals}
+            visibleCount={visible.length}
+            mistakesShown={predicted !== null}
+            onChange={setClasses}
+          />
           <p className="muted small">
-            Hover a point for its digit; click it to inspect it beside the plot (probabilities, nearest neighbours; Esc closes); double-click opens
-            the full inspector, ⌘/Ctrl-click in a new tab. Scroll or pinch to zoom; {mode === "pan" ? "drag to pan, shift-drag" : "drag"} to select a box.
+            Hover a point for its digit; click it to inspect it beside the plot (probabilities, nearest neighbours; Esc
+            closes); double-click opens the full inspector, ⌘/Ctrl-click in a new tab. Scroll or pinch to zoom;{" "}
+            {mode === "pan" ? "drag to pan, shift-drag" : "drag"} to select a box.
           </p>
         </div>
         <aside className="explorer-side">
           {inspected !== null ? (
             <InspectorPanel
-              {...common} row={inspected} subset={shown.subset} frame={frame} predictionSource={prediction?.source ?? null}
-              space={space} neighbours={neighbours} onInspect={setInspected}
+              {...common}
+              row={inspected}
+              subset={shown.subset}
+              frame={frame}
+              predictionSource={prediction?.source ?? null}
+              space={space}
+              neighbours={neighbours}
+              onInspect={setInspected}
             />
           ) : null}
           {selected.length > 0 ? <SelectionPanel {...common} rows={selected} onClear={() => setSelected([])} /> : null}
           {inspected === null && selected.length === 0 ? (
-            <section className="card muted small" data-testid="side-hint">Click a digit to inspect it here, or select a box (shift-drag) to list its digits.</section>
+            <section className="card muted small" data-testid="side-hint">
+              Click a digit to inspect it here, or select a box (shift-drag) to list its digits.
+            </section>
           ) : null}
         </aside>
       </div>

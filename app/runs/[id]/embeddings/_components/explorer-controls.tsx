@@ -22,9 +22,12 @@ export const METHOD_NAMES: Record<Method, string> = { tsne: "t-SNE", pca: "PCA" 
 
 export function frameLabel(series: SeriesInfo, frame: FrameInfo | undefined): string {
   if (!frame) return "";
-  if (series.subset === "probe") return series.layerIndex === PIXELS_LAYER ? "raw pixels (no training)" : `after epoch ${frame.epoch}`;
+  if (series.subset === "probe")
+    return series.layerIndex === PIXELS_LAYER ? "raw pixels (no training)" : `after epoch ${frame.epoch}`;
   if (series.method === "pca") return "final model";
-  return frame.final ? `final model, iteration ${frame.iteration} (final)` : `final model, iteration ${frame.iteration}`;
+  return frame.final
+    ? `final model, iteration ${frame.iteration} (final)`
+    : `final model, iteration ${frame.iteration}`;
 }
 
 function uniqueBy<T>(items: readonly T[], key: (t: T) => string): T[] {
@@ -35,7 +38,10 @@ function uniqueBy<T>(items: readonly T[], key: (t: T) => string): T[] {
 export function ExplorerControls(props: Props) {
   const { series, shown, position } = props;
   const subsets = uniqueBy(series, (s) => s.subset);
-  const layers = uniqueBy(series.filter((s) => s.subset === shown.subset), (s) => String(s.layerIndex));
+  const layers = uniqueBy(
+    series.filter((s) => s.subset === shown.subset),
+    (s) => String(s.layerIndex),
+  );
   const methods = series.filter((s) => s.subset === shown.subset && s.layerIndex === shown.layerIndex);
   const frames = shown.frames;
   const frame = frames[Math.round(position)];
@@ -53,7 +59,9 @@ export function ExplorerControls(props: Props) {
         >
           {subsets.map((s) => (
             <option key={s.subset} value={s.subset}>
-              {s.subset === "probe" ? `probe set, per epoch (${rows("probe").toLocaleString("en-US")})` : `test set, final model (${rows("test").toLocaleString("en-US")})`}
+              {s.subset === "probe"
+                ? `probe set, per epoch (${rows("probe").toLocaleString("en-US")})`
+                : `test set, final model (${rows("test").toLocaleString("en-US")})`}
             </option>
           ))}
         </select>
@@ -87,7 +95,13 @@ export function ExplorerControls(props: Props) {
         ))}
       </span>
       <label className="slider">
-        <button type="button" onClick={props.onPlay} disabled={!animated} data-testid="play" aria-label={props.playing ? "pause" : "play"}>
+        <button
+          type="button"
+          onClick={props.onPlay}
+          disabled={!animated}
+          data-testid="play"
+          aria-label={props.playing ? "pause" : "play"}
+        >
           {props.playing ? "❚❚" : "▶"}
         </button>
         <input
@@ -107,10 +121,20 @@ export function ExplorerControls(props: Props) {
         </span>
       </label>
       <span className="segmented" role="group" aria-label="drag to">
-        <button type="button" aria-pressed={props.mode === "pan"} onClick={() => props.onMode("pan")} data-testid="mode-pan">
+        <button
+          type="button"
+          aria-pressed={props.mode === "pan"}
+          onClick={() => props.onMode("pan")}
+          data-testid="mode-pan"
+        >
           drag: pan
         </button>
-        <button type="button" aria-pressed={props.mode === "select"} onClick={() => props.onMode("select")} data-testid="mode-select">
+        <button
+          type="button"
+          aria-pressed={props.mode === "select"}
+          onClick={() => props.onMode("select")}
+          data-testid="mode-select"
+        >
           drag: select
         </button>
       </span>

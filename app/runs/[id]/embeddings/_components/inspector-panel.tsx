@@ -25,7 +25,20 @@ interface Props extends DigitLabels {
 }
 
 export function InspectorPanel(props: Props) {
-  const { runId, row, labels, predicted, pixels, indexOf, subset, frame, predictionSource, space, neighbours, onInspect } = props;
+  const {
+    runId,
+    row,
+    labels,
+    predicted,
+    pixels,
+    indexOf,
+    subset,
+    frame,
+    predictionSource,
+    space,
+    neighbours,
+    onInspect,
+  } = props;
   const index = indexOf(row);
   const t = labels[row]!;
   const p = predicted ? predicted[row]! : null;
@@ -54,7 +67,15 @@ export function InspectorPanel(props: Props) {
 
   const href = `/runs/${runId}/digits/${index}`;
   return (
-    <section ref={panel} tabIndex={-1} className="card pinned inspector" data-testid="inspector" data-row={row} data-index={index} aria-labelledby={titleId}>
+    <section
+      ref={panel}
+      tabIndex={-1}
+      className="card pinned inspector"
+      data-testid="inspector"
+      data-row={row}
+      data-index={index}
+      aria-labelledby={titleId}
+    >
       <div className="pinned-head">
         <DigitThumb pixels={pixels} row={row} label={`test digit ${index}`} className="digit-large" />
         <div>
@@ -65,7 +86,13 @@ export function InspectorPanel(props: Props) {
           </p>
           {predictionSource ? <p className="muted small">prediction {predictionSource}</p> : null}
         </div>
-        <button type="button" className="close" onClick={() => onInspect(null)} aria-label="close the inspector (Esc)" title="close (Esc)">
+        <button
+          type="button"
+          className="close"
+          onClick={() => onInspect(null)}
+          aria-label="close the inspector (Esc)"
+          title="close (Esc)"
+        >
           ×
         </button>
       </div>
@@ -76,7 +103,9 @@ export function InspectorPanel(props: Props) {
       {shown ? (
         <ProbabilityList probs={shown.probs} trueLabel={t} source={shown.source} />
       ) : (
-        <p className="muted small">{probabilities.error ?? (probabilities.data ? "none recorded for this frame" : "loading…")}</p>
+        <p className="muted small">
+          {probabilities.error ?? (probabilities.data ? "none recorded for this frame" : "loading…")}
+        </p>
       )}
       <h3>Nearest neighbours in the original space</h3>
       <p className="muted small">Euclidean, in the {space}; not in the picture. Click one to inspect it here.</p>
@@ -90,7 +119,8 @@ export function InspectorPanel(props: Props) {
             {list.map((n) => (
               <li key={n.row} data-row={n.row} data-index={indexOf(n.row)}>
                 <button
-                  type="button" onClick={() => onInspect(n.row)}
+                  type="button"
+                  onClick={() => onInspect(n.row)}
                   title={`inspect #${indexOf(n.row)}: ${verdict(labels[n.row]!, predicted ? predicted[n.row]! : null)}, distance ${n.distance.toFixed(2)}`}
                 >
                   <DigitThumb pixels={pixels} row={n.row} label={`test digit ${indexOf(n.row)}`} />
@@ -113,9 +143,19 @@ function ProbabilityList({ probs, trueLabel, source }: { probs: number[]; trueLa
   const argmax = probs.indexOf(Math.max(...probs));
   return (
     <>
-      <ol className="prob-list" data-testid="inspector-probs" data-source={source} aria-label={`predicted probabilities, ${source}`}>
+      <ol
+        className="prob-list"
+        data-testid="inspector-probs"
+        data-source={source}
+        aria-label={`predicted probabilities, ${source}`}
+      >
         {probs.map((q, c) => (
-          <li key={c} data-class={c} data-prob={q} className={c === trueLabel ? "prob-true" : c === argmax ? "prob-wrong" : undefined}>
+          <li
+            key={c}
+            data-class={c}
+            data-prob={q}
+            className={c === trueLabel ? "prob-true" : c === argmax ? "prob-wrong" : undefined}
+          >
             <span>{c}</span>
             <span className="prob-track">
               <span style={{ width: `${Math.max(0, Math.min(1, q)) * 100}%` }} />

@@ -5,20 +5,39 @@ const KNN_HELP =
   "Leave-one-out accuracy of a 10-nearest-neighbour vote in the ORIGINAL space (activations or pixels): how well this layer separates the classes, whatever the picture shows.";
 const TRUST_HELP =
   "Trustworthiness (k = 10): how far each digit's nearest neighbours in the picture are also near in the original space. 1 = no false neighbours; about 0.5 = random.";
-const KL_HELP = "Kullback-Leibler divergence the t-SNE minimised (lower = the layout matches the input affinities better); comparable only within one subset.";
+const KL_HELP =
+  "Kullback-Leibler divergence the t-SNE minimised (lower = the layout matches the input affinities better); comparable only within one subset.";
 
-export function ProjectionFigures({ series, frame, title, predictionSource }: { series: SeriesInfo; frame: FrameInfo | undefined; title: string; predictionSource: string | null }) {
+export function ProjectionFigures({
+  series,
+  frame,
+  title,
+  predictionSource,
+}: {
+  series: SeriesInfo;
+  frame: FrameInfo | undefined;
+  title: string;
+  predictionSource: string | null;
+}) {
   return (
     <div className="projection-figures">
       <h2 data-testid="projection-title">{title}</h2>
       <dl className="figures" data-testid="projection-metrics">
         <div title={KNN_HELP}>
           <dt>kNN accuracy (original space)</dt>
-          <dd data-testid="knn-accuracy">{frame?.knnAccuracy != null ? `${(frame.knnAccuracy * 100).toFixed(1)}%` : "—"}</dd>
+          <dd data-testid="knn-accuracy">
+            {frame?.knnAccuracy != null ? `${(frame.knnAccuracy * 100).toFixed(1)}%` : "—"}
+          </dd>
         </div>
         <div title={TRUST_HELP}>
           <dt>trustworthiness</dt>
-          <dd data-testid="trustworthiness">{frame?.trustworthiness != null ? frame.trustworthiness.toFixed(3) : frame?.final === false ? "final only" : "—"}</dd>
+          <dd data-testid="trustworthiness">
+            {frame?.trustworthiness != null
+              ? frame.trustworthiness.toFixed(3)
+              : frame?.final === false
+                ? "final only"
+                : "—"}
+          </dd>
         </div>
         {series.method === "tsne" ? (
           <div title={KL_HELP}>

@@ -4,8 +4,18 @@ import { select, zoom, zoomIdentity, type ZoomBehavior } from "d3";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { Quadtree } from "d3";
 import {
-  CLASS_COLOURS, fitAffine, indexPoints, invertBox, layoutChecksum, nearestPoint, pointRadius, rowsInBox, zoomAffine,
-  type Affine, type Bounds, type ZoomState,
+  CLASS_COLOURS,
+  fitAffine,
+  indexPoints,
+  invertBox,
+  layoutChecksum,
+  nearestPoint,
+  pointRadius,
+  rowsInBox,
+  zoomAffine,
+  type Affine,
+  type Bounds,
+  type ZoomState,
 } from "@/lib/chart/scatter";
 import { DIGIT_SIDE } from "@/lib/chart/pixels";
 import { drawBase, drawOverlay, type BaseLayer } from "./scatter-draw";
@@ -71,7 +81,8 @@ export function ScatterCanvas(props: ScatterProps) {
     const dpr = window.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     affine.current = zoomAffine(fitAffine(p.bounds, size.width, size.height, PADDING_PX), zoomState.current);
-    if (image.current?.width !== canvas.width || image.current.height !== canvas.height) image.current = new ImageData(canvas.width, canvas.height);
+    if (image.current?.width !== canvas.width || image.current.height !== canvas.height)
+      image.current = new ImageData(canvas.width, canvas.height);
     drawBase(ctx, image.current, dpr, affine.current, pointRadius(p.visible.length, zoomState.current.k), p);
     rect.current = null;
     const a = affine.current;
@@ -88,23 +99,38 @@ export function ScatterCanvas(props: ScatterProps) {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const r = hover.current;
     const a = affine.current;
-    const point = r === null ? null : {
-      sx: a.ax + a.bx * p.coords[2 * r]!, sy: a.ay + a.by * p.coords[2 * r + 1]!,
-      radius: pointRadius(p.visible.length, zoomState.current.k), colour: CLASS_COLOURS[p.labels[r]!]!,
-    };
+    const point =
+      r === null
+        ? null
+        : {
+            sx: a.ax + a.bx * p.coords[2 * r]!,
+            sy: a.ay + a.by * p.coords[2 * r + 1]!,
+            radius: pointRadius(p.visible.length, zoomState.current.k),
+            colour: CLASS_COLOURS[p.labels[r]!]!,
+          };
     drawOverlay(ctx, size.width, size.height, point, box.current);
     if (tip.current && tipText.current && tipThumb.current) {
-      const hit = point && r !== null
-        ? { ...point, row: r, index: p.indexOf(r), trueLabel: p.labels[r]!, predicted: p.predicted ? p.predicted[r]! : null }
-        : null;
+      const hit =
+        point && r !== null
+          ? {
+              ...point,
+              row: r,
+              index: p.indexOf(r),
+              trueLabel: p.labels[r]!,
+              predicted: p.predicted ? p.predicted[r]! : null,
+            }
+          : null;
       updateTooltip({ box: tip.current, text: tipText.current, thumb: tipThumb.current }, hit, p.pixels, sized.current);
     }
   }, []);
 
-  const schedule = useCallback((which: "base" | "overlay") => {
-    if (frames.current[which]) return;
-    frames.current[which] = requestAnimationFrame(which === "base" ? paintBase : paintOverlay);
-  }, [paintBase, paintOverlay]);
+  const schedule = useCallback(
+    (which: "base" | "overlay") => {
+      if (frames.current[which]) return;
+      frames.current[which] = requestAnimationFrame(which === "base" ? paintBase : paintOverlay);
+    },
+    [paintBase, paintOverlay],
+  );
 
   useEffect(() => {
     const el = wrap.current;
@@ -132,7 +158,17 @@ export function ScatterCanvas(props: ScatterProps) {
     hover.current = null;
     schedule("base");
     schedule("overlay");
-  }, [props.coords, props.visible, props.labels, props.predicted, props.selected, props.pinned, props.neighbours, props.bounds, schedule]);
+  }, [
+    props.coords,
+    props.visible,
+    props.labels,
+    props.predicted,
+    props.selected,
+    props.pinned,
+    props.neighbours,
+    props.bounds,
+    schedule,
+  ]);
 
   useEffect(() => {
     wrap.current?.setAttribute("data-checksum", layoutChecksum(props.coords));
@@ -170,7 +206,11 @@ export function ScatterCanvas(props: ScatterProps) {
     if (!canvas) return;
     const z = zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([0.5, 60])
-      .filter((ev: Event) => ev.type === "wheel" || (latest.current.mode === "pan" && !(ev as MouseEvent).shiftKey && !(ev as MouseEvent).button))
+      .filter(
+        (ev: Event) =>
+          ev.type === "wheel" ||
+          (latest.current.mode === "pan" && !(ev as MouseEvent).shiftKey && !(ev as MouseEvent).button),
+      )
       .on("zoom", (ev: { transform: ZoomState }) => {
         zoomState.current = { k: ev.transform.k, x: ev.transform.x, y: ev.transform.y };
         hover.current = null;
@@ -262,8 +302,19 @@ export function ScatterCanvas(props: ScatterProps) {
   }
 
   return (
-    <div className="scatter" ref={wrap} data-testid="scatter" data-pixels={props.pixels ? "loaded" : "pending"} style={{ height: size.height || undefined }}>
-      <canvas ref={base} className="scatter-base" style={{ width: size.width, height: size.height }} aria-hidden="true" />
+    <div
+      className="scatter"
+      ref={wrap}
+      data-testid="scatter"
+      data-pixels={props.pixels ? "loaded" : "pending"}
+      style={{ height: size.height || undefined }}
+    >
+      <canvas
+        ref={base}
+        className="scatter-base"
+        style={{ width: size.width, height: size.height }}
+        aria-hidden="true"
+      />
       <canvas
         ref={overlay}
         className={`scatter-overlay scatter-mode-${props.mode}`}

@@ -37,7 +37,14 @@ function cachedStamp(key: string, build: () => Stamp): Stamp {
  * Every visible point rasterised into `image` (device pixels, `dpr` per CSS pixel) in row order, dimmed outside a box
  * selection, clipped to the viewport, mistakes ringed; then one putImageData and the few vector marks of a pinned digit.
  */
-export function drawBase(ctx: CanvasRenderingContext2D, image: ImageData, dpr: number, a: Affine, radius: number, layer: BaseLayer): void {
+export function drawBase(
+  ctx: CanvasRenderingContext2D,
+  image: ImageData,
+  dpr: number,
+  a: Affine,
+  radius: number,
+  layer: BaseLayer,
+): void {
   const { coords, labels, predicted, visible, selected, pinned, neighbours } = layer;
   const { data, width, height } = image;
   fillRgba(data, BACKGROUND);
@@ -69,7 +76,14 @@ export function drawBase(ctx: CanvasRenderingContext2D, image: ImageData, dpr: n
   if (pinned !== null) drawPinned(ctx, a, radius, coords, pinned, neighbours);
 }
 
-function drawPinned(ctx: CanvasRenderingContext2D, a: Affine, radius: number, coords: Float32Array, pinned: number, neighbours: readonly number[]): void {
+function drawPinned(
+  ctx: CanvasRenderingContext2D,
+  a: Affine,
+  radius: number,
+  coords: Float32Array,
+  pinned: number,
+  neighbours: readonly number[],
+): void {
   const px = a.ax + a.bx * coords[2 * pinned]!;
   const py = a.ay + a.by * coords[2 * pinned + 1]!;
   ctx.strokeStyle = PIN_COLOUR;
@@ -85,7 +99,8 @@ function drawPinned(ctx: CanvasRenderingContext2D, a: Affine, radius: number, co
   ctx.lineWidth = 2;
   ctx.beginPath();
   for (const n of neighbours) {
-    const sx = a.ax + a.bx * coords[2 * n]!, sy = a.ay + a.by * coords[2 * n + 1]!;
+    const sx = a.ax + a.bx * coords[2 * n]!,
+      sy = a.ay + a.by * coords[2 * n + 1]!;
     ctx.moveTo(sx + radius + 2, sy);
     ctx.arc(sx, sy, radius + 2, 0, TAU);
   }
@@ -119,7 +134,8 @@ export function drawOverlay(
     ctx.strokeStyle = "#2563eb";
     ctx.lineWidth = 1;
     ctx.setLineDash([4, 3]);
-    const x = Math.min(box.x0, box.x1), y = Math.min(box.y0, box.y1);
+    const x = Math.min(box.x0, box.x1),
+      y = Math.min(box.y0, box.y1);
     ctx.fillRect(x, y, Math.abs(box.x1 - box.x0), Math.abs(box.y1 - box.y0));
     ctx.strokeRect(x, y, Math.abs(box.x1 - box.x0), Math.abs(box.y1 - box.y0));
     ctx.setLineDash([]);

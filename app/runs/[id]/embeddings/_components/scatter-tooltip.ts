@@ -20,7 +20,12 @@ export interface TooltipHit {
 /** Width beyond which the tooltip opens to the left of the point. */
 const FLIP_MARGIN_PX = 190;
 
-export function updateTooltip(parts: TooltipParts, hit: TooltipHit | null, pixels: Uint8Array | null, size: { width: number; height: number }): void {
+export function updateTooltip(
+  parts: TooltipParts,
+  hit: TooltipHit | null,
+  pixels: Uint8Array | null,
+  size: { width: number; height: number },
+): void {
   const { box, text, thumb } = parts;
   if (!hit) {
     box.hidden = true;

@@ -2,7 +2,13 @@
 // Client loaders of the explorer's binaries: every layout of a series (float32 [rows, 2] each), a subset's pixels, neighbours.
 import { useEffect, useState } from "react";
 import {
-  neighboursUrl, pixelsUrl, projectionUrl, type DigitProbabilities, type NeighboursQuery, type SeriesInfo, type Subset,
+  neighboursUrl,
+  pixelsUrl,
+  projectionUrl,
+  type DigitProbabilities,
+  type NeighboursQuery,
+  type SeriesInfo,
+  type Subset,
 } from "@/lib/chart/scatter-view";
 import { loadDigitProbabilities } from "../actions";
 
@@ -32,7 +38,10 @@ export interface SeriesLayouts {
 }
 
 /** Every frame of `series`, fetched in parallel (a 16-epoch probe series of 2,000 points is 16 × 16 kB). */
-export function useSeriesLayouts(runId: number, series: SeriesInfo | null): { data: SeriesLayouts | null; error: string | null } {
+export function useSeriesLayouts(
+  runId: number,
+  series: SeriesInfo | null,
+): { data: SeriesLayouts | null; error: string | null } {
   const urls = series ? series.frames.map((f) => projectionUrl(runId, series, f)) : [];
   const key = urls.join("|");
   const [state, setState] = useState<{ data: SeriesLayouts | null; error: string | null }>({ data: null, error: null });
@@ -41,7 +50,9 @@ export function useSeriesLayouts(runId: number, series: SeriesInfo | null): { da
     let cancelled = false;
     Promise.all(key.split("|").map(fetchLayout))
       .then((layouts) => !cancelled && setState({ data: { key, layouts }, error: null }))
-      .catch((err: unknown) => !cancelled && setState({ data: null, error: `could not load the layout: ${String(err)}` }));
+      .catch(
+        (err: unknown) => !cancelled && setState({ data: null, error: `could not load the layout: ${String(err)}` }),
+      );
     return () => {
       cancelled = true;
     };
@@ -72,7 +83,10 @@ export interface NeighbourList {
 }
 
 /** The k nearest neighbours of `query.row` in the original space, computed by the server on demand. */
-export function useNeighbours(runId: number, query: NeighboursQuery | null): { data: NeighbourList | null; error: string | null } {
+export function useNeighbours(
+  runId: number,
+  query: NeighboursQuery | null,
+): { data: NeighbourList | null; error: string | null } {
   const url = query ? neighboursUrl(runId, query) : null;
   const [state, setState] = useState<{ url: string; data: NeighbourList | null; error: string | null } | null>(null);
   useEffect(() => {
@@ -80,11 +94,23 @@ export function useNeighbours(runId: number, query: NeighboursQuery | null): { d
     let cancelled = false;
     fetch(url)
       .then(async (res) => {
-        const body = (await res.json()) as { neighbours?: NeighbourList["neighbours"]; computeMs?: number; error?: string };
+        const body = (await res.json()) as {
+          neighbours?: NeighbourList["neighbours"];
+          computeMs?: number;
+          error?: string;
+        };
         if (!res.ok || !body.neighbours) throw new Error(body.error ?? `${res.status}`);
-        if (!cancelled) setState({ url, data: { row: query.row, neighbours: body.neighbours, computeMs: body.computeMs ?? 0 }, error: null });
+        if (!cancelled)
+          setState({
+            url,
+            data: { row: query.row, neighbours: body.neighbours, computeMs: body.computeMs ?? 0 },
+            error: null,
+          });
       })
-      .catch((err: unknown) => !cancelled && setState({ url, data: null, error: `could not load the neighbours: ${String(err)}` }));
+      .catch(
+        (err: unknown) =>
+          !cancelled && setState({ url, data: null, error: `could not load the neighbours: ${String(err)}` }),
+      );
     return () => {
       cancelled = true;
     };
@@ -98,9 +124,14 @@ export function useNeighbours(runId: number, query: NeighboursQuery | null): { d
 const probabilityCache = new Map<string, Promise<DigitProbabilities | null>>();
 
 /** One test digit's predicted probabilities (final and per epoch), through a server action; cached per digit. */
-export function useDigitProbabilities(runId: number, index: number | null): { data: DigitProbabilities | null; error: string | null } {
+export function useDigitProbabilities(
+  runId: number,
+  index: number | null,
+): { data: DigitProbabilities | null; error: string | null } {
   const key = index === null ? null : `${runId}/${index}`;
-  const [state, setState] = useState<{ key: string; data: DigitProbabilities | null; error: string | null } | null>(null);
+  const [state, setState] = useState<{ key: string; data: DigitProbabilities | null; error: string | null } | null>(
+    null,
+  );
   useEffect(() => {
     if (key === null || index === null) return;
     let pending = probabilityCache.get(key);
@@ -111,8 +142,14 @@ export function useDigitProbabilities(runId: number, index: number | null): { da
     }
     let cancelled = false;
     pending
-      .then((data) => !cancelled && setState({ key, data, error: data ? null : "no probabilities recorded for this digit" }))
-      .catch((err: unknown) => !cancelled && setState({ key, data: null, error: `could not load the probabilities: ${String(err)}` }));
+      .then(
+        (data) =>
+          !cancelled && setState({ key, data, error: data ? null : "no probabilities recorded for this digit" }),
+      )
+      .catch(
+        (err: unknown) =>
+          !cancelled && setState({ key, data: null, error: `could not load the probabilities: ${String(err)}` }),
+      );
     return () => {
       cancelled = true;
     };

@@ -19,6 +19,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
     case "not-retryable":
       return jsonResponse(409, { error: `job ${jobId} is neither failed nor cancelled` });
     case "already-retried":
-      return jsonResponse(409, { error: `job ${jobId} already has a pending retry (job ${result.jobId})`, jobId: result.jobId });
+      return jsonResponse(409, {
+        error: `job ${jobId} already has a pending retry (job ${result.jobId})`,
+        jobId: result.jobId,
+      });
   }
 }
