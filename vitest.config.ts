@@ -8,19 +8,19 @@ import { configDefaults, defineConfig } from "vitest/config";
  * t-SNE in tsne-js, 10–20 s alone): minutes in all, one file at a time.
  */
 const INTEGRATION = [
-  "test/train/**/*.test.ts",
-  "test/jobs/claim-race.test.ts",
-  "test/jobs/pair-stage.test.ts",
-  "test/jobs/projection-stage.test.ts",
-  "test/jobs/worker-faults.test.ts",
-  "test/db/pair-precompute.test.ts",
-  "test/projection/project-run.test.ts",
+  "test/features/train/**/*.test.ts",
+  "test/features/jobs/claim-race.test.ts",
+  "test/features/jobs/pair-stage.test.ts",
+  "test/features/jobs/projection-stage.test.ts",
+  "test/features/jobs/worker-faults.test.ts",
+  "test/features/pairs/pair-precompute.test.ts",
+  "test/features/projection/project-run.test.ts",
   "test/model/wasm-kernels/training.test.ts",
-  "test/tsne/reference.test.ts",
+  "test/numeric/tsne/reference.test.ts",
 ];
 
 /** The production build served by `next start`: Chromium pages, and the API and restart tests that need a server. */
-const E2E = ["test/e2e/**/*.test.ts", "test/admin/api.test.ts", "test/jobs/restart.test.ts"];
+const E2E = ["test/e2e/**/*.test.ts", "test/features/auth/api.test.ts", "test/features/jobs/restart.test.ts"];
 
 export default defineConfig({
   resolve: {

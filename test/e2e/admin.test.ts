@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshot } from "../helpers/browser";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/server";
-import { spawnWorker, type WorkerProcess } from "../jobs/worker-process";
+import { spawnWorker, type WorkerProcess } from "../features/jobs/worker-process";
 
 const PASSWORD = "e2e-admin-password-4567";
 

@@ -18,7 +18,7 @@
 //   - scripts/bench/train-epoch.ts, scripts/bench/train-kernels.ts: the import, their --stock/--no-fma switches and
 //     the kernels label they print;
 //   - scripts/bench/wasm-kernels.ts and its bench:wasm-kernels script in package.json: they bench only this package;
-//   - test/train/training.test.ts: the recorded backend version loses its " + mnist-lens fast kernels (fma)".
+//   - test/features/train/training.test.ts: the recorded backend version loses its " + mnist-lens fast kernels (fma)".
 // That leaves a build on tfjs's own kernels that type-checks and trains, several times slower on wasm.
 export {
   disableFastWasmKernels,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blobToFloat32 } from "../../lib/db/blobs";
-import { createTsne } from "../../lib/numeric/tsne/tsne";
-import { listSources, loadSourceMatrix } from "../../lib/features/projection/sources";
-import { projectRun, type ProjectEvent } from "../../lib/features/projection/project-run";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { trainShortRun } from "../helpers/train";
+import { blobToFloat32 } from "../../../lib/db/blobs";
+import { createTsne } from "../../../lib/numeric/tsne/tsne";
+import { listSources, loadSourceMatrix } from "../../../lib/features/projection/sources";
+import { projectRun, type ProjectEvent } from "../../../lib/features/projection/project-run";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { trainShortRun } from "../../helpers/train";
 
 describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)", () => {
   let db: TestDb;

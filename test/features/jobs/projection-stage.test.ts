@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { enqueueSmallJobs, fakeStageCommand, runWorkerInProcess } from "../helpers/stage";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { enqueueSmallJobs, fakeStageCommand, runWorkerInProcess } from "../../helpers/stage";
 
 function fakeProjection(file: string, jobId: number, code: number): string[] {
   return fakeStageCommand(file, jobId, code, "the projection", "t-SNE exploded");

@@ -9,12 +9,12 @@ import {
   recordJobProgress,
   retryJob,
   STALE_JOB_MS,
-} from "../../lib/db/jobs";
-import { claimNextJob } from "../../lib/features/jobs/queue";
-import { fetchJobViews } from "../../lib/features/jobs/view";
-import { openDatabase } from "../../lib/db/client";
-import { parseTrainConfig } from "../../lib/core/train-config";
-import { createTestDb, type TestDb } from "../helpers/db";
+} from "../../../lib/db/jobs";
+import { claimNextJob } from "../../../lib/features/jobs/queue";
+import { fetchJobViews } from "../../../lib/features/jobs/view";
+import { openDatabase } from "../../../lib/db/client";
+import { parseTrainConfig } from "../../../lib/core/train-config";
+import { createTestDb, type TestDb } from "../../helpers/db";
 
 const TINY = parseTrainConfig({ name: "tiny", epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../lib/numeric/random";
-import { pairSeparation } from "../../lib/numeric/metrics/pairs";
-import { forEachRowPair } from "../../lib/numeric/distances";
-import { allPairSeparations, gatherClassNeighbours } from "../../lib/numeric/pairs/separation";
+import { createRng } from "../../../lib/numeric/random";
+import { pairSeparation } from "../../../lib/numeric/metrics/pairs";
+import { forEachRowPair } from "../../../lib/numeric/distances";
+import { allPairSeparations, gatherClassNeighbours } from "../../../lib/numeric/pairs/separation";
 
 /**
  * pairSeparation as it was first written (full distance matrix, a sort per point): the definition the stored and the

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { startAppServer, type AppServer } from "../helpers/server";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { startAppServer, type AppServer } from "../../helpers/server";
 import { spawnWorker, waitUntil, type WorkerProcess } from "./worker-process";
 
 const PASSWORD = "restart-admin-password";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { hashPassword, verifyPassword } from "../../lib/features/auth/password";
-import { createLoginLimiter } from "../../lib/features/auth/rate-limit";
+import { hashPassword, verifyPassword } from "../../../lib/features/auth/password";
+import { createLoginLimiter } from "../../../lib/features/auth/rate-limit";
 import { NextRequest, NextResponse } from "next/server";
 import {
   SESSION_COOKIE,
@@ -8,10 +8,10 @@ import {
   createSession,
   csrfMatches,
   findSession,
-} from "../../lib/features/auth/session";
-import { clearedSessionCookieOptions, sessionCookieOptions } from "../../lib/features/auth/session-cookie";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { onlySetCookie } from "../helpers/set-cookie";
+} from "../../../lib/features/auth/session";
+import { clearedSessionCookieOptions, sessionCookieOptions } from "../../../lib/features/auth/session-cookie";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { onlySetCookie } from "../../helpers/set-cookie";
 
 describe("the admin password", () => {
   it("verifies against its scrypt hash and rejects near misses", async () => {

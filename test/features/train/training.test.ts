@@ -1,13 +1,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blobToFloat32, blobToInt32, blobToUint8 } from "../../lib/db/blobs";
-import { loadMnist } from "../../lib/mnist/dataset";
-import { scalePixels } from "../../lib/mnist/encode";
-import { selectProbeIndices } from "../../lib/mnist/probe";
-import { predictedLabels } from "../../lib/numeric/metrics/classification";
-import { captureArtifacts, checkpointHandler, loadCheckpoint } from "../../lib/features/train/checkpoint";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { trainShortRun } from "../helpers/train";
+import { blobToFloat32, blobToInt32, blobToUint8 } from "../../../lib/db/blobs";
+import { loadMnist } from "../../../lib/mnist/dataset";
+import { scalePixels } from "../../../lib/mnist/encode";
+import { selectProbeIndices } from "../../../lib/mnist/probe";
+import { predictedLabels } from "../../../lib/numeric/metrics/classification";
+import { captureArtifacts, checkpointHandler, loadCheckpoint } from "../../../lib/features/train/checkpoint";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { trainShortRun } from "../../helpers/train";
 
 describe("a short real training (2 epochs, 3,000 digits, probe 200, 1,000 test digits)", () => {
   let db: TestDb;

@@ -1,15 +1,15 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blobToFloat32, blobToInt32 } from "../../lib/db/blobs";
-import { loadMnist } from "../../lib/mnist/dataset";
-import { fetchPairAcrossRuns, fetchSeparationPlan } from "../../lib/features/pairs/pair-separation";
-import { listStoredCells } from "../../lib/db/pair-store";
-import { listPairRuns } from "../../lib/features/pairs/pair-details";
-import { pairSeparation } from "../../lib/numeric/metrics/pairs";
-import { precomputeRunSeparations, type PairsEvent } from "../../lib/features/pairs/precompute";
-import { SEPARATION_K } from "../../lib/numeric/pairs/separation";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { trainShortRun } from "../helpers/train";
+import { blobToFloat32, blobToInt32 } from "../../../lib/db/blobs";
+import { loadMnist } from "../../../lib/mnist/dataset";
+import { fetchPairAcrossRuns, fetchSeparationPlan } from "../../../lib/features/pairs/pair-separation";
+import { listStoredCells } from "../../../lib/db/pair-store";
+import { listPairRuns } from "../../../lib/features/pairs/pair-details";
+import { pairSeparation } from "../../../lib/numeric/metrics/pairs";
+import { precomputeRunSeparations, type PairsEvent } from "../../../lib/features/pairs/precompute";
+import { SEPARATION_K } from "../../../lib/numeric/pairs/separation";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { trainShortRun } from "../../helpers/train";
 
 const PAIRS = Array.from({ length: 10 }, (_, a) =>
   Array.from({ length: 9 - a }, (_, i) => [a, a + 1 + i] as const),

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { blobToFloat32, blobToInt32 } from "../../lib/db/blobs";
-import { loadMnist } from "../../lib/mnist/dataset";
-import { listStoredCells } from "../../lib/db/pair-store";
-import { pairSeparation } from "../../lib/numeric/metrics/pairs";
-import { SEPARATION_K } from "../../lib/numeric/pairs/separation";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { enqueueSmallJobs, fakeStageCommand, runWorkerInProcess } from "../helpers/stage";
+import { blobToFloat32, blobToInt32 } from "../../../lib/db/blobs";
+import { loadMnist } from "../../../lib/mnist/dataset";
+import { listStoredCells } from "../../../lib/db/pair-store";
+import { pairSeparation } from "../../../lib/numeric/metrics/pairs";
+import { SEPARATION_K } from "../../../lib/numeric/pairs/separation";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { enqueueSmallJobs, fakeStageCommand, runWorkerInProcess } from "../../helpers/stage";
 
 function fakePairs(file: string, jobId: number, code: number): string[] {
   return fakeStageCommand(file, jobId, code, "the pairs stage", "out of memory");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../lib/numeric/random";
+import { createRng } from "../../../lib/numeric/random";
 import {
   closestToOther,
   isSeedPair,
@@ -7,8 +7,8 @@ import {
   pairSeparation,
   parsePair,
   rankPairs,
-} from "../../lib/numeric/metrics/pairs";
-import { computeFlips, confusionDifference } from "../../lib/numeric/metrics/compare";
+} from "../../../lib/numeric/metrics/pairs";
+import { computeFlips, confusionDifference } from "../../../lib/numeric/metrics/compare";
 
 function gaussianClusters(centres: number[][], perClass: number, spread: number, seed: number) {
   const rng = createRng(seed);

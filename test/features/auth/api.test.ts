@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { startAppServer, type AppServer } from "../helpers/server";
-import { onlySetCookie } from "../helpers/set-cookie";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { startAppServer, type AppServer } from "../../helpers/server";
+import { onlySetCookie } from "../../helpers/set-cookie";
 
 const PASSWORD = "test-admin-password-0123";
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { blobToFloat32 } from "../../lib/db/blobs";
-import { loadMnist } from "../../lib/mnist/dataset";
-import { selectProbeIndices } from "../../lib/mnist/probe";
-import { projectRun } from "../../lib/features/projection/project-run";
-import { createTestDb, type TestDb } from "../helpers/db";
+import { blobToFloat32 } from "../../../lib/db/blobs";
+import { loadMnist } from "../../../lib/mnist/dataset";
+import { selectProbeIndices } from "../../../lib/mnist/probe";
+import { projectRun } from "../../../lib/features/projection/project-run";
+import { createTestDb, type TestDb } from "../../helpers/db";
 
 /** A run row with a probe set of 100 digits drawn from the first 500 test digits, and no training behind it. */
 async function insertProbeRun(db: TestDb): Promise<number> {

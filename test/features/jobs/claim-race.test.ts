@@ -1,16 +1,20 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { enqueueJob } from "../../lib/db/jobs";
-import { parseTrainConfig } from "../../lib/core/train-config";
-import { createTestDb, type TestDb } from "../helpers/db";
+import { enqueueJob } from "../../../lib/db/jobs";
+import { parseTrainConfig } from "../../../lib/core/train-config";
+import { createTestDb, type TestDb } from "../../helpers/db";
 
 /** A claim-loop.ts process: `ready` resolves once it has loaded, `output` with its stdout lines once it exits 0. */
 function startRacer(databaseFile: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "test/jobs/claim-loop.ts"], {
-    env: { ...process.env, DATABASE_URL: `file:${databaseFile}` },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=react-server", "test/features/jobs/claim-loop.ts"],
+    {
+      env: { ...process.env, DATABASE_URL: `file:${databaseFile}` },
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   const lines: string[] = [];
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));

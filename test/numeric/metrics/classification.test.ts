@@ -6,7 +6,7 @@ import {
   misclassifiedIndices,
   perClassScores,
   predictedLabels,
-} from "../../lib/numeric/metrics/classification";
+} from "../../../lib/numeric/metrics/classification";
 
 function probsFor(rows: number[][]): Float32Array {
   return Float32Array.from(rows.flat());

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { blobToFloat32 } from "../../lib/db/blobs";
-import { failStaleRuns } from "../../lib/db/runs";
-import { createTestDb, type TestDb } from "../helpers/db";
-import { spawnTrain } from "../helpers/spawn";
+import { blobToFloat32 } from "../../../lib/db/blobs";
+import { failStaleRuns } from "../../../lib/db/runs";
+import { createTestDb, type TestDb } from "../../helpers/db";
+import { spawnTrain } from "../../helpers/spawn";
 
 const ARGS = [
   "--epochs",

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { blobToFloat32 } from "../../lib/db/blobs";
-import { parseJobForm } from "../../lib/core/job-params";
-import { enqueueJob, retryJob } from "../../lib/db/jobs";
-import { createTestDb, type TestDb } from "../helpers/db";
+import { blobToFloat32 } from "../../../lib/db/blobs";
+import { parseJobForm } from "../../../lib/core/job-params";
+import { enqueueJob, retryJob } from "../../../lib/db/jobs";
+import { createTestDb, type TestDb } from "../../helpers/db";
 import { spawnWorker, waitUntil, type WorkerProcess } from "./worker-process";
 
 /** Small enough to train in seconds on a shared 2-core machine. */

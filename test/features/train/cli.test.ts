@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CliError, parseTrainArgs } from "../../lib/features/train/cli-args";
-import { spawnTrain } from "../helpers/spawn";
+import { CliError, parseTrainArgs } from "../../../lib/features/train/cli-args";
+import { spawnTrain } from "../../helpers/spawn";
 
 describe("npm run train flags", () => {
   it("default to the seed's hyperparameters", () => {

@@ -1,8 +1,8 @@
 // Run by claim-race.test.ts in separate processes: says "ready" once loaded, waits for "go" on stdin, then claims
 // jobs until the queue is empty and prints the ids as JSON.
 import { createInterface } from "node:readline";
-import { openDatabase } from "../../lib/db/client";
-import { claimNextJob } from "../../lib/features/jobs/queue";
+import { openDatabase } from "../../../lib/db/client";
+import { claimNextJob } from "../../../lib/features/jobs/queue";
 
 const db = openDatabase(process.env.DATABASE_URL!);
 const workerId = `race-${process.pid}`;
