@@ -1,6 +1,6 @@
 // Measures the blob path: Prisma's better-sqlite3 adapter against better-sqlite3 directly, then the per-epoch and
 // final records written and read the old way (raw better-sqlite3 statements, as lib/features/train/record.ts had
-// them) against lib/db's functions (Kysely on the same connection). Median of 5 runs each, seed-sized blobs.
+// them) against lib/db's functions (Kysely on the same connection). Median of --runs runs each (5), seed-sized blobs.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,10 +11,23 @@ import { insertEpochRecord, insertFinalRecord, type EpochRecord, type FinalRecor
 import { getTestPredictions } from "../../lib/db/digits";
 import { listEpochEmbeddings } from "../../lib/db/embeddings";
 import { sqlDate } from "../../lib/db/sql";
+import { parseScriptFlags } from "../../lib/features/cli/flags";
+import { z } from "zod";
+
+const USAGE = `npm run bench:db-blobs [-- --runs N]
+
+  --runs N   old and new paths alternate N times each; medians are printed (default 5, 1-100)`;
+const flags = parseScriptFlags(
+  "bench:db-blobs",
+  USAGE,
+  { runs: { type: "string" } },
+  z.object({ runs: z.coerce.number().int().min(1).max(100).default(5) }),
+);
+if ("exitCode" in flags) process.exit(flags.exitCode);
 
 const BLOBS = 4;
 const BYTES = 4_000_000;
-const RUNS = 5;
+const RUNS = flags.args.runs;
 /** Seed defaults: 2,000 probe digits, three hidden layers of 512, 10,000 test digits. */
 const PROBE = 2000;
 const WIDTH = 512;
