@@ -52,17 +52,12 @@ const DOT_COLS = 4;
 const B_VECTORS = [12, 13, 14, 15];
 const ACC_BASE = 16;
 
-const LOCALS: Array<[number, number]> = [
-  [6, I32],
-  [1 + DOT_COLS + DOT_ROWS * DOT_COLS, V128],
-];
+const LOCALS: Array<[number, number]> = [[6, I32], [1 + DOT_COLS + DOT_ROWS * DOT_COLS, V128]];
 
 /** acc += x · y (f32x4), fused or as a multiply then an add. */
 function multiplyAdd(fma: boolean, accumulator: number, x: number, y: number): number[] {
   return [
-    ...(fma
-      ? [...get(x), ...get(y), ...get(accumulator), ...emit.F32X4_RELAXED_MADD]
-      : [...get(accumulator), ...get(x), ...get(y), ...emit.F32X4_MUL, ...emit.F32X4_ADD]),
+    ...(fma ? [...get(x), ...get(y), ...get(accumulator), ...emit.F32X4_RELAXED_MADD] : [...get(accumulator), ...get(x), ...get(y), ...emit.F32X4_MUL, ...emit.F32X4_ADD]),
     ...set(accumulator),
   ];
 }
@@ -73,22 +68,8 @@ export function gemmModuleBytes(layout: GemmLayout): Uint8Array<ArrayBuffer> {
 
 /** Stores C(ROW + r, COL + c) = epilogue(sum), `sum` being code that leaves the float on the stack. */
 function storeElement(layout: GemmLayout, r: number, c: number, sum: number[]): number[] {
-  const code = [
-    ...get(ROW),
-    ...i32(r),
-    ...I32_ADD,
-    ...i32(4 * layout.n),
-    ...I32_MUL,
-    ...get(C),
-    ...I32_ADD,
-    ...get(COL),
-    ...i32(4),
-    ...I32_MUL,
-    ...I32_ADD,
-    ...sum,
-  ];
-  if (layout.bias)
-    code.push(...get(COL), ...i32(4), ...I32_MUL, ...get(BIAS), ...I32_ADD, ...emit.F32_LOAD(4 * c), ...emit.F32_ADD);
+  const code = [...get(ROW), ...i32(r), ...I32_ADD, ...i32(4 * layout.n), ...I32_MUL, ...get(C), ...I32_ADD, ...get(COL), ...i32(4), ...I32_MUL, ...I32_ADD, ...sum];
+  if (layout.bias) code.push(...get(COL), ...i32(4), ...I32_MUL, ...get(BIAS), ...I32_ADD, ...emit.F32_LOAD(4 * c), ...emit.F32_ADD);
   if (layout.relu) code.push(...emit.F32_ZERO, ...emit.F32_MAX);
   code.push(...emit.F32_STORE(4 * c));
   return code;
@@ -123,14 +104,7 @@ function dotBody(layout: GemmLayout): number[] {
           if (lane > 0) sum.push(...emit.F32_ADD);
         }
         for (let t = 0; t < k % 4; t++) {
-          sum.push(
-            ...get(PA),
-            ...emit.F32_LOAD(r * row + 4 * t),
-            ...get(PB),
-            ...emit.F32_LOAD(c * row + 4 * t),
-            ...emit.F32_MUL,
-            ...emit.F32_ADD,
-          );
+          sum.push(...get(PA), ...emit.F32_LOAD(r * row + 4 * t), ...get(PB), ...emit.F32_LOAD(c * row + 4 * t), ...emit.F32_MUL, ...emit.F32_ADD);
         }
         code.push(...storeElement(layout, r, c, sum));
       }
@@ -139,17 +113,10 @@ function dotBody(layout: GemmLayout): number[] {
   };
   const wide = n - (n % DOT_COLS);
   return [
-    ...get(M),
-    ...get(M),
-    ...i32(DOT_ROWS),
-    ...emit.I32_REM_U,
-    ...emit.I32_SUB,
-    ...set(ROWS_TILED),
-    ...i32(0),
-    ...set(COL),
+    ...get(M), ...get(M), ...i32(DOT_ROWS), ...emit.I32_REM_U, ...emit.I32_SUB, ...set(ROWS_TILED),
+    ...i32(0), ...set(COL),
     ...forLoop(COL, i32(wide), DOT_COLS, [
-      ...i32(0),
-      ...set(ROW),
+      ...i32(0), ...set(ROW),
       ...forLoop(ROW, get(ROWS_TILED), DOT_ROWS, tile(DOT_ROWS, DOT_COLS)),
       ...forLoop(ROW, get(M), 1, tile(1, DOT_COLS)),
     ]),
@@ -175,12 +142,7 @@ export function gemmKernelFor(memory: WebAssembly.Memory, layout: GemmLayout): G
 }
 
 /** A module whose one function returns f32x4.relaxed_madd(0, 0, 0): it validates where relaxed SIMD is on. */
-const RELAXED_PROBE = emit.moduleBytes(
-  "probe",
-  [],
-  [],
-  [...emit.V128_ZERO, ...emit.V128_ZERO, ...emit.V128_ZERO, ...emit.F32X4_RELAXED_MADD, ...emit.DROP],
-);
+const RELAXED_PROBE = emit.moduleBytes("probe", [], [], [...emit.V128_ZERO, ...emit.V128_ZERO, ...emit.V128_ZERO, ...emit.F32X4_RELAXED_MADD, ...emit.DROP]);
 
 let relaxedSimd: boolean | null = null;
 

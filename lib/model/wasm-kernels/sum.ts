@@ -31,13 +31,7 @@ function columnSumsModule(): Uint8Array<ArrayBuffer> {
     code.push(...get(P), ...get(ROWS), ...get(ROW_BYTES), ...I32_MUL, ...I32_ADD, ...set(P_END));
     const step = scalar
       ? [...get(SUM), ...get(P), ...emit.F32_LOAD(), ...emit.F32_ADD, ...set(SUM)]
-      : ACC.slice(0, vectors).flatMap((acc, v) => [
-          ...get(acc),
-          ...get(P),
-          ...emit.V128_LOAD(16 * v),
-          ...emit.F32X4_ADD,
-          ...set(acc),
-        ]);
+      : ACC.slice(0, vectors).flatMap((acc, v) => [...get(acc), ...get(P), ...emit.V128_LOAD(16 * v), ...emit.F32X4_ADD, ...set(acc)]);
     code.push(...forLoop(P, get(P_END), get(ROW_BYTES), step));
     const out = [...get(DST), ...get(J), ...i32(4), ...I32_MUL, ...I32_ADD];
     if (scalar) code.push(...out, ...get(SUM), ...emit.F32_STORE());
@@ -45,34 +39,15 @@ function columnSumsModule(): Uint8Array<ArrayBuffer> {
     return code;
   };
   const body = [
-    ...get(COLS),
-    ...i32(-16),
-    ...emit.I32_AND,
-    ...set(COLS16),
-    ...get(COLS),
-    ...i32(-4),
-    ...emit.I32_AND,
-    ...set(COLS4),
-    ...get(COLS),
-    ...i32(4),
-    ...I32_MUL,
-    ...set(ROW_BYTES),
-    ...i32(0),
-    ...set(J),
+    ...get(COLS), ...i32(-16), ...emit.I32_AND, ...set(COLS16),
+    ...get(COLS), ...i32(-4), ...emit.I32_AND, ...set(COLS4),
+    ...get(COLS), ...i32(4), ...I32_MUL, ...set(ROW_BYTES),
+    ...i32(0), ...set(J),
     ...forLoop(J, get(COLS16), 16, strip(4)),
     ...forLoop(J, get(COLS4), 4, strip(1)),
     ...forLoop(J, get(COLS), 1, strip(0)),
   ];
-  return emit.moduleBytes(
-    "columnSums",
-    [I32, I32, I32, I32],
-    [
-      [6, I32],
-      [1, F32],
-      [4, V128],
-    ],
-    body,
-  );
+  return emit.moduleBytes("columnSums", [I32, I32, I32, I32], [[6, I32], [1, F32], [4, V128]], body);
 }
 
 /** The column-sum function bound to a memory (compiled once per memory). */

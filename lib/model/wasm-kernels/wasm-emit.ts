@@ -69,11 +69,7 @@ export const F32X4_SPLAT = simd(0x13);
 export const I8X16_SHUFFLE = (lanes: number[]) => simd(0x0d, ...lanes);
 export const F32X4_EXTRACT_LANE = (lane: number) => simd(0x1f, lane);
 export const [F32X4_SQRT, F32X4_ADD, F32X4_SUB, F32X4_MUL, F32X4_DIV] = [
-  simd(0xe3),
-  simd(0xe4),
-  simd(0xe5),
-  simd(0xe6),
-  simd(0xe7),
+  simd(0xe3), simd(0xe4), simd(0xe5), simd(0xe6), simd(0xe7),
 ];
 
 /**
@@ -88,24 +84,11 @@ export const F32X4_RELAXED_MADD = simd(0x105);
  */
 export function forLoop(local: number, end: number[], step: number | number[], body: number[]): number[] {
   return [
-    0x02,
-    0x40,
-    0x03,
-    0x40,
-    ...get(local),
-    ...end,
-    ...I32_GE_U,
-    0x0d,
-    1, // br_if out of the block when local >= end
+    0x02, 0x40, 0x03, 0x40,
+    ...get(local), ...end, ...I32_GE_U, 0x0d, 1, // br_if out of the block when local >= end
     ...body,
-    ...get(local),
-    ...(typeof step === "number" ? i32(step) : step),
-    ...I32_ADD,
-    ...set(local),
-    0x0c,
-    0,
-    0x0b,
-    0x0b,
+    ...get(local), ...(typeof step === "number" ? i32(step) : step), ...I32_ADD, ...set(local),
+    0x0c, 0, 0x0b, 0x0b,
   ];
 }
 
@@ -113,22 +96,10 @@ export function forLoop(local: number, end: number[], step: number | number[], b
  * A module importing env.memory and exporting one function `exportName` with i32/f32 `params` (value type
  * bytes), no result, locals declared as [count, type] runs, and `body` (without its final `end`).
  */
-export function moduleBytes(
-  exportName: string,
-  params: number[],
-  locals: Array<[number, number]>,
-  body: number[],
-): Uint8Array<ArrayBuffer> {
+export function moduleBytes(exportName: string, params: number[], locals: Array<[number, number]>, body: number[]): Uint8Array<ArrayBuffer> {
   const code = [...vec(locals.map(([count, type]) => [...leb(count), type])), ...body, 0x0b];
   return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([[0x60, ...vec(params.map((type) => [type])), 0]])),
     ...section(2, vec([[...utf8Name("env"), ...utf8Name("memory"), 0x02, 0x00, 0x00]])),
     ...section(3, vec([[0]])),
@@ -146,10 +117,7 @@ export function instantiate<K>(bytes: Uint8Array<ArrayBuffer>, exportName: strin
  * A kernel compiled once per memory: `build` emits the module (on first use), whose function `exportName`
  * the returned getter binds to a memory.
  */
-export function kernelPerMemory<K>(
-  build: () => Uint8Array<ArrayBuffer>,
-  exportName: string,
-): (memory: WebAssembly.Memory) => K {
+export function kernelPerMemory<K>(build: () => Uint8Array<ArrayBuffer>, exportName: string): (memory: WebAssembly.Memory) => K {
   const kernels = new WeakMap<WebAssembly.Memory, K>();
   return (memory) => {
     let kernel = kernels.get(memory);
