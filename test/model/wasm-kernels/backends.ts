@@ -1,12 +1,24 @@
 // Helpers for the wasm-kernels tests: run code on a backend with the fast kernels on or off, compare results.
 import * as tf from "@tensorflow/tfjs";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import { initBackend } from "../../../lib/model/backend";
 import {
   disableFastWasmKernels,
   enableFastWasmKernels,
   type FastWasmKernelOptions,
 } from "../../../lib/model/wasm-kernels";
 import { createRng } from "../../../lib/numeric/random";
+
+/** The file's tests start on the wasm backend with the stock kernels (whatever initBackend switched on) and leave it so. */
+export function startOnStockWasm(): void {
+  beforeAll(async () => {
+    await initBackend("wasm");
+    disableFastWasmKernels();
+  });
+  afterAll(() => {
+    disableFastWasmKernels();
+  });
+}
 
 /** Runs `fn` on `backend` with the fast wasm kernels on or off, then returns to wasm with them off. */
 export async function onBackend<T>(

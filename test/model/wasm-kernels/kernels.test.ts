@@ -1,19 +1,10 @@
 // The fast kernels against the cpu backend (and the stock wasm kernels): products, clone, sums, slices, gathers.
 import * as tf from "@tensorflow/tfjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../../../lib/model/backend";
-import { disableFastWasmKernels } from "../../../lib/model/wasm-kernels";
-import { maxAbsDiff, onBackend, seededValues } from "./backends";
+import { describe, expect, it } from "vitest";
+import { maxAbsDiff, onBackend, seededValues, startOnStockWasm } from "./backends";
 
-beforeAll(async () => {
-  await initBackend("wasm");
-  // Each test chooses: start from the stock kernels whatever initBackend switched on.
-  disableFastWasmKernels();
-});
-
-afterAll(() => {
-  disableFastWasmKernels();
-});
+// Each test chooses its kernels.
+startOnStockWasm();
 
 describe("fast matMul kernels", () => {
   // [a shape, b shape, transposeA, transposeB]

@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 // Importing the wasm backend registers its stock kernels: they are read below, before anything can replace them.
 import "@tensorflow/tfjs-backend-wasm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { initBackend } from "../../../lib/model/backend";
 import {
   createRmspropOptimizer,
@@ -12,7 +12,7 @@ import {
 } from "../../../lib/model/wasm-kernels";
 import { FastRmspropOptimizer } from "../../../lib/model/wasm-kernels/rmsprop";
 import { createOptimizer } from "../../../lib/features/train/loop";
-import { onBackend } from "./backends";
+import { onBackend, startOnStockWasm } from "./backends";
 
 const REPLACED = ["BatchMatMul", "_FusedMatMul", "GatherV2", "Identity", "Sum", "Slice"];
 
@@ -53,15 +53,8 @@ async function expectStockTfjs(): Promise<void> {
   expect(fastWasmKernelsStatus()).toEqual({ enabled: false, kernels: [], fma: null, dropout: false, rmsprop: false });
 }
 
-beforeAll(async () => {
-  await initBackend("wasm");
-  // Each test chooses: start from the stock kernels whatever initBackend switched on.
-  disableFastWasmKernels();
-});
-
-afterAll(() => {
-  disableFastWasmKernels();
-});
+// Each test chooses its kernels.
+startOnStockWasm();
 
 describe("enableFastWasmKernels", () => {
   it("returns false and registers nothing while the cpu backend is active", async () => {

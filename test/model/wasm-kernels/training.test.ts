@@ -1,28 +1,20 @@
 // Training the seed network with the fast kernels: one step against the cpu backend, two epochs against the stock accuracy.
 import * as tf from "@tensorflow/tfjs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadMnist, headOfSplit } from "../../../lib/mnist/dataset";
 import { oneHot, scalePixels } from "../../../lib/mnist/encode";
 import { IMAGE_SIDE, NUM_CLASSES } from "../../../lib/core/constants";
-import { initBackend } from "../../../lib/model/backend";
 import { createModel } from "../../../lib/model/create";
-import { createRmspropOptimizer, disableFastWasmKernels } from "../../../lib/model/wasm-kernels";
+import { createRmspropOptimizer } from "../../../lib/model/wasm-kernels";
 import { createRng } from "../../../lib/numeric/random";
 import { parseTrainConfig } from "../../../lib/core/train-config";
 import { trainEpoch } from "../../../lib/features/train/loop";
-import { maxAbsDiff, onBackend } from "./backends";
+import { maxAbsDiff, onBackend, startOnStockWasm } from "./backends";
 
 const config = parseTrainConfig({});
 
-beforeAll(async () => {
-  await initBackend("wasm");
-  // Each test chooses: start from the stock kernels whatever initBackend switched on.
-  disableFastWasmKernels();
-});
-
-afterAll(() => {
-  disableFastWasmKernels();
-});
+// Each test chooses its kernels.
+startOnStockWasm();
 
 // Seeded dropout (one fixed mask per layer, see lib/model/create.ts) makes both runs draw the same masks;
 // the fast kernels keep tfjs's dropout here ({ dropout: false }) so that only the kernels differ.
