@@ -1,5 +1,6 @@
+import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { createModel, hiddenDenseLayers } from "../../lib/model/create";
+import { createModel, createProbeModel, hiddenDenseLayers, MAX_BLOCK_VALUES } from "../../lib/model/create";
 import { summarizeModel, totalParams } from "../../lib/model/summary";
 import { parseTrainConfig } from "../../lib/core/train-config";
 
@@ -49,5 +50,87 @@ describe("createModel", () => {
     expect(await first(a)).toEqual(await first(b));
     expect(await first(a)).not.toEqual(await first(c));
     [a, b, c].forEach((m) => m.dispose());
+  });
+});
+
+describe("createProbeModel", () => {
+  const cnnPreset = { kind: "cnn" as const, filters: [32, 64] as [number, number], dense: 128, dropout: 0.5 };
+
+  it("records the seed MLP's three hidden Dense layers and nothing else", () => {
+    const model = createModel(parseTrainConfig({}).architecture, 42);
+    const probe = createProbeModel(model);
+    expect(probe.layers).toEqual([
+      { name: "dense_1", width: 512 },
+      { name: "dense_2", width: 512 },
+      { name: "dense_3", width: 512 },
+    ]);
+    expect(probe.model.outputs.map((o) => o.shape)).toEqual([
+      [null, 512],
+      [null, 512],
+      [null, 512],
+      [null, 10],
+    ]);
+    model.dispose();
+  });
+
+  it("records the CNN preset's two conv blocks, the first pooled once more to 7×7×32, then its dense layer", () => {
+    const model = createModel(cnnPreset, 1);
+    const probe = createProbeModel(model);
+    expect(probe.layers).toEqual([
+      { name: "max_pooling2d_1 (pooled 2×2)", width: 7 * 7 * 32 },
+      { name: "max_pooling2d_2", width: 5 * 5 * 64 },
+      { name: "dense_1", width: 128 },
+    ]);
+    expect(probe.model.outputs.map((o) => o.shape)).toEqual([
+      [null, 1568],
+      [null, 1600],
+      [null, 128],
+      [null, 10],
+    ]);
+    model.dispose();
+  });
+
+  it("keeps the CNN preset's embeddings within 32 MB per epoch at the default probe of 2,000 digits", () => {
+    const model = createModel(cnnPreset, 1);
+    const { layers } = createProbeModel(model);
+    const bytes = 2000 * 4 * layers.reduce((sum, l) => sum + l.width, 0);
+    expect(bytes).toBe(26_368_000);
+    expect(bytes).toBeLessThanOrEqual(32_000_000);
+    expect(Math.max(...layers.map((l) => l.width))).toBeLessThanOrEqual(MAX_BLOCK_VALUES);
+    model.dispose();
+  });
+
+  it("reduces a block larger than the budget until it fits, naming how far it was pooled", () => {
+    // 13×13×64 = 10,816 values: pooled to 7×7×64 = 3,136, still too many, then to 4×4×64 = 1,024.
+    const model = createModel({ ...cnnPreset, filters: [64, 8] }, 1);
+    const { layers } = createProbeModel(model);
+    expect(layers[0]).toEqual({ name: "max_pooling2d_1 (pooled 4×4)", width: 4 * 4 * 64 });
+    expect(layers[1]).toEqual({ name: "max_pooling2d_2", width: 5 * 5 * 8 });
+    model.dispose();
+  });
+
+  it("outputs the blocks' pooled activations, flattened, and the same softmax as the model", async () => {
+    const model = createModel(cnnPreset, 3);
+    const probe = createProbeModel(model);
+    const x = tf.randomUniform([3, 28, 28], 0, 1, "float32", 7);
+    const [block1, block2, dense, probs] = probe.model.predict(x) as tf.Tensor[];
+    const expected = tf.tidy(() => {
+      let h: tf.Tensor = x;
+      const outputs: Record<string, tf.Tensor> = {};
+      for (const layer of model.layers) {
+        h = layer.apply(h, { training: false }) as tf.Tensor;
+        outputs[layer.name] = h;
+      }
+      const first = tf.maxPool(outputs["max_pooling2d_1"] as tf.Tensor4D, 2, 2, "same");
+      return [first, outputs["max_pooling2d_2"]!, outputs["dense_1"]!, h].map((t) => t.reshape([3, -1]));
+    });
+    const actual = [block1!, block2!, dense!, probs!];
+    for (const [i, t] of actual.entries()) {
+      expect(t.shape).toEqual(expected[i]!.shape);
+      const [a, e] = [await t.data(), await expected[i]!.data()];
+      expect(Math.max(...a.map((v, k) => Math.abs(v - e[k]!)))).toBeLessThan(1e-6);
+    }
+    tf.dispose([x, ...actual, ...expected]);
+    model.dispose();
   });
 });

@@ -1,4 +1,4 @@
-// Batched inference: softmax outputs for every row and hidden activations for chosen rows, in one pass.
+// Batched inference: softmax outputs for every row and the recorded layers' activations for chosen rows, in one pass.
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../../core/constants";
@@ -6,13 +6,13 @@ import { NUM_CLASSES } from "../../core/constants";
 export interface ForwardResult {
   /** [n, 10] softmax outputs. */
   probs: Float32Array;
-  /** One per hidden Dense layer: [keepRows.length, width] activations of the kept rows. */
+  /** One per recorded layer (conv blocks flattened, hidden Dense layers): [keepRows.length, width] activations of the kept rows. */
   hidden: Float32Array[];
   widths: number[];
 }
 
 /**
- * Runs `probeModel` (outputs: hidden layers..., softmax; see createProbeModel) over `x` [n, 28, 28]
+ * Runs `probeModel` (outputs: recorded layers [n, width]..., softmax; see createProbeModel) over `x` [n, 28, 28]
  * in batches of `batchSize`. Hidden activations are copied only for `keepRows` (ascending indices)
  * and only for layers in `keepLayers` (default all), so a 10,000-digit pass does not hold 60 MB it discards.
  */

@@ -13,7 +13,7 @@ import { loadMnist, headOfSplit, type Mnist } from "../../mnist/dataset";
 import { oneHot, scalePixels } from "../../mnist/encode";
 import { IMAGE_SIDE } from "../../core/constants";
 import { selectProbeIndices } from "../../mnist/probe";
-import { createModel, createProbeModel, hiddenDenseLayers } from "../../model/create";
+import { createModel, createProbeModel } from "../../model/create";
 import { summarizeModel } from "../../model/summary";
 import type { BackendInfo } from "../../model/backend";
 import {
@@ -100,8 +100,10 @@ export async function runTraining(
   const val = tensorsOf(subset.pixels.subarray(sizes.train * pixelsPerImage), subset.labels.subarray(sizes.train));
   const xTest = tf.tensor3d(scalePixels(test.pixels), [test.count, IMAGE_SIDE, IMAGE_SIDE]);
   const model = createModel(config.architecture, config.seed);
-  const probeModel = createProbeModel(model);
-  const hiddenNames = hiddenDenseLayers(model).map((l) => l.name);
+  const probe = createProbeModel(model);
+  const probeModel = probe.model;
+  // The recorded layers' names: each conv block's pooled output, then the hidden Dense layers (lib/model/create.ts).
+  const hiddenNames = probe.layers.map((l) => l.name);
   const summary = summarizeModel(model);
   const probeIndices = selectProbeIndices(test.labels, config.probeSize, config.probeSeed);
   const batchesPerEpoch = Math.ceil(sizes.train / config.batchSize);
@@ -231,7 +233,7 @@ export async function runTraining(
     }
 
     const best = await loadCheckpoint(db, runId, "best");
-    const bestProbe = createProbeModel(best);
+    const bestProbe = createProbeModel(best).model;
     const lastLayer = hiddenNames.length - 1;
     const finalPass = await forwardPass(bestProbe, xTest, range(test.count), {
       batchSize: EVAL_BATCH,
