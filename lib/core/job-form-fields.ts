@@ -1,7 +1,7 @@
 // The ranges and defaults the admin form states next to each field, read from lib/core/train-config.ts's zod schema
 // (through its JSON Schema) so the form can never disagree with the validation behind it.
 import { z } from "zod";
-import { trainConfigSchema } from "./train-config";
+import { architectureSchema, PRESET_DEFAULTS, trainConfigSchema, type Architecture } from "./train-config";
 
 export interface NumberFieldSpec {
   min?: number;
@@ -103,4 +103,35 @@ export function describeRange(spec: NumberFieldSpec): string {
     return [low, high].filter(Boolean).join(", ");
   }
   return `${fmt(spec.min!)} to ${fmt(spec.max!)}`;
+}
+
+/** The form fields an architecture's preset sets. */
+export const PRESET_FIELDS = ["dropout", "optimizer", "learningRate", "epochs"] as const;
+export type PresetField = (typeof PRESET_FIELDS)[number];
+
+/** An architecture's preset as the form's text: its dropout (from the schema), optimizer, learning rate and epochs. */
+export function presetFormValues(kind: Architecture["kind"]): Record<PresetField, string> {
+  const preset = PRESET_DEFAULTS[kind];
+  return {
+    dropout: String(architectureSchema.parse({ kind }).dropout),
+    optimizer: preset.optimizer,
+    learningRate: String(preset.learningRate),
+    epochs: String(preset.epochs),
+  };
+}
+
+function isKind(value: string): value is Architecture["kind"] {
+  return value in PRESET_DEFAULTS;
+}
+
+/**
+ * The form's values after choosing architecture `to`: each preset field still holding the previous architecture's
+ * default takes `to`'s, so picking the CNN brings Adam and its epochs along; a field the admin has changed keeps it.
+ */
+export function switchArchitecture<V extends Record<PresetField | "architecture", string>>(values: V, to: string): V {
+  const next = { ...values, architecture: to };
+  if (!isKind(to) || !isKind(values.architecture) || to === values.architecture) return next;
+  const [from, into] = [presetFormValues(values.architecture), presetFormValues(to)];
+  for (const field of PRESET_FIELDS) if (values[field].trim() === from[field]) next[field] = into[field];
+  return next;
 }

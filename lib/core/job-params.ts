@@ -2,7 +2,7 @@
 // field errors keyed by form field, and the `npm run train` flags that reproduce a config in the worker's child.
 // Pure and free of server-only imports: the form runs the same parsing in the browser for its live figures.
 import { z } from "zod";
-import { splitSizes, trainConfigSchema, type TrainConfig } from "./train-config";
+import { splitSizes, trainConfigSchema, withPresetDefaults, type TrainConfig } from "./train-config";
 
 export const JOB_FORM_FIELDS = [
   "name",
@@ -100,7 +100,7 @@ function defaultName(config: Pick<TrainConfig, "architecture">): string {
 }
 
 /**
- * Validates the form into a TrainConfig (seed defaults for omitted fields). Bad values come back as messages
+ * Validates the form into a TrainConfig (the architecture's preset defaults, then the seed's, for omitted fields). Bad values come back as messages
  * per field; nothing throws. The same rules as `npm run train` (lib/core/train-config.ts), plus the CLI's cross-field checks.
  */
 export function parseJobForm(input: unknown): JobFormResult {
@@ -139,8 +139,9 @@ export function parseJobForm(input: unknown): JobFormResult {
     probeSize: num("probeSize"),
     seed: num("seed"),
   };
+  // Fields left empty take the chosen architecture's preset defaults (Adam and 12 epochs for the CNN), then the seed's.
   const parsed = trainConfigSchema.safeParse(
-    Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
+    withPresetDefaults(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined))),
   );
   const formErrors: string[] = [];
   if (!parsed.success) {

@@ -3,7 +3,14 @@
 // an estimated time computed as you type, and the server's field errors after submitting.
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { estimateJobMs, formatEta, type Calibration } from "@/lib/core/job-estimate";
-import { describeRange, type JobFormSpecs, type NumberFieldSpec } from "@/lib/core/job-form-fields";
+import {
+  describeRange,
+  PRESET_FIELDS,
+  presetFormValues,
+  switchArchitecture,
+  type JobFormSpecs,
+  type NumberFieldSpec,
+} from "@/lib/core/job-form-fields";
 import { countParams } from "@/lib/core/param-count";
 import { parseJobForm, type FieldErrors, type JobFormField } from "@/lib/core/job-params";
 import { postAdmin } from "./admin-fetch";
@@ -62,13 +69,9 @@ export function JobForm(props: {
   }, [parsed, props.calibrations]);
 
   const set = (field: JobFormField, value: string) => {
-    setValues((v) => {
-      const next = { ...v, [field]: value };
-      // Switching architecture brings that architecture's default dropout along.
-      if (field === "architecture")
-        next.dropout = String((value === "cnn" ? specs.dropout.cnn : specs.dropout.mlp).default ?? "");
-      return next;
-    });
+    // Switching architecture brings that preset's dropout, optimizer, learning rate and epochs along, except where
+    // the admin has changed a field from the previous preset's default.
+    setValues((v) => (field === "architecture" ? switchArchitecture(v, value) : { ...v, [field]: value }));
   };
 
   async function submit(event: FormEvent) {
@@ -125,13 +128,16 @@ export function JobForm(props: {
       {...(spec.max !== undefined && !spec.maxExclusive ? { max: spec.max } : {})}
     />
   );
+  const kind = values.architecture === "cnn" ? "cnn" : "mlp";
+  const preset = presetFormValues(kind);
+  /** "seed 16" for the MLP, "CNN preset 12" for the CNN where its preset sets the field. */
+  const defaultNote = (name: JobFormField, spec: NumberFieldSpec) => {
+    const presetField = PRESET_FIELDS.find((f) => f === name);
+    if (presetField) return `; ${kind === "cnn" ? "CNN preset" : "seed"} ${preset[presetField]}`;
+    return spec.default !== undefined ? `; seed ${spec.default}` : "";
+  };
   const ranged = (name: JobFormField, label: string, spec: NumberFieldSpec, step = spec.integer ? "1" : "any") =>
-    field(
-      name,
-      label,
-      numberInput(name, spec, step),
-      `${describeRange(spec)}${spec.default !== undefined ? `; seed ${spec.default}` : ""}`,
-    );
+    field(name, label, numberInput(name, spec, step), `${describeRange(spec)}${defaultNote(name, spec)}`);
   const dropoutSpec = values.architecture === "cnn" ? specs.dropout.cnn : specs.dropout.mlp;
   const { width } = specs.hidden;
 
@@ -178,6 +184,7 @@ export function JobForm(props: {
               </option>
             ))}
           </select>,
+          `${kind === "cnn" ? "CNN preset" : "seed"} ${preset.optimizer}`,
         )}
         {ranged("learningRate", "Learning rate", specs.learningRate)}
         {ranged("batchSize", "Batch size", specs.batchSize)}

@@ -6,17 +6,17 @@ import { parseTrainConfig, type TrainConfig } from "../../core/train-config";
 
 export const TRAIN_USAGE = `usage: npm run train -- [flags]
   --name TEXT             run name (default "seed MLP")
-  --epochs N              epochs, 1..500 (default 16)
+  --epochs N              epochs, 1..500 (default 16 for mlp, 12 for cnn)
   --train-size N          first N training digits, 10..60000 (default 60000; the last 20% validate)
   --test-size N           first N test digits evaluated, 10..10000 (default 10000)
   --probe-size N          test digits whose hidden activations are kept every epoch (default 2000)
   --probe-seed N          seed of the stratified probe set (default 0)
   --seed N                seed of initialisation and shuffling (default 42)
   --batch-size N          default 128
-  --optimizer NAME        rmsprop | adam | sgd (default rmsprop)
+  --optimizer NAME        rmsprop | adam | sgd (default rmsprop for mlp, adam for cnn)
   --lr X                  learning rate (default 0.001)
   --validation-split X    0..0.99 (default 0.2)
-  --arch mlp|cnn          seed MLP (default) or the CNN preset
+  --arch mlp|cnn          seed MLP (default) or the CNN preset, each with its own optimizer and epochs
   --hidden A,B,C          MLP hidden widths (default 512,512,512)
   --dropout X             dropout rate (default 0.2 for mlp, 0.5 for cnn)
   --no-shuffle            keep training order
