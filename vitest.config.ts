@@ -11,6 +11,7 @@ const INTEGRATION = [
   "test/features/train/**/*.test.ts",
   "test/features/jobs/claim-race.test.ts",
   "test/features/jobs/pair-stage.test.ts",
+  "test/features/jobs/presets.test.ts",
   "test/features/jobs/projection-stage.test.ts",
   "test/features/jobs/worker-faults.test.ts",
   "test/features/pairs/pair-precompute.test.ts",
