@@ -24,7 +24,7 @@ export interface FrameInfo {
 export interface SeriesInfo {
   subset: Subset;
   layerIndex: number;
-  /** dense_1..3 as the model names them, or "pixels". */
+  /** The recorded layer as the model names it (dense_1, max_pooling2d_2, ...), or "pixels". */
   layerName: string;
   method: Method;
   frames: FrameInfo[];

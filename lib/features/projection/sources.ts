@@ -108,7 +108,7 @@ export async function loadProbeMatrix(
   return matrix;
 }
 
-/** A source in words, for messages: "probe set, layer 1 (dense_Dense2), epoch 3" or "test set, raw pixels". */
+/** A source in words, for messages: "probe set, layer 1 (dense_2), epoch 3" or "test set, raw pixels". */
 export function describeSource(s: Pick<ProjectionSource, "subset" | "epoch" | "layerIndex" | "layerName">): string {
   if (s.layerIndex === PIXELS_LAYER) return `${s.subset} set, raw pixels`;
   return `${s.subset} set, layer ${s.layerIndex} (${s.layerName}), ${s.epoch === 0 ? "final model" : `epoch ${s.epoch}`}`;

@@ -1,10 +1,12 @@
 // Every architecture the admin form offers, trained for real through the job worker on the default backend (wasm),
 // with its embeddings recorded per epoch and the pairs and projection stages run over them.
 import { afterEach, describe, expect, it } from "vitest";
-import { blobToFloat32 } from "../../../lib/db/blobs";
+import { blobToFloat32, blobToInt32 } from "../../../lib/db/blobs";
+import { loadMnist } from "../../../lib/mnist/dataset";
+import { selectProbeIndices } from "../../../lib/mnist/probe";
 import { PRESET_DEFAULTS, type Architecture } from "../../../lib/core/train-config";
 import { fetchExplorerSeries } from "../../../lib/features/explorer/series";
-import { fetchSeparationPlan } from "../../../lib/features/pairs/pair-separation";
+import { fetchPairScatter, fetchSeparationPlan } from "../../../lib/features/pairs/pair-separation";
 import { tsxCommand } from "../../../lib/features/jobs/child";
 import { createTestDb, type TestDb } from "../../helpers/db";
 import { enqueueSmallJobs, runWorkerInProcess } from "../../helpers/stage";
@@ -60,6 +62,11 @@ describe("every architecture the form offers", () => {
         const config = JSON.parse(run.config) as { optimizer: { name: string }; epochs: number };
         expect([run.architecture, config.optimizer.name]).toEqual([kind, PRESET_DEFAULTS[kind].optimizer]);
 
+        // Every architecture records the same probe digits.
+        const labels = loadMnist().test.labels.subarray(0, TEST);
+        const probeDigits = selectProbeIndices(labels, PROBE, 0);
+        expect(blobToInt32(run.probeIndices!)).toEqual(probeDigits);
+
         const recorded = RECORDED[kind];
         const probe = await db.prisma.embedding.findMany({
           where: { runId: run.id, subset: "probe" },
@@ -104,6 +111,13 @@ describe("every architecture the form offers", () => {
         const { cells } = await plan.grid;
         expect(cells).toHaveLength(plan.cellCount);
         expect(cells.every((c) => c.knnPurity >= 0 && c.knnPurity <= 1)).toBe(true);
+
+        // The pair page's scatters: pixels and every recorded layer at the last epoch, each with the pair's digits.
+        const scatter = await fetchPairScatter(db, run.id, 4, 9, { epoch: null, method: "tsne" });
+        expect([scatter.method, scatter.epoch]).toEqual(["tsne", EPOCHS]);
+        expect(scatter.layers.map((l) => l.layerName)).toEqual(["pixels", ...recorded.map(([name]) => name)]);
+        const expectedPoints = Array.from(probeDigits, (i) => labels[i]).filter((l) => l === 4 || l === 9).length;
+        expect(scatter.layers.every((l) => l.points.length === expectedPoints && expectedPoints > 0)).toBe(true);
       },
     );
   }
