@@ -1,0 +1,130 @@
+// Conv2DBackpropFilter and Conv2DBackpropInput for the wasm backend: a convolution layer's weight and input
+// gradients as gemm.ts products between patch copies (im2col.ts), in the backend's heap.
+//
+// Why: tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter at all, so no convolution trains on it, and its
+// Conv2DBackpropInput is a direct loop without SIMD. With p output pixels (batch · outHeight · outWidth),
+// K = filterHeight · filterWidth · inChannels and co output channels:
+//   - dW [K, co] = patchesᵀ · dY, summed over p: gemm wants both operands with p contiguous, so the patches
+//     [p, K] and dY [p, co] are transposed (transpose.ts) in chunks of whole images, each chunk's product
+//     written apart and the chunks then added (sum.ts's column sums). Chunks of at most CHUNK_PIXELS terms keep
+//     float32 rounding near the cpu backend's float64 sums: one sum over the 86,528 pixels of a first-layer
+//     batch would drift by ~1e-5 of its size.
+//   - dX = the patch gradients dY [p, co] · Wᵀ ([p, K], the filter [K, co] already has co contiguous), added back
+//     where each patch came from.
+// Channels-last float32 is what Keras layers use; anything else goes to tfjs's own
+// Conv2DBackpropInput, and Conv2DBackpropFilter says it is not supported.
+//
+// Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
+import "server-only";
+import * as tf from "@tensorflow/tfjs";
+import { gemmKernelFor } from "./gemm";
+import type { GemmTarget } from "./matmul";
+import { columnSumsKernelFor } from "./sum";
+import { transposeKernelFor } from "./transpose";
+import { addPatches, copyPatches, patchSize } from "./im2col";
+import type { WasmBackend, WasmKernelFunc } from "./wasm-backend";
+
+/** The most output pixels one chunk of the filter gradient sums in float32 before chunks are added. */
+const CHUNK_PIXELS = 4096;
+
+type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
+
+/** The convolution's geometry, or null when this package does not handle it (not channels last, or empty). */
+function convInfo(xShape: number[], filterShape: number[], attrs: Record<string, unknown>): ConvInfo | null {
+  // The gradient kernels' attributes have no dilations: tfjs-core differentiates only undilated convolutions.
+  if (((attrs.dataFormat as string | undefined) ?? "NHWC") !== "NHWC") return null;
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as number | [number, number],
+    1,
+    attrs.pad as "same" | "valid" | number,
+    attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
+  );
+  return info.outHeight * info.outWidth * info.batchSize * info.inChannels * info.outChannels === 0 ? null : info;
+}
+
+/** Byte offset of a tensor in the heap; read after the last allocation (a growing heap moves views, not offsets). */
+const at = (backend: WasmBackend, t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+
+export function createFastConv2DBackpropFilter(target: GemmTarget): WasmKernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const [x, dy] = [inputs.x!, inputs.dy!];
+    const info = convInfo(x.shape, attrs.filterShape as number[], attrs);
+    if (info === null || x.dtype !== "float32" || dy.dtype !== "float32") {
+      throw new Error(
+        `Conv2DBackpropFilter on wasm (mnist-lens fast kernels) takes float32 NHWC, got ${x.dtype} ${String(attrs.dataFormat)}`,
+      );
+    }
+    const k = patchSize(info);
+    const co = info.outChannels;
+    const pixelsPerImage = info.outHeight * info.outWidth;
+    const imagesPerChunk = Math.max(1, Math.floor(CHUNK_PIXELS / pixelsPerImage));
+    const chunks = Math.ceil(info.batchSize / imagesPerChunk);
+    const pixels = info.batchSize * pixelsPerImage;
+    const temps = [
+      backend.makeOutput([pixels, k], "float32"),
+      backend.makeOutput([pixels, k], "float32"),
+      backend.makeOutput([pixels, co], "float32"),
+      backend.makeOutput([chunks, k, co], "float32"),
+    ];
+    const [patches, patchesT, dyT, partial] = temps as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
+    const out = backend.makeOutput(info.filterShape, "float32");
+    try {
+      copyPatches(
+        info,
+        backend.typedArrayFromHeap(x) as Float32Array,
+        backend.typedArrayFromHeap(patches) as Float32Array,
+      );
+      const transpose = transposeKernelFor(target.memory);
+      const [patchesAt, patchesTAt, dyAt, dyTAt, partialAt] = [patches, patchesT, dy, dyT, partial].map((t) =>
+        at(backend, t),
+      ) as number[];
+      for (let c = 0; c < chunks; c++) {
+        const first = c * imagesPerChunk * pixelsPerImage;
+        const rows = Math.min(imagesPerChunk, info.batchSize - c * imagesPerChunk) * pixelsPerImage;
+        // [rows, k] → [k, rows] and [rows, co] → [co, rows], each chunk's block kept contiguous.
+        transpose(patchesAt! + 4 * first * k, patchesTAt! + 4 * first * k, rows, k);
+        transpose(dyAt! + 4 * first * co, dyTAt! + 4 * first * co, rows, co);
+        const gemm = gemmKernelFor(target.memory, { n: co, k: rows, bias: false, relu: false, fma: target.fma });
+        gemm(patchesTAt! + 4 * first * k, dyTAt! + 4 * first * co, partialAt! + 4 * c * k * co, 0, k);
+      }
+      columnSumsKernelFor(target.memory)(partialAt!, at(backend, out), chunks, k * co);
+      return out;
+    } finally {
+      for (const t of temps) backend.disposeData(t.dataId);
+    }
+  };
+}
+
+export function createFastConv2DBackpropInput(stock: WasmKernelFunc, target: GemmTarget): WasmKernelFunc {
+  return (args) => {
+    const { inputs, backend, attrs } = args;
+    const [dy, filter] = [inputs.dy!, inputs.filter!];
+    const info = convInfo(attrs.inputShape as number[], filter.shape, attrs);
+    if (info === null || dy.dtype !== "float32" || filter.dtype !== "float32") return stock(args);
+    const k = patchSize(info);
+    const pixels = info.batchSize * info.outHeight * info.outWidth;
+    const patches = backend.makeOutput([pixels, k], "float32");
+    const out = backend.makeOutput(info.inShape, "float32");
+    try {
+      // [pixels, co] · [k, co]ᵀ: the filter [fh, fw, ci, co] is already [k, co].
+      const gemm = gemmKernelFor(target.memory, {
+        n: k,
+        k: info.outChannels,
+        bias: false,
+        relu: false,
+        fma: target.fma,
+      });
+      gemm(at(backend, dy), at(backend, filter), at(backend, patches), 0, pixels);
+      addPatches(
+        info,
+        backend.typedArrayFromHeap(patches) as Float32Array,
+        backend.typedArrayFromHeap(out) as Float32Array,
+      );
+      return out;
+    } finally {
+      backend.disposeData(patches.dataId);
+    }
+  };
+}
