@@ -22,6 +22,7 @@ import type { GemmTarget } from "./matmul";
 import { columnSumsKernelFor } from "./sum";
 import { transposeKernelFor } from "./transpose";
 import { addPatches, copyPatches, patchSize } from "./im2col";
+import { PIXELS_PER_BLOCK } from "./conv2d";
 import type { WasmBackend, WasmKernelFunc } from "./wasm-backend";
 
 /** The most output pixels one chunk of the filter gradient sums in float32 before chunks are added. */
@@ -71,11 +72,7 @@ export function createFastConv2DBackpropFilter(target: GemmTarget): WasmKernelFu
     const [patches, patchesT, dyT, partial] = temps as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
     const out = backend.makeOutput(info.filterShape, "float32");
     try {
-      copyPatches(
-        info,
-        backend.typedArrayFromHeap(x) as Float32Array,
-        backend.typedArrayFromHeap(patches) as Float32Array,
-      );
+      copyPatches(backend, target.memory, info, x, patches);
       const transpose = transposeKernelFor(target.memory);
       const [patchesAt, patchesTAt, dyAt, dyTAt, partialAt] = [patches, patchesT, dy, dyT, partial].map((t) =>
         at(backend, t),
@@ -116,12 +113,12 @@ export function createFastConv2DBackpropInput(stock: WasmKernelFunc, target: Gem
         relu: false,
         fma: target.fma,
       });
-      gemm(at(backend, dy), at(backend, filter), at(backend, patches), 0, pixels);
-      addPatches(
-        info,
-        backend.typedArrayFromHeap(patches) as Float32Array,
-        backend.typedArrayFromHeap(out) as Float32Array,
-      );
+      const [dyAt, filterAt, patchesAt] = [at(backend, dy), at(backend, filter), at(backend, patches)];
+      for (let row = 0; row < pixels; row += PIXELS_PER_BLOCK) {
+        const rows = Math.min(PIXELS_PER_BLOCK, pixels - row);
+        gemm(dyAt + 4 * row * info.outChannels, filterAt, patchesAt + 4 * row * k, 0, rows);
+      }
+      addPatches(backend, target.memory, info, patches, out);
       return out;
     } finally {
       backend.disposeData(patches.dataId);

@@ -1,13 +1,18 @@
-// The patch copies around gemm.ts that turn a 2-D convolution's gradients into matrix products (conv2d-grad.ts),
-// on float32 views of tfjs-backend-wasm's heap, channels last.
+// Where a 2-D convolution's patch rows come from, for conv2d.ts and conv2d-grad.ts: an offset table that
+// patch-rows.ts's WebAssembly loops follow to copy patches out of the input (im2col) or add them back (col2im).
 //
 // A patch row holds one output pixel's receptive field, [filterHeight, filterWidth, inChannels] flattened (the
-// filter's own layout without its last axis), zeros where the field reaches into the padding. Within a row
-// each filter row's span of filterWidth · inChannels floats is contiguous in the input whenever every column
-// of it lies inside, which is the copy the loops below make; only fields crossing the border go float by float.
+// filter's own layout without its last axis), zeros where the field reaches into the padding. Channels last, each
+// filter row's span of filterWidth · inChannels floats is contiguous in the input; when no field crosses the left
+// or right border (no horizontal padding), a table entry stands for such a span, else for one pixel's inChannels.
+// Tables depend only on the geometry, so each is built once and kept (a training run has a handful).
 //
 // Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
+import type * as tf from "@tensorflow/tfjs";
+import { LRUCache } from "lru-cache";
+import { addRowsKernelFor, gatherRowsKernelFor } from "./patch-rows";
+import type { WasmBackend } from "./wasm-backend";
 
 /** What the copies need of tfjs's Conv2DInfo (backend_util.computeConv2DInfo), channels last, no dilation. */
 export interface PatchGeometry {
@@ -24,78 +29,110 @@ export interface PatchGeometry {
   padInfo: { top: number; left: number };
 }
 
+/** The offset table of a geometry: one entry per `rowBytes` of the patches, in patch order. */
+export interface PatchRows {
+  /** Byte offsets into the input [batch, inHeight, inWidth, inChannels], or -1 where the row is padding. */
+  table: Int32Array;
+  rowBytes: number;
+}
+
 /** Floats per patch row: filterHeight · filterWidth · inChannels. */
 export function patchSize(g: PatchGeometry): number {
   return g.filterHeight * g.filterWidth * g.inChannels;
 }
 
-/**
- * patches[p, :] = the receptive field of output pixel p = (b, oh, ow) in x [batch, inHeight, inWidth, inChannels];
- * patches is [batch · outHeight · outWidth, patchSize] and every float of it is written.
- */
-export function copyPatches(g: PatchGeometry, x: Float32Array, patches: Float32Array): void {
+const MAX_CACHED_TABLES = 16;
+const tables = new LRUCache<string, PatchRows>({ max: MAX_CACHED_TABLES });
+
+/** The offset table for `g` (built on first use). */
+export function patchRows(g: PatchGeometry): PatchRows {
+  const key = [g.batchSize, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.filterHeight, g.filterWidth]
+    .concat([g.strideHeight, g.strideWidth, g.padInfo.top, g.padInfo.left])
+    .join(",");
+  let rows = tables.get(key);
+  if (!rows) {
+    rows = buildPatchRows(g);
+    tables.set(key, rows);
+  }
+  return rows;
+}
+
+function buildPatchRows(g: PatchGeometry): PatchRows {
   const { inHeight, inWidth, inChannels: ci, filterHeight: fh, filterWidth: fw } = g;
-  const span = fw * ci;
-  let dst = 0;
+  const lastLeft = (g.outWidth - 1) * g.strideWidth - g.padInfo.left;
+  // Whole filter rows when every field lies inside horizontally; else one entry per pixel.
+  const spans = g.padInfo.left === 0 && lastLeft + fw <= inWidth;
+  const perField = spans ? fh : fh * fw;
+  const table = new Int32Array(g.batchSize * g.outHeight * g.outWidth * perField);
+  let entry = 0;
   for (let b = 0; b < g.batchSize; b++) {
     for (let oh = 0; oh < g.outHeight; oh++) {
       const ih0 = oh * g.strideHeight - g.padInfo.top;
       for (let ow = 0; ow < g.outWidth; ow++) {
         const iw0 = ow * g.strideWidth - g.padInfo.left;
-        const inside = iw0 >= 0 && iw0 + fw <= inWidth;
-        for (let kh = 0; kh < fh; kh++, dst += span) {
+        for (let kh = 0; kh < fh; kh++) {
           const ih = ih0 + kh;
-          if (ih < 0 || ih >= inHeight) {
-            patches.fill(0, dst, dst + span);
-            continue;
-          }
-          const src = ((b * inHeight + ih) * inWidth + iw0) * ci;
-          if (inside) {
-            for (let i = 0; i < span; i++) patches[dst + i] = x[src + i]!;
-            continue;
-          }
-          for (let kw = 0; kw < fw; kw++) {
+          const rowInside = ih >= 0 && ih < inHeight;
+          for (let kw = 0; kw < (spans ? 1 : fw); kw++) {
             const iw = iw0 + kw;
-            const at = dst + kw * ci;
-            if (iw < 0 || iw >= inWidth) patches.fill(0, at, at + ci);
-            else for (let c = 0; c < ci; c++) patches[at + c] = x[src + kw * ci + c]!;
+            const inside = rowInside && iw >= 0 && iw < inWidth;
+            table[entry++] = inside ? 4 * ((b * inHeight + ih) * inWidth + iw) * ci : -1;
           }
         }
       }
     }
+  }
+  return { table, rowBytes: 4 * ci * (spans ? fw : 1) };
+}
+
+/** Runs `kernel` over g's table, copied into the heap for the call; offsets are read after that allocation. */
+function withTable(
+  backend: WasmBackend,
+  g: PatchGeometry,
+  run: (tableAt: number, count: number, rowBytes: number) => void,
+): void {
+  const { table, rowBytes } = patchRows(g);
+  const heapTable = backend.makeOutput([table.length], "int32");
+  try {
+    const view = backend.typedArrayFromHeap(heapTable) as Int32Array;
+    view.set(table);
+    run(view.byteOffset, table.length, rowBytes);
+  } finally {
+    backend.disposeData(heapTable.dataId);
   }
 }
 
-/**
- * The adjoint of copyPatches: dx [batch, inHeight, inWidth, inChannels] = Σ over patch rows of each float added back
- * where copyPatches took it from (padding dropped). dx is overwritten.
- */
-export function addPatches(g: PatchGeometry, patches: Float32Array, dx: Float32Array): void {
-  const { inHeight, inWidth, inChannels: ci, filterHeight: fh, filterWidth: fw } = g;
-  const span = fw * ci;
-  dx.fill(0);
-  let src = 0;
-  for (let b = 0; b < g.batchSize; b++) {
-    for (let oh = 0; oh < g.outHeight; oh++) {
-      const ih0 = oh * g.strideHeight - g.padInfo.top;
-      for (let ow = 0; ow < g.outWidth; ow++) {
-        const iw0 = ow * g.strideWidth - g.padInfo.left;
-        const inside = iw0 >= 0 && iw0 + fw <= inWidth;
-        for (let kh = 0; kh < fh; kh++, src += span) {
-          const ih = ih0 + kh;
-          if (ih < 0 || ih >= inHeight) continue;
-          const dst = ((b * inHeight + ih) * inWidth + iw0) * ci;
-          if (inside) {
-            for (let i = 0; i < span; i++) dx[dst + i]! += patches[src + i]!;
-            continue;
-          }
-          for (let kw = 0; kw < fw; kw++) {
-            const iw = iw0 + kw;
-            if (iw < 0 || iw >= inWidth) continue;
-            for (let c = 0; c < ci; c++) dx[dst + kw * ci + c]! += patches[src + kw * ci + c]!;
-          }
-        }
-      }
-    }
-  }
+/** patches [batch · outHeight · outWidth, patchSize] = the receptive field of every output pixel of x (im2col). */
+export function copyPatches(
+  backend: WasmBackend,
+  memory: WebAssembly.Memory,
+  g: PatchGeometry,
+  x: tf.TensorInfo,
+  patches: tf.TensorInfo,
+): void {
+  withTable(backend, g, (tableAt, count, rowBytes) => {
+    const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+    gatherRowsKernelFor(memory)(tableAt, count, at(x), at(patches), rowBytes);
+  });
+}
+
+/** The adjoint of copyPatches (col2im): dx = every patch float added back where it was taken from; dx is overwritten. */
+export function addPatches(
+  backend: WasmBackend,
+  memory: WebAssembly.Memory,
+  g: PatchGeometry,
+  patches: tf.TensorInfo,
+  dx: tf.TensorInfo,
+): void {
+  withTable(backend, g, (tableAt, count, rowBytes) => {
+    const dxView = backend.typedArrayFromHeap(dx);
+    dxView.fill(0);
+    addRowsKernelFor(memory)(
+      tableAt,
+      count,
+      backend.typedArrayFromHeap(patches).byteOffset,
+      dxView.byteOffset,
+      rowBytes,
+    );
+  });
 }

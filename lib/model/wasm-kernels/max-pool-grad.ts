@@ -1,51 +1,52 @@
 // MaxPoolGrad for the wasm backend: each output's gradient goes to the first largest input of its window.
 //
 // Why: tfjs-backend-wasm 4.22's MaxPoolGrad visits, for every input pixel, every window that could hold it and
-// recomputes that window's maximum each time: 103 ms of a 276 ms CNN step at batch 128 (its largest kernel).
-// Here one pass over the windows finds each maximum once and adds dy there: ~100 times faster for 2 × 2 pools.
-// Ties go to the first position in row-major window order, as the cpu backend (maxPoolPositions, strict >).
+// recomputes that window's maximum each time: 103 ms of a 276 ms CNN step at batch 128, its largest kernel.
+// Here one WebAssembly pass over the windows finds each maximum once and adds dy there, following a table of
+// each window's positions (byte offsets of their first channel, -1 in the padding) built once per geometry.
+// Ties go to the first position in row-major window order, as on the cpu backend (maxPoolPositions, strict >).
 //
 // Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
+import { LRUCache } from "lru-cache";
 import type { WasmKernelFunc } from "./wasm-backend";
+import { poolGradKernelFor } from "./max-pool-scan";
 
 type PoolInfo = ReturnType<typeof tf.backend_util.computePool2DInfo>;
 
-/** dx [batch, inHeight, inWidth, channels] (overwritten) from x (same shape) and dy [batch, outHeight, outWidth, channels]. */
-export function maxPoolBackprop(info: PoolInfo, x: Float32Array, dy: Float32Array, dx: Float32Array): void {
-  const { inHeight, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth } = info;
-  dx.fill(0);
-  let o = 0;
-  for (let b = 0; b < info.batchSize; b++) {
-    const image = b * inHeight * inWidth * channels;
+const tables = new LRUCache<string, Int32Array>({ max: 16 });
+
+/** Each window's positions as byte offsets of their channel 0 in x, -1 in the padding: [windows, fh · fw]. */
+function windowTable(info: PoolInfo): Int32Array {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const key = [batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth]
+    .concat([info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left])
+    .join(",");
+  let table = tables.get(key);
+  if (table) return table;
+  table = new Int32Array(batchSize * outHeight * outWidth * filterHeight * filterWidth);
+  let entry = 0;
+  for (let b = 0; b < batchSize; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
-      const h0 = oh * info.strideHeight - info.padInfo.top;
-      const [hStart, hEnd] = [Math.max(0, h0), Math.min(inHeight, h0 + filterHeight)];
       for (let ow = 0; ow < outWidth; ow++) {
-        const w0 = ow * info.strideWidth - info.padInfo.left;
-        const [wStart, wEnd] = [Math.max(0, w0), Math.min(inWidth, w0 + filterWidth)];
-        for (let c = 0; c < channels; c++, o++) {
-          let best = -Infinity;
-          let at = -1;
-          for (let h = hStart; h < hEnd; h++) {
-            for (let w = wStart; w < wEnd; w++) {
-              const i = image + (h * inWidth + w) * channels + c;
-              if (x[i]! > best) {
-                best = x[i]!;
-                at = i;
-              }
-            }
+        for (let kh = 0; kh < filterHeight; kh++) {
+          for (let kw = 0; kw < filterWidth; kw++) {
+            const h = oh * info.strideHeight - info.padInfo.top + kh;
+            const w = ow * info.strideWidth - info.padInfo.left + kw;
+            const inside = h >= 0 && h < inHeight && w >= 0 && w < inWidth;
+            table[entry++] = inside ? 4 * ((b * inHeight + h) * inWidth + w) * inChannels : -1;
           }
-          if (at >= 0) dx[at]! += dy[o]!;
         }
       }
     }
   }
+  tables.set(key, table);
+  return table;
 }
 
 /** MaxPoolGrad of float32 channels-last tensors, undilated; anything else goes to `stock`. */
-export function createFastMaxPoolGrad(stock: WasmKernelFunc): WasmKernelFunc {
+export function createFastMaxPoolGrad(stock: WasmKernelFunc, memory: WebAssembly.Memory): WasmKernelFunc {
   return (args) => {
     const { inputs, backend, attrs } = args;
     const [dy, x] = [inputs.dy!, inputs.input!];
@@ -58,9 +59,29 @@ export function createFastMaxPoolGrad(stock: WasmKernelFunc): WasmKernelFunc {
       attrs.pad as "same" | "valid" | number,
       attrs.dimRoundingMode as "floor" | "round" | "ceil" | undefined,
     );
+    const table = windowTable(info);
+    const heapTable = backend.makeOutput([table.length], "int32");
     const out = backend.makeOutput(x.shape, "float32");
-    const view = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
-    maxPoolBackprop(info, view(x), view(dy), view(out));
-    return out;
+    try {
+      const tableView = backend.typedArrayFromHeap(heapTable);
+      tableView.set(table);
+      const outView = backend.typedArrayFromHeap(out);
+      outView.fill(0);
+      const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
+      const windows = info.batchSize * info.outHeight * info.outWidth;
+      const size = info.filterHeight * info.filterWidth;
+      poolGradKernelFor(memory)(
+        tableView.byteOffset,
+        windows,
+        size,
+        at(x),
+        at(dy),
+        outView.byteOffset,
+        info.inChannels,
+      );
+      return out;
+    } finally {
+      backend.disposeData(heapTable.dataId);
+    }
   };
 }

@@ -25,6 +25,7 @@ import { wasmHeapMemory, type WasmKernelFunc } from "./wasm-backend";
 import { relaxedSimdAvailable } from "./gemm";
 import { createFastBatchMatMul, createFastFusedMatMul, type GemmTarget } from "./matmul";
 import { createFastMaxPoolGrad } from "./max-pool-grad";
+import { createFastConv2D } from "./conv2d";
 import { createFastConv2DBackpropFilter, createFastConv2DBackpropInput } from "./conv2d-grad";
 
 /**
@@ -45,6 +46,7 @@ const GATHER = "GatherV2";
 const IDENTITY = "Identity";
 const SUM = "Sum";
 const SLICE = "Slice";
+const CONV = "Conv2D";
 const CONV_FILTER_GRAD = "Conv2DBackpropFilter";
 const CONV_INPUT_GRAD = "Conv2DBackpropInput";
 const MAX_POOL_GRAD = "MaxPoolGrad";
@@ -92,7 +94,17 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
   const memory = wasmHeapMemory(tf.backend());
   if (memory === null) return false;
   const stock = new Map<string, tf.KernelConfig | null>();
-  for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER, IDENTITY, SUM, SLICE, CONV_INPUT_GRAD, MAX_POOL_GRAD]) {
+  for (const name of [
+    BATCH_MAT_MUL,
+    FUSED_MAT_MUL,
+    GATHER,
+    IDENTITY,
+    SUM,
+    SLICE,
+    CONV,
+    CONV_INPUT_GRAD,
+    MAX_POOL_GRAD,
+  ]) {
     const config = tf.getKernel(name, "wasm");
     if (!config) return false;
     stock.set(name, config);
@@ -107,9 +119,10 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
     [IDENTITY, createFastIdentity(kernelFunc(stock.get(IDENTITY)!))],
     [SUM, createFastSum(kernelFunc(stock.get(SUM)!), memory)],
     [SLICE, createFastSlice(kernelFunc(stock.get(SLICE)!))],
+    [CONV, createFastConv2D(kernelFunc(stock.get(CONV)!), target)],
     [CONV_FILTER_GRAD, createFastConv2DBackpropFilter(target)],
     [CONV_INPUT_GRAD, createFastConv2DBackpropInput(kernelFunc(stock.get(CONV_INPUT_GRAD)!), target)],
-    [MAX_POOL_GRAD, createFastMaxPoolGrad(kernelFunc(stock.get(MAX_POOL_GRAD)!))],
+    [MAX_POOL_GRAD, createFastMaxPoolGrad(kernelFunc(stock.get(MAX_POOL_GRAD)!), memory)],
   ];
   for (const [kernelName, func] of fast) {
     if (stock.get(kernelName)) tf.unregisterKernel(kernelName, "wasm");

@@ -52,6 +52,13 @@ export const I32_REM_U = [0x70];
 export const I32_AND = [0x71];
 export const I32_SHL = [0x74];
 export const I32_GE_U = [0x4f];
+export const I32_LT_S = [0x48];
+export const I32_LOAD = (offset = 0) => [0x28, 2, ...leb(offset)];
+/** memory.copy(dst, src, bytes) and memory.fill(dst, byte, bytes), bulk memory (standard, on in Node 20). */
+export const MEMORY_COPY = [0xfc, ...leb(10), 0, 0];
+export const MEMORY_FILL = [0xfc, ...leb(11), 0];
+/** if (condition) { then } else { otherwise }: `condition` is code that pushes an i32. */
+export const ifElse = (condition: number[], then: number[], otherwise: number[]) => [...condition, 0x04, 0x40, ...then, 0x05, ...otherwise, 0x0b];
 /** Pops and discards the top of the stack. */
 export const DROP = [0x1a];
 export const F32_LOAD = (offset = 0) => [0x2a, 2, ...leb(offset)];

@@ -24,6 +24,23 @@ function relativeDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): n
   return maxAbsDiff(actual, expected) / scale;
 }
 
+describe("fast convolution", () => {
+  it.each(convCases)(
+    "of x %j by filter %j, stride %i, %s padding matches the cpu backend",
+    async (xShape, fShape, stride, pad) => {
+      const x = tf.tensor4d(seededValues(tf.util.sizeFromShape(xShape), 1), xShape as [number, number, number, number]);
+      const filter = seededValues(tf.util.sizeFromShape(fShape), 2);
+      const run = () =>
+        tf
+          .tidy(() => tf.conv2d(x, tf.tensor4d(filter, fShape as [number, number, number, number]), stride, pad))
+          .data();
+      const cpu = await onBackend("cpu", false, run);
+      expect(relativeDiff(await onBackend("wasm", true, run), cpu)).toBeLessThan(1e-5);
+      x.dispose();
+    },
+  );
+});
+
 describe("fast convolution gradients", () => {
   it.each(convCases)(
     "of x %j, filter %j, stride %i, %s padding match the cpu backend",

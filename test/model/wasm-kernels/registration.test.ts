@@ -22,6 +22,7 @@ const REPLACED = [
   "Identity",
   "Sum",
   "Slice",
+  "Conv2D",
   "Conv2DBackpropInput",
   "MaxPoolGrad",
 ];
@@ -104,7 +105,7 @@ describe("enableFastWasmKernels", () => {
     disableFastWasmKernels();
   });
 
-  it("replaces eight kernels, adds Conv2DBackpropFilter, Dropout's masks and RMSprop's update, and says so in its status", async () => {
+  it("replaces nine kernels, adds Conv2DBackpropFilter, Dropout's masks and RMSprop's update, and says so in its status", async () => {
     expect(enableFastWasmKernels()).toBe(true);
     try {
       expect(fastWasmKernelsStatus()).toEqual({
