@@ -116,7 +116,8 @@ export function assertCanTrain(model: tf.LayersModel): void {
       const fix =
         backend === "wasm"
           ? "tfjs-backend-wasm 4.22 lacks it, and the mnist-lens fast kernels that add it are off " +
-            "(TFJS_FAST_KERNELS=0): unset TFJS_FAST_KERNELS to train this model on wasm, or use another backend"
+            "(TFJS_FAST_KERNELS=0, or disableFastWasmKernels()): unset TFJS_FAST_KERNELS to train this model on wasm, " +
+            "or use another backend"
           : "use another backend";
       throw new Error(
         `cannot train layer ${layer.name} on the ${backend} backend: its gradient needs kernel '${kernel}', ` +

@@ -11,7 +11,7 @@ import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { loadMnist, headOfSplit, mnistDir } from "../../lib/mnist/dataset";
 import { oneHot, scalePixels } from "../../lib/mnist/encode";
 import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/core/constants";
-import { initBackend } from "../../lib/model/backend";
+import { assertCanTrain, initBackend } from "../../lib/model/backend";
 import { backendNameSchema } from "../../lib/core/backend-name";
 import { createModel } from "../../lib/model/create";
 import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsStatus } from "../../lib/model/wasm-kernels";
@@ -106,6 +106,8 @@ async function benchOurs(n: number, backendName: string, arch: "mlp" | "cnn"): P
 
   // Warm-up on a throwaway model: JIT, wasm code paths and kernel setup stay out of the timed epoch.
   const [warmModel, warmOptimizer] = [createModel(config.architecture, config.seed), makeOptimizer()];
+  // With --stock a CNN cannot train on wasm (no Conv2DBackpropFilter): say so rather than fail inside tfjs.
+  assertCanTrain(warmModel);
   const warmCount = Math.min(n, 2 * config.batchSize);
   const [wx, wy] = [x.slice(0, warmCount), y.slice(0, warmCount)];
   await trainEpoch(warmModel, warmOptimizer, wx, wy, options);
