@@ -21,8 +21,7 @@ import { gemmKernelFor } from "./gemm";
 import type { GemmTarget } from "./matmul";
 import { columnSumsKernelFor } from "./sum";
 import { transposeKernelFor } from "./transpose";
-import { addPatches, copyPatches, patchSize } from "./im2col";
-import { PIXELS_PER_BLOCK } from "./conv2d";
+import { addPatches, copyPatches, heapPatchRows, imagesPerBlock, patchSize } from "./im2col";
 import type { WasmBackend, WasmKernelFunc } from "./wasm-backend";
 
 /** The most output pixels one chunk of the filter gradient sums in float32 before chunks are added. */
@@ -60,33 +59,40 @@ export function createFastConv2DBackpropFilter(target: GemmTarget): WasmKernelFu
     const k = patchSize(info);
     const co = info.outChannels;
     const pixelsPerImage = info.outHeight * info.outWidth;
-    const imagesPerChunk = Math.max(1, Math.floor(CHUNK_PIXELS / pixelsPerImage));
-    const chunks = Math.ceil(info.batchSize / imagesPerChunk);
-    const pixels = info.batchSize * pixelsPerImage;
+    const block = Math.min(
+      info.batchSize,
+      imagesPerBlock(info),
+      Math.max(1, Math.floor(CHUNK_PIXELS / pixelsPerImage)),
+    );
+    const chunks = Math.ceil(info.batchSize / block);
+    const rows = heapPatchRows(backend, { ...info, batchSize: block });
+    const blockPixels = block * pixelsPerImage;
     const temps = [
-      backend.makeOutput([pixels, k], "float32"),
-      backend.makeOutput([pixels, k], "float32"),
-      backend.makeOutput([pixels, co], "float32"),
+      rows.table,
+      backend.makeOutput([blockPixels, k], "float32"),
+      backend.makeOutput([k, blockPixels], "float32"),
+      backend.makeOutput([co, blockPixels], "float32"),
       backend.makeOutput([chunks, k, co], "float32"),
     ];
-    const [patches, patchesT, dyT, partial] = temps as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo, tf.TensorInfo];
     const out = backend.makeOutput(info.filterShape, "float32");
     try {
-      copyPatches(backend, target.memory, info, x, patches);
       const transpose = transposeKernelFor(target.memory);
-      const [patchesAt, patchesTAt, dyAt, dyTAt, partialAt] = [patches, patchesT, dy, dyT, partial].map((t) =>
+      const [xAt, dyAt, patchesAt, patchesTAt, dyTAt, partialAt] = [x, dy, ...temps.slice(1)].map((t) =>
         at(backend, t),
-      ) as number[];
+      ) as [number, number, number, number, number, number];
+      const imageBytes = 4 * info.inHeight * info.inWidth * info.inChannels;
       for (let c = 0; c < chunks; c++) {
-        const first = c * imagesPerChunk * pixelsPerImage;
-        const rows = Math.min(imagesPerChunk, info.batchSize - c * imagesPerChunk) * pixelsPerImage;
-        // [rows, k] → [k, rows] and [rows, co] → [co, rows], each chunk's block kept contiguous.
-        transpose(patchesAt! + 4 * first * k, patchesTAt! + 4 * first * k, rows, k);
-        transpose(dyAt! + 4 * first * co, dyTAt! + 4 * first * co, rows, co);
-        const gemm = gemmKernelFor(target.memory, { n: co, k: rows, bias: false, relu: false, fma: target.fma });
-        gemm(patchesTAt! + 4 * first * k, dyTAt! + 4 * first * co, partialAt! + 4 * c * k * co, 0, k);
+        const first = c * block;
+        const images = Math.min(block, info.batchSize - first);
+        const pixels = images * pixelsPerImage;
+        // The chunk's patches [pixels, k] → [k, pixels] and dy [pixels, co] → [co, pixels]: p contiguous.
+        copyPatches(target.memory, rows, images, xAt + first * imageBytes, patchesAt);
+        transpose(patchesAt, patchesTAt, pixels, k);
+        transpose(dyAt + 4 * first * pixelsPerImage * co, dyTAt, pixels, co);
+        const gemm = gemmKernelFor(target.memory, { n: co, k: pixels, bias: false, relu: false, fma: target.fma });
+        gemm(patchesTAt, dyTAt, partialAt + 4 * c * k * co, 0, k);
       }
-      columnSumsKernelFor(target.memory)(partialAt!, at(backend, out), chunks, k * co);
+      columnSumsKernelFor(target.memory)(partialAt, at(backend, out), chunks, k * co);
       return out;
     } finally {
       for (const t of temps) backend.disposeData(t.dataId);
@@ -101,26 +107,32 @@ export function createFastConv2DBackpropInput(stock: WasmKernelFunc, target: Gem
     const info = convInfo(attrs.inputShape as number[], filter.shape, attrs);
     if (info === null || dy.dtype !== "float32" || filter.dtype !== "float32") return stock(args);
     const k = patchSize(info);
-    const pixels = info.batchSize * info.outHeight * info.outWidth;
-    const patches = backend.makeOutput([pixels, k], "float32");
+    const co = info.outChannels;
+    const pixelsPerImage = info.outHeight * info.outWidth;
+    const block = Math.min(info.batchSize, imagesPerBlock(info));
+    const rows = heapPatchRows(backend, { ...info, batchSize: block });
+    const patches = backend.makeOutput([block * pixelsPerImage, k], "float32");
     const out = backend.makeOutput(info.inShape, "float32");
     try {
       // [pixels, co] · [k, co]ᵀ: the filter [fh, fw, ci, co] is already [k, co].
-      const gemm = gemmKernelFor(target.memory, {
-        n: k,
-        k: info.outChannels,
-        bias: false,
-        relu: false,
-        fma: target.fma,
-      });
-      const [dyAt, filterAt, patchesAt] = [at(backend, dy), at(backend, filter), at(backend, patches)];
-      for (let row = 0; row < pixels; row += PIXELS_PER_BLOCK) {
-        const rows = Math.min(PIXELS_PER_BLOCK, pixels - row);
-        gemm(dyAt + 4 * row * info.outChannels, filterAt, patchesAt + 4 * row * k, 0, rows);
+      const gemm = gemmKernelFor(target.memory, { n: k, k: co, bias: false, relu: false, fma: target.fma });
+      const outView = backend.typedArrayFromHeap(out);
+      outView.fill(0);
+      const [dyAt, filterAt, patchesAt, outAt] = [
+        at(backend, dy),
+        at(backend, filter),
+        at(backend, patches),
+        outView.byteOffset,
+      ];
+      const imageBytes = 4 * info.inHeight * info.inWidth * info.inChannels;
+      for (let first = 0; first < info.batchSize; first += block) {
+        const images = Math.min(block, info.batchSize - first);
+        gemm(dyAt + 4 * first * pixelsPerImage * co, filterAt, patchesAt, 0, images * pixelsPerImage);
+        addPatches(target.memory, rows, images, patchesAt, outAt + first * imageBytes);
       }
-      addPatches(backend, target.memory, info, patches, out);
       return out;
     } finally {
+      backend.disposeData(rows.table.dataId);
       backend.disposeData(patches.dataId);
     }
   };

@@ -3,8 +3,9 @@
 // Why: tfjs-backend-wasm 4.22's Conv2D (XNNPACK) repacks the filter on every call, since in training it is a new
 // tensor every step, and ran the CNN preset's second convolution (a 571 MFLOP product at batch 128) at ~10 GFLOP/s
 // here; the patches and gemm.ts run it at ~30. Output [p, co] = patches [p, K] · filterᵀ, the filter [K, co]
-// transposed once (transpose.ts) so that both operands have K contiguous; p in blocks of PIXELS_PER_BLOCK rows so
-// that a block of patches stays in cache while every panel of the filter passes over it.
+// transposed once (transpose.ts) so that both operands have K contiguous. The images go a block at a time
+// (imagesPerBlock): a block's patches are copied and multiplied while they are in L2, and the heap holds one
+// block of patches, not a whole evaluation batch's (139 MB for the second layer at 1,000 digits).
 // Channels-last float32 without dilation; anything else goes to the stock kernel.
 //
 // Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
@@ -13,11 +14,8 @@ import * as tf from "@tensorflow/tfjs";
 import { gemmKernelFor } from "./gemm";
 import type { GemmTarget } from "./matmul";
 import { transposeKernelFor } from "./transpose";
-import { copyPatches, patchSize } from "./im2col";
+import { copyPatches, heapPatchRows, imagesPerBlock, patchSize } from "./im2col";
 import type { WasmKernelFunc } from "./wasm-backend";
-
-/** Rows of patches per gemm call: 256 rows of the preset's second layer (288 floats each) are 295 KB. */
-export const PIXELS_PER_BLOCK = 256;
 
 export function createFastConv2D(stock: WasmKernelFunc, target: GemmTarget): WasmKernelFunc {
   return (args) => {
@@ -37,24 +35,27 @@ export function createFastConv2D(stock: WasmKernelFunc, target: GemmTarget): Was
     );
     const k = patchSize(info);
     const co = info.outChannels;
-    const pixels = info.batchSize * info.outHeight * info.outWidth;
-    if (pixels * k * co === 0) return stock(args);
-    const patches = backend.makeOutput([pixels, k], "float32");
+    const pixelsPerImage = info.outHeight * info.outWidth;
+    if (info.batchSize * pixelsPerImage * k * co === 0) return stock(args);
+    const block = Math.min(info.batchSize, imagesPerBlock(info));
+    const rows = heapPatchRows(backend, { ...info, batchSize: block });
+    const patches = backend.makeOutput([block * pixelsPerImage, k], "float32");
     const filterT = backend.makeOutput([co, k], "float32");
     const out = backend.makeOutput(info.outShape, "float32");
     try {
-      copyPatches(backend, target.memory, info, x, patches);
       const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
       transposeKernelFor(target.memory)(at(filter), at(filterT), k, co);
       const gemm = gemmKernelFor(target.memory, { n: co, k, bias: false, relu: false, fma: target.fma });
-      const [patchesAt, filterTAt, outAt] = [at(patches), at(filterT), at(out)];
-      for (let row = 0; row < pixels; row += PIXELS_PER_BLOCK) {
-        gemm(patchesAt + 4 * row * k, filterTAt, outAt + 4 * row * co, 0, Math.min(PIXELS_PER_BLOCK, pixels - row));
+      const [xAt, patchesAt, filterTAt, outAt] = [at(x), at(patches), at(filterT), at(out)];
+      const imageBytes = 4 * info.inHeight * info.inWidth * info.inChannels;
+      for (let first = 0; first < info.batchSize; first += block) {
+        const images = Math.min(block, info.batchSize - first);
+        copyPatches(target.memory, rows, images, xAt + first * imageBytes, patchesAt);
+        gemm(patchesAt, filterTAt, outAt + 4 * first * pixelsPerImage * co, 0, images * pixelsPerImage);
       }
       return out;
     } finally {
-      backend.disposeData(patches.dataId);
-      backend.disposeData(filterT.dataId);
+      for (const t of [rows.table, patches, filterT]) backend.disposeData(t.dataId);
     }
   };
 }

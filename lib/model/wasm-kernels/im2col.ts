@@ -85,54 +85,49 @@ function buildPatchRows(g: PatchGeometry): PatchRows {
   return { table, rowBytes: 4 * ci * (spans ? fw : 1) };
 }
 
-/** Runs `kernel` over g's table, copied into the heap for the call; offsets are read after that allocation. */
-function withTable(
-  backend: WasmBackend,
-  g: PatchGeometry,
-  run: (tableAt: number, count: number, rowBytes: number) => void,
-): void {
-  const { table, rowBytes } = patchRows(g);
+/** Bytes of patches per block of images: blocks this size stay in L2 between their copy and their product. */
+const PATCH_BLOCK_BYTES = 1 << 19;
+
+/** Images per block of patches (at least one). */
+export function imagesPerBlock(g: PatchGeometry): number {
+  return Math.max(1, Math.floor(PATCH_BLOCK_BYTES / (4 * patchSize(g) * g.outHeight * g.outWidth)));
+}
+
+/** A block geometry's offset table in the heap; any fewer images use a prefix of it (offsets are per image). */
+export interface HeapPatchRows {
+  table: tf.TensorInfo;
+  tableAt: number;
+  entriesPerImage: number;
+  rowBytes: number;
+}
+
+/** Copies the table of `block` (a geometry whose batchSize is the images per block) into the heap; dispose `table`. */
+export function heapPatchRows(backend: WasmBackend, block: PatchGeometry): HeapPatchRows {
+  const { table, rowBytes } = patchRows(block);
   const heapTable = backend.makeOutput([table.length], "int32");
-  try {
-    const view = backend.typedArrayFromHeap(heapTable) as Int32Array;
-    view.set(table);
-    run(view.byteOffset, table.length, rowBytes);
-  } finally {
-    backend.disposeData(heapTable.dataId);
-  }
+  const view = backend.typedArrayFromHeap(heapTable) as Int32Array;
+  view.set(table);
+  return { table: heapTable, tableAt: view.byteOffset, entriesPerImage: table.length / block.batchSize, rowBytes };
 }
 
-/** patches [batch · outHeight · outWidth, patchSize] = the receptive field of every output pixel of x (im2col). */
+/** patches [images · outHeight · outWidth, patchSize] = the receptive fields of the images at xAt (im2col). */
 export function copyPatches(
-  backend: WasmBackend,
   memory: WebAssembly.Memory,
-  g: PatchGeometry,
-  x: tf.TensorInfo,
-  patches: tf.TensorInfo,
+  rows: HeapPatchRows,
+  images: number,
+  xAt: number,
+  patchesAt: number,
 ): void {
-  withTable(backend, g, (tableAt, count, rowBytes) => {
-    const at = (t: tf.TensorInfo) => backend.typedArrayFromHeap(t).byteOffset;
-    gatherRowsKernelFor(memory)(tableAt, count, at(x), at(patches), rowBytes);
-  });
+  gatherRowsKernelFor(memory)(rows.tableAt, images * rows.entriesPerImage, xAt, patchesAt, rows.rowBytes);
 }
 
-/** The adjoint of copyPatches (col2im): dx = every patch float added back where it was taken from; dx is overwritten. */
+/** The adjoint of copyPatches (col2im): every patch float added to the images at dxAt where it was taken from. */
 export function addPatches(
-  backend: WasmBackend,
   memory: WebAssembly.Memory,
-  g: PatchGeometry,
-  patches: tf.TensorInfo,
-  dx: tf.TensorInfo,
+  rows: HeapPatchRows,
+  images: number,
+  patchesAt: number,
+  dxAt: number,
 ): void {
-  withTable(backend, g, (tableAt, count, rowBytes) => {
-    const dxView = backend.typedArrayFromHeap(dx);
-    dxView.fill(0);
-    addRowsKernelFor(memory)(
-      tableAt,
-      count,
-      backend.typedArrayFromHeap(patches).byteOffset,
-      dxView.byteOffset,
-      rowBytes,
-    );
-  });
+  addRowsKernelFor(memory)(rows.tableAt, images * rows.entriesPerImage, patchesAt, dxAt, rows.rowBytes);
 }
