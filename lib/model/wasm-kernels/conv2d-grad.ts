@@ -4,11 +4,11 @@
 // Why: tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter at all, so no convolution trains on it, and its
 // Conv2DBackpropInput is a direct loop without SIMD. With p output pixels (batch · outHeight · outWidth),
 // K = filterHeight · filterWidth · inChannels and co output channels:
-//   - dW [K, co] = patchesᵀ · dY, summed over p: gemm wants both operands with p contiguous, so the patches
-//     [p, K] and dY [p, co] are transposed (transpose.ts) in chunks of whole images, each chunk's product
-//     written apart and the chunks then added (sum.ts's column sums). Chunks of at most CHUNK_PIXELS terms keep
-//     float32 rounding near the cpu backend's float64 sums: one sum over the 86,528 pixels of a first-layer
-//     batch would drift by ~1e-5 of its size.
+//   - dW [K, co] = patchesᵀ · dY, summed over p: gemm wants both operands with p contiguous, so each chunk of
+//     whole images has its patches [p, K] copied and transposed with its dY [p, co] (transpose.ts), its product
+//     written apart, and the chunks' products are then added in order (sum.ts's column sums). A chunk is at most
+//     CHUNK_PIXELS output pixels and one block of patches (im2col.ts), so no float32 sum runs over more than 4,096
+//     terms (a first-layer batch of 128 has 86,528), and a chunk's copies stay in L2 for its product.
 //   - dX = the patch gradients dY [p, co] · Wᵀ ([p, K], the filter [K, co] already has co contiguous), added back
 //     where each patch came from.
 // Channels-last float32 is what Keras layers use; anything else goes to tfjs's own
