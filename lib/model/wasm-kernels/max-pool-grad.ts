@@ -2,8 +2,9 @@
 //
 // Why: tfjs-backend-wasm 4.22's MaxPoolGrad visits, for every input pixel, every window that could hold it and
 // recomputes that window's maximum each time: 103 ms of a 276 ms CNN step at batch 128, its largest kernel.
-// Here one WebAssembly pass over the windows finds each maximum once and adds dy there, following a table of
-// each window's positions (byte offsets of their first channel, -1 in the padding) built once per geometry.
+// Here one WebAssembly pass (max-pool-scan.ts, four channels per f32x4) over the windows finds each maximum once
+// and adds dy there, following a table of each window's positions (byte offsets of their first channel, -1 in the
+// padding) built once per geometry: 5-6 ms for both pools of a batch of 128 here (103 ms stock).
 // Ties go to the first position in row-major window order, as on the cpu backend (maxPoolPositions, strict >).
 //
 // Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
