@@ -9,8 +9,8 @@
 // backend's heap (matmul.ts, after transpose.ts where an operand needs it). GatherV2 along axis 0 (picking a
 // batch) becomes row copies (gather.ts) and a contiguous Slice one copy (slice.ts), Identity shares buffers
 // (identity.ts), sums over the batch axis are column sums (sum.ts), and dropout masks come from dropout.ts.
-// A convolution's gradients, one of which (Conv2DBackpropFilter) tfjs-backend-wasm lacks, are products between
-// patch copies (conv2d-grad.ts, im2col.ts), and a max pool's gradient one pass over its windows (max-pool-grad.ts).
+// A convolution and its gradients, one of which (Conv2DBackpropFilter) tfjs-backend-wasm lacks, are products between
+// patch copies (conv2d.ts, conv2d-grad.ts, im2col.ts), and a max pool's gradient one pass over its windows (max-pool-grad.ts).
 // Results differ from the cpu backend only by float32 rounding (summation order, fused multiply-adds).
 //
 // Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
@@ -83,7 +83,7 @@ export interface FastWasmKernelsStatus {
 }
 
 /**
- * Registers the fast BatchMatMul, _FusedMatMul, GatherV2, Identity, Sum, Slice, Conv2DBackpropInput and MaxPoolGrad
+ * Registers the fast BatchMatMul, _FusedMatMul, GatherV2, Identity, Sum, Slice, Conv2D, Conv2DBackpropInput and MaxPoolGrad
  * kernels, adds Conv2DBackpropFilter (and dropout) for the wasm backend, and turns on the fused RMSprop update. Returns true when they are (now or already) active;
  * false, changing nothing, when the active backend is not wasm or does not expose its memory. Idempotent (a
  * second call keeps the first call's options). Call after initBackend().
