@@ -16,6 +16,7 @@ const INTEGRATION = [
   "test/features/jobs/worker-faults.test.ts",
   "test/features/pairs/pair-precompute.test.ts",
   "test/features/projection/project-run.test.ts",
+  "test/model/wasm-kernels/cnn-training.test.ts",
   "test/model/wasm-kernels/training.test.ts",
   "test/numeric/tsne/reference.test.ts",
 ];

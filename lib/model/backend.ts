@@ -96,3 +96,33 @@ export async function initBackend(
   }
   throw new Error(`no tfjs backend could be initialised: ${reasons.join("; ")}`);
 }
+
+/** The kernels backpropagation through a layer runs, by tfjs-layers class name (layers not listed need none of note). */
+const GRADIENT_KERNELS: Record<string, string[]> = {
+  Conv2D: ["Conv2DBackpropFilter", "Conv2DBackpropInput"],
+  MaxPooling2D: ["MaxPoolGrad"],
+};
+
+/**
+ * Throws, naming the kernel and the switch, when the active backend lacks a kernel that training `model` needs:
+ * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, which the fast kernels add (off with TFJS_FAST_KERNELS=0).
+ * Without this check the first step fails deep inside tfjs with "Kernel … not registered".
+ */
+export function assertCanTrain(model: tf.LayersModel): void {
+  const backend = tf.getBackend();
+  for (const layer of model.layers) {
+    for (const kernel of GRADIENT_KERNELS[layer.getClassName()] ?? []) {
+      if (tf.getKernel(kernel, backend)) continue;
+      const fix =
+        backend === "wasm"
+          ? "tfjs-backend-wasm 4.22 lacks it, and the mnist-lens fast kernels that add it are off " +
+            "(TFJS_FAST_KERNELS=0, or disableFastWasmKernels()): unset TFJS_FAST_KERNELS to train this model on wasm, " +
+            "or use another backend"
+          : "use another backend";
+      throw new Error(
+        `cannot train layer ${layer.name} on the ${backend} backend: its gradient needs kernel '${kernel}', ` +
+          `which is not registered; ${fix}`,
+      );
+    }
+  }
+}

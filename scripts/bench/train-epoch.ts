@@ -1,5 +1,5 @@
-// Entry point of `npm run bench:train`: one epoch of the seed network on the active tfjs backend,
-// then the PyTorch peer on the same digits; prints µs per digit, a breakdown, and the ratio last.
+// Entry point of `npm run bench:train`: one epoch of the seed network (or, with --arch cnn, the CNN preset) on the
+// active tfjs backend, then the PyTorch peer on the same digits; prints µs per digit, a breakdown, and the ratio last.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -11,16 +11,18 @@ import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { loadMnist, headOfSplit, mnistDir } from "../../lib/mnist/dataset";
 import { oneHot, scalePixels } from "../../lib/mnist/encode";
 import { IMAGE_SIDE, NUM_CLASSES } from "../../lib/core/constants";
-import { initBackend } from "../../lib/model/backend";
+import { assertCanTrain, initBackend } from "../../lib/model/backend";
 import { backendNameSchema } from "../../lib/core/backend-name";
 import { createModel } from "../../lib/model/create";
 import { disableFastWasmKernels, enableFastWasmKernels, fastWasmKernelsStatus } from "../../lib/model/wasm-kernels";
-import { parseTrainConfig } from "../../lib/core/train-config";
+import { parseTrainConfig, type TrainConfig } from "../../lib/core/train-config";
 import { createOptimizer, trainEpoch } from "../../lib/features/train/loop";
 import { timeKernelCalls } from "./kernel-timer";
 import { createRng } from "../../lib/numeric/random";
 
-const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--no-fma] [--backend auto|wasm|cpu] [--skip-peer]
+const USAGE = `usage: npm run bench:train -- [--arch mlp|cnn] [--n DIGITS] [--stock] [--no-fma] [--backend auto|wasm|cpu] [--skip-peer]
+  --arch       mlp: the seed network with RMSprop (default); cnn: the CNN preset's layers with Adam (lr 0.001),
+               against ../shared/peers/torch_cnn_epoch.py
   --n          training digits in the epoch (default 48000, the seed's 80% of 60,000; 128..60000)
   --stock      stock wasm kernels and tf.train.rmsprop (default: fast kernels and the fused RMSprop update)
   --no-fma     fast kernels without fused multiply-adds (a multiply and an add per term)
@@ -28,7 +30,9 @@ const USAGE = `usage: npm run bench:train -- [--n DIGITS] [--stock] [--no-fma] [
   --skip-peer  do not run the PyTorch peer`;
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const PEER_SCRIPT = process.env.PEER_SCRIPT ?? path.resolve(REPO_ROOT, "../shared/peers/torch_mlp_epoch.py");
+/** The PyTorch peer of each architecture (PEER_SCRIPT overrides it). */
+const peerScript = (arch: "mlp" | "cnn") =>
+  process.env.PEER_SCRIPT ?? path.resolve(REPO_ROOT, `../shared/peers/torch_${arch}_epoch.py`);
 const PYTHON = "/usr/bin/python3";
 const TORCH_INSTALL = "apt-get update && apt-get install -y python3-torch python3-numpy";
 /**
@@ -39,6 +43,7 @@ const TORCH_INSTALL = "apt-get update && apt-get install -y python3-torch python
 const ONE_THREAD_ENV = { OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
 
 const argsSchema = z.object({
+  arch: z.enum(["mlp", "cnn"]).default("mlp"),
   n: z.coerce.number().int().min(128).max(60_000).default(48_000),
   stock: z.boolean().default(false),
   noFma: z.boolean().default(false),
@@ -79,8 +84,18 @@ interface OursResult {
   breakdownMs: Record<string, number>;
 }
 
-async function benchOurs(n: number, backendName: string): Promise<OursResult> {
-  const config = parseTrainConfig({});
+/**
+ * The benchmarked configuration: the seed's, or the CNN preset's layers with the peer's optimizer (Adam, lr 0.001),
+ * whatever the preset's defaults become.
+ */
+function benchConfig(arch: "mlp" | "cnn"): TrainConfig {
+  return arch === "mlp"
+    ? parseTrainConfig({})
+    : parseTrainConfig({ architecture: { kind: "cnn" }, optimizer: { name: "adam", learningRate: 0.001 } });
+}
+
+async function benchOurs(n: number, backendName: string, arch: "mlp" | "cnn"): Promise<OursResult> {
+  const config = benchConfig(arch);
   const split = headOfSplit(loadMnist().train, n);
   const x = tf.tensor3d(scalePixels(split.pixels), [n, IMAGE_SIDE, IMAGE_SIDE]);
   const y = tf.tensor2d(oneHot(split.labels), [n, NUM_CLASSES]);
@@ -91,6 +106,8 @@ async function benchOurs(n: number, backendName: string): Promise<OursResult> {
 
   // Warm-up on a throwaway model: JIT, wasm code paths and kernel setup stay out of the timed epoch.
   const [warmModel, warmOptimizer] = [createModel(config.architecture, config.seed), makeOptimizer()];
+  // With --stock a CNN cannot train on wasm (no Conv2DBackpropFilter): say so rather than fail inside tfjs.
+  assertCanTrain(warmModel);
   const warmCount = Math.min(n, 2 * config.batchSize);
   const [wx, wy] = [x.slice(0, warmCount), y.slice(0, warmCount)];
   await trainEpoch(warmModel, warmOptimizer, wx, wy, options);
@@ -104,6 +121,11 @@ async function benchOurs(n: number, backendName: string): Promise<OursResult> {
     BatchMatMul: "matmul",
     _FusedMatMul: "matmul",
     GatherV2: "data",
+    Conv2D: "conv",
+    Conv2DBackpropFilter: "conv",
+    Conv2DBackpropInput: "conv",
+    MaxPool: "pool",
+    MaxPoolGrad: "pool",
   });
   timeOptimizer(optimizer, totalsMs);
   const [start, cpuStart] = [performance.now(), process.cpuUsage()];
@@ -130,10 +152,16 @@ type PeerResult = { usPerDigit: number; line: string } | { missing: string };
  * Runs the peer script; with `clock: "cpu"` its timer (time.perf_counter) reads process CPU time instead,
  * which a busy machine inflates far less than wall time (the peer runs PyTorch on one thread).
  */
-function benchPeer(n: number, clock: "wall" | "cpu", threads: "one" | "default" = "one"): PeerResult {
+function benchPeer(
+  arch: "mlp" | "cnn",
+  n: number,
+  clock: "wall" | "cpu",
+  threads: "one" | "default" = "one",
+): PeerResult {
+  const script = peerScript(arch);
   if (!existsSync(PYTHON)) return { missing: `${PYTHON} not found` };
-  if (!existsSync(PEER_SCRIPT)) return { missing: `peer script ${PEER_SCRIPT} not found (set PEER_SCRIPT)` };
-  const args = [PEER_SCRIPT, mnistDir(), String(n)];
+  if (!existsSync(script)) return { missing: `peer script ${script} not found (set PEER_SCRIPT)` };
+  const args = [script, mnistDir(), String(n)];
   const env = { ...process.env, ...(threads === "one" ? ONE_THREAD_ENV : {}) };
   const run =
     clock === "wall"
@@ -166,6 +194,7 @@ async function main(): Promise<number> {
     "bench:train",
     USAGE,
     {
+      arch: { type: "string" },
       n: { type: "string" },
       stock: { type: "boolean" },
       "no-fma": { type: "boolean" },
@@ -174,6 +203,7 @@ async function main(): Promise<number> {
     },
     argsSchema,
     (v) => ({
+      arch: v.arch,
       n: v.n,
       stock: v.stock,
       noFma: v["no-fma"],
@@ -193,25 +223,33 @@ async function main(): Promise<number> {
     backend.name !== "wasm"
       ? "stock (fast kernels are wasm-only)"
       : fast
-        ? `fast (${gemm}, fused RMSprop, fast dropout)`
+        ? `fast (${gemm}${args.arch === "mlp" ? ", fused RMSprop" : ""}, fast dropout)`
         : "stock";
-  const optimizer = fastWasmKernelsStatus().rmsprop ? "FastRmspropOptimizer (fused update)" : "tf.train.rmsprop";
-  console.log(`backend=${backend.name} (tfjs ${tf.version.tfjs}) kernels=${kernels} optimizer=${optimizer}`);
+  const optimizer =
+    args.arch === "cnn"
+      ? "tf.train.adam"
+      : fastWasmKernelsStatus().rmsprop
+        ? "FastRmspropOptimizer (fused update)"
+        : "tf.train.rmsprop";
+  console.log(
+    `arch=${args.arch} backend=${backend.name} (tfjs ${tf.version.tfjs}) kernels=${kernels} optimizer=${optimizer}`,
+  );
   console.log(`digits=${args.n} batch=128 cores=${os.cpus().length}`);
   console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
 
-  const ours = await benchOurs(args.n, backend.name);
+  const ours = await benchOurs(args.n, backend.name, args.arch);
   console.log(
     `ours: epoch ${ours.seconds.toFixed(2)} s (process CPU ${ours.cpuSeconds.toFixed(2)} s), loss ${ours.loss.toFixed(4)}, accuracy ${ours.accuracy.toFixed(4)}`,
   );
   console.log(`breakdown: ${formatBreakdown(ours.breakdownMs, args.n, ours.seconds * 1000)}`);
   console.log("  (matmul: BatchMatMul/_FusedMatMul kernels incl. transposes, bias and relu; data: batch gather;");
+  console.log("   conv: Conv2D and its two gradients; pool: MaxPool and its gradient;");
   console.log("   optimizer: applyGradients; other: element-wise kernels, dropout masks, autodiff, loss read-back)");
   console.log(`ours_cpu_us_per_digit=${ours.cpuUsPerDigit.toFixed(0)} (process CPU time, all threads)`);
   console.log(`ours_us_per_digit=${ours.usPerDigit.toFixed(0)}`);
 
-  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(args.n, "wall");
-  const peerCpu: PeerResult = "missing" in peer ? peer : benchPeer(args.n, "cpu");
+  const peer: PeerResult = args.skipPeer ? { missing: "skipped (--skip-peer)" } : benchPeer(args.arch, args.n, "wall");
+  const peerCpu: PeerResult = "missing" in peer ? peer : benchPeer(args.arch, args.n, "cpu");
   console.log(`load_average_1m_after=${os.loadavg()[0]!.toFixed(2)}`);
   if ("missing" in peer || "missing" in peerCpu) {
     const missing = "missing" in peer ? peer.missing : (peerCpu as { missing: string }).missing;
@@ -225,7 +263,7 @@ async function main(): Promise<number> {
       .map(([k, v]) => `${k}=${v}`)
       .join(" ")}): ${peer.line}`,
   );
-  const peerAllCores = benchPeer(args.n, "wall", "default");
+  const peerAllCores = benchPeer(args.arch, args.n, "wall", "default");
   if (!("missing" in peerAllCores)) {
     console.log(
       `pytorch_all_cores_us_per_digit=${peerAllCores.usPerDigit.toFixed(0)} (BLAS threads left to their default; for reference)`,

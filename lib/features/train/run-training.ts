@@ -15,7 +15,7 @@ import { IMAGE_SIDE } from "../../core/constants";
 import { selectProbeIndices } from "../../mnist/probe";
 import { createModel, createProbeModel } from "../../model/create";
 import { summarizeModel } from "../../model/summary";
-import type { BackendInfo } from "../../model/backend";
+import { assertCanTrain, type BackendInfo } from "../../model/backend";
 import {
   accuracy,
   confusionMatrix,
@@ -132,6 +132,7 @@ export async function runTraining(
   const tensors: tf.Tensor[] = [train.x, train.y, val.x, val.y, xTest];
   let optimizer: tf.Optimizer | undefined;
   try {
+    assertCanTrain(model);
     const baseline = await forwardPass(probeModel, xTest, new Int32Array(0), { batchSize: EVAL_BATCH });
     const baselineLoss = crossEntropy(baseline.probs, test.labels);
     const baselineAcc = accuracy(predictedLabels(baseline.probs), test.labels);

@@ -1,11 +1,15 @@
 // Fast kernels for tfjs-backend-wasm's training path, as one package; this file is its only entry point.
 //
-// While on (wasm backend only) it replaces six wasm kernels with faster ones — BatchMatMul and _FusedMatMul
+// While on (wasm backend only) it replaces nine wasm kernels with faster ones: BatchMatMul and _FusedMatMul
 // (matmul.ts on gemm.ts and transpose.ts), GatherV2, Identity, Slice and Sum (gather.ts, identity.ts, slice.ts,
-// sum.ts) — draws training-time Dropout masks itself (dropout.ts) and fuses RMSprop's update (rmsprop.ts).
+// sum.ts), Conv2D (conv2d.ts on gemm.ts and im2col.ts), Conv2DBackpropInput (conv2d-grad.ts) and MaxPoolGrad
+// (max-pool-grad.ts). It adds the Conv2DBackpropFilter that tfjs-backend-wasm 4.22 lacks (conv2d-grad.ts), without
+// which no convolution trains on wasm, draws training-time Dropout masks itself (dropout.ts) and fuses RMSprop's
+// update (rmsprop.ts).
 // Each module says why tfjs 4.22's own is slow. registration.ts holds the one switch:
 //   - enableFastWasmKernels() after initBackend (lib/model/backend.ts calls it on wasm unless TFJS_FAST_KERNELS=0);
-//   - disableFastWasmKernels() puts back all of tfjs's own: the kernels, Dropout's masks and RMSprop's update;
+//   - disableFastWasmKernels() puts back all of tfjs's own: the kernels, Dropout's masks and RMSprop's update
+//     (and unregisters Conv2DBackpropFilter: lib/model/backend.ts's assertCanTrain then stops a CNN's training);
 //   - fastWasmKernelsStatus() says what is on, and whether the products use fused multiply-adds;
 //   - createRmspropOptimizer() gives the fused RMSprop while on and tf.train.rmsprop's optimizer while off.
 // Nothing saved needs it: models and optimizer weights are the same with it on or off; a run records it only in

@@ -9,6 +9,8 @@
 // backend's heap (matmul.ts, after transpose.ts where an operand needs it). GatherV2 along axis 0 (picking a
 // batch) becomes row copies (gather.ts) and a contiguous Slice one copy (slice.ts), Identity shares buffers
 // (identity.ts), sums over the batch axis are column sums (sum.ts), and dropout masks come from dropout.ts.
+// A convolution and its gradients, one of which (Conv2DBackpropFilter) tfjs-backend-wasm lacks, are products between
+// patch copies (conv2d.ts, conv2d-grad.ts, im2col.ts), and a max pool's gradient one pass over its windows (max-pool-grad.ts).
 // Results differ from the cpu backend only by float32 rounding (summation order, fused multiply-adds).
 //
 // Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
@@ -22,10 +24,16 @@ import { createFastSum } from "./sum";
 import { wasmHeapMemory, type WasmKernelFunc } from "./wasm-backend";
 import { relaxedSimdAvailable } from "./gemm";
 import { createFastBatchMatMul, createFastFusedMatMul, type GemmTarget } from "./matmul";
+import { createFastMaxPoolGrad } from "./max-pool-grad";
+import { createFastConv2D } from "./conv2d";
+import { createFastConv2DBackpropFilter, createFastConv2DBackpropInput } from "./conv2d-grad";
 
-/** Stock kernel configs, by kernel name, while the fast ones are registered, and how products run. */
+/**
+ * Stock kernel configs, by kernel name, while the fast ones are registered (null for a kernel tfjs-backend-wasm
+ * lacks, which switching off unregisters), and how products run.
+ */
 interface Installed {
-  stock: Map<string, tf.KernelConfig>;
+  stock: Map<string, tf.KernelConfig | null>;
   fma: boolean;
 }
 
@@ -38,6 +46,10 @@ const GATHER = "GatherV2";
 const IDENTITY = "Identity";
 const SUM = "Sum";
 const SLICE = "Slice";
+const CONV = "Conv2D";
+const CONV_FILTER_GRAD = "Conv2DBackpropFilter";
+const CONV_INPUT_GRAD = "Conv2DBackpropInput";
+const MAX_POOL_GRAD = "MaxPoolGrad";
 
 function kernelFunc(config: tf.KernelConfig): WasmKernelFunc {
   return config.kernelFunc as unknown as WasmKernelFunc;
@@ -60,7 +72,7 @@ export interface FastWasmKernelOptions {
 export interface FastWasmKernelsStatus {
   /** True while the fast kernels replace tfjs-backend-wasm's own. */
   enabled: boolean;
-  /** The wasm kernels replaced, by tfjs kernel name. */
+  /** The wasm kernels replaced or added (Conv2DBackpropFilter, which tfjs-backend-wasm 4.22 lacks), by tfjs kernel name. */
   kernels: string[];
   /** Whether the products use fused multiply-adds; null while off. */
   fma: boolean | null;
@@ -71,8 +83,8 @@ export interface FastWasmKernelsStatus {
 }
 
 /**
- * Registers the fast BatchMatMul, _FusedMatMul, GatherV2, Identity, Sum and Slice kernels (and dropout) for the
- * wasm backend, and turns on the fused RMSprop update. Returns true when they are (now or already) active;
+ * Registers the fast BatchMatMul, _FusedMatMul, GatherV2, Identity, Sum, Slice, Conv2D, Conv2DBackpropInput and MaxPoolGrad
+ * kernels, adds Conv2DBackpropFilter (and dropout) for the wasm backend, and turns on the fused RMSprop update. Returns true when they are (now or already) active;
  * false, changing nothing, when the active backend is not wasm or does not expose its memory. Idempotent (a
  * second call keeps the first call's options). Call after initBackend().
  */
@@ -81,12 +93,24 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
   if (installed !== null) return true;
   const memory = wasmHeapMemory(tf.backend());
   if (memory === null) return false;
-  const stock = new Map<string, tf.KernelConfig>();
-  for (const name of [BATCH_MAT_MUL, FUSED_MAT_MUL, GATHER, IDENTITY, SUM, SLICE]) {
+  const stock = new Map<string, tf.KernelConfig | null>();
+  for (const name of [
+    BATCH_MAT_MUL,
+    FUSED_MAT_MUL,
+    GATHER,
+    IDENTITY,
+    SUM,
+    SLICE,
+    CONV,
+    CONV_INPUT_GRAD,
+    MAX_POOL_GRAD,
+  ]) {
     const config = tf.getKernel(name, "wasm");
     if (!config) return false;
     stock.set(name, config);
   }
+  // Missing from tfjs-backend-wasm 4.22 (a later version may have it: then it is replaced and restored).
+  stock.set(CONV_FILTER_GRAD, tf.getKernel(CONV_FILTER_GRAD, "wasm") ?? null);
   const target: GemmTarget = { memory, fma: options.fma !== false && relaxedSimdAvailable() };
   const fast: Array<[string, WasmKernelFunc]> = [
     [BATCH_MAT_MUL, createFastBatchMatMul(kernelFunc(stock.get(BATCH_MAT_MUL)!), target)],
@@ -95,9 +119,13 @@ export function enableFastWasmKernels(options: FastWasmKernelOptions = {}): bool
     [IDENTITY, createFastIdentity(kernelFunc(stock.get(IDENTITY)!))],
     [SUM, createFastSum(kernelFunc(stock.get(SUM)!), memory)],
     [SLICE, createFastSlice(kernelFunc(stock.get(SLICE)!))],
+    [CONV, createFastConv2D(kernelFunc(stock.get(CONV)!), target)],
+    [CONV_FILTER_GRAD, createFastConv2DBackpropFilter(target)],
+    [CONV_INPUT_GRAD, createFastConv2DBackpropInput(kernelFunc(stock.get(CONV_INPUT_GRAD)!), target)],
+    [MAX_POOL_GRAD, createFastMaxPoolGrad(kernelFunc(stock.get(MAX_POOL_GRAD)!), memory)],
   ];
   for (const [kernelName, func] of fast) {
-    tf.unregisterKernel(kernelName, "wasm");
+    if (stock.get(kernelName)) tf.unregisterKernel(kernelName, "wasm");
     // No setupFunc: the stock kernels' setup (their cwrap bindings) already ran when the backend started.
     tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc: func as unknown as tf.KernelFunc });
   }
@@ -111,7 +139,7 @@ export function disableFastWasmKernels(): void {
   if (installed === null) return;
   for (const [kernelName, config] of installed.stock) {
     tf.unregisterKernel(kernelName, "wasm");
-    tf.registerKernel(config);
+    if (config) tf.registerKernel(config);
   }
   uninstallFastDropout();
   installed = null;

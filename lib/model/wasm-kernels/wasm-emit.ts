@@ -52,6 +52,13 @@ export const I32_REM_U = [0x70];
 export const I32_AND = [0x71];
 export const I32_SHL = [0x74];
 export const I32_GE_U = [0x4f];
+export const I32_LT_S = [0x48];
+export const I32_LOAD = (offset = 0) => [0x28, 2, ...leb(offset)];
+/** memory.copy(dst, src, bytes) and memory.fill(dst, byte, bytes), bulk memory (standard, on in Node 20). */
+export const MEMORY_COPY = [0xfc, ...leb(10), 0, 0];
+export const MEMORY_FILL = [0xfc, ...leb(11), 0];
+/** if (condition) { then } else { otherwise }: `condition` is code that pushes an i32. */
+export const ifElse = (condition: number[], then: number[], otherwise: number[]) => [...condition, 0x04, 0x40, ...then, 0x05, ...otherwise, 0x0b];
 /** Pops and discards the top of the stack. */
 export const DROP = [0x1a];
 export const F32_LOAD = (offset = 0) => [0x2a, 2, ...leb(offset)];
@@ -65,6 +72,15 @@ export const V128_LOAD = (offset = 0) => simd(0x00, 4, ...leb(offset));
 export const V128_STORE = (offset = 0) => simd(0x0b, 4, ...leb(offset));
 export const V128_ZERO = simd(0x0c, ...Array<number>(16).fill(0));
 export const F32X4_SPLAT = simd(0x13);
+export const I32X4_SPLAT = simd(0x11);
+export const I32X4_ADD = simd(0xae);
+export const I32X4_EXTRACT_LANE = (lane: number) => simd(0x1b, lane);
+/** f32x4.gt: all ones in the lanes where the first operand is greater. */
+export const F32X4_GT = simd(0x44);
+/** v128.bitselect(a, b, mask): the bits of a where mask is 1, of b elsewhere. */
+export const V128_BITSELECT = simd(0x52);
+/** v128.const of four i32 lanes. */
+export const V128_I32X4 = (lanes: number[]) => simd(0x0c, ...lanes.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]));
 /** i8x16.shuffle: byte lanes 0-15 from the first operand, 16-31 from the second. */
 export const I8X16_SHUFFLE = (lanes: number[]) => simd(0x0d, ...lanes);
 export const F32X4_EXTRACT_LANE = (lane: number) => simd(0x1f, lane);

@@ -3,7 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 // Importing the wasm backend registers its stock kernels: they are read below, before anything can replace them.
 import "@tensorflow/tfjs-backend-wasm";
 import { describe, expect, it } from "vitest";
-import { initBackend } from "../../../lib/model/backend";
+import { assertCanTrain, initBackend } from "../../../lib/model/backend";
+import { createModel } from "../../../lib/model/create";
 import {
   createRmspropOptimizer,
   disableFastWasmKernels,
@@ -14,7 +15,19 @@ import { FastRmspropOptimizer } from "../../../lib/model/wasm-kernels/rmsprop";
 import { createOptimizer } from "../../../lib/features/train/loop";
 import { onBackend, startOnStockWasm } from "./backends";
 
-const REPLACED = ["BatchMatMul", "_FusedMatMul", "GatherV2", "Identity", "Sum", "Slice"];
+const REPLACED = [
+  "BatchMatMul",
+  "_FusedMatMul",
+  "GatherV2",
+  "Identity",
+  "Sum",
+  "Slice",
+  "Conv2D",
+  "Conv2DBackpropInput",
+  "MaxPoolGrad",
+];
+/** Kernels tfjs-backend-wasm 4.22 lacks, which the package adds. */
+const ADDED = ["Conv2DBackpropFilter"];
 
 /** Dropout's training-time call, from the prototype every tfjs-layers Dropout layer shares. */
 const dropoutCall = () => (Object.getPrototypeOf(tf.layers.dropout({ rate: 0.5 })) as { call: unknown }).call;
@@ -35,6 +48,13 @@ async function kernelsOfOneStep(optimizer: tf.Optimizer): Promise<string[]> {
 /** Checks, on tfjs itself, that nothing of the package is in place: kernels, clone, dropout, optimizers. */
 async function expectStockTfjs(): Promise<void> {
   for (const name of REPLACED) expect(tf.getKernel(name, "wasm")!.kernelFunc, name).toBe(stockKernels.get(name));
+  for (const name of ADDED) expect(tf.getKernel(name, "wasm"), name).toBeUndefined();
+  // So a CNN cannot train, and says why before its first step.
+  const cnn = createModel({ kind: "cnn", filters: [4, 4], dense: 8, dropout: 0 }, 1);
+  expect(() => assertCanTrain(cnn)).toThrow(
+    /layer conv2d_1 on the wasm backend: its gradient needs kernel 'Conv2DBackpropFilter'.*TFJS_FAST_KERNELS=0/,
+  );
+  cnn.dispose();
   expect(dropoutCall()).toBe(stockDropoutCall);
   // tfjs-backend-wasm's own Identity copies: a clone takes a second buffer (the fast one shares the first).
   const x = tf.ones([4, 4]);
@@ -85,18 +105,22 @@ describe("enableFastWasmKernels", () => {
     disableFastWasmKernels();
   });
 
-  it("replaces the six kernels, Dropout's masks and RMSprop's update, and says so in its status", async () => {
+  it("replaces nine kernels, adds Conv2DBackpropFilter, Dropout's masks and RMSprop's update, and says so in its status", async () => {
     expect(enableFastWasmKernels()).toBe(true);
     try {
       expect(fastWasmKernelsStatus()).toEqual({
         enabled: true,
-        kernels: REPLACED,
+        kernels: [...REPLACED, ...ADDED],
         fma: true,
         dropout: true,
         rmsprop: true,
       });
       for (const name of REPLACED)
         expect(tf.getKernel(name, "wasm")!.kernelFunc, name).not.toBe(stockKernels.get(name));
+      for (const name of ADDED) expect(tf.getKernel(name, "wasm"), name).toBeDefined();
+      const cnn = createModel({ kind: "cnn", filters: [4, 4], dense: 8, dropout: 0 }, 1);
+      expect(() => assertCanTrain(cnn)).not.toThrow();
+      cnn.dispose();
       expect(dropoutCall()).not.toBe(stockDropoutCall);
       const rmsprop = createRmspropOptimizer(0.001);
       expect(rmsprop).toBeInstanceOf(FastRmspropOptimizer);
