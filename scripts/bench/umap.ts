@@ -22,7 +22,8 @@ const USAGE = `usage: npm run bench:umap -- [--n ROWS] [--run ID] [--runs R] [--
   --run        UMAP of run ID's stored last-hidden-layer embedding of the test digits (from DATABASE_URL) instead
                of pixels; the peer reads the same float32 rows from a file
   --runs       timed fits of each side, median reported (default 1; ours runs no warm-up fit, the peer one)
-  --threads    passed to umap() (the kNN) and to the peer (numba threads, n_jobs); default: each side's own
+  --threads    passed to umap() (for its kNN; today's exact kNN runs on one thread) and to the peer (numba threads,
+               n_jobs); default: each side's own (the peer uses every core)
   --skip-peer  do not run the umap-learn peer`;
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

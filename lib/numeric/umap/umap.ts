@@ -5,10 +5,12 @@
 // gradients, linearly decaying step size. Departures: the kNN is exact (or the caller's graph) instead of NN-descent;
 // inputs wider than 50 columns go through PCA-50 first (as our t-SNE); the spectral init is not implemented ('pca'
 // is the default, scaled as umap-learn scales its spectral layout; umap-learn 0.5.4+ offers the same 'pca'); a warm
-// start is used as it is, without umap-learn's rescaling of every init onto [0, 10], so it stays aligned.
-// Threads: everything but the kNN runs on one thread. The SGD moves both ends of every edge it samples, so chunks of
-// edges touch shared points; umap-learn's parallel SGD lets threads race on them ("hogwild"), which makes the layout
-// depend on timing. Sequential edges keep a fixed seed bit-reproducible at any thread count.
+// start is used as it is, without umap-learn's rescaling of every init onto [0, 10], so it stays aligned; the SGD
+// reads its gradient coefficients from a table good to ~1e-5 (force-table.ts) instead of two Math.pow per sample.
+// Threads: all of it runs on one thread today (PCA and the exact kNN are the t-SNE modules', single-threaded so far;
+// `threads` is accepted for the kNN). The SGD stays on one thread by design: it moves both ends of every edge it
+// samples, so any split of the edges touches shared points; umap-learn's parallel SGD lets threads race on them
+// ("hogwild"), which makes the layout depend on timing. Sequential edges keep a fixed seed bit-reproducible.
 import { createRng } from "../random";
 import { computeKnn, type KnnGraph } from "../tsne/knn";
 import { assertMatrix, type Matrix } from "../tsne/matrix";
