@@ -75,7 +75,16 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       continue;
     }
     ran++;
-    await runJob(job, { ...options, log });
+    try {
+      await runJob(job, { ...options, log });
+    } catch (err) {
+      // Whatever went wrong with this job is its failure, recorded with the reason; the worker takes the next one.
+      const reason = `the worker could not run the job: ${(err as Error).message}`;
+      log(`job ${job.id}: failed (${reason})`);
+      await finishJob(db, job.id, workerId, "failed", reason).catch((e: unknown) =>
+        log(`job ${job.id}: its failure not recorded: ${(e as Error).message}`),
+      );
+    }
   }
   log(`worker ${workerId}: stopped after ${ran} job(s)`);
   return ran;
