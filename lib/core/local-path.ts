@@ -11,7 +11,6 @@ const BASE = "http://local.invalid";
 export function localPath(next: string | string[] | undefined, fallback = "/"): string {
   if (typeof next !== "string" || next === "" || next.length > 2048) return fallback;
   // URL parsing drops tabs and line breaks and reads "\" as "/": text that needs either is not a plain local path.
-  // eslint-disable-next-line no-control-regex
   if (!next.startsWith("/") || /[\u0000-\u001f\u007f-\u009f\\]/.test(next)) return fallback;
   let url: URL;
   try {

@@ -116,9 +116,14 @@ describe("the client address", () => {
   });
 
   it("reads TRUSTED_PROXIES from the environment as a list, naming the variable when it is not one", () => {
-    expect(readEnv({ TRUSTED_PROXIES: " 127.0.0.1, ::1 " }).TRUSTED_PROXIES).toEqual(["127.0.0.1", "::1"]);
-    expect(readEnv({}).TRUSTED_PROXIES).toEqual([]);
-    expect(() => readEnv({ TRUSTED_PROXIES: "proxy.example" })).toThrow(/TRUSTED_PROXIES: must be comma-separated IP/);
+    expect(readEnv({ NODE_ENV: "test", TRUSTED_PROXIES: " 127.0.0.1, ::1 " }).TRUSTED_PROXIES).toEqual([
+      "127.0.0.1",
+      "::1",
+    ]);
+    expect(readEnv({ NODE_ENV: "test" }).TRUSTED_PROXIES).toEqual([]);
+    expect(() => readEnv({ NODE_ENV: "test", TRUSTED_PROXIES: "proxy.example" })).toThrow(
+      /TRUSTED_PROXIES: must be comma-separated IP/,
+    );
   });
 
   it("is taken from the socket by Next only when the request has no X-Forwarded-For (why a header alone is not trusted)", () => {
