@@ -47,6 +47,9 @@ export async function readStorage(db: Db): Promise<StorageFigures> {
 export async function reclaimFreePages(db: Db, maxPages: number): Promise<number> {
   if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > 1_000_000)
     throw new RangeError(`maxPages must be an integer in 1..1000000, got ${maxPages}`);
+  // Looked at first without the write lock: the idle worker asks every second, and mostly nothing is free.
+  const [free, mode] = await Promise.all([pragmaNumber(db, "freelist_count"), pragmaNumber(db, "auto_vacuum")]);
+  if (free === 0 || mode !== 2) return 0;
   return immediateTransaction(db, async (tx) => {
     const before = await pragmaNumber(tx, "freelist_count");
     if (before === 0) return 0;

@@ -74,8 +74,10 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     const job = await claimNextJob(db, workerId);
     if (!job) {
       // Between jobs: return one bounded step of the pages deleted runs freed (the server's own loop may have died).
-      const reclaimed = await reclaimFreePages(db, IDLE_RECLAIM_PAGES);
-      if (reclaimed > 0) log(`worker ${workerId}: returned ${reclaimed} freed bytes to the filesystem`);
+      await reclaimFreePages(db, IDLE_RECLAIM_PAGES).then(
+        (bytes) => bytes > 0 && log(`worker ${workerId}: returned ${bytes} freed bytes to the filesystem`),
+        (err: unknown) => log(`worker ${workerId}: freed pages not returned this time: ${(err as Error).message}`),
+      );
       if (options.exitWhenIdle) break;
       await sleep(options.pollMs ?? 1000, signal);
       continue;
