@@ -1,4 +1,5 @@
 // The environment, validated once: a bad value fails at start with the variable named.
+import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { backendNameSchema } from "./core/backend-name";
@@ -20,6 +21,27 @@ const envSchema = z.object({
     .min(12, "must be at least 12 characters (npm run up generates a random one into data/admin-password.txt)")
     .max(1024, "must be at most 1024 characters")
     .optional(),
+  /**
+   * Comma-separated IP addresses of reverse proxies that append the client's address to X-Forwarded-For. Only then
+   * does the login limiter tell clients apart (lib/features/auth/client-address.ts); unset, every client is one
+   * "unknown" address and a correct password is never refused. The app must then be reachable only through them.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((text) =>
+      text
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== ""),
+    )
+    .refine((list) => list.every((p) => isIP(p.replace(/^::ffff:/i, "")) !== 0), {
+      message: "must be comma-separated IP addresses, e.g. 127.0.0.1,::1",
+    }),
+  /** Longest estimated training time of the jobs queued in one request, in hours (lib/core/job-cost.ts). */
+  MAX_JOB_TRAINING_HOURS: z.coerce.number().positive().max(10_000).default(6),
+  /** Most storage the jobs queued in one request may need (embeddings, checkpoints, projections), in GB (10^9 bytes). */
+  MAX_JOB_STORAGE_GB: z.coerce.number().positive().max(100_000).default(5),
 });
 
 export type Env = z.infer<typeof envSchema>;

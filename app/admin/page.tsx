@@ -1,10 +1,13 @@
-// Admin: queue a training job with chosen hyperparameters and watch, cancel or retry jobs. Login required.
+// Admin: queue a training job with chosen hyperparameters (its estimated time and storage beside the server's limits),
+// watch, cancel, retry or delete jobs, and delete runs. Login required.
 import type { Metadata } from "next";
 import { requireAdminPage } from "@/lib/features/auth/page";
 import { getDb } from "@/lib/db/client";
 import { fetchCalibrations } from "@/lib/features/jobs/calibration";
 import { jobFormSpecs } from "@/lib/core/job-form-fields";
 import { fetchJobViews } from "@/lib/features/jobs/view";
+import { fetchAdminStorage } from "@/lib/features/jobs/admin-storage";
+import { costLimitsFromEnv } from "@/lib/features/jobs/submit";
 import { AdminConsole } from "./_components/admin-console";
 import { LogoutButton } from "./_components/logout-button";
 
@@ -14,7 +17,11 @@ export const metadata: Metadata = { title: "Admin" };
 export default async function AdminPage() {
   const session = await requireAdminPage("/admin");
   const db = getDb();
-  const [jobs, calibrations] = await Promise.all([fetchJobViews(db), fetchCalibrations(db)]);
+  const [jobs, calibrations, storage] = await Promise.all([
+    fetchJobViews(db),
+    fetchCalibrations(db),
+    fetchAdminStorage(db),
+  ]);
   return (
     <>
       <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center", gap: 16 }}>
@@ -26,6 +33,8 @@ export default async function AdminPage() {
         initialJobs={jobs}
         specs={jobFormSpecs()}
         calibrations={calibrations}
+        limits={costLimitsFromEnv()}
+        initialStorage={storage}
       />
     </>
   );

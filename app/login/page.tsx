@@ -3,19 +3,16 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentAdminSession } from "@/lib/features/auth/page";
 import { ADMIN_DISABLED_MESSAGE, adminEnabled } from "@/lib/features/auth/request";
+import { localPath } from "@/lib/core/local-path";
 import { LoginForm } from "./_components/login-form";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Admin login" };
 
-/** Only local paths: an open redirect through ?next= would hand the login to another site. */
-function localPath(next: string | string[] | undefined): string {
-  const value = Array.isArray(next) ? next[0] : next;
-  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/admin";
-}
-
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
-  const next = localPath((await searchParams).next);
+  // Only same-origin paths (an open redirect would hand the login to another site); none given: the admin page.
+  const requested = (await searchParams).next;
+  const next = requested === undefined ? "/admin" : localPath(requested, "/");
   if (!adminEnabled()) {
     return (
       <section className="card" data-testid="admin-disabled">

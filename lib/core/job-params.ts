@@ -2,6 +2,7 @@
 // field errors keyed by form field, and the `npm run train` flags that reproduce a config in the worker's child.
 // Pure and free of server-only imports: the form runs the same parsing in the browser for its live figures.
 import { z } from "zod";
+import { describeValue, formatPlainDecimal, parsePlainDecimal } from "./plain-number";
 import { splitSizes, trainConfigSchema, withPresetDefaults, type TrainConfig } from "./train-config";
 
 export const JOB_FORM_FIELDS = [
@@ -42,14 +43,19 @@ const NUMBER_FIELDS = [
   "seed",
 ] as const;
 
+/** Plain decimal text or a JSON number; lib/core/plain-number.ts says why nothing looser. */
+const numberValue = z.union([z.number(), z.string().max(64)]);
+
 const formShape = z
   .object({
     name: z.string().optional(),
     notes: z.string().optional(),
     architecture: z.string().optional(),
-    hidden: z.union([z.string(), z.array(z.unknown())]).optional(),
+    // Widths as the form's text ("512,256") or a flat JSON array; nested arrays and booleans fail here, element by
+    // element, without walking into them.
+    hidden: z.union([z.string(), z.array(numberValue).max(64)]).optional(),
     optimizer: z.string().optional(),
-    ...Object.fromEntries(NUMBER_FIELDS.map((f) => [f, z.union([z.number(), z.string()]).optional()])),
+    ...Object.fromEntries(NUMBER_FIELDS.map((f) => [f, numberValue.optional()])),
   })
   .strict();
 
@@ -61,35 +67,38 @@ function fieldOfPath(path: PropertyKey[]): JobFormField | undefined {
   return JOB_FORM_FIELDS.find((f) => f === head);
 }
 
-function toNumber(value: unknown, field: JobFormField, errors: FieldErrors): number | undefined {
-  if (value === undefined || value === null) return undefined;
+function toNumber(value: number | string | undefined, field: JobFormField, errors: FieldErrors): number | undefined {
+  if (value === undefined) return undefined;
   if (typeof value === "number") return value;
-  const text = String(value).trim();
-  if (text === "") return undefined;
-  const n = Number(text);
-  if (!Number.isFinite(n)) {
-    (errors[field] ??= []).push(`must be a number, got "${text.slice(0, 40)}"`);
+  // An empty input means "the default"; anything else must be plain decimal, spaces included.
+  if (value === "") return undefined;
+  const n = parsePlainDecimal(value);
+  if (n === null) {
+    (errors[field] ??= []).push(
+      `${field} must be a number, got ${describeValue(value)} (plain decimal such as 16 or 0.001)`,
+    );
     return undefined;
   }
   return n;
 }
 
-function toWidths(value: unknown, errors: FieldErrors): number[] | undefined {
+function toWidths(value: string | Array<number | string> | undefined, errors: FieldErrors): number[] | undefined {
   if (value === undefined) return undefined;
-  const parts = Array.isArray(value)
-    ? value
-    : String(value)
-        .split(",")
-        .map((s) => s.trim());
+  // The text form splits on commas; spaces around a comma are the list's, not the number's.
+  const parts = Array.isArray(value) ? value : value.split(",").map((s) => s.trim());
   if (parts.length === 1 && parts[0] === "") return undefined;
-  const widths = parts.map((p) => (typeof p === "number" ? p : Number(p)));
-  if (widths.some((w) => !Number.isFinite(w))) {
+  const widths = parts.map((p) => (typeof p === "number" ? p : parsePlainDecimal(p)));
+  if (widths.some((w) => w === null || !Number.isFinite(w))) {
     (errors.hidden ??= []).push(
-      `must be comma-separated layer widths such as 512,512,512, got "${String(value).slice(0, 40)}"`,
+      `hidden must be comma-separated layer widths such as 512,512,512, got ${describeValue(value)}`,
     );
     return undefined;
   }
-  return widths;
+  return widths as number[];
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The default run name for an architecture, as the CLI names its runs. */
@@ -104,7 +113,15 @@ function defaultName(config: Pick<TrainConfig, "architecture">): string {
  * per field; nothing throws. The same rules as `npm run train` (lib/core/train-config.ts), plus the CLI's cross-field checks.
  */
 export function parseJobForm(input: unknown): JobFormResult {
-  const shape = formShape.safeParse(input ?? {});
+  // A body of null, an array or a string is a client's mistake, not a request for the default job.
+  if (!isPlainObject(input)) {
+    return {
+      ok: false,
+      fieldErrors: {},
+      formErrors: [`the parameters must be a JSON object, got ${describeValue(input)}`],
+    };
+  }
+  const shape = formShape.safeParse(input);
   if (!shape.success) {
     const fieldErrors: FieldErrors = {};
     const formErrors: string[] = [];
@@ -117,11 +134,12 @@ export function parseJobForm(input: unknown): JobFormResult {
   }
   const form = shape.data as Record<string, unknown>;
   const fieldErrors: FieldErrors = {};
-  const num = (f: (typeof NUMBER_FIELDS)[number]) => toNumber(form[f], f, fieldErrors);
+  const num = (f: (typeof NUMBER_FIELDS)[number]) => toNumber(form[f] as number | string | undefined, f, fieldErrors);
   const kind = (form.architecture as string | undefined)?.trim() || "mlp";
   const dropout = num("dropout");
   const learningRate = num("learningRate");
-  const hidden = kind === "mlp" ? toWidths(form.hidden, fieldErrors) : undefined;
+  const hidden =
+    kind === "mlp" ? toWidths(form.hidden as string | Array<number | string> | undefined, fieldErrors) : undefined;
   const name = (form.name as string | undefined)?.trim();
   const raw = {
     ...(name ? { name } : {}),
@@ -182,7 +200,8 @@ export function trainArgsOf(config: TrainConfig): string[] {
   if (a.kind === "cnn" && (a.filters.join(",") !== DEFAULT_CNN.filters.join(",") || a.dense !== DEFAULT_CNN.dense)) {
     throw new RangeError("the training CLI only builds the CNN preset (filters 32,64, dense 128)");
   }
-  const flag = (name: string, value: string | number) => `--${name}=${value}`;
+  const flag = (name: string, value: string | number) =>
+    `--${name}=${typeof value === "number" ? formatPlainDecimal(value) : value}`;
   return [
     flag("name", config.name),
     flag("notes", config.notes),

@@ -31,9 +31,36 @@ export const optimizerSchema = z.object({
 });
 export type OptimizerConfig = z.infer<typeof optimizerSchema>;
 
+/**
+ * The first control character of `text` a field of kind `kind` does not allow, as "U+0000 at character 4", or null.
+ * Names are one line: no C0 control (U+0000–U+001F), DEL (U+007F) or C1 control (U+0080–U+009F). Notes are free text
+ * and keep tab, line feed and carriage return. A NUL reaches the worker's `spawn` as an argument and fails it; the
+ * others turn into invisible or line-breaking text in logs, CSV and the pages.
+ */
+export function controlCharacterIn(text: string, kind: "line" | "text"): string | null {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
+    if (control && !(kind === "text" && (c === 0x09 || c === 0x0a || c === 0x0d))) {
+      return `U+${c.toString(16).toUpperCase().padStart(4, "0")} at character ${i + 1}`;
+    }
+  }
+  return null;
+}
+
+function withoutControls(field: string, kind: "line" | "text") {
+  return (text: string, ctx: z.core.$RefinementCtx<string>) => {
+    const found = controlCharacterIn(text, kind);
+    if (found) {
+      const allowed = kind === "text" ? " other than tab and line breaks" : "";
+      ctx.addIssue({ code: "custom", message: `${field} must not contain control characters${allowed} (${found})` });
+    }
+  };
+}
+
 export const trainConfigSchema = z.object({
-  name: z.string().trim().min(1).max(120).default("seed MLP"),
-  notes: z.string().max(2000).default(""),
+  name: z.string().trim().min(1).max(120).superRefine(withoutControls("name", "line")).default("seed MLP"),
+  notes: z.string().max(2000).superRefine(withoutControls("notes", "text")).default(""),
   architecture: architectureSchema.default({ kind: "mlp", hidden: [512, 512, 512], dropout: 0.2 }),
   optimizer: optimizerSchema.default({ name: "rmsprop", learningRate: 0.001, rho: 0.9, momentum: 0.9 }),
   batchSize: z.number().int().min(1).max(8192).default(128),

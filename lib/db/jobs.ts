@@ -24,6 +24,22 @@ export async function enqueueJob(db: Db, config: TrainConfig, queuedBy: string, 
   return job.id;
 }
 
+/** Queues every config or none (one IMMEDIATE transaction): a sweep is accepted or refused whole. Ids in order. */
+export async function enqueueJobs(db: Db, configs: readonly TrainConfig[], queuedBy: string): Promise<number[]> {
+  return immediateTransaction(db, async (tx) => {
+    const ids: number[] = [];
+    for (const config of configs) {
+      const row = await tx
+        .insertInto("Job")
+        .values({ status: "queued", params: JSON.stringify(config), queuedBy, stage: "queued", createdAt: sqlDate() })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      ids.push(row.id);
+    }
+    return ids;
+  });
+}
+
 /**
  * Queues `config` only if the database holds no run and no job at all (the main job's first start).
  * Check and insert happen in one IMMEDIATE transaction (the write lock taken before the check), so two starting

@@ -71,7 +71,9 @@ describe("parseJobForm", () => {
       "validationSplit",
     ]);
     expect(fieldErrors.epochs![0]).toMatch(/>=1/);
-    expect(fieldErrors.learningRate![0]).toBe('must be a number, got "fast"');
+    expect(fieldErrors.learningRate![0]).toBe(
+      'learningRate must be a number, got "fast" (plain decimal such as 16 or 0.001)',
+    );
     expect(fieldErrors.optimizer![0]).toMatch(/rmsprop|adam|sgd|Invalid option/);
   });
 
@@ -96,6 +98,75 @@ describe("parseJobForm", () => {
     expect(errorsOf({ momentum: 0.5 }).formErrors.join()).toMatch(/momentum/);
     expect(errorsOf({ epochs: { $gt: 1 } }).fieldErrors.epochs).toBeDefined();
     expect(errorsOf("epochs=3").formErrors.length).toBe(1);
+  });
+});
+
+describe("parseJobForm's strict reading", () => {
+  it("takes numbers as JSON numbers or plain decimal text only", () => {
+    for (const text of ["0x10", "1e2", " 16", "16 ", "+16", "Infinity", "1_000", "0b11", "16abc"]) {
+      const { fieldErrors } = errorsOf({ epochs: text });
+      expect(fieldErrors.epochs, text).toEqual([
+        `epochs must be a number, got ${JSON.stringify(text)} (plain decimal such as 16 or 0.001)`,
+      ]);
+    }
+    const result = parseJobForm({ epochs: "16", learningRate: ".005", dropout: 0.25, batchSize: "" });
+    expect(result.ok && result.config).toMatchObject({
+      epochs: 16,
+      optimizer: { learningRate: 0.005 },
+      architecture: { dropout: 0.25 },
+      batchSize: 128,
+    });
+  });
+
+  it("takes hidden widths as a flat list: nested arrays, booleans and hex widths are refused", () => {
+    for (const hidden of [[[4]], [true], ["0x10"], "0x10,4", [null], [{ w: 4 }]]) {
+      expect(errorsOf({ hidden }).fieldErrors.hidden, JSON.stringify(hidden)).toBeDefined();
+    }
+    expect(parseJobForm({ hidden: [64, "32"] })).toMatchObject({
+      ok: true,
+      config: { architecture: { hidden: [64, 32] } },
+    });
+  });
+
+  it("answers a 20,000-deep hidden array with a field error, not a stack overflow", () => {
+    let deep: unknown = 4;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    expect(errorsOf({ hidden: deep }).fieldErrors.hidden).toBeDefined();
+  });
+
+  it("refuses a body that is not an object instead of queueing the default job", () => {
+    for (const body of [null, undefined, [], [{}], "epochs=3", 16, true]) {
+      const { formErrors } = errorsOf(body);
+      expect(formErrors.join(), String(body)).toMatch(/^the parameters must be a JSON object/);
+    }
+  });
+
+  it("refuses control characters in the name and notes with a message naming the field", () => {
+    expect(errorsOf({ name: "evil\u0000name" }).fieldErrors.name).toEqual([
+      "name must not contain control characters (U+0000 at character 5)",
+    ]);
+    expect(errorsOf({ name: "two\nlines" }).fieldErrors.name![0]).toMatch(/^name must not contain control/);
+    expect(errorsOf({ name: "c1\u0085" }).fieldErrors.name![0]).toMatch(/U\+0085/);
+    expect(errorsOf({ notes: "bell\u0007" }).fieldErrors.notes).toEqual([
+      "notes must not contain control characters other than tab and line breaks (U+0007 at character 5)",
+    ]);
+    expect(parseJobForm({ name: "ünïcode ✓", notes: "line 1\r\n\tline 2" }).ok).toBe(true);
+  });
+
+  it("gives the same rule, by flag name, to npm run train", () => {
+    expect(() => parseTrainArgs(["--name=a\u0001b"])).toThrow(
+      "--name: name must not contain control characters (U+0001 at character 2)",
+    );
+    expect(() => parseTrainArgs(["--notes=\u001b[31m"])).toThrow(/^--notes: notes must not contain control/);
+    expect(() => parseTrainArgs(["--epochs=0x10"])).toThrow('--epochs must be a number, got "0x10"');
+    expect(() => parseTrainArgs(["--lr=1e-3"])).toThrow('--lr must be a number, got "1e-3"');
+  });
+
+  it("writes tiny learning rates as plain decimal flags that parse back exactly", () => {
+    const result = parseJobForm({ learningRate: 1.5e-7 });
+    if (!result.ok) throw new Error("fixture invalid");
+    expect(trainArgsOf(result.config)).toContain("--lr=0.00000015");
+    expect(parseTrainArgs(trainArgsOf(result.config)).config).toEqual(result.config);
   });
 });
 

@@ -3,10 +3,13 @@
 // job is queued or running, every 5 s otherwise) so progress moves without a reload.
 import { useCallback, useEffect, useState } from "react";
 import type { Calibration } from "@/lib/core/job-estimate";
+import type { CostLimits } from "@/lib/core/job-cost";
 import type { JobFormSpecs } from "@/lib/core/job-form-fields";
+import type { AdminStorage } from "@/lib/features/jobs/admin-storage";
 import type { JobView } from "@/lib/features/jobs/view";
 import { JobForm } from "./job-form";
 import { JobsTable } from "./jobs-table";
+import { RunsTable } from "./runs-table";
 
 const ACTIVE_POLL_MS = 1000;
 const IDLE_POLL_MS = 5000;
@@ -16,8 +19,11 @@ export function AdminConsole(props: {
   initialJobs: JobView[];
   specs: JobFormSpecs;
   calibrations: Record<"mlp" | "cnn", Calibration>;
+  limits: CostLimits;
+  initialStorage: AdminStorage;
 }) {
   const [jobs, setJobs] = useState(props.initialJobs);
+  const [storage, setStorage] = useState(props.initialStorage);
   const [problem, setProblem] = useState<string | null>(null);
   const [loggedOut, setLoggedOut] = useState(false);
   // Bumped after every refresh, successful or not, so the next one is always scheduled.
@@ -31,7 +37,9 @@ export function AdminConsole(props: {
         return;
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      setJobs(((await res.json()) as { jobs: JobView[] }).jobs);
+      const answer = (await res.json()) as { jobs: JobView[] } & AdminStorage;
+      setJobs(answer.jobs);
+      setStorage({ storage: answer.storage, runs: answer.runs });
       setProblem(null);
     } catch (err) {
       setProblem(`could not refresh the jobs: ${(err as Error).message}`);
@@ -40,7 +48,10 @@ export function AdminConsole(props: {
     }
   }, []);
 
-  const active = jobs.some((j) => j.status === "queued" || j.status === "running");
+  // Freed pages still being returned count as activity too, so the figure shrinks as it happens.
+  const active =
+    jobs.some((j) => j.status === "queued" || j.status === "running") ||
+    (storage.storage.freeBytes > 0 && storage.storage.autoVacuum === "incremental");
   useEffect(() => {
     if (loggedOut) return;
     const timer = setTimeout(() => void refresh(), active ? ACTIVE_POLL_MS : IDLE_POLL_MS);
@@ -54,11 +65,21 @@ export function AdminConsole(props: {
           Your session has ended. <a href="/login?next=/admin">Log in again</a>.
         </p>
       ) : null}
-      <JobForm csrfToken={props.csrfToken} specs={props.specs} calibrations={props.calibrations} onQueued={refresh} />
+      <JobForm
+        csrfToken={props.csrfToken}
+        specs={props.specs}
+        calibrations={props.calibrations}
+        limits={props.limits}
+        onQueued={refresh}
+      />
       <section className="card">
         <h2>Jobs</h2>
         {problem ? <p className="muted">{problem}</p> : null}
         <JobsTable jobs={jobs} csrfToken={props.csrfToken} onChange={refresh} />
+      </section>
+      <section className="card">
+        <h2>Runs and storage</h2>
+        <RunsTable data={storage} csrfToken={props.csrfToken} onChange={refresh} />
       </section>
     </>
   );

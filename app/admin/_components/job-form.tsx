@@ -2,7 +2,8 @@
 // The job form: every hyperparameter with its allowed range (from the training schema), the parameter count and
 // an estimated time computed as you type, and the server's field errors after submitting.
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { estimateJobMs, formatEta, type Calibration } from "@/lib/core/job-estimate";
+import { formatEta, type Calibration } from "@/lib/core/job-estimate";
+import { costLimitProblems, estimateJobCost, formatBytes, type CostLimits } from "@/lib/core/job-cost";
 import {
   describeRange,
   PRESET_FIELDS,
@@ -48,6 +49,8 @@ export function JobForm(props: {
   csrfToken: string;
   specs: JobFormSpecs;
   calibrations: Record<"mlp" | "cnn", Calibration>;
+  /** The server's per-request limits (MAX_JOB_TRAINING_HOURS, MAX_JOB_STORAGE_GB), shown beside the estimates. */
+  limits: CostLimits;
   onQueued: () => Promise<void>;
 }) {
   const { specs } = props;
@@ -61,12 +64,15 @@ export function JobForm(props: {
   const figures = useMemo(() => {
     if (!parsed.ok) return null;
     const calibration = props.calibrations[parsed.config.architecture.kind];
+    const cost = estimateJobCost(parsed.config, calibration);
     return {
       params: countParams(parsed.config.architecture),
-      ms: estimateJobMs(parsed.config, calibration),
+      ms: cost.trainingMs,
+      bytes: cost.storageBytes,
+      overLimits: costLimitProblems([cost], props.limits),
       source: calibration.source,
     };
-  }, [parsed, props.calibrations]);
+  }, [parsed, props.calibrations, props.limits]);
 
   const set = (field: JobFormField, value: string) => {
     // Switching architecture brings that preset's dropout, optimizer, learning rate and epochs along, except where
@@ -230,7 +236,15 @@ export function JobForm(props: {
           <>
             <strong data-testid="param-count">{figures.params.toLocaleString("en-US")}</strong> parameters · estimated
             time <strong data-testid="time-estimate">≈ {formatEta(figures.ms)}</strong>{" "}
+            <span className="muted">(limit {formatEta(props.limits.maxTrainingMs)})</span> · storage{" "}
+            <strong data-testid="storage-estimate">≈ {formatBytes(figures.bytes)}</strong>{" "}
+            <span className="muted">(limit {formatBytes(props.limits.maxStorageBytes)})</span>{" "}
             <span className="muted">({figures.source}; a queued job waits for the ones before it)</span>
+            {figures.overLimits.map((problem) => (
+              <span key={problem} className={styles.limit} data-testid="cost-limit">
+                Not queueable: {problem}.
+              </span>
+            ))}
           </>
         ) : (
           <span className="muted">
@@ -244,7 +258,7 @@ export function JobForm(props: {
           {e}
         </p>
       ))}
-      <button type="submit" disabled={busy}>
+      <button type="submit" disabled={busy || (figures !== null && figures.overLimits.length > 0)}>
         {busy ? "Queueing…" : "Queue job"}
       </button>
       {message ? (

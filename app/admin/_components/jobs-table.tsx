@@ -4,6 +4,7 @@ import { useState } from "react";
 import { formatEta } from "@/lib/core/job-estimate";
 import type { JobView } from "@/lib/features/jobs/view";
 import { postAdmin } from "./admin-fetch";
+import { DeleteButton } from "./delete-button";
 
 function progressText(job: JobView): string {
   if (job.status === "queued") return "waiting for a worker";
@@ -133,6 +134,17 @@ export function JobsTable({
                     <button type="button" onClick={() => void act(job, "retry")}>
                       Retry
                     </button>
+                  ) : null}
+                  {job.status !== "queued" ? (
+                    <DeleteButton
+                      url={`/api/admin/jobs/${job.id}/delete`}
+                      what={`job #${job.id}${job.run ? ` with run #${job.run.id}` : ""}${job.status === "running" ? " (cancelled first)" : ""}`}
+                      csrfToken={csrfToken}
+                      onDone={async (text) => {
+                        setMessage(text);
+                        await onChange();
+                      }}
+                    />
                   ) : null}
                 </td>
               </tr>

@@ -2,6 +2,7 @@
 // every mutating request (else 403), bounded JSON bodies (else 400/415). Every answer is uncacheable.
 import "server-only";
 import type { Db } from "../../db/client";
+import { jsonNestingDepth } from "../../core/json-depth";
 import { readEnv } from "../../env";
 import { csrfMatches, findSession, type AdminSession } from "./session";
 import { readSessionToken } from "./session-cookie";
@@ -10,6 +11,8 @@ import { readSessionToken } from "./session-cookie";
 export const CSRF_HEADER = "x-csrf-token";
 /** Largest JSON body an admin API reads: the job form is well under 4 KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Deepest nesting of arrays and objects a JSON body may have: a sweep of jobs is 3 levels (body, jobs, hidden). */
+export const MAX_BODY_DEPTH = 8;
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
@@ -75,7 +78,8 @@ export class BodyError extends Error {
 /**
  * Reads a JSON body of at most `maxBytes`, stopping as soon as more arrives (a 10 MB upload is not buffered).
  * Throws BodyError: 415 unless Content-Type is application/json, 400 when too large (the issue's contract for a
- * 10 MB body: 400 with the reason, nothing queued) or not JSON.
+ * 10 MB body: 400 with the reason, nothing queued), nested deeper than MAX_BODY_DEPTH (counted on the text, before
+ * parsing) or not JSON.
  */
 export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
@@ -99,6 +103,8 @@ export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES):
     chunks.push(value);
   }
   const text = Buffer.concat(chunks).toString("utf8");
+  if (jsonNestingDepth(text, MAX_BODY_DEPTH) > MAX_BODY_DEPTH)
+    throw new BodyError(400, `the body nests arrays or objects more than ${MAX_BODY_DEPTH} levels deep`);
   try {
     return JSON.parse(text);
   } catch {

@@ -1,6 +1,6 @@
 // Child processes of the worker: `scripts/train.ts` (JSON event lines on stdout) and the projection script.
 import "server-only";
-import { spawn, type ChildProcess } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -35,7 +35,9 @@ const STDERR_TAIL_CHARS = 4000;
 
 /**
  * Starts `command` with JSON lines on stdout handed to `onJson` (other lines go to `onLine`), stderr lines to
- * `onLine` too. A spawn failure resolves `exit` with code null and the error in `stderrTail`.
+ * `onLine` too. A spawn failure resolves `exit` with code null and the error in `stderrTail`, whether spawn reports
+ * it as an "error" event (ENOENT) or throws (ERR_INVALID_ARG_VALUE for a NUL byte in an argument or the
+ * environment): the caller records the job failed with the reason and goes on, never left with a job "starting".
  */
 export function startChild(
   command: string[],
@@ -44,7 +46,15 @@ export function startChild(
   onLine: (line: string, stream: "stdout" | "stderr") => void,
 ): RunningChild {
   const [file, ...args] = command;
-  const child = spawn(file!, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let child: ChildProcess;
+  try {
+    child = spawn(file!, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (err) {
+    // A process object that never ran: no pid, and kill() reaches nothing, so callers need no branch of their own.
+    const reason = `cannot start ${file}: ${(err as Error).message}`;
+    onLine(reason, "stderr");
+    return { child: new ChildProcess(), exit: Promise.resolve({ code: null, signal: null, stderrTail: reason }) };
+  }
   let stderrTail = "";
   createInterface({ input: child.stdout! }).on("line", (line) => {
     if (line.startsWith("{")) {

@@ -1,11 +1,13 @@
 // Parses `npm run train` flags into a validated TrainConfig; every problem is reported by flag name.
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
+import { describeValue, parsePlainDecimal } from "../../core/plain-number";
 import { backendNameSchema, type BackendName } from "../../core/backend-name";
 import { parseTrainConfig, type TrainConfig } from "../../core/train-config";
 
 export const TRAIN_USAGE = `usage: npm run train -- [flags]
-  --name TEXT             run name (default "seed MLP")
+  --name TEXT             run name (default "seed MLP"; no control characters)
+  --notes TEXT            free text kept with the run (no control characters but tab and line breaks)
   --epochs N              epochs, 1..500 (default 16 for mlp, 12 for cnn)
   --train-size N          first N training digits, 10..60000 (default 60000; the last 20% validate)
   --test-size N           first N test digits evaluated, 10..10000 (default 10000)
@@ -39,8 +41,11 @@ export class CliError extends Error {
 
 function num(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) throw new CliError(`--${flag} must be a number, got "${value}"`);
+  const n = parsePlainDecimal(value);
+  if (n === null)
+    throw new CliError(
+      `--${flag} must be a number, got ${describeValue(value)} (plain decimal: digits with at most one point)`,
+    );
   return n;
 }
 
@@ -54,6 +59,7 @@ const FLAG_OF: Record<string, string> = {
   batchSize: "--batch-size",
   validationSplit: "--validation-split",
   name: "--name",
+  notes: "--notes",
   learningRate: "--lr",
   hidden: "--hidden",
   dropout: "--dropout",

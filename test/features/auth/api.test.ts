@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../helpers/db";
 import { startAppServer, type AppServer } from "../../helpers/server";
 import { onlySetCookie } from "../../helpers/set-cookie";
+import { insertRun } from "../../db/run-fixture";
 
 const PASSWORD = "test-admin-password-0123";
 
@@ -17,10 +18,10 @@ describe("the admin API", () => {
   let disabledServer: AppServer;
   let admin: Login;
 
-  async function login(password: string): Promise<Response> {
+  async function login(password: string, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(`${server.url}/api/admin/login`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: { "Content-Type": "application/json", ...headers },
       body: JSON.stringify({ password }),
     });
   }
@@ -86,6 +87,8 @@ describe("the admin API", () => {
       post("/api/admin/jobs", { epochs: 1 }),
       post("/api/admin/jobs/1/cancel", {}),
       post("/api/admin/jobs/1/retry", {}),
+      post("/api/admin/jobs/1/delete", {}),
+      post("/api/admin/runs/1/delete", {}),
       post("/api/admin/logout", {}),
       fetch(`${server.url}/api/admin/jobs`, { headers: { cookie: "mnist_lens_admin=forged-token" } }),
     ];
@@ -216,6 +219,8 @@ describe("the admin API", () => {
     for (const path of [
       `/api/admin/jobs/${id}/cancel`,
       `/api/admin/jobs/${id}/retry`,
+      `/api/admin/jobs/${id}/delete`,
+      `/api/admin/runs/${id}/delete`,
       "/api/admin/logout",
       "/api/admin/login",
     ]) {
@@ -256,20 +261,162 @@ describe("the admin API", () => {
     expect(await page.text()).toContain("the admin page is disabled");
   });
 
-  // Last: the limiter is per server process and would lock the other tests out.
-  it("answers 401 to a wrong password and 429 after 5 wrong tries, even to the right password", async () => {
+  it("takes numbers strictly, hidden widths flat and the body as an object, and queues nothing else", async () => {
+    const before = await db.prisma.job.count();
+    const cases: Array<[unknown, string]> = [
+      [{ epochs: "0x10" }, "epochs"],
+      [{ epochs: "1e2" }, "epochs"],
+      [{ epochs: " 16" }, "epochs"],
+      [{ hidden: [[4]] }, "hidden"],
+      [{ hidden: [true] }, "hidden"],
+      [{ name: "nul\u0000name" }, "name"],
+      [{ notes: "escape \u001b[31m" }, "notes"],
+    ];
+    for (const [body, field] of cases) {
+      const res = await post("/api/admin/jobs", body, asAdmin());
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      const answer = (await res.json()) as { fieldErrors: Record<string, string[]> };
+      expect(Object.keys(answer.fieldErrors)).toEqual([field]);
+    }
+    const nameError = (await (await post("/api/admin/jobs", { name: "a\u0000b" }, asAdmin())).json()) as {
+      fieldErrors: { name: string[] };
+    };
+    expect(nameError.fieldErrors.name).toEqual(["name must not contain control characters (U+0000 at character 2)"]);
+    for (const body of ["null", "[]", '"epochs"', "16"]) {
+      const res = await post("/api/admin/jobs", body, asAdmin());
+      expect(res.status, body).toBe(400);
+      expect(((await res.json()) as { formErrors: string[] }).formErrors[0]).toMatch(/must be a JSON object/);
+    }
+    const deep = `{"hidden":${"[".repeat(20_000)}4${"]".repeat(20_000)}}`;
+    const deepRes = await post("/api/admin/jobs", deep, asAdmin());
+    expect(deepRes.status).toBe(400);
+    expect(((await deepRes.json()) as { error: string }).error).toBe(
+      "the body nests arrays or objects more than 8 levels deep",
+    );
+    expect(await db.prisma.job.count()).toBe(before);
+  });
+
+  it("refuses a job over the cost limits with the estimate and the limit, and queues a sweep as a whole", async () => {
+    const before = await db.prisma.job.count();
+    const huge = await post(
+      "/api/admin/jobs",
+      { hidden: "4096,4096,4096,4096,4096,4096,4096,4096", epochs: 500, batchSize: 1, probeSize: 10_000 },
+      asAdmin(),
+    );
+    expect(huge.status).toBe(400);
+    const answer = (await huge.json()) as { error: string; limits: { maxStorageBytes: number } };
+    expect(answer.error).toMatch(/would store an estimated 6\d\d GB, over the server's limit of 5\.00 GB/);
+    expect(answer.error).toMatch(/would train for an estimated \d+ h \d\d min, over the server's limit of 6 h 00 min/);
+    expect(answer.limits.maxStorageBytes).toBe(5e9);
+    expect(await db.prisma.job.count()).toBe(before);
+    const small = { hidden: "16", epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50 };
+    const sweep = await post("/api/admin/jobs", { jobs: [small, { ...small, hidden: [32] }] }, asAdmin());
+    expect(sweep.status).toBe(201);
+    const { jobIds } = (await sweep.json()) as { jobIds: number[] };
+    expect(jobIds).toHaveLength(2);
+    for (const id of jobIds) expect((await post(`/api/admin/jobs/${id}/cancel`, {}, asAdmin())).status).toBe(200);
+  });
+
+  it("deletes a finished job and a run with everything recorded for it, reporting the bytes freed", async () => {
+    const queued = (await (
+      await post(
+        "/api/admin/jobs",
+        { hidden: "16", epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50 },
+        asAdmin(),
+      )
+    ).json()) as { jobId: number };
+    // A queued job is cancelled and deleted at once.
+    const gone = await post(`/api/admin/jobs/${queued.jobId}/delete`, {}, asAdmin());
+    expect(gone.status).toBe(200);
+    expect(await gone.json()).toMatchObject({ outcome: "deleted", jobId: queued.jobId });
+    expect(await db.prisma.job.count({ where: { id: queued.jobId } })).toBe(0);
+
+    const runId = await insertRun(db, { status: "succeeded" });
+    db.sqlite
+      .prepare(
+        "INSERT INTO Embedding (runId, subset, epoch, layerIndex, layerName, rows, cols, data) VALUES (?, 'probe', 1, 0, 'dense_1', 1000, 1000, ?)",
+      )
+      .run(runId, Buffer.alloc(4_000_000));
+    const listed = (await (
+      await fetch(`${server.url}/api/admin/jobs`, { headers: { cookie: admin.cookie } })
+    ).json()) as { runs: Array<{ id: number; bytes: number }>; storage: { autoVacuum: string } };
+    expect(listed.runs.find((r) => r.id === runId)?.bytes).toBe(4_000_000);
+    expect(listed.storage.autoVacuum).toBe("incremental");
+    const res = await post(`/api/admin/runs/${runId}/delete`, {}, asAdmin());
+    expect(res.status).toBe(200);
+    const deleted = (await res.json()) as { outcome: string; freedBytes: number };
+    expect(deleted.outcome).toBe("deleted");
+    expect(deleted.freedBytes).toBeGreaterThan(3_900_000);
+    expect(await db.prisma.embedding.count({ where: { runId } })).toBe(0);
+    expect((await post(`/api/admin/runs/${runId}/delete`, {}, asAdmin())).status).toBe(404);
+    // The server returns the pages after its answer, in steps.
+    await expect.poll(() => Number(db.sqlite.pragma("freelist_count", { simple: true })), { timeout: 20_000 }).toBe(0);
+  });
+
+  it("sends the browser after login only to same-origin paths, whatever the encoding (never a 500)", async () => {
+    const cases: Array<[string, string]> = [
+      ["/runs/1?tab=errors", "/runs/1?tab=errors"],
+      ["/%09/evil.example", "/"],
+      ["//evil.example", "/"],
+      ["/%5Cevil.example", "/"],
+      ["/%0A%0Dset-cookie:%20x=1", "/"],
+      ["https://evil.example", "/"],
+    ];
+    for (const [next, location] of cases) {
+      const res = await fetch(`${server.url}/login?next=${next}`, {
+        headers: { cookie: admin.cookie },
+        redirect: "manual",
+      });
+      expect([303, 307], next).toContain(res.status);
+      expect(new URL(res.headers.get("location")!, server.url).href, next).toBe(new URL(location, server.url).href);
+    }
+  });
+
+  // Last: wrong passwords slow the unknown address's next answers.
+  it("never refuses the right password without a trusted proxy, however many wrong ones came first", async () => {
+    const started = Date.now();
     for (let i = 0; i < 5; i++) {
-      const res = await login(`wrong-password-${i}`);
+      // A forged X-Forwarded-For changes nothing: without TRUSTED_PROXIES every client is the one unknown address.
+      const res = await login(`wrong-password-${i}`, { "x-forwarded-for": `192.0.2.${i}` });
       expect(res.status).toBe(401);
       expect(res.headers.get("set-cookie")).toBeNull();
     }
-    const limited = await login("wrong-password-5");
+    // The 4th and 5th wrong answers waited out the backoff (1 s, then 2 s).
+    expect(Date.now() - started).toBeGreaterThan(2900);
+    expect((await login(PASSWORD)).status).toBe(200);
+  });
+});
+
+describe("the login limiter behind a trusted proxy", () => {
+  let db: TestDb;
+  let server: AppServer;
+  const login = (password: string, forwardedFor: string) =>
+    fetch(`${server.url}/api/admin/login`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "x-forwarded-for": forwardedFor },
+      body: JSON.stringify({ password }),
+    });
+
+  beforeAll(async () => {
+    db = createTestDb();
+    server = await startAppServer(db.file, { ADMIN_PASSWORD: PASSWORD, TRUSTED_PROXIES: "127.0.0.1" });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.cleanup();
+  });
+
+  it("backs off the address that guessed wrong, and lets every other address in with the right password", async () => {
+    const attacker = "203.0.113.5";
+    for (let i = 0; i < 4; i++) expect((await login(`wrong-${i}`, attacker)).status).toBe(401);
+    const limited = await login("wrong-4", attacker);
     expect(limited.status).toBe(429);
-    const retryAfter = Number(limited.headers.get("retry-after"));
-    expect(retryAfter).toBeGreaterThan(250);
-    expect(retryAfter).toBeLessThanOrEqual(300);
-    const right = await login(PASSWORD);
-    expect(right.status).toBe(429);
-    expect(right.headers.get("set-cookie")).toBeNull();
+    expect(Number(limited.headers.get("retry-after"))).toBe(1);
+    // Prepending another address does not help: the proxy's own entry (the last) is the one believed.
+    expect((await login(PASSWORD, `198.51.100.7, ${attacker}`)).status).toBe(429);
+    // The admin, elsewhere, is never refused the right password.
+    const admin = await login(PASSWORD, "198.51.100.7");
+    expect(admin.status).toBe(200);
+    expect(admin.headers.get("set-cookie")).toMatch(/^mnist_lens_admin=/);
   });
 });

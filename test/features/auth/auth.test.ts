@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../../../lib/features/auth/password";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { clientAddress } from "../../../lib/features/auth/client-address";
 import { createLoginLimiter } from "../../../lib/features/auth/rate-limit";
+import { readEnv } from "../../../lib/env";
 import { NextRequest, NextResponse } from "next/server";
 import {
   SESSION_COOKIE,
@@ -31,27 +35,100 @@ describe("the admin password", () => {
 });
 
 describe("the login limiter", () => {
-  it("allows maxFailures wrong passwords per window, then refuses until the oldest leaves the window", () => {
-    const limiter = createLoginLimiter({ maxFailures: 3, windowMs: 60_000 });
-    for (const t of [0, 1000, 2000]) {
-      expect(limiter.retryAfterMs(t)).toBe(0);
-      limiter.recordFailure(t);
+  it("lets an address make its free failures, then doubles its wait with each further one, up to the cap", () => {
+    const limiter = createLoginLimiter({ freeFailures: 3, baseDelayMs: 1000, maxDelayMs: 8000 });
+    for (const t of [0, 10, 20]) {
+      expect(limiter.retryAfterMs("192.0.2.1", t)).toBe(0);
+      limiter.recordFailure("192.0.2.1", t);
     }
-    expect(limiter.retryAfterMs(2500)).toBe(57_500);
-    expect(limiter.retryAfterMs(60_000)).toBe(0);
+    expect(limiter.retryAfterMs("192.0.2.1", 30)).toBe(0);
+    const waits: number[] = [];
+    let t = 30;
+    for (let i = 0; i < 6; i++) {
+      limiter.recordFailure("192.0.2.1", t);
+      waits.push(limiter.retryAfterMs("192.0.2.1", t));
+      t += waits.at(-1)!;
+    }
+    expect(waits).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect(limiter.retryAfterMs("192.0.2.1", t - 1)).toBe(1);
   });
 
-  it("forgets failures after a successful login", () => {
-    const limiter = createLoginLimiter({ maxFailures: 1 });
-    limiter.recordFailure(0);
-    expect(limiter.retryAfterMs(1)).toBeGreaterThan(0);
-    limiter.reset();
-    expect(limiter.retryAfterMs(1)).toBe(0);
+  it("never makes a clean address wait, however many failures other addresses made", () => {
+    const limiter = createLoginLimiter();
+    for (let i = 0; i < 100; i++) limiter.recordFailure("198.51.100.9", i);
+    expect(limiter.retryAfterMs("198.51.100.9", 100)).toBeGreaterThan(0);
+    expect(limiter.retryAfterMs("203.0.113.7", 100)).toBe(0);
+    expect(limiter.failures("203.0.113.7", 100)).toBe(0);
+  });
+
+  it("forgets an address's failures after a success, or once forgetAfterMs passed since its last one", () => {
+    const limiter = createLoginLimiter({ freeFailures: 0, forgetAfterMs: 60 * 60_000 });
+    limiter.recordFailure("a", 0);
+    expect(limiter.retryAfterMs("a", 1)).toBeGreaterThan(0);
+    limiter.recordSuccess("a");
+    expect(limiter.retryAfterMs("a", 1)).toBe(0);
+    limiter.recordFailure("b", 0);
+    limiter.recordFailure("b", 5);
+    expect(limiter.failures("b", 60 * 60_000)).toBe(2);
+    expect(limiter.failures("b", 60 * 60_000 + 5)).toBe(0);
+  });
+
+  it("remembers at most maxAddresses addresses, forgetting the longest quiet first", () => {
+    const limiter = createLoginLimiter({ maxAddresses: 2 });
+    limiter.recordFailure("a", 0);
+    limiter.recordFailure("b", 1);
+    limiter.recordFailure("a", 2);
+    limiter.recordFailure("c", 3);
+    expect([limiter.failures("a", 4), limiter.failures("b", 4), limiter.failures("c", 4)]).toEqual([2, 0, 1]);
   });
 
   it("rejects nonsensical options with the bad value in the message", () => {
-    expect(() => createLoginLimiter({ maxFailures: 0 })).toThrow("maxFailures must be an integer in 1..1000, got 0");
-    expect(() => createLoginLimiter({ windowMs: -5 })).toThrow("windowMs must be positive, got -5");
+    expect(() => createLoginLimiter({ freeFailures: -1 })).toThrow("freeFailures must be an integer in 0..100, got -1");
+    expect(() => createLoginLimiter({ baseDelayMs: -5 })).toThrow("baseDelayMs must be positive, got -5");
+    expect(() => createLoginLimiter({ maxDelayMs: 10 })).toThrow(
+      "maxDelayMs must be at least baseDelayMs (1000), got 10",
+    );
+  });
+});
+
+describe("the client address", () => {
+  const xff = (value: string) => new Headers({ "x-forwarded-for": value });
+
+  it("is the one unknown address, whatever X-Forwarded-For says, when no proxy is trusted", () => {
+    expect(clientAddress(xff("203.0.113.7"), [])).toEqual({ address: "unknown", identified: false });
+    expect(clientAddress(new Headers(), [])).toEqual({ address: "unknown", identified: false });
+  });
+
+  it("is the address the trusted proxy appended, not what the client put before it", () => {
+    const proxies = ["127.0.0.1", "10.0.0.2"];
+    expect(clientAddress(xff("203.0.113.7"), proxies)).toEqual({ address: "203.0.113.7", identified: true });
+    expect(clientAddress(xff("1.2.3.4, 203.0.113.7"), proxies).address).toBe("203.0.113.7");
+    expect(clientAddress(xff("1.2.3.4, 203.0.113.7, 10.0.0.2"), proxies).address).toBe("203.0.113.7");
+    expect(clientAddress(xff("::ffff:198.51.100.3"), proxies).address).toBe("198.51.100.3");
+    expect(clientAddress(xff("2001:DB8::1"), proxies).address).toBe("2001:db8::1");
+    // A request from the proxy itself (every hop trusted) is the proxy's.
+    expect(clientAddress(xff("127.0.0.1"), proxies)).toEqual({ address: "127.0.0.1", identified: true });
+  });
+
+  it("falls back to unknown when the nearest untrusted entry is not an address", () => {
+    expect(clientAddress(xff("1.2.3.4, not-an-ip"), ["127.0.0.1"]).identified).toBe(false);
+    expect(clientAddress(new Headers(), ["127.0.0.1"]).identified).toBe(false);
+  });
+
+  it("reads TRUSTED_PROXIES from the environment as a list, naming the variable when it is not one", () => {
+    expect(readEnv({ NODE_ENV: "test", TRUSTED_PROXIES: " 127.0.0.1, ::1 " }).TRUSTED_PROXIES).toEqual([
+      "127.0.0.1",
+      "::1",
+    ]);
+    expect(readEnv({ NODE_ENV: "test" }).TRUSTED_PROXIES).toEqual([]);
+    expect(() => readEnv({ NODE_ENV: "test", TRUSTED_PROXIES: "proxy.example" })).toThrow(
+      /TRUSTED_PROXIES: must be comma-separated IP/,
+    );
+  });
+
+  it("is taken from the socket by Next only when the request has no X-Forwarded-For (why a header alone is not trusted)", () => {
+    const source = readFileSync(path.resolve("node_modules/next/dist/server/base-server.js"), "utf8");
+    expect(source).toMatch(/req\.headers\['x-forwarded-for'\] \?\?=/);
   });
 });
 

@@ -1,16 +1,18 @@
-// GET /api/admin/jobs: recent jobs with progress (read-only). POST: queue a training job from the form's fields;
-// 400 with field errors (nothing queued) when a value is out of range.
+// GET /api/admin/jobs: recent jobs with progress, every run's size and the database's (read-only). POST: queue a training job
+// from the form's fields, or a sweep `{"jobs": [fields, ...]}` (all or none); 400 with field errors, or with the
+// estimate and the limit when over the server's cost limits (nothing queued).
 import { authorizeAdmin, bodyErrorResponse, jsonResponse, readJsonBody } from "@/lib/features/auth/request";
 import { getDb } from "@/lib/db/client";
-import { parseJobForm } from "@/lib/core/job-params";
-import { enqueueJob } from "@/lib/db/jobs";
+import { fetchAdminStorage } from "@/lib/features/jobs/admin-storage";
+import { costLimitsFromEnv, submitJobs } from "@/lib/features/jobs/submit";
 import { fetchJobViews } from "@/lib/features/jobs/view";
 
 export async function GET(request: Request): Promise<Response> {
   const db = getDb();
   const auth = await authorizeAdmin(db, request, { mutating: false });
   if (!auth.ok) return auth.response;
-  return jsonResponse(200, { jobs: await fetchJobViews(db), now: new Date().toISOString() });
+  const [jobs, storage] = await Promise.all([fetchJobViews(db), fetchAdminStorage(db)]);
+  return jsonResponse(200, { jobs, ...storage, now: new Date().toISOString() });
 }
 
 export async function POST(request: Request): Promise<Response> {
@@ -23,13 +25,18 @@ export async function POST(request: Request): Promise<Response> {
   } catch (err) {
     return bodyErrorResponse(err);
   }
-  const parsed = parseJobForm(body);
-  if (!parsed.ok)
-    return jsonResponse(400, {
-      error: "invalid parameters: nothing was queued",
-      fieldErrors: parsed.fieldErrors,
-      formErrors: parsed.formErrors,
-    });
-  const jobId = await enqueueJob(db, parsed.config, `admin (session ${auth.session.id.slice(0, 8)})`);
-  return jsonResponse(201, { jobId, config: parsed.config });
+  const result = await submitJobs(db, body, `admin (session ${auth.session.id.slice(0, 8)})`, costLimitsFromEnv());
+  if (!result.ok) {
+    const { error, fieldErrors, formErrors, jobErrors, estimate, limits } = result;
+    return jsonResponse(400, { error, fieldErrors, formErrors, jobErrors, estimate, limits });
+  }
+  const { jobIds, configs, estimate, limits } = result;
+  return jsonResponse(201, {
+    // One job: its id and config as before; a sweep: every id and config, in order.
+    ...(jobIds.length === 1 ? { jobId: jobIds[0], config: configs[0] } : {}),
+    jobIds,
+    configs,
+    estimate,
+    limits,
+  });
 }

@@ -1,7 +1,8 @@
 // POST /api/admin/login {"password": "..."}: sets the session cookie and returns the CSRF token (200), 401 on a wrong password,
-// 429 with Retry-After once too many wrong passwords were tried.
+// 429 with Retry-After while the client's address (known through a trusted proxy) waits out its backoff.
 import { z } from "zod";
 import { adminPasswordHash, verifyPassword } from "@/lib/features/auth/password";
+import { clientAddress } from "@/lib/features/auth/client-address";
 import { loginLimiter } from "@/lib/features/auth/rate-limit";
 import {
   ADMIN_DISABLED_MESSAGE,
@@ -14,6 +15,11 @@ import { createSession } from "@/lib/features/auth/session";
 import { setSessionCookie } from "@/lib/features/auth/session-cookie";
 import { getDb } from "@/lib/db/client";
 import { readEnv } from "@/lib/env";
+
+/** Longest a wrong password from an unidentified client is held before its 401. */
+const UNKNOWN_CLIENT_MAX_DELAY_MS = 5000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const loginSchema = z.object({ password: z.string().min(1, "enter the admin password").max(1024) }).strict();
 
@@ -38,22 +44,28 @@ export async function POST(request: Request): Promise<Response> {
       fieldErrors: z.flattenError(parsed.error).fieldErrors,
     });
 
+  const client = clientAddress(request.headers, readEnv().TRUSTED_PROXIES);
   const limiter = loginLimiter();
   const now = Date.now();
-  const waitMs = limiter.retryAfterMs(now);
+  // Only an address known through a trusted proxy is refused while it waits: refusing "unknown" would refuse everyone.
+  const waitMs = client.identified ? limiter.retryAfterMs(client.address, now) : 0;
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
     return jsonResponse(
       429,
-      { error: `too many wrong passwords: try again in ${seconds} s`, retryAfterSeconds: seconds },
+      { error: `too many wrong passwords from this address: try again in ${seconds} s`, retryAfterSeconds: seconds },
       { "Retry-After": String(seconds) },
     );
   }
   // Counted as a failure until proven right, so parallel guesses cannot slip past the limit while scrypt runs.
-  limiter.recordFailure(now);
-  if (!(await verifyPassword(parsed.data.password, await stored)))
+  limiter.recordFailure(client.address, now);
+  if (!(await verifyPassword(parsed.data.password, await stored))) {
+    // Unidentified clients are never refused; their wrong answers are slowed by the backoff instead (up to 5 s).
+    if (!client.identified)
+      await sleep(Math.min(UNKNOWN_CLIENT_MAX_DELAY_MS, limiter.retryAfterMs(client.address, Date.now())));
     return jsonResponse(401, { error: "wrong password" });
-  limiter.reset();
+  }
+  limiter.recordSuccess(client.address);
   const { token, session } = await createSession(getDb());
   await setSessionCookie(token, session.expiresAt, isSecureRequest(request));
   // The CSRF token is for API clients (the admin page gets it rendered); no other origin can read this response.
