@@ -57,6 +57,35 @@ describe("live layouts and pair figures in Chromium", () => {
   const markDocument = (page: Page) => page.evaluate(() => ((window as { liveMark?: number }).liveMark = 1));
   const sameDocument = (page: Page) => page.evaluate(() => (window as { liveMark?: number }).liveMark === 1);
 
+  it("answers the catalog poll with 304 until something is stored, and resends the points only when they changed", async () => {
+    await run.rewind(2, { status: "running", stage: "training" });
+    const url = `${server.url}/api/runs/${run.runId}/projections/catalog`;
+    const first = await fetch(url);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("cache-control")).toBe("private, no-cache");
+    const etag = first.headers.get("etag")!;
+    const body = (await first.json()) as { pointsStamp: string; points: unknown; progress: { active: boolean } };
+    expect([body.pointsStamp, body.points !== null, body.progress.active]).toEqual(["2", true, true]);
+    const idleMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      const again = await fetch(`${url}?points=2`, { headers: { "if-none-match": etag } });
+      idleMs.push(performance.now() - started);
+      expect(again.status).toBe(304);
+    }
+    console.log(`catalog poll, unchanged: ${idleMs.map((ms) => ms.toFixed(1)).join(", ")} ms (304)`);
+    await run.storeLayouts([1], ["pca"], 0);
+    const changed = await fetch(`${url}?points=2`, { headers: { "if-none-match": etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("etag")).not.toBe(etag);
+    const next = (await changed.json()) as { pointsStamp: string; points: unknown };
+    expect([next.pointsStamp, next.points]).toEqual(["2", null]);
+    const bad = await fetch(`${url}?points=x`);
+    expect(bad.status).toBe(400);
+    await expect(bad.json()).resolves.toEqual({ error: "points: must be a points stamp such as 12 or 16f" });
+    expect((await fetch(`${server.url}/api/runs/999/projections/catalog`)).status).toBe(404);
+  });
+
   it("opens the explorer when the first layouts are stored and adds a new epoch without moving the view", async () => {
     await run.rewind(2, { status: "running", stage: "training" });
     await run.removeLayouts();
