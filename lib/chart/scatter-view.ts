@@ -2,11 +2,10 @@
 import { z } from "zod";
 import { PIXELS_LAYER } from "../core/constants";
 import { toCsv } from "../core/csv";
-import { ALL_CLASSES, classesOf } from "./scatter";
-import type { RawSearchParams } from "../core/view-state";
-import type { ProjectionMethod, Subset } from "../core/projection";
+import { explorerViewQuery, type ExplorerView } from "../core/view-state";
+import { isProjectionMethod, PROJECTION_METHODS, type ProjectionMethod, type Subset } from "../core/projection";
 
-export type { Subset };
+export type { Subset, ExplorerView };
 export type Method = ProjectionMethod;
 
 /** One stored layout of a series; the quality figures are those of its Projection row. */
@@ -18,6 +17,12 @@ export interface FrameInfo {
   knnAccuracy: number | null;
   trustworthiness: number | null;
   klDivergence: number | null;
+  /**
+   * What computed it (Projection.algorithm: fft, barnes-hut, sgd) and its kNN graph (exact, approximate); null or
+   * absent when not recorded (layouts stored before the columns existed).
+   */
+  algorithm?: string | null;
+  neighbours?: string | null;
 }
 
 /** The layouts of one (subset, layer, method): the probe's per epoch, or the test t-SNE's snapshots by iteration. */
@@ -43,79 +48,35 @@ export interface ProjectionMeta extends FrameInfo {
 export function buildSeries(rows: readonly ProjectionMeta[], layerNames: ReadonlyMap<number, string>): SeriesInfo[] {
   const groups = new Map<string, SeriesInfo>();
   for (const r of rows) {
-    if ((r.subset !== "probe" && r.subset !== "test") || (r.method !== "tsne" && r.method !== "pca")) continue;
+    const method = r.method;
+    if ((r.subset !== "probe" && r.subset !== "test") || !isProjectionMethod(method)) continue;
     if (r.subset === "probe" && !r.final) continue;
     const key = `${r.subset}/${r.layerIndex}/${r.method}`;
     let series = groups.get(key);
     if (!series) {
       const layerName =
         r.layerIndex === PIXELS_LAYER ? "pixels" : (layerNames.get(r.layerIndex) ?? `hidden layer ${r.layerIndex + 1}`);
-      series = { subset: r.subset, layerIndex: r.layerIndex, layerName, method: r.method, frames: [] };
+      series = { subset: r.subset, layerIndex: r.layerIndex, layerName, method, frames: [] };
       groups.set(key, series);
     }
     const { epoch, iteration, final, rows: n, knnAccuracy, trustworthiness, klDivergence } = r;
-    series.frames.push({ epoch, iteration, final, rows: n, knnAccuracy, trustworthiness, klDivergence });
+    series.frames.push({
+      epoch,
+      iteration,
+      final,
+      rows: n,
+      knnAccuracy,
+      trustworthiness,
+      klDivergence,
+      algorithm: r.algorithm ?? null,
+      neighbours: r.neighbours ?? null,
+    });
   }
   const all = [...groups.values()];
   for (const s of all) s.frames.sort((a, b) => a.epoch - b.epoch || a.iteration - b.iteration);
   return all.sort(
     (a, b) => a.subset.localeCompare(b.subset) || a.layerIndex - b.layerIndex || a.method.localeCompare(b.method),
   );
-}
-
-/** What the URL asks for; null fields take the defaults (test set, t-SNE, last hidden layer, last epoch, final iteration). */
-export interface ExplorerView {
-  subset: Subset | null;
-  layer: number | null;
-  method: Method | null;
-  epoch: number | null;
-  iteration: number | null;
-  /** Bit c set = class c shown. */
-  classes: number;
-}
-
-export const DEFAULT_EXPLORER_VIEW: ExplorerView = {
-  subset: null,
-  layer: null,
-  method: null,
-  epoch: null,
-  iteration: null,
-  classes: ALL_CLASSES,
-};
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-const count = z
-  .string()
-  .regex(/^\d{1,9}$/)
-  .transform(Number);
-const layerParam = z.union([z.literal("pixels").transform(() => PIXELS_LAYER), count]);
-
-/** "4,9" → a mask of classes 4 and 9; unknown entries are ignored, an empty or absent list means all classes. */
-export function parseClasses(raw: string | undefined): number {
-  if (raw === undefined) return ALL_CLASSES;
-  let mask = 0;
-  for (const part of raw.split(",")) if (/^\d$/.test(part.trim())) mask |= 1 << Number(part.trim());
-  return mask === 0 && raw.trim() !== "none" ? ALL_CLASSES : mask;
-}
-
-/** Malformed values fall back to the defaults rather than failing: a shared URL stays usable. */
-export function parseExplorerView(params: RawSearchParams): ExplorerView {
-  const subset = z.enum(["probe", "test"]).safeParse(first(params.subset));
-  const method = z.enum(["tsne", "pca"]).safeParse(first(params.method));
-  const layer = layerParam.safeParse(first(params.layer));
-  const epoch = count.safeParse(first(params.epoch));
-  const iteration = count.safeParse(first(params.iter));
-  return {
-    subset: subset.success ? subset.data : null,
-    method: method.success ? method.data : null,
-    layer: layer.success ? layer.data : null,
-    epoch: epoch.success ? epoch.data : null,
-    iteration: iteration.success ? iteration.data : null,
-    classes: parseClasses(first(params.classes)),
-  };
 }
 
 /** The series and frame a view shows: requested subset, then layer, then method win; null when nothing is projected. */
@@ -146,16 +107,18 @@ export function resolveView(
 
 /** The URL query of a shown series and frame; the frame is written only when it is not the last one. */
 export function explorerQuery(s: SeriesInfo, frame: number, classes: number): string {
-  const q = new URLSearchParams({
-    subset: s.subset,
-    layer: s.layerIndex === PIXELS_LAYER ? "pixels" : String(s.layerIndex),
-    method: s.method,
-  });
   const f = s.frames[frame];
-  if (f && frame !== s.frames.length - 1)
-    q.set(s.subset === "probe" ? "epoch" : "iter", String(s.subset === "probe" ? f.epoch : f.iteration));
-  if (classes !== ALL_CLASSES) q.set("classes", classes === 0 ? "none" : classesOf(classes).join(","));
-  return `?${q.toString()}`;
+  const notLast = f !== undefined && frame !== s.frames.length - 1;
+  return (
+    explorerViewQuery({
+      subset: s.subset,
+      layer: s.layerIndex,
+      method: s.method,
+      epoch: notLast && s.subset === "probe" ? f.epoch : null,
+      iteration: notLast && s.subset === "test" ? f.iteration : null,
+      classes,
+    }) || "?"
+  );
 }
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -164,7 +127,7 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 export const projectionQuerySchema = z.object({
   subset: z.enum(["probe", "test"]),
   layer: int(PIXELS_LAYER, 255),
-  method: z.enum(["tsne", "pca"]),
+  method: z.enum(PROJECTION_METHODS),
   epoch: int(0, 1_000_000),
   iteration: int(0, 1_000_000),
 });
@@ -291,4 +254,21 @@ export function scatterCsv(
     ]);
   }
   return toCsv(["row", "index", "x", "y", "true_label", "predicted_label"], out);
+}
+
+/**
+ * The poll of a run's layout catalog (app/api/runs/[id]/projections/catalog): `points` is the stamp of the points
+ * the caller holds (they are resent only when newer); `only: "stamp"` asks for the stamp and activity alone.
+ */
+export function catalogUrl(runId: number, options: { points?: string; only?: "stamp" } = {}): string {
+  const q = new URLSearchParams();
+  if (options.points !== undefined) q.set("points", options.points);
+  if (options.only) q.set("only", options.only);
+  const s = q.toString();
+  return `/api/runs/${runId}/projections/catalog${s ? `?${s}` : ""}`;
+}
+
+/** The catalog route's ETag for a stamp, sent back as If-None-Match. */
+export function catalogEtag(runId: number, stamp: string): string {
+  return `"catalog-${runId}-${stamp}"`;
 }

@@ -5,8 +5,8 @@ import { NUM_CLASSES } from "../core/constants";
 /** matplotlib's tab10 (d3.schemeCategory10): the colours ML practitioners already read as digits 0..9. */
 export const CLASS_COLOURS: readonly string[] = schemeCategory10;
 
-/** Every class shown: bits 0..9 set. */
-export const ALL_CLASSES = 0x3ff;
+/** Every class shown: bits 0..9 set (the URL state's constant). */
+export { ALL_CLASSES } from "../core/view-state";
 
 /**
  * Data → screen: `screenX = ax + bx·x`, `screenY = ay + by·y` in CSS pixels. t-SNE and PCA layouts keep their

@@ -2,12 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   buildSeries,
   bytesToDigits,
-  DEFAULT_EXPLORER_VIEW,
   digitsToBytes,
   explorerQuery,
   neighboursQuerySchema,
-  parseClasses,
-  parseExplorerView,
   predictionsFor,
   probabilitiesFor,
   projectionQuerySchema,
@@ -19,6 +16,7 @@ import {
   type SubsetPoints,
 } from "../../lib/chart/scatter-view";
 import { ALL_CLASSES } from "../../lib/chart/scatter";
+import { DEFAULT_EXPLORER_VIEW, parseExplorerView } from "../../lib/core/view-state";
 
 const meta = (
   subset: string,
@@ -59,6 +57,7 @@ const rows: ProjectionMeta[] = [
   meta("probe", 1, "tsne", 1, 300, false),
   meta("other", 0, "tsne", 1, 1),
   meta("probe", 0, "umap", 1, 1),
+  meta("probe", 0, "t-sne", 1, 1),
 ];
 const names = new Map([
   [0, "dense_1"],
@@ -75,6 +74,7 @@ describe("buildSeries", () => {
       "probe/pixels/pca",
       "probe/dense_1/pca",
       "probe/dense_1/tsne",
+      "probe/dense_1/umap",
       "probe/dense_3/pca",
       "probe/dense_3/tsne",
       "test/pixels/tsne",
@@ -94,34 +94,6 @@ describe("buildSeries", () => {
 
   it("names a layer without a recorded name by its position", () => {
     expect(buildSeries([meta("probe", 4, "pca", 1, 0)], names)[0]!.layerName).toBe("hidden layer 5");
-  });
-});
-
-describe("parseExplorerView", () => {
-  it("reads subset, layer (a number or pixels), method, epoch, iteration and classes", () => {
-    expect(
-      parseExplorerView({ subset: "probe", layer: "pixels", method: "pca", epoch: "3", iter: "250", classes: "4,9" }),
-    ).toEqual({
-      subset: "probe",
-      layer: -1,
-      method: "pca",
-      epoch: 3,
-      iteration: 250,
-      classes: (1 << 4) | (1 << 9),
-    });
-    expect(parseExplorerView({ layer: ["1", "2"] }).layer).toBe(1);
-  });
-
-  it("falls back to the defaults on malformed values", () => {
-    expect(
-      parseExplorerView({ subset: "train", layer: "-3", method: "umap", epoch: "x", iter: "1e3", classes: "a,b" }),
-    ).toEqual(DEFAULT_EXPLORER_VIEW);
-  });
-
-  it("reads an explicit empty class list as none and ignores entries that are not digits", () => {
-    expect(parseClasses("none")).toBe(0);
-    expect(parseClasses("4,x,12,9")).toBe((1 << 4) | (1 << 9));
-    expect(parseClasses(undefined)).toBe(ALL_CLASSES);
   });
 });
 

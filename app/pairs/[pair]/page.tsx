@@ -15,7 +15,9 @@ import { AcrossRuns } from "../_components/across-runs";
 import { MeanImages } from "../_components/mean-images";
 import { SeedBadge } from "../_components/pair-table";
 import { RunPicker } from "../_components/run-picker";
-import { NoFinishedRun, pickerRuns, UnfinishedRun } from "../_components/run-states";
+import { NoFinishedRun, pickerRuns, TrainingRun, UnfinishedRun } from "../_components/run-states";
+import { PairLiveRefresh } from "../_components/live-refresh";
+import { fetchCatalogStamp } from "@/lib/features/explorer/catalog";
 import { SeparationSection } from "../_components/separation-section";
 import styles from "../_components/pairs.module.css";
 import { NUM_CLASSES } from "@/lib/core/constants";
@@ -56,6 +58,35 @@ export default async function PairPage({ params, searchParams }: Props) {
         <NoFinishedRun />
       </>
     );
+  const runId = resolved.kind === "ok" ? resolved.run.id : resolved.id;
+  // While the run trains or its job stores figures, the page re-renders itself when something new is stored.
+  const stamp = await fetchCatalogStamp(db, runId);
+  const live = stamp?.active ? <PairLiveRefresh runId={runId} stamp={stamp.stamp} /> : null;
+  if (resolved.kind === "unfinished" && (resolved.status === "running" || resolved.status === "queued")) {
+    const { activity } = stamp!;
+    return (
+      <div data-testid="pair-page" data-pair={`${a}-${b}`} data-run-id={resolved.id} data-state="training">
+        {heading}
+        {live}
+        <TrainingRun
+          id={resolved.id}
+          name={resolved.name}
+          a={a}
+          b={b}
+          progress={`epoch ${activity.epochsRecorded} of ${activity.epochsPlanned} recorded`}
+        />
+        <Suspense
+          fallback={
+            <section className="card" data-testid="separation-loading">
+              <p className="muted">Reading the separation in every layer and epoch…</p>
+            </section>
+          }
+        >
+          <SeparationSection db={db} run={{ id: resolved.id, finishedAt: null }} a={a} b={b} view={view} training />
+        </Suspense>
+      </div>
+    );
+  }
   if (resolved.kind === "unfinished")
     return (
       <>
@@ -102,6 +133,7 @@ export default async function PairPage({ params, searchParams }: Props) {
   return (
     <div data-testid="pair-page" data-pair={`${a}-${b}`} data-run-id={run.id}>
       {heading}
+      {live}
       <RunPicker runs={pickerRuns(runs)} current={run.id} action={`/pairs/${a}-${b}`} keep={keep} />
       <section className="card">
         <p className={styles.summary}>

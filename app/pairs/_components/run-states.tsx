@@ -39,3 +39,20 @@ export function UnfinishedRun(props: { id: number; name: string; status: string;
     </section>
   );
 }
+
+/** A pair page of a run still training: what waits for the end, and what is shown meanwhile. */
+export function TrainingRun(props: { id: number; name: string; a: number; b: number; progress: string | null }) {
+  return (
+    <section className="card" data-testid="run-training">
+      <p>
+        Run{" "}
+        <Link href={`/runs/${props.id}`}>
+          #{props.id} {props.name}
+        </Link>{" "}
+        is training{props.progress ? ` (${props.progress})` : ""}: the confusion counts, galleries and mean images need
+        its final test predictions. How {props.a} and {props.b} separate in each layer is below, one epoch at a time, as
+        the job stores it.
+      </p>
+    </section>
+  );
+}

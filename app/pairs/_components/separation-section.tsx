@@ -5,6 +5,7 @@ import { schemeCategory10 } from "d3";
 import type { Db } from "@/lib/db/client";
 import type { PairRun } from "@/lib/features/pairs/pair-details";
 import { fetchPairScatter, fetchSeparationPlan, SEPARATION_K } from "@/lib/features/pairs/pair-separation";
+import { fetchStoredSeparationPlan } from "@/lib/features/pairs/stored-separation";
 import { pairHref, type PairView } from "@/lib/chart/pair-view";
 import { fitAffine, layoutBounds } from "@/lib/chart/scatter";
 import { PairScatter } from "./pair-scatter";
@@ -13,19 +14,23 @@ import styles from "./pairs.module.css";
 
 interface Props {
   db: Db;
-  run: PairRun;
+  run: Pick<PairRun, "id" | "finishedAt">;
   a: number;
   b: number;
   view: PairView;
+  /** The run is still training: show the cells its job has stored so far and compute none here. */
+  training?: boolean;
 }
 
 const METRIC_LABEL = { knn: `kNN purity (k = ${SEPARATION_K}), %`, silhouette: "silhouette" } as const;
 /** Side of each scatter's square, in canvas units. */
 const SIZE = 220;
 
-export async function SeparationSection({ db, run, a, b, view }: Props) {
-  const [plan, scatter] = await Promise.all([
-    fetchSeparationPlan(db, run, a, b),
+export async function SeparationSection({ db, run, a, b, view, training = false }: Props) {
+  const [{ plan, pending }, scatter] = await Promise.all([
+    training
+      ? fetchStoredSeparationPlan(db, run.id, a, b)
+      : fetchSeparationPlan(db, run, a, b).then((plan) => ({ plan, pending: 0 })),
     fetchPairScatter(db, run.id, a, b, view),
   ]);
   const href = (v: Partial<PairView>) => `${pairHref(a, b, run.id, { ...view, ...v })}#separation`;
@@ -41,7 +46,12 @@ export async function SeparationSection({ db, run, a, b, view }: Props) {
         class {a} and {plan.countB} of class {b}. kNN purity is the share of each digit&apos;s {SEPARATION_K} nearest
         neighbours of its own class (50% = mixed, 100% = apart).
       </p>
-      {plan.computedCount > 0 ? (
+      {training ? (
+        <p className="muted" data-testid="separation-live" data-pending={pending}>
+          The run is still training: its job stores these figures after every epoch ({plan.cellCount - pending} of{" "}
+          {plan.cellCount} so far), and new epochs appear here as they are stored.
+        </p>
+      ) : plan.computedCount > 0 ? (
         <p className="muted" data-testid="separation-computing" data-missing={plan.computedCount}>
           Not precomputed for this run yet:{" "}
           {plan.computedCount === plan.cellCount ? "these" : `${plan.computedCount} of these ${plan.cellCount}`} figures
@@ -57,7 +67,7 @@ export async function SeparationSection({ db, run, a, b, view }: Props) {
       <Suspense
         fallback={<p className="muted">Measuring every layer at every epoch; the rows appear as they are done…</p>}
       >
-        <SeparationSummary plan={plan} />
+        <SeparationSummary plan={plan} partial={training} />
       </Suspense>
       <div className={styles.toggles}>
         <span className="muted">Show</span>

@@ -134,7 +134,7 @@ export function SeparationTable(props: TableProps) {
 }
 
 /** Where and when the hidden layers keep the two classes apart, once every row is known. */
-export async function SeparationSummary({ plan }: { plan: SeparationPlan }) {
+export async function SeparationSummary({ plan, partial = false }: { plan: SeparationPlan; partial?: boolean }) {
   const grid = await plan.grid;
   const hidden = grid.layers.filter((l) => l.layerIndex !== PIXELS_LAYER);
   const from = separatedFrom(grid.cells.filter((c) => c.layerIndex !== PIXELS_LAYER));
@@ -144,7 +144,7 @@ export async function SeparationSummary({ plan }: { plan: SeparationPlan }) {
     const e = from.get(l.layerIndex);
     return e
       ? `${l.layerName} keeps them apart (≥ ${threshold} purity) from epoch ${e}`
-      : `${l.layerName} never reaches ${threshold} purity`;
+      : `${l.layerName} ${partial ? "has not reached" : "never reaches"} ${threshold} purity${partial ? " so far" : ""}`;
   });
   return (
     <p data-testid="separation-summary" data-compute-ms={Math.round(grid.computeMs)}>

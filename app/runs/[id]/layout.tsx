@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { getRunHeader } from "@/lib/db/run-pages";
 import { parseRunId } from "@/lib/core/view-state";
 import { AutoRefresh } from "@/app/_components/auto-refresh";
+import { RunStatus } from "./_components/run-status";
 import { RunTabs } from "./_components/run-tabs";
 
 export const dynamic = "force-dynamic";
@@ -21,17 +22,20 @@ export default async function RunLayout({
   const live = run.status === "running" || run.status === "queued";
   return (
     <>
-      <AutoRefresh active={live} />
+      {/* The Embeddings tab polls its catalog (an ETag'd JSON) and updates this header's status and epochs itself. */}
+      <AutoRefresh active={live} exceptUnder={`/runs/${run.id}/embeddings`} />
       <header className="run-header">
         <h1>
           #{run.id} {run.name}
         </h1>
-        <span className={`status status-${run.status}`} data-testid="run-status">
-          {run.status}
-        </span>
-        <span className="muted">
-          {run.architecture.toUpperCase()} · {run.backend} · {run._count.epochs}/{run.epochsPlanned} epochs
-        </span>
+        <RunStatus
+          runId={run.id}
+          status={run.status}
+          epochsRecorded={run._count.epochs}
+          epochsPlanned={run.epochsPlanned}
+          architecture={run.architecture}
+          backend={run.backend}
+        />
       </header>
       {run.status === "failed" ? (
         <div className="callout callout-bad" role="alert" data-testid="run-error">

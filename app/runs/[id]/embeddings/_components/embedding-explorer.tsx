@@ -1,5 +1,6 @@
 "use client";
-// The embedding explorer: picks a series and frame, animates between frames, filters classes, inspects and selects digits; state in the URL.
+// The embedding explorer: picks a series and frame, animates between frames, filters classes, inspects and selects
+// digits; state in the URL. New layouts (a live run) join the series without moving the frame shown.
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { PIXELS_LAYER } from "@/lib/core/constants";
@@ -30,13 +31,15 @@ interface Props {
   series: SeriesInfo[];
   points: Record<Subset, SubsetPoints>;
   initial: ExplorerView;
+  /** The run's job still stores layouts (the controls say a missing method may come). */
+  live: boolean;
 }
 
 /** Time to move from one epoch (or snapshot) to the next while playing. */
 const MS_PER_FRAME = 900;
 const NO_NEIGHBOURS: number[] = [];
 
-export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
+export function EmbeddingExplorer({ runId, series, points, initial, live }: Props) {
   const router = useRouter();
   const start = resolveView(series, initial);
   const [key, setKey] = useState(() =>
@@ -58,6 +61,16 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
     (key && series.find((s) => s.subset === key.subset && s.layerIndex === key.layer && s.method === key.method)) ||
     start?.series ||
     null;
+  // When the catalog grows (a live run), the shown series' frames are a new list: keep the frame shown by its epoch
+  // and iteration, not by its place in the list, so a layout stored in between never moves the view.
+  const shownKey = shown ? `${shown.subset}/${shown.layerIndex}/${shown.method}` : "";
+  const [seenFrames, setSeenFrames] = useState({ key: shownKey, frames: shown?.frames });
+  if (shown && seenFrames.frames !== shown.frames) {
+    setSeenFrames({ key: shownKey, frames: shown.frames });
+    const was = seenFrames.key === shownKey && !playing ? seenFrames.frames?.[Math.round(position)] : undefined;
+    const now = was ? shown.frames.findIndex((f) => f.epoch === was.epoch && f.iteration === was.iteration) : -1;
+    if (now >= 0 && now !== Math.round(position)) setPosition(now);
+  }
   const frameCount = shown?.frames.length ?? 0;
   const frameIndex = Math.min(Math.round(position), Math.max(0, frameCount - 1));
   const frame = shown?.frames[frameIndex];
@@ -198,6 +211,7 @@ export function EmbeddingExplorer({ runId, series, points, initial }: Props) {
         onMode={setMode}
         onExport={exportCsv}
         exportCount={loaded ? visible.length : 0}
+        live={live}
       />
       <div className="explorer">
         <div className="card explorer-main">

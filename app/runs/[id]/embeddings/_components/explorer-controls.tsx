@@ -1,6 +1,7 @@
 "use client";
 // Explorer controls: subset, layer and method selectors, the epoch / iteration slider with play, drag mode, CSV export.
 import { PIXELS_LAYER } from "@/lib/core/constants";
+import { METHOD_LABELS, PROJECTION_METHODS } from "@/lib/core/projection";
 import { type FrameInfo, type Method, type SeriesInfo, type Subset } from "@/lib/chart/scatter-view";
 
 interface Props {
@@ -16,9 +17,18 @@ interface Props {
   onMode(mode: "pan" | "select"): void;
   onExport(): void;
   exportCount: number;
+  /** The run's job still stores layouts: a method missing now may come. */
+  live: boolean;
 }
 
-export const METHOD_NAMES: Record<Method, string> = { tsne: "t-SNE", pca: "PCA" };
+export const METHOD_NAMES: Record<Method, string> = METHOD_LABELS;
+
+/** Why a method cannot be picked for the shown layer, in a few words (shown beside the buttons). */
+function unavailableReason(method: Method, shown: SeriesInfo, live: boolean): string {
+  const what = `${METHOD_NAMES[method]} of ${shown.layerName}`;
+  if (live) return `${what}: not stored yet${method === "umap" ? " (UMAP follows PCA and t-SNE)" : ""}`;
+  return `${what}: not computed for this run`;
+}
 
 export function frameLabel(series: SeriesInfo, frame: FrameInfo | undefined): string {
   if (!frame) return "";
@@ -43,6 +53,7 @@ export function ExplorerControls(props: Props) {
     (s) => String(s.layerIndex),
   );
   const methods = series.filter((s) => s.subset === shown.subset && s.layerIndex === shown.layerIndex);
+  const unavailable = PROJECTION_METHODS.filter((m) => !methods.some((s) => s.method === m));
   const frames = shown.frames;
   const frame = frames[Math.round(position)];
   const animated = frames.length > 1;
@@ -81,19 +92,28 @@ export function ExplorerControls(props: Props) {
         </select>
       </label>
       <span className="segmented" role="group" aria-label="method">
-        {(["tsne", "pca"] as const).map((m) => (
-          <button
-            key={m}
-            type="button"
-            aria-pressed={shown.method === m}
-            disabled={!methods.some((s) => s.method === m)}
-            data-testid={`method-${m}`}
-            onClick={() => props.onSeries(shown.subset, shown.layerIndex, m)}
-          >
-            {METHOD_NAMES[m]}
-          </button>
-        ))}
+        {PROJECTION_METHODS.map((m) => {
+          const missing = unavailable.includes(m);
+          return (
+            <button
+              key={m}
+              type="button"
+              aria-pressed={shown.method === m}
+              disabled={missing}
+              title={missing ? unavailableReason(m, shown, props.live) : undefined}
+              data-testid={`method-${m}`}
+              onClick={() => props.onSeries(shown.subset, shown.layerIndex, m)}
+            >
+              {METHOD_NAMES[m]}
+            </button>
+          );
+        })}
       </span>
+      {unavailable.length > 0 ? (
+        <span className="muted small" data-testid="method-unavailable">
+          {unavailable.map((m) => unavailableReason(m, shown, props.live)).join("; ")}
+        </span>
+      ) : null}
       <label className="slider">
         <button
           type="button"
@@ -112,7 +132,7 @@ export function ExplorerControls(props: Props) {
           value={position}
           disabled={!animated}
           onChange={(e) => props.onPosition(Number(e.target.value))}
-          aria-label={shown.subset === "probe" ? "epoch" : "t-SNE iteration"}
+          aria-label={shown.subset === "probe" ? "epoch" : `${METHOD_NAMES[shown.method]} iteration`}
           aria-valuetext={frameLabel(shown, frame)}
           data-testid="frame-slider"
         />

@@ -1,10 +1,14 @@
-// The honest numbers beside a picture: kNN accuracy in the original space, trustworthiness of the layout, KL, size.
+// The honest numbers beside a picture: kNN accuracy in the original space, trustworthiness of the layout, KL, size,
+// and what computed it (method, algorithm, neighbours).
 import type { FrameInfo, SeriesInfo } from "@/lib/chart/scatter-view";
+import { describeAlgorithm } from "@/lib/core/projection";
 
 const KNN_HELP =
   "Leave-one-out accuracy of a 10-nearest-neighbour vote in the ORIGINAL space (activations or pixels): how well this layer separates the classes, whatever the picture shows.";
 const TRUST_HELP =
   "Trustworthiness (k = 10): how far each digit's nearest neighbours in the picture are also near in the original space. 1 = no false neighbours; about 0.5 = random.";
+const ALGORITHM_HELP =
+  "How the layout was computed: t-SNE's repulsion (FFT interpolation or Barnes–Hut) or UMAP's optimiser, and whether the input neighbours were exact or approximate. Older layouts did not record it.";
 const KL_HELP =
   "Kullback-Leibler divergence the t-SNE minimised (lower = the layout matches the input affinities better); comparable only within one subset.";
 
@@ -42,9 +46,15 @@ export function ProjectionFigures({
         {series.method === "tsne" ? (
           <div title={KL_HELP}>
             <dt>KL divergence</dt>
-            <dd>{frame?.klDivergence != null ? frame.klDivergence.toFixed(3) : "—"}</dd>
+            <dd data-testid="kl-divergence">{frame?.klDivergence != null ? frame.klDivergence.toFixed(3) : "—"}</dd>
           </div>
         ) : null}
+        <div title={ALGORITHM_HELP}>
+          <dt>computed by</dt>
+          <dd data-testid="projection-algorithm">
+            {describeAlgorithm(series.method, frame?.algorithm, frame?.neighbours)}
+          </dd>
+        </div>
         <div>
           <dt>points</dt>
           <dd>{frame ? frame.rows.toLocaleString("en-US") : "—"}</dd>

@@ -213,6 +213,7 @@ export function ScatterCanvas(props: ScatterProps) {
       )
       .on("zoom", (ev: { transform: ZoomState }) => {
         zoomState.current = { k: ev.transform.k, x: ev.transform.x, y: ev.transform.y };
+        wrap.current?.setAttribute("data-zoom", [ev.transform.k, ev.transform.x, ev.transform.y].join(","));
         hover.current = null;
         schedule("base");
         schedule("overlay");
