@@ -41,6 +41,10 @@ export interface WorkerOptions {
   log?: (line: string) => void;
 }
 
+/** Backoff after a database error while looking for work: 1 s, 2 s, 4 s … at most 8 s between attempts. */
+const DB_RETRY_FIRST_MS = 1000;
+const DB_RETRY_MAX_MS = 8000;
+
 const EXIT_CANCELLED = 130;
 const EXIT_USAGE = 2;
 
@@ -57,25 +61,54 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** An error's message on one log line: Prisma's span several, the cause ("Operation has timed out") last. */
+function lastLine(err: unknown): string {
+  const lines = String(err instanceof Error ? err.message : err).split("\n");
+  return (
+    lines
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? "unknown error"
+  );
+}
+
 /** Runs jobs until `signal` aborts (or, with exitWhenIdle, until the queue is empty). Returns how many it ran. */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const { db, workerId, signal } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   let ran = 0;
   log(`worker ${workerId}: waiting for jobs`);
+  // Database errors (locked past the busy timeout, the folder briefly unreadable) are waited out with a doubling
+  // pause: the claim is one statement, so a failed claim leaves the job queued for the next attempt.
+  let failures = 0;
   while (!signal.aborted) {
-    const staleJobs = await failStaleJobs(db);
-    if (staleJobs > 0)
-      log(`worker ${workerId}: marked ${staleJobs} job(s) whose worker had died as failed (they can be retried)`);
-    await failStaleRuns(db);
-    const job = await claimNextJob(db, workerId);
+    let job: ClaimedJob | null;
+    try {
+      const staleJobs = await failStaleJobs(db);
+      if (staleJobs > 0)
+        log(`worker ${workerId}: marked ${staleJobs} job(s) whose worker had died as failed (they can be retried)`);
+      await failStaleRuns(db);
+      job = await claimNextJob(db, workerId);
+      if (failures > 0) log(`worker ${workerId}: the database answers again after ${failures} failed attempt(s)`);
+      failures = 0;
+    } catch (err) {
+      const waitMs = Math.min(DB_RETRY_MAX_MS, DB_RETRY_FIRST_MS * 2 ** failures++);
+      log(`worker ${workerId}: database error (${lastLine(err)}); retrying in ${waitMs} ms`);
+      await sleep(waitMs, signal);
+      continue;
+    }
     if (!job) {
       if (options.exitWhenIdle) break;
       await sleep(options.pollMs ?? 1000, signal);
       continue;
     }
     ran++;
-    await runJob(job, { ...options, log });
+    try {
+      await runJob(job, { ...options, log });
+    } catch (err) {
+      // Its outcome could not be written: the job keeps this worker's claim until it goes stale, then fails (retryable).
+      log(`worker ${workerId}: job ${job.id} could not be recorded (${lastLine(err)}); it is failed once stale`);
+    }
   }
   log(`worker ${workerId}: stopped after ${ran} job(s)`);
   return ran;
