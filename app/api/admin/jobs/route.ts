@@ -5,15 +5,16 @@ import { getDb } from "@/lib/db/client";
 import { parseJobForm } from "@/lib/core/job-params";
 import { enqueueJob } from "@/lib/db/jobs";
 import { fetchJobViews } from "@/lib/features/jobs/view";
+import { withBusyAnswer } from "@/app/api/_lib/handler";
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = withBusyAnswer(async (request: Request): Promise<Response> => {
   const db = getDb();
   const auth = await authorizeAdmin(db, request, { mutating: false });
   if (!auth.ok) return auth.response;
   return jsonResponse(200, { jobs: await fetchJobViews(db), now: new Date().toISOString() });
-}
+});
 
-export async function POST(request: Request): Promise<Response> {
+export const POST = withBusyAnswer(async (request: Request): Promise<Response> => {
   const db = getDb();
   const auth = await authorizeAdmin(db, request, { mutating: true });
   if (!auth.ok) return auth.response;
@@ -32,4 +33,4 @@ export async function POST(request: Request): Promise<Response> {
     });
   const jobId = await enqueueJob(db, parsed.config, `admin (session ${auth.session.id.slice(0, 8)})`);
   return jsonResponse(201, { jobId, config: parsed.config });
-}
+});

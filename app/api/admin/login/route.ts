@@ -4,7 +4,7 @@ import { z } from "zod";
 import { adminPasswordHash, verifyPassword } from "@/lib/features/auth/password";
 import { loginLimiter } from "@/lib/features/auth/rate-limit";
 import {
-  ADMIN_DISABLED_MESSAGE,
+  adminDisabledResponse,
   bodyErrorResponse,
   isSecureRequest,
   jsonResponse,
@@ -14,13 +14,14 @@ import { createSession } from "@/lib/features/auth/session";
 import { setSessionCookie } from "@/lib/features/auth/session-cookie";
 import { getDb } from "@/lib/db/client";
 import { readEnv } from "@/lib/env";
+import { withBusyAnswer } from "@/app/api/_lib/handler";
 
 const loginSchema = z.object({ password: z.string().min(1, "enter the admin password").max(1024) }).strict();
 
-export async function POST(request: Request): Promise<Response> {
+export const POST = withBusyAnswer(async (request: Request): Promise<Response> => {
   const password = readEnv().ADMIN_PASSWORD;
   const stored = adminPasswordHash(password);
-  if (!stored) return jsonResponse(503, { error: ADMIN_DISABLED_MESSAGE });
+  if (!stored) return adminDisabledResponse();
   // Login CSRF: another site must not log the browser into this one.
   const site = request.headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin" && site !== "none")
@@ -58,4 +59,4 @@ export async function POST(request: Request): Promise<Response> {
   await setSessionCookie(token, session.expiresAt, isSecureRequest(request));
   // The CSRF token is for API clients (the admin page gets it rendered); no other origin can read this response.
   return jsonResponse(200, { expiresAt: session.expiresAt.toISOString(), csrfToken: session.csrfToken });
-}
+});
