@@ -22,7 +22,8 @@ export function createNonce(): string {
  * and bundle scripts) and what they load ('strict-dynamic'); no 'unsafe-inline', no 'unsafe-eval' outside dev
  * (React's dev build needs eval for its error overlay). Styles: 'unsafe-inline' because React writes style=""
  * attributes (bar widths, positions computed with d3) into the server HTML, and a CSP cannot allow attributes by
- * nonce; style attributes cannot run script. Images: data: and blob: for the digits' canvases turned into images.
+ * nonce; style attributes cannot run script. Images: data: and blob: for images drawn in the browser (a canvas
+ * exported as a URL); no page shows one today, so img-src could be narrowed to 'self'.
  */
 export function pagePolicy(nonce: string, options: { dev?: boolean } = {}): string {
   return [
