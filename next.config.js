@@ -15,6 +15,17 @@ if (!env.success) {
   );
 }
 
+/**
+ * The fixed security headers (lib/core/security-headers.ts's STATIC_SECURITY_HEADERS, which a test keeps equal) on
+ * every response, static files included; proxy.ts sets them again with the Content-Security-Policy on everything
+ * else, where it also runs.
+ */
+export const STATIC_SECURITY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "strict-origin-when-cross-origin",
+};
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // NEXT_DIST_DIR lets several checkouts' builds (or parallel test runs) live side by side.
@@ -22,6 +33,14 @@ const nextConfig = {
   // tfjs never runs inside Next (training is a separate process), so nothing of it is bundled.
   serverExternalPackages: ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "better-sqlite3"],
   poweredByHeader: false,
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: Object.entries(STATIC_SECURITY_HEADERS).map(([key, value]) => ({ key, value })),
+      },
+    ];
+  },
 };
 
 export default nextConfig;

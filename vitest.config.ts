@@ -15,6 +15,7 @@ const INTEGRATION = [
   "test/features/jobs/presets.test.ts",
   "test/features/jobs/projection-stage.test.ts",
   "test/features/jobs/worker-faults.test.ts",
+  "test/features/jobs/worker-db-faults.test.ts",
   "test/features/pairs/pair-precompute.test.ts",
   "test/features/projection/project-run.test.ts",
   "test/model/wasm-kernels/cnn-training.test.ts",

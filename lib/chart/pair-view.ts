@@ -35,8 +35,9 @@ export const pairParamSchema = z.string().transform((text, ctx) => {
   return { a: pair[0], b: pair[1] };
 });
 
+/** `raw` is the segment as Next hands it over, already percent-decoded once: decoding again would read "%25" as "%". */
 export function parsePairParam(raw: string): { a: number; b: number } | null {
-  const parsed = pairParamSchema.safeParse(decodeURIComponent(raw));
+  const parsed = pairParamSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }
 

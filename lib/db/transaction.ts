@@ -20,7 +20,9 @@ export async function immediateTransaction<T>(db: Db, work: (tx: Tx) => Promise<
       await sql`COMMIT`.execute(tx);
       return result;
     } catch (err) {
-      await sql`ROLLBACK`.execute(tx);
+      // SQLite ends the transaction itself after some errors (SQLITE_FULL, SQLITE_IOERR): a ROLLBACK then fails with
+      // "no transaction is active" and would replace the error that says what happened.
+      if (db.sqlite.inTransaction) await sql`ROLLBACK`.execute(tx);
       throw err;
     }
   });

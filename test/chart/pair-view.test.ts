@@ -15,6 +15,10 @@ describe("pair and compare URL state", () => {
     for (const bad of ["4-4", "4-10", "-1-4", "4", "a-b", "4-9-1", ""]) expect(parsePairParam(bad), bad).toBeNull();
   });
 
+  it("parsePairParam takes the segment as Next hands it over (decoded once): a literal % is junk, not a crash", () => {
+    for (const raw of ["%", "%25", "%E0%A4%A", "4%2D9"]) expect(parsePairParam(raw), raw).toBeNull();
+  });
+
   it("parseRunChoice defaults to the latest run and marks a malformed id invalid rather than ignoring it", () => {
     expect(parseRunChoice({})).toEqual({ kind: "latest" });
     expect(parseRunChoice({ run: "12" })).toEqual({ kind: "run", id: 12 });

@@ -21,7 +21,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startAppServer(databaseFile: string, extraEnv: Record<string, string> = {}): Promise<AppServer> {
+/** `isReady` judges the status of `GET /` while waiting for the start: any answer but a 5xx by default. */
+export async function startAppServer(
+  databaseFile: string,
+  extraEnv: Record<string, string> = {},
+  isReady: (status: number) => boolean = (status) => status < 500,
+): Promise<AppServer> {
   if (!existsSync(path.resolve(process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID"))) {
     throw new Error("no production build: run `npm run build` (npm test does it) before the browser tests");
   }
@@ -45,7 +50,7 @@ export async function startAppServer(databaseFile: string, extraEnv: Record<stri
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${log}`);
     try {
       const res = await fetch(url, { redirect: "manual" });
-      if (res.status < 500) break;
+      if (isReady(res.status)) break;
     } catch {
       // not listening yet
     }

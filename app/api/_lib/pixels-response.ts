@@ -1,7 +1,9 @@
-// One binary response for digits' pixels (uint8 [k, 784]) with the cache headers and ETag revalidation both pixel routes use.
+// One binary response for digits' pixels (uint8 [k, 784]) with the cache headers, ETag revalidation and byte ranges
+// every pixel route uses.
+import { withRanges } from "./blob-response";
 
-/** `tag` identifies the content (run, set, size); a matching If-None-Match gets a 304 without the body. */
-export function pixelsResponse(request: Request, pixels: Uint8Array<ArrayBuffer>, tag: string): Response {
+/** `tag` identifies the content (run, set, size); a matching If-None-Match gets a 304, a Range a 206. */
+export function pixelsResponse(request: Request, pixels: Uint8Array<ArrayBuffer>, tag: string): Promise<Response> {
   const etag = `"${tag}-${pixels.length}"`;
   const headers = {
     "Content-Type": "application/octet-stream",
@@ -9,6 +11,5 @@ export function pixelsResponse(request: Request, pixels: Uint8Array<ArrayBuffer>
     ETag: etag,
     "X-Digit-Count": String(pixels.length / 784),
   };
-  if (request.headers.get("if-none-match") === etag) return new Response(null, { status: 304, headers });
-  return new Response(pixels, { headers });
+  return withRanges(request, new Response(pixels, { headers }));
 }

@@ -31,6 +31,14 @@ export function isSecureRequest(request: Request): boolean {
   return new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
 }
 
+/**
+ * 503 while ADMIN_PASSWORD is unset. Retry-After (an hour) says the refusal is a state of this server, not of the
+ * request: it lasts until someone sets the password and restarts it.
+ */
+export function adminDisabledResponse(): Response {
+  return jsonResponse(503, { error: ADMIN_DISABLED_MESSAGE }, { "Retry-After": "3600" });
+}
+
 export type AdminAuth = { ok: true; session: AdminSession } | { ok: false; response: Response };
 
 /**
@@ -39,7 +47,7 @@ export type AdminAuth = { ok: true; session: AdminSession } | { ok: false; respo
  * Route handlers only: the session cookie is read through Next's cookies().
  */
 export async function authorizeAdmin(db: Db, request: Request, options: { mutating: boolean }): Promise<AdminAuth> {
-  if (!adminEnabled()) return { ok: false, response: jsonResponse(503, { error: ADMIN_DISABLED_MESSAGE }) };
+  if (!adminEnabled()) return { ok: false, response: adminDisabledResponse() };
   const session = await findSession(db, await readSessionToken());
   if (!session)
     return {

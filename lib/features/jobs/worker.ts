@@ -42,6 +42,10 @@ export interface WorkerOptions {
   log?: (line: string) => void;
 }
 
+/** Backoff after a database error while looking for work: 1 s, 2 s, 4 s … at most 8 s between attempts. */
+const DB_RETRY_FIRST_MS = 1000;
+const DB_RETRY_MAX_MS = 8000;
+
 const EXIT_CANCELLED = 130;
 /** Free pages returned per idle look at the queue: 16 MB at 4 KB pages, a write lock of milliseconds. */
 const IDLE_RECLAIM_PAGES = 4096;
@@ -60,18 +64,42 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** An error's message on one log line: Prisma's span several, the cause ("Operation has timed out") last. */
+function lastLine(err: unknown): string {
+  const lines = String(err instanceof Error ? err.message : err).split("\n");
+  return (
+    lines
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? "unknown error"
+  );
+}
+
 /** Runs jobs until `signal` aborts (or, with exitWhenIdle, until the queue is empty). Returns how many it ran. */
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const { db, workerId, signal } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   let ran = 0;
   log(`worker ${workerId}: waiting for jobs`);
+  // Database errors (locked past the busy timeout, the folder briefly unreadable) are waited out with a doubling
+  // pause: the claim is one statement, so a failed claim leaves the job queued for the next attempt.
+  let failures = 0;
   while (!signal.aborted) {
-    const staleJobs = await failStaleJobs(db);
-    if (staleJobs > 0)
-      log(`worker ${workerId}: marked ${staleJobs} job(s) whose worker had died as failed (they can be retried)`);
-    await failStaleRuns(db);
-    const job = await claimNextJob(db, workerId);
+    let job: ClaimedJob | null;
+    try {
+      const staleJobs = await failStaleJobs(db);
+      if (staleJobs > 0)
+        log(`worker ${workerId}: marked ${staleJobs} job(s) whose worker had died as failed (they can be retried)`);
+      await failStaleRuns(db);
+      job = await claimNextJob(db, workerId);
+      if (failures > 0) log(`worker ${workerId}: the database answers again after ${failures} failed attempt(s)`);
+      failures = 0;
+    } catch (err) {
+      const waitMs = Math.min(DB_RETRY_MAX_MS, DB_RETRY_FIRST_MS * 2 ** failures++);
+      log(`worker ${workerId}: database error (${lastLine(err)}); retrying in ${waitMs} ms`);
+      await sleep(waitMs, signal);
+      continue;
+    }
     if (!job) {
       // Between jobs: return one bounded step of the pages deleted runs freed (the server's own loop may have died).
       await reclaimFreePages(db, IDLE_RECLAIM_PAGES).then(
@@ -90,7 +118,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       const reason = `the worker could not run the job: ${(err as Error).message}`;
       log(`job ${job.id}: failed (${reason})`);
       await finishJob(db, job.id, workerId, "failed", reason).catch((e: unknown) =>
-        log(`job ${job.id}: its failure not recorded: ${(e as Error).message}`),
+        // Not written either (the database is away): the job keeps this worker's claim until stale, then fails.
+        log(`job ${job.id}: its failure not recorded (${lastLine(e)}); it is failed once stale`),
       );
     }
   }

@@ -29,6 +29,7 @@ import { createOptimizer, trainEpoch } from "./loop";
 import { forwardPass } from "./forward";
 import { captureArtifacts, loadCheckpoint } from "./checkpoint";
 import { createRunRecord, type RunStatus } from "./record";
+import { isDiskFull } from "../../db/faults";
 
 export type TrainEvent =
   | {
@@ -266,7 +267,10 @@ export async function runTraining(
     emit({ type: "end", status: "succeeded" });
     return { runId, status: "succeeded" };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const detail = err instanceof Error ? err.message : String(err);
+    const message = isDiskFull(err)
+      ? `the disk is full: the database could not record the training (${detail}); the epochs recorded before it are kept`
+      : detail;
     await markRunEnded(db, runId, "failed", message).catch(() => {});
     emit({ type: "end", status: "failed", error: message });
     return { runId, status: "failed" };

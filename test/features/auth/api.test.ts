@@ -250,6 +250,7 @@ describe("the admin API", () => {
   it("is disabled (503, and the login page says why) when ADMIN_PASSWORD is not set", async () => {
     const res = await fetch(`${disabledServer.url}/api/admin/jobs`);
     expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("3600");
     expect(((await res.json()) as { error: string }).error).toMatch(/set ADMIN_PASSWORD/);
     const loginRes = await fetch(`${disabledServer.url}/api/admin/login`, {
       method: "POST",
@@ -257,6 +258,7 @@ describe("the admin API", () => {
       body: JSON.stringify({ password: "anything at all" }),
     });
     expect(loginRes.status).toBe(503);
+    expect(loginRes.headers.get("retry-after")).toBe("3600");
     const page = await fetch(`${disabledServer.url}/admin`, { redirect: "follow" });
     expect(await page.text()).toContain("the admin page is disabled");
   });

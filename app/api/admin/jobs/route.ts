@@ -6,16 +6,17 @@ import { getDb } from "@/lib/db/client";
 import { fetchAdminStorage } from "@/lib/features/jobs/admin-storage";
 import { costLimitsFromEnv, submitJobs } from "@/lib/features/jobs/submit";
 import { fetchJobViews } from "@/lib/features/jobs/view";
+import { withBusyAnswer } from "@/app/api/_lib/handler";
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = withBusyAnswer(async (request: Request): Promise<Response> => {
   const db = getDb();
   const auth = await authorizeAdmin(db, request, { mutating: false });
   if (!auth.ok) return auth.response;
   const [jobs, storage] = await Promise.all([fetchJobViews(db), fetchAdminStorage(db)]);
   return jsonResponse(200, { jobs, ...storage, now: new Date().toISOString() });
-}
+});
 
-export async function POST(request: Request): Promise<Response> {
+export const POST = withBusyAnswer(async (request: Request): Promise<Response> => {
   const db = getDb();
   const auth = await authorizeAdmin(db, request, { mutating: true });
   if (!auth.ok) return auth.response;
@@ -39,4 +40,4 @@ export async function POST(request: Request): Promise<Response> {
     estimate,
     limits,
   });
-}
+});

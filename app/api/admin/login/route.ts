@@ -5,7 +5,7 @@ import { adminPasswordHash, verifyPassword } from "@/lib/features/auth/password"
 import { clientAddress } from "@/lib/features/auth/client-address";
 import { loginLimiter } from "@/lib/features/auth/rate-limit";
 import {
-  ADMIN_DISABLED_MESSAGE,
+  adminDisabledResponse,
   bodyErrorResponse,
   isSecureRequest,
   jsonResponse,
@@ -15,6 +15,7 @@ import { createSession } from "@/lib/features/auth/session";
 import { setSessionCookie } from "@/lib/features/auth/session-cookie";
 import { getDb } from "@/lib/db/client";
 import { readEnv } from "@/lib/env";
+import { withBusyAnswer } from "@/app/api/_lib/handler";
 
 /** Longest a wrong password from an unidentified client is held before its 401. */
 const UNKNOWN_CLIENT_MAX_DELAY_MS = 5000;
@@ -23,10 +24,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const loginSchema = z.object({ password: z.string().min(1, "enter the admin password").max(1024) }).strict();
 
-export async function POST(request: Request): Promise<Response> {
+export const POST = withBusyAnswer(async (request: Request): Promise<Response> => {
   const password = readEnv().ADMIN_PASSWORD;
   const stored = adminPasswordHash(password);
-  if (!stored) return jsonResponse(503, { error: ADMIN_DISABLED_MESSAGE });
+  if (!stored) return adminDisabledResponse();
   // Login CSRF: another site must not log the browser into this one.
   const site = request.headers.get("sec-fetch-site");
   if (site !== null && site !== "same-origin" && site !== "none")
@@ -70,4 +71,4 @@ export async function POST(request: Request): Promise<Response> {
   await setSessionCookie(token, session.expiresAt, isSecureRequest(request));
   // The CSRF token is for API clients (the admin page gets it rendered); no other origin can read this response.
   return jsonResponse(200, { expiresAt: session.expiresAt.toISOString(), csrfToken: session.csrfToken });
-}
+});

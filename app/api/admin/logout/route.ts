@@ -3,12 +3,13 @@ import { authorizeAdmin, isSecureRequest, jsonResponse } from "@/lib/features/au
 import { deleteSession } from "@/lib/features/auth/session";
 import { clearSessionCookie } from "@/lib/features/auth/session-cookie";
 import { getDb } from "@/lib/db/client";
+import { withBusyAnswer } from "@/app/api/_lib/handler";
 
-export async function POST(request: Request): Promise<Response> {
+export const POST = withBusyAnswer(async (request: Request): Promise<Response> => {
   const db = getDb();
   const auth = await authorizeAdmin(db, request, { mutating: true });
   if (!auth.ok) return auth.response;
   await deleteSession(db, auth.session.id);
   await clearSessionCookie(isSecureRequest(request));
   return jsonResponse(200, { loggedOut: true });
-}
+});

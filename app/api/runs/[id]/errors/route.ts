@@ -3,14 +3,15 @@ import { getDb } from "@/lib/db/client";
 import { fetchErrors } from "@/lib/features/digits/errors";
 import { selectErrors } from "@/lib/chart/gallery";
 import { toCsv } from "@/lib/core/csv";
+import { notFoundAnswer, withBusyAnswer } from "@/app/api/_lib/handler";
 import { parseGalleryView, parseRunId } from "@/lib/core/view-state";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+export const GET = withBusyAnswer(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const id = parseRunId((await params).id);
   const errors = id === null ? null : await fetchErrors(getDb(), id);
-  if (!errors) return new Response("no such run, or it has no final predictions yet", { status: 404 });
+  if (!errors) return notFoundAnswer("no such run, or it has no final predictions yet");
   const view = parseGalleryView(Object.fromEntries(new URL(request.url).searchParams));
   const rows = selectErrors(errors, view).map((e) => [
     e.index,
@@ -33,4 +34,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
       "Cache-Control": "no-store",
     },
   });
-}
+});

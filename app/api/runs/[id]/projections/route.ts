@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { fetchProjectionBlob } from "@/lib/features/explorer/downloads";
 import { describeQueryError, projectionQuerySchema } from "@/lib/chart/scatter-view";
 import { parseRunId } from "@/lib/core/view-state";
+import { withRanges } from "@/app/api/_lib/blob-response";
 
 export const dynamic = "force-dynamic";
 
@@ -20,5 +21,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
     "X-Rows": String(blob.rows),
   };
   if (request.headers.get("if-none-match") === blob.etag) return new Response(null, { status: 304, headers });
-  return new Response(new Uint8Array(blob.coords), { headers });
+  return withRanges(request, new Response(new Uint8Array(blob.coords), { headers }));
 }
