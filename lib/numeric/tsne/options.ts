@@ -30,6 +30,12 @@ export interface TsneOptions {
   init?: "random" | "pca" | Float32Array;
   /** Inputs with more columns are first reduced to this many principal components. Default 50; integer ≥ 2. */
   pcaDimensions?: number;
+  /** Threads for the kNN and the attractive and repulsive passes (lib/numeric/parallel). Default 1; integer ≥ 1. */
+  threads?: number;
+  /** Repulsive forces: 'fft' (interpolation), 'barnes-hut', or 'auto' (default) to choose by size. */
+  repulsion?: "auto" | "fft" | "barnes-hut";
+  /** Input neighbours: 'exact', 'approximate', or 'auto' (default) to choose by size. */
+  neighbours?: "auto" | "exact" | "approximate";
 }
 
 export interface ResolvedTsneOptions {
@@ -54,6 +60,9 @@ export const TSNE_DEFAULTS = {
   seed: 0,
   init: "pca",
   pcaDimensions: 50,
+  threads: 1,
+  repulsion: "auto",
+  neighbours: "auto",
 } as const satisfies Required<TsneOptions>;
 
 /** Fills in defaults and throws a RangeError naming the first bad option and its value. */

@@ -3,7 +3,7 @@ import { createRng } from "../random";
 import { computeAffinities, type SparseP } from "./affinities";
 import { createRepulsion } from "./barnes-hut";
 import { klDivergence as klWithNormaliser } from "./kl";
-import { computeKnn } from "./knn";
+import { computeKnn, type KnnGraph } from "./knn";
 import { assertMatrix, type Matrix } from "./matrix";
 import { resolveTsneOptions, type ResolvedTsneOptions, type TsneOptions } from "./options";
 import { pca, pca2d } from "./pca";
@@ -27,6 +27,12 @@ export interface Tsne {
   readonly options: ResolvedTsneOptions;
   /** The symmetric input affinities P (over the kNN graph), Σ p = 1. */
   readonly p: SparseP;
+  /** What 'auto' chose for the repulsive forces, to record with the layout. */
+  readonly repulsion: "fft" | "barnes-hut";
+  /** What 'auto' chose for the input neighbours, to record with the layout. */
+  readonly neighbours: "exact" | "approximate";
+  /** The kNN graph P came from, nearest first (UMAP of the same source reuses it). */
+  readonly knn: KnnGraph;
   /** Runs one iteration unless the budget is spent; returns the completed iteration count. */
   step(): number;
   /** A copy of the current layout, [rows, 2]. */
@@ -66,7 +72,8 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
   const n = input.rows;
   const reduced = input.cols > opts.pcaDimensions ? pca(input, opts.pcaDimensions).projected : input;
   const k = Math.min(n - 1, Math.ceil(3 * opts.perplexity));
-  const p = computeAffinities(computeKnn(reduced, k), opts.perplexity);
+  const knn = computeKnn(reduced, k);
+  const p = computeAffinities(knn, opts.perplexity);
 
   const y = initialLayout(opts, reduced);
   const update = new Float64Array(2 * n);
@@ -111,6 +118,9 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
     iterations: opts.iterations,
     options: opts,
     p,
+    repulsion: "barnes-hut",
+    neighbours: "exact",
+    knn,
     step,
     embedding: () => Float32Array.from(y),
     klDivergence() {
