@@ -1,6 +1,7 @@
 // The precomputed separation scores (PairSeparation rows): what is stored, reads for the pair pages, and writes.
 import "server-only";
 import type { Db } from "./client";
+import { sqlDate } from "./sql";
 import type { PairScore } from "../numeric/pairs/separation";
 
 /** One stored (or computed) figure of a pair: a layer after an epoch (the pixels: PIXELS_LAYER, epoch 0). */
@@ -92,6 +93,7 @@ export async function storeSourceScores(
 ): Promise<void> {
   if (scores.length === 0) return;
   const finite = (v: number) => (Number.isNaN(v) ? null : v);
+  const now = sqlDate();
   await db.kysely
     .insertInto("PairSeparation")
     .values(
@@ -105,6 +107,7 @@ export async function storeSourceScores(
         knnPurity: finite(s.knnPurity),
         silhouette: finite(s.silhouette),
         count: s.count,
+        createdAt: now,
       })),
     )
     .onConflict((oc) =>
@@ -112,6 +115,7 @@ export async function storeSourceScores(
         knnPurity: eb.ref("excluded.knnPurity"),
         silhouette: eb.ref("excluded.silhouette"),
         count: eb.ref("excluded.count"),
+        createdAt: eb.ref("excluded.createdAt"),
       })),
     )
     .execute();

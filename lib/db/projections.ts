@@ -9,6 +9,15 @@ import { sourceColumns, type ProjectionSourceKey } from "./source-columns";
 /** Which digits and which layer a layout is of. */
 export type { ProjectionSourceKey } from "./source-columns";
 
+/** The methods a stored layout may have: the explorer's, and UMAP (written before the explorer offers it). */
+export type LayoutMethod = ProjectionMethod | "umap";
+
+/** What optimised a layout: t-SNE's repulsive forces as 'auto' chose them, or UMAP's stochastic gradient descent. */
+export type LayoutAlgorithm = "fft" | "barnes-hut" | "sgd";
+
+/** The input kNN graph of a t-SNE or UMAP layout. */
+export type LayoutNeighbours = "exact" | "approximate";
+
 /** Every projection of a run without its coordinates, ordered by subset, layer, epoch, method, iteration. */
 export async function listProjections(db: Db, runId: number) {
   return db.prisma.projection.findMany({
@@ -33,7 +42,7 @@ export async function hasFinalProjection(
   db: Db,
   runId: number,
   source: ProjectionSourceKey,
-  method: ProjectionMethod,
+  method: LayoutMethod,
 ): Promise<boolean> {
   const row = await db.kysely
     .selectFrom("Projection")
@@ -43,23 +52,52 @@ export async function hasFinalProjection(
   return row !== undefined;
 }
 
+/** The final coordinates [rows, 2] of a source by `method`, or null when not stored. */
+export async function getFinalCoords(
+  db: Db,
+  runId: number,
+  source: ProjectionSourceKey,
+  method: LayoutMethod,
+): Promise<Float32Array | null> {
+  const row = await db.kysely
+    .selectFrom("Projection")
+    .select("coords")
+    .where((eb) => eb.and({ ...sourceColumns(runId, source), method, final: 1 }))
+    .executeTakeFirst();
+  return row ? blobToFloat32(row.coords) : null;
+}
+
 /** The final t-SNE coordinates [rows, 2] of a source, or null when not stored. */
 export async function getFinalTsneCoords(
   db: Db,
   runId: number,
   source: ProjectionSourceKey,
 ): Promise<Float32Array | null> {
-  const row = await db.kysely
+  return getFinalCoords(db, runId, source, "tsne");
+}
+
+/** "subset/epoch/layerIndex/method" of every final layout of a run: what a restarted projection skips. */
+export async function listFinalLayoutKeys(db: Db, runId: number): Promise<Set<string>> {
+  const rows = await db.kysely
     .selectFrom("Projection")
-    .select("coords")
-    .where((eb) => eb.and({ ...sourceColumns(runId, source), method: "tsne", final: 1 }))
-    .executeTakeFirst();
-  return row ? blobToFloat32(row.coords) : null;
+    .select(["subset", "epoch", "layerIndex", "method"])
+    .where("runId", "=", runId)
+    .where("final", "=", 1)
+    .execute();
+  return new Set(rows.map((r) => finalLayoutKey(r, r.method)));
+}
+
+/** The key listFinalLayoutKeys returns for a source and method. */
+export function finalLayoutKey(
+  s: ProjectionSourceKey | { subset: string; epoch: number; layerIndex: number },
+  method: string,
+): string {
+  return `${s.subset}/${s.epoch}/${s.layerIndex}/${method}`;
 }
 
 /** A layout to store with its quality figures (null where not measured). */
 export interface ProjectionRecord {
-  method: ProjectionMethod;
+  method: LayoutMethod;
   iteration: number;
   final: boolean;
   rows: number;
@@ -69,6 +107,10 @@ export interface ProjectionRecord {
   trustworthiness: number | null;
   klDivergence: number | null;
   durationMs: number;
+  /** null for PCA. */
+  algorithm: LayoutAlgorithm | null;
+  /** null for PCA. */
+  neighbours: LayoutNeighbours | null;
 }
 
 /** Stores one layout of a source, replacing a stored one with the same key. */
@@ -94,6 +136,8 @@ export async function upsertProjection(
       trustworthiness: p.trustworthiness,
       klDivergence: p.klDivergence,
       durationMs: Math.round(p.durationMs),
+      algorithm: p.algorithm,
+      neighbours: p.neighbours,
       createdAt: sqlDate(),
     })
     .onConflict((oc) =>
@@ -105,6 +149,8 @@ export async function upsertProjection(
         trustworthiness: eb.ref("excluded.trustworthiness"),
         klDivergence: eb.ref("excluded.klDivergence"),
         durationMs: eb.ref("excluded.durationMs"),
+        algorithm: eb.ref("excluded.algorithm"),
+        neighbours: eb.ref("excluded.neighbours"),
         createdAt: eb.ref("excluded.createdAt"),
       })),
     )

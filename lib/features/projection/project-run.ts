@@ -1,19 +1,17 @@
-// Computes a run's missing 2-D projections (PCA and t-SNE of every embedding and of raw pixels) and stores them.
+// Projects a run: each recorded epoch's probe layouts and pair figures (as soon as the epoch is recorded when following a
+// training run), then the final test views with every thread, then the UMAP layouts. Stores what is missing only.
 import "server-only";
+import os from "node:os";
 import type { Db } from "../../db/client";
-import { getFinalTsneCoords, hasFinalProjection, upsertProjection, type ProjectionRecord } from "../../db/projections";
-import { createTsne } from "../../numeric/tsne/tsne";
-import { pca2d } from "../../numeric/tsne/pca";
-import { knnAccuracy, trustworthiness } from "../../numeric/tsne/quality";
-import type { Matrix } from "../../numeric/tsne/matrix";
-import {
-  describeSource,
-  listSources,
-  loadSourceMatrix,
-  sourceKey,
-  sourceLabels,
-  type ProjectionSource,
-} from "./sources";
+import { listCompleteSources } from "../../db/pair-store";
+import { finalLayoutKey, listFinalLayoutKeys, type LayoutMethod } from "../../db/projections";
+import { SEPARATION_K } from "../../numeric/pairs/separation";
+import type { LayoutContext, LayoutSettings } from "./layout";
+import { followState, projectEpochs, type RunSources } from "./epochs";
+import type { ProjectEvent, ProjectResult } from "./events";
+import { projectSource, type RunWork } from "./source-work";
+import { listSources, probeDigits, sourceLabels } from "./sources";
+import { createTimings, type PhaseTimings } from "./timings";
 
 export interface ProjectOptions {
   /** t-SNE iterations from a PCA start (final test views, pixels, the first epoch). Default 1000. */
@@ -25,181 +23,126 @@ export interface ProjectOptions {
   perplexity?: number;
   /** Neighbours for kNN accuracy and trustworthiness. Default 10. */
   k?: number;
+  /** Threads once the run is no longer training. Default min(2, available cores); integer ≥ 1. */
+  threads?: number;
+  /** Threads while the run trains (training has the other core). Default 1. */
+  liveThreads?: number;
+  /** Keep watching a running run's new epochs until it ends, instead of projecting what is recorded and returning. */
+  follow?: boolean;
+  /** Wait between looks at a followed run, in ms. Default 500. */
+  pollMs?: number;
+  /** The layouts to compute. Default all three; UMAP's come last. */
+  methods?: readonly LayoutMethod[];
+  /** Also store each probe source's pair figures (what npm run pairs stores). Default true. */
+  pairs?: boolean;
+  /** Adds each phase's milliseconds (npm run bench:project). */
+  timings?: PhaseTimings;
   onEvent?: (event: ProjectEvent) => void;
+  /** Stops between layouts, or inside a t-SNE (nothing partial is stored); what is stored stays. */
   signal?: AbortSignal;
 }
 
-export type ProjectEvent =
-  | { type: "plan"; total: number; missing: number }
-  | {
-      type: "done";
-      index: number;
-      total: number;
-      key: string;
-      method: "pca" | "tsne";
-      seconds: number;
-      knnAccuracy: number;
-      trustworthiness: number;
-      kl?: number;
-    };
+export type { ProjectEvent, ProjectResult } from "./events";
 
-/** A computed layout and its figures, stored with the source's row count. */
-type StoredProjection = Omit<ProjectionRecord, "rows">;
+const ALL_METHODS: readonly LayoutMethod[] = ["pca", "tsne", "umap"];
 
-/** Trustworthiness of a layout [rows, 2] of `matrix`, on a fixed sample of points for large sets (see quality.ts). */
-function trust(matrix: Matrix, coords: Float32Array, k: number): number {
-  return trustworthiness(matrix, { data: coords, rows: matrix.rows, cols: 2 }, k);
-}
-
-function store(db: Db, runId: number, s: ProjectionSource, rows: number, p: StoredProjection): Promise<void> {
-  return upsertProjection(db, runId, s, { ...p, rows });
+/** Two threads (one per core of the machines this runs on) unless fewer cores are available. */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(2, os.availableParallelism()));
 }
 
 /**
- * Projects every source of `runId` that lacks a final PCA or t-SNE layout. Idempotent; stoppable between projections.
- * A source whose data or layout holds NaN or ±Infinity stops the run with an error naming the run, subset, layer and
- * epoch, before anything non-finite is stored (what was computed before it stays); any other failure is reported the
- * same way, with the original error as `cause`.
+ * Computes and stores the missing layouts (and pair figures) of `runId`, in this order: the probe pixels and each
+ * recorded epoch's probe layers (PCA and t-SNE warm-started from the previous epoch), each epoch whole before the
+ * next; the final test views once the run has finished; then every UMAP layout (warm-started the same way). With
+ * `follow`, a running run is watched every `pollMs` and each new epoch is projected as soon as it is recorded, with
+ * `liveThreads` while it trains. Idempotent: a second call computes nothing. Errors name the run, source and method.
  */
-export async function projectRun(
-  db: Db,
-  runId: number,
-  options: ProjectOptions = {},
-): Promise<{ computed: number; total: number }> {
-  const settings: Settings = {
+export async function projectRun(db: Db, runId: number, options: ProjectOptions = {}): Promise<ProjectResult> {
+  const settings: LayoutSettings = {
     iterations: options.iterations ?? 1000,
     warmIterations: options.warmIterations ?? 400,
     snapshots: new Set(options.snapshots ?? [50, 100, 250, 500]),
     perplexity: options.perplexity ?? 30,
     k: options.k ?? 10,
+    umapNeighbours: 15,
   };
-  const sources = await listSources(db, runId);
-  const work = sources.flatMap((s) => (["pca", "tsne"] as const).map((method) => ({ s, method })));
-  const stored = await Promise.all(work.map(({ s, method }) => hasFinalProjection(db, runId, s, method)));
-  const missing = work.filter((_, i) => !stored[i]);
-  options.onEvent?.({ type: "plan", total: work.length, missing: missing.length });
+  const threads = checkThreads("threads", options.threads ?? defaultThreads());
+  const liveThreads = checkThreads("liveThreads", options.liveThreads ?? 1);
+  const methods = options.methods ?? ALL_METHODS;
+  const pairs = options.pairs ?? true;
+  const timings = options.timings ?? createTimings();
+  const signal = options.signal;
+  const emit = options.onEvent;
 
-  let computed = 0;
-  let cache: { key: string; matrix: Matrix; knn: number } | undefined;
-  for (const { s, method } of missing) {
-    if (options.signal?.aborted) break;
-    const key = sourceKey(s);
-    const label = `run ${runId}, ${describeSource(s)}, ${method === "pca" ? "PCA" : "t-SNE"}`;
-    let result: StoredProjection;
-    try {
-      if (cache?.key !== key) {
-        const matrix = await loadSourceMatrix(db, runId, s);
-        assertFinite(matrix.data, matrix.cols, `the stored ${matrix.rows} × ${matrix.cols} input`);
-        cache = {
-          key,
-          matrix,
-          knn: knnAccuracy(matrix.data, matrix.rows, matrix.cols, await sourceLabels(db, runId, s), settings.k),
-        };
-      }
-      result = await computeProjection(db, runId, s, method, cache.matrix, cache.knn, settings);
-    } catch (err) {
-      throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-    }
-    await store(db, runId, s, cache.matrix.rows, result);
-    computed++;
-    options.onEvent?.({
-      type: "done",
-      index: computed,
-      total: missing.length,
-      key,
-      method,
-      seconds: result.durationMs / 1000,
-      knnAccuracy: cache.knn,
-      trustworthiness: result.trustworthiness ?? Number.NaN,
-      ...(result.klDivergence !== null ? { kl: result.klDivergence } : {}),
-    });
-  }
-  return { computed, total: work.length };
-}
-
-interface Settings {
-  iterations: number;
-  warmIterations: number;
-  snapshots: Set<number>;
-  perplexity: number;
-  k: number;
-}
-
-/** Throws naming `what` and the first non-finite value of `values` [rows, cols], so no NaN is ever stored. */
-function assertFinite(values: Float32Array, cols: number, what: string): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!))
-      throw new Error(`${what} holds ${values[i]} at row ${Math.floor(i / cols)}, column ${i % cols}`);
-  }
-}
-
-/** One PCA or t-SNE layout of `matrix`, checked finite; t-SNE of the test subset stores its replay snapshots on the way. */
-async function computeProjection(
-  db: Db,
-  runId: number,
-  s: ProjectionSource,
-  method: "pca" | "tsne",
-  matrix: Matrix,
-  knn: number,
-  settings: Settings,
-): Promise<StoredProjection> {
-  const started = performance.now();
-  if (method === "pca") {
-    const coords = pca2d(matrix);
-    assertFinite(coords, 2, "the layout");
-    const trustworthiness = trust(matrix, coords, settings.k);
-    return {
-      method,
-      iteration: 0,
-      final: true,
-      coords,
-      knnAccuracy: knn,
-      trustworthiness,
-      klDivergence: null,
-      durationMs: performance.now() - started,
+  await followState(db, runId);
+  const probeLabels = (await probeDigits(db, runId)).labels;
+  const work: RunWork = {
+    db,
+    runId,
+    settings,
+    stored: await listFinalLayoutKeys(db, runId),
+    pairsStored: pairs ? await listCompleteSources(db, runId, SEPARATION_K) : new Set(),
+    pairsK: SEPARATION_K,
+    graphs: new Map(),
+    labelsOf: async (s) => (s.subset === "probe" ? probeLabels : sourceLabels(db, runId, s)),
+    onEvent: emit,
+  };
+  const result: ProjectResult = { computed: 0, pairs: 0, total: 0 };
+  /** Projects `sources` in order; false when stopped (by `signal`, or by `stop`, which discards a t-SNE under way). */
+  const run: RunSources = async (sources, only, withPairs, t, stop) => {
+    const ctx: LayoutContext = {
+      threads: t,
+      timings,
+      signal: stop ? AbortSignal.any([stop, ...(signal ? [signal] : [])]) : signal,
     };
-  }
-  const previous =
-    s.subset === "probe" && s.epoch > 1 ? await getFinalTsneCoords(db, runId, { ...s, epoch: s.epoch - 1 }) : null;
-  const tsne = createTsne(matrix, {
-    perplexity: Math.min(settings.perplexity, (matrix.rows - 2) / 3),
-    // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout.
-    ...(previous
-      ? { init: previous, exaggerationIterations: 0, iterations: settings.warmIterations }
-      : {
-          iterations: settings.iterations,
-          exaggerationIterations: Math.min(250, Math.round(settings.iterations / 4)),
-        }),
-  });
-  const keepSnapshots = s.subset === "test";
-  // Only a snapshot iteration returns a promise (its write), so the other iterations are not held up.
-  await tsne.fitAsync((it, t) => {
-    if (keepSnapshots && settings.snapshots.has(it) && it < t.iterations) {
-      const coords = t.embedding();
-      assertFinite(coords, 2, `the layout at iteration ${it}`);
-      return store(db, runId, s, matrix.rows, {
-        method,
-        iteration: it,
-        final: false,
-        coords,
-        knnAccuracy: knn,
-        trustworthiness: null,
-        klDivergence: t.klDivergence(),
-        durationMs: performance.now() - started,
-      });
+    for (const s of sources) {
+      const outcome = await projectSource(work, s, only, withPairs, ctx);
+      result.computed += outcome.layouts;
+      result.pairs += outcome.pairs;
+      if (outcome.aborted || ctx.signal?.aborted) return false;
     }
-  });
-  const coords = tsne.embedding();
-  assertFinite(coords, 2, `the layout after ${tsne.iteration} iterations`);
-  const trustworthiness = trust(matrix, coords, settings.k);
-  return {
-    method,
-    iteration: tsne.iteration,
-    final: true,
-    coords,
-    knnAccuracy: knn,
-    trustworthiness,
-    klDivergence: tsne.klDivergence(),
-    durationMs: performance.now() - started,
+    return true;
   };
+  const liveMethods = methods.filter((m) => m !== "umap");
+
+  await projectEpochs({
+    db,
+    runId,
+    run,
+    result,
+    methods: liveMethods,
+    pairs,
+    threads,
+    liveThreads,
+    follow: options.follow ?? false,
+    pollMs: options.pollMs ?? 500,
+    signal,
+    emit,
+  });
+  if (signal?.aborted) return finish();
+
+  const sources = await listSources(db, runId);
+  const finals = sources.filter((s) => s.subset === "test");
+  if (finals.length > 0 && liveMethods.length > 0) {
+    emit?.({ type: "phase", phase: "final", threads });
+    if (!(await run(finals, liveMethods, false, threads))) return finish();
+  }
+  // A probe source recorded after the last look (a one-shot projection of a run still training) is left to the next call.
+  if (methods.includes("umap")) {
+    emit?.({ type: "phase", phase: "umap", threads });
+    if (!(await run(sources, ["umap"], false, threads))) return finish();
+  }
+  return finish();
+
+  async function finish(): Promise<ProjectResult> {
+    const all = await listSources(db, runId);
+    result.total = all.reduce((n, s) => n + methods.filter((m) => work.stored.has(finalLayoutKey(s, m))).length, 0);
+    return result;
+  }
+}
+
+function checkThreads(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer ≥ 1 (got ${value})`);
+  return value;
 }

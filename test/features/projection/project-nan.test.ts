@@ -41,9 +41,9 @@ describe("projectRun on a 100-digit probe of 500 test digits (fewer digits than 
 
   it("projects the raw pixels (rank 99 < 784, t-SNE through 50 PCA components) into finite layouts", async () => {
     const result = await projectRun(db, runId, { iterations: 100 });
-    expect(result).toEqual({ computed: 2, total: 2 });
+    expect(result).toEqual({ computed: 3, pairs: 1, total: 3 });
     const finals = await db.prisma.projection.findMany({ where: { runId, final: true } });
-    expect(finals.map((p) => p.method).sort()).toEqual(["pca", "tsne"]);
+    expect(finals.map((p) => p.method).sort()).toEqual(["pca", "tsne", "umap"]);
     for (const p of finals) {
       const coords = blobToFloat32(p.coords);
       expect(coords.length).toBe(200);

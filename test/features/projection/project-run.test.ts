@@ -33,9 +33,9 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
     ]);
   });
 
-  it("stores a final PCA and t-SNE layout of the right size for each source, with quality figures", async () => {
+  it("stores a final PCA, t-SNE and UMAP layout of the right size for each source, with quality figures and what computed it", async () => {
     const finals = await db.prisma.projection.findMany({ where: { runId, final: true } });
-    expect(finals).toHaveLength(18);
+    expect(finals).toHaveLength(27);
     for (const p of finals) {
       const coords = blobToFloat32(p.coords);
       expect(coords.length).toBe(p.rows * 2);
@@ -45,6 +45,9 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
       expect(p.trustworthiness!).toBeGreaterThan(0.6);
       expect(p.trustworthiness!).toBeLessThanOrEqual(1);
       if (p.method === "tsne") expect(p.klDivergence!).toBeGreaterThan(0);
+      const recorded = { pca: [null, null], tsne: [p.algorithm, p.neighbours], umap: ["sgd", p.neighbours] }[p.method];
+      expect([p.algorithm, p.neighbours]).toEqual(recorded);
+      if (p.method !== "pca") expect(["exact", "approximate"]).toContain(p.neighbours);
     }
     const warm = finals.find((p) => p.subset === "probe" && p.epoch === 2 && p.method === "tsne");
     expect(warm!.iteration).toBe(100);
@@ -108,7 +111,9 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
 
   it("computes nothing the second time: only what is missing", async () => {
     const again = await projectRun(db, runId, { iterations: 300, warmIterations: 100 });
-    expect(again).toEqual({ computed: 0, total: 18 });
-    expect(events.filter((e) => e.type === "done")).toHaveLength(18);
+    expect(again).toEqual({ computed: 0, pairs: 0, total: 27 });
+    expect(events.filter((e) => e.type === "layout")).toHaveLength(27);
+    // The pair figures of the probe pixels and of every probe layer × epoch, stored once.
+    expect(events.filter((e) => e.type === "pairs")).toHaveLength(7);
   });
 });

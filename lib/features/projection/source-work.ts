@@ -1,0 +1,173 @@
+// The projection of one source: its missing layouts (PCA, t-SNE, UMAP) and pair figures, computed and stored.
+import "server-only";
+import type { Db } from "../../db/client";
+import { cellId } from "../../db/pair-store";
+import { finalLayoutKey, getFinalCoords, upsertProjection, type LayoutMethod } from "../../db/projections";
+import type { Matrix } from "../../numeric/tsne/matrix";
+import { storeSourceSeparations } from "../pairs/precompute";
+import {
+  assertFinite,
+  computePcaLayout,
+  computeTsneLayout,
+  computeUmapLayout,
+  inputKnnAccuracy,
+  type ComputedLayout,
+  type LayoutContext,
+  type LayoutSettings,
+  type UmapGraph,
+} from "./layout";
+import { describeSource, loadSourceMatrix, sourceKey, type ProjectionSource } from "./sources";
+import { timedAsync } from "./timings";
+
+export type SourceEvent =
+  | {
+      type: "layout";
+      key: string;
+      method: LayoutMethod;
+      seconds: number;
+      knnAccuracy: number;
+      trustworthiness: number;
+      kl?: number;
+      /** What optimised it (null for PCA) and its neighbours (null for PCA, or UMAP on its own graph). */
+      algorithm: string | null;
+      neighbours: string | null;
+      threads: number;
+    }
+  | { type: "pairs"; key: string; seconds: number };
+
+/** What a run's projection keeps between sources: what is stored, the graphs kept for UMAP, the labels. */
+export interface RunWork {
+  db: Db;
+  runId: number;
+  settings: LayoutSettings;
+  /** finalLayoutKey of every final layout stored, kept up to date as layouts are stored. */
+  stored: Set<string>;
+  /** cellId of every probe source whose pair figures are complete, kept up to date. */
+  pairsStored: Set<string>;
+  /** Neighbours of the pair figures' kNN purity. */
+  pairsK: number;
+  /** The t-SNE's graph of each source (by sourceKey), until its UMAP has used it. */
+  graphs: Map<string, UmapGraph>;
+  /** True labels of a source's rows. */
+  labelsOf(source: ProjectionSource): Promise<Uint8Array>;
+  onEvent?: ((event: SourceEvent) => void) | undefined;
+}
+
+/** Layouts and pair figures computed for one source; `aborted` when the signal stopped it before the end. */
+export interface SourceOutcome {
+  layouts: number;
+  pairs: number;
+  aborted: boolean;
+}
+
+/**
+ * Computes and stores what `methods` and `pairs` ask of `source` that is not stored yet, one layout at a time (each
+ * stored whole or not at all). A failure is rethrown naming the run, the source and the method, with the original
+ * error as `cause`; a source whose data or layout is not finite stops before anything non-finite is stored.
+ */
+export async function projectSource(
+  work: RunWork,
+  source: ProjectionSource,
+  methods: readonly LayoutMethod[],
+  pairs: boolean,
+  ctx: LayoutContext,
+): Promise<SourceOutcome> {
+  const { db, runId } = work;
+  const key = sourceKey(source);
+  const missing = methods.filter((m) => !work.stored.has(finalLayoutKey(source, m)));
+  const wantPairs =
+    pairs && source.subset === "probe" && !work.pairsStored.has(cellId(source.layerIndex, source.epoch));
+  const outcome: SourceOutcome = { layouts: 0, pairs: 0, aborted: false };
+  if (missing.length === 0 && !wantPairs) return outcome;
+
+  const described = `run ${runId}, ${describeSource(source)}`;
+  const fail = (what: string, err: unknown) =>
+    new Error(`${described}${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  let matrix: Matrix;
+  let labels: Uint8Array;
+  let knn = Number.NaN;
+  try {
+    matrix = await timedAsync(ctx.timings, "read", () => loadSourceMatrix(db, runId, source));
+    labels = await work.labelsOf(source);
+    assertFinite(matrix.data, matrix.cols, `the stored ${matrix.rows} × ${matrix.cols} input`);
+    if (missing.length > 0) knn = inputKnnAccuracy(matrix, labels, work.settings.k, ctx);
+  } catch (err) {
+    throw fail(`, ${missing.length > 0 ? METHOD_NAMES[missing[0]!] : "pair figures"}`, err);
+  }
+  const store = (layout: ComputedLayout) =>
+    timedAsync(ctx.timings, "write", () => upsertProjection(db, runId, source, { ...layout, rows: matrix.rows }));
+
+  for (const method of missing) {
+    if (ctx.signal?.aborted) return { ...outcome, aborted: true };
+    let layout: ComputedLayout | null;
+    try {
+      layout = await computeLayout(work, source, method, matrix, knn, ctx, store);
+    } catch (err) {
+      throw fail(`, ${METHOD_NAMES[method]}`, err);
+    }
+    if (!layout) return { ...outcome, aborted: true };
+    await store(layout);
+    work.stored.add(finalLayoutKey(source, method));
+    outcome.layouts++;
+    work.onEvent?.({
+      type: "layout",
+      key,
+      method,
+      seconds: layout.durationMs / 1000,
+      knnAccuracy: knn,
+      trustworthiness: layout.trustworthiness ?? Number.NaN,
+      ...(layout.klDivergence !== null ? { kl: layout.klDivergence } : {}),
+      algorithm: layout.algorithm,
+      neighbours: layout.neighbours,
+      threads: ctx.threads,
+    });
+  }
+  if (methods.includes("umap")) work.graphs.delete(key);
+
+  if (wantPairs && !ctx.signal?.aborted) {
+    const started = performance.now();
+    try {
+      await timedAsync(ctx.timings, "pairs", () =>
+        storeSourceSeparations(db, runId, source, matrix, labels, work.pairsK),
+      );
+    } catch (err) {
+      throw fail(", pair figures", err);
+    }
+    work.pairsStored.add(cellId(source.layerIndex, source.epoch));
+    outcome.pairs++;
+    work.onEvent?.({ type: "pairs", key, seconds: (performance.now() - started) / 1000 });
+  }
+  return outcome;
+}
+
+const METHOD_NAMES: Record<LayoutMethod, string> = { pca: "PCA", tsne: "t-SNE", umap: "UMAP" };
+
+/** The previous epoch's final layout by `method` of a probe layer, the warm start of this epoch's; else null. */
+function previousLayout(work: RunWork, s: ProjectionSource, method: LayoutMethod): Promise<Float32Array | null> {
+  if (s.subset !== "probe" || s.epoch <= 1) return Promise.resolve(null);
+  return getFinalCoords(work.db, work.runId, { ...s, epoch: s.epoch - 1 }, method);
+}
+
+async function computeLayout(
+  work: RunWork,
+  source: ProjectionSource,
+  method: LayoutMethod,
+  matrix: Matrix,
+  knn: number,
+  ctx: LayoutContext,
+  store: (layout: ComputedLayout) => Promise<void>,
+): Promise<ComputedLayout | null> {
+  const { settings } = work;
+  if (method === "pca") return computePcaLayout(matrix, knn, settings, ctx);
+  const previous = await timedAsync(ctx.timings, "read", () => previousLayout(work, source, method));
+  if (method === "umap") {
+    const graph = work.graphs.get(sourceKey(source));
+    return computeUmapLayout(matrix, knn, settings, ctx, previous, graph);
+  }
+  // The test views keep snapshots of their t-SNE for the seed's replay.
+  const onSnapshot = source.subset === "test" ? store : undefined;
+  const result = await computeTsneLayout(matrix, knn, settings, ctx, previous, onSnapshot);
+  if (!result) return null;
+  work.graphs.set(sourceKey(source), result.graph);
+  return result.layout;
+}

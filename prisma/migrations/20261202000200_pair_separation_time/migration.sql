@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "PairSeparation" ADD COLUMN "createdAt" DATETIME;
+
