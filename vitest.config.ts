@@ -11,6 +11,7 @@ import { configDefaults, defineConfig } from "vitest/config";
 const INTEGRATION = [
   "test/features/train/**/*.test.ts",
   "test/features/jobs/claim-race.test.ts",
+  "test/features/jobs/follower.test.ts",
   "test/features/jobs/pair-stage.test.ts",
   "test/features/jobs/presets.test.ts",
   "test/features/jobs/projection-stage.test.ts",

@@ -1,6 +1,7 @@
 // The job worker: claims one queued job at a time, trains it in a child process (`scripts/train.ts --events json
 // --job-id N`), relays the child's events into the Job row as progress and ETA, heartbeats, turns a cancel request
-// into SIGTERM for the child, then runs the pairs stage (pair separation scores) and the projection stage.
+// into SIGTERM for the child. As soon as training reports its run, a second child follows it (`scripts/project.ts
+// --follow`): each epoch's layouts and pair figures as the epoch is recorded, then the final views and UMAP.
 import "server-only";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -9,7 +10,7 @@ import { failStaleJobs, finishJob, heartbeatJob, recordJobProgress, type JobProg
 import { failOrphanedRun, failStaleRuns } from "../../db/runs";
 import { reclaimFreePages } from "../../db/deletion";
 import { estimateRemainingMs } from "../../core/job-estimate";
-import { projectCommand, REPO_ROOT, startChild, tsxCommand, type ChildExit } from "./child";
+import { REPO_ROOT, startChild, tsxCommand, type ChildExit, type RunningChild } from "./child";
 import { trainArgsOf } from "../../core/job-params";
 import { claimNextJob, type ClaimedJob } from "./queue";
 
@@ -31,14 +32,15 @@ export interface WorkerOptions {
   progressIntervalMs?: number;
   /** Return when the queue is empty instead of waiting (tests, one-shot use). */
   exitWhenIdle?: boolean;
-  /** Skip the projection stage (tests, or a worker that only trains). */
+  /** The follower computes no layouts (tests, or a worker that only trains). */
   skipProjections?: boolean;
-  /** The projection stage's command for a succeeded run, or null when there is none. Default: scripts/project.ts if present. */
-  projectCommand?: (runId: number) => string[] | null;
-  /** Skip the pairs stage (the pair pages then compute a run's separation scores when first visited). */
+  /** The follower stores no pair figures (the pair pages then compute a run's separation scores when first visited). */
   skipPairs?: boolean;
-  /** The pairs stage's command for a succeeded run, or null when there is none. Default: scripts/pairs.ts. */
-  pairsCommand?: (runId: number) => string[] | null;
+  /**
+   * The follower's command for a run, given its flags (`--run=ID --follow`, and `--no-pairs` / `--no-layouts` for the
+   * skips), or null for none. Default: scripts/project.ts with those flags, if present. Not started when both skip.
+   */
+  followCommand?: (runId: number, flags: string[]) => string[] | null;
   log?: (line: string) => void;
 }
 
@@ -151,6 +153,9 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
   let cancelRequested = false;
   let lostJob = false;
   let signalled = false;
+  /** The projection follower, started when training reports its run. */
+  // Assigned by the event handler: the cast keeps TypeScript from narrowing it to null here.
+  let follower = null as RunningChild | null;
   // Progress writes run one after another in event order; the job's outcome is recorded after the last of them.
   let writes: Promise<void> = Promise.resolve();
 
@@ -176,6 +181,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
         progress.stage = "training";
         log(`${tag}: run ${runId}, ${e.batchesPerEpoch} batches per epoch`);
         write(true);
+        follower ??= startFollower(runId, ctx, tag, signalled);
         break;
       case "batch": {
         const epoch = e.epoch as number;
@@ -216,6 +222,8 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     signalled = true;
     log(`${tag}: ${why}: SIGTERM to pid ${train.child.pid} (it stops after the current batch)`);
     train.child.kill("SIGTERM");
+    // The follower stops between layouts, or inside a t-SNE; what it stored stays.
+    follower?.child.kill("SIGTERM");
   };
   let beating = false;
   const heartbeat = setInterval(() => {
@@ -241,35 +249,33 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
   const onKill = () => {
     log(`${tag}: worker stopping at once: SIGKILL to pid ${train.child.pid}`);
     train.child.kill("SIGKILL");
+    follower?.child.kill("SIGKILL");
   };
   if (ctx.signal.aborted) onShutdown();
   ctx.signal.addEventListener("abort", onShutdown, { once: true });
   ctx.killSignal?.addEventListener("abort", onKill, { once: true });
 
-  let exit: ChildExit;
-  try {
-    exit = await train.exit;
-  } finally {
-    ctx.signal.removeEventListener("abort", onShutdown);
-    ctx.killSignal?.removeEventListener("abort", onKill);
-  }
-
+  const exit: ChildExit = await train.exit;
   try {
     if (exit.code === 0 && runId !== null) {
-      // The pairs stage first: about two minutes for a seed run on the shared machine, against the projections' twenty or more.
-      const pairsNote = await runPairsStage(runId, ctx, tag, () => {
-        progress.stage = "pairs";
-        progress.etaMs = null;
-        write(true);
-      });
-      const projectionNote = await runProjectionStage(runId, ctx, tag, () => {
+      // What the follower has left once training ends: the last epoch, the final test views, the UMAP layouts.
+      const note = await awaitFollower(follower, runId, ctx, tag, () => {
         progress.stage = "projecting";
         progress.etaMs = null;
         write(true);
       });
       clearInterval(heartbeat);
-      await record("succeeded", [pairsNote, projectionNote].filter((n) => n !== null).join("; ") || null);
+      const cancelNote = cancelRequested
+        ? `cancelled by the admin while projecting; \`npm run project -- --run ${runId}\` computes the rest`
+        : null;
+      await record("succeeded", cancelNote ?? note);
       return;
+    }
+    if (follower) {
+      // Training did not succeed: the follower stops too; the figures of finished epochs stay.
+      follower.child.kill("SIGTERM");
+      const stopped = await follower.exit;
+      log(`${tag}: projection follower pid ${follower.child.pid} stopped (exit ${stopped.code ?? stopped.signal})`);
     }
     clearInterval(heartbeat);
     // A progress write still pending may yet find the job taken from this worker (lostJob, read below).
@@ -302,6 +308,8 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     }
   } finally {
     clearInterval(heartbeat);
+    ctx.signal.removeEventListener("abort", onShutdown);
+    ctx.killSignal?.removeEventListener("abort", onKill);
   }
 
   async function record(status: "succeeded" | "failed" | "cancelled", error: string | null) {
@@ -317,104 +325,66 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
   }
 }
 
-/** `scripts/pairs.ts --run=ID` when present in this checkout. */
-function pairsCommand(runId: number): string[] | null {
-  const script = path.join("scripts", "pairs.ts");
-  return existsSync(path.join(REPO_ROOT, script)) ? tsxCommand(script, [`--run=${runId}`]) : null;
+/** The follower's flags for a run: what the worker's skips leave it to do. */
+function followFlags(runId: number, ctx: JobContext): string[] {
+  return [
+    `--run=${runId}`,
+    "--follow",
+    ...(ctx.skipPairs ? ["--no-pairs"] : []),
+    ...(ctx.skipProjections ? ["--no-layouts"] : []),
+  ];
 }
 
-/** A post-training stage run as a child process (pairs, projections): how it is announced and reported. */
-interface ChildStage {
-  name: string;
-  skipped: boolean;
-  skipFlag: string;
-  command: string[] | null;
-  missingScript: string;
-  starting: string;
-  /** The note's beginning when the child exits non-zero. */
-  failure: string;
+/** `scripts/project.ts` with the follower's flags, when present in this checkout. */
+function defaultFollowCommand(_runId: number, flags: string[]): string[] | null {
+  const script = path.join("scripts", "project.ts");
+  return existsSync(path.join(REPO_ROOT, script)) ? tsxCommand(script, flags) : null;
 }
 
 /**
- * Runs `stage` in a child process that SIGTERM (shutdown) and SIGKILL (kill) reach. Returns a note for the job when
- * it could not complete, null when it did or was skipped.
+ * Starts the projection follower of `runId` in a child process (t-SNE is CPU-bound and would starve the heartbeat;
+ * it runs one thread while training has the other core). Returns null when both its parts are skipped or there is no
+ * script. `stopped`: the job is already being stopped, so the follower is not started.
  */
-async function runChildStage(
-  stage: ChildStage,
+function startFollower(runId: number, ctx: JobContext, tag: string, stopped: boolean): RunningChild | null {
+  if (ctx.skipProjections && ctx.skipPairs) {
+    ctx.log(`${tag}: projection follower skipped (--no-projections and --no-pairs)`);
+    return null;
+  }
+  if (stopped) return null;
+  const command = (ctx.followCommand ?? defaultFollowCommand)(runId, followFlags(runId, ctx));
+  if (!command) {
+    ctx.log(`${tag}: no projection script (scripts/project.ts) in this checkout; layouts and pair figures not stored`);
+    return null;
+  }
+  const child = startChild(
+    command,
+    ctx.env,
+    () => {},
+    (line, stream) => ctx.log(`${tag} project ${stream}: ${line}`),
+  );
+  ctx.log(`${tag}: projecting run ${runId} as it trains, in child pid ${child.child.pid}`);
+  return child;
+}
+
+/**
+ * Waits for the follower once training has succeeded, with the job in stage "projecting" (`onStart`) while it works.
+ * Returns a note for the job when it could not complete, null when it did or there was none.
+ */
+async function awaitFollower(
+  follower: RunningChild | null,
+  runId: number,
   ctx: JobContext,
   tag: string,
   onStart: () => void,
 ): Promise<string | null> {
-  if (stage.skipped) {
-    ctx.log(`${tag}: ${stage.name} stage skipped (${stage.skipFlag})`);
-    return null;
+  if (!follower) return null;
+  if (follower.child.exitCode === null && follower.child.signalCode === null) {
+    ctx.log(`${tag}: training done; the follower projects the final views and the UMAP layouts of run ${runId}`);
+    onStart();
   }
-  if (!stage.command) {
-    ctx.log(`${tag}: ${stage.missingScript}`);
-    return null;
-  }
-  ctx.log(`${tag}: ${stage.starting}`);
-  onStart();
-  const child = startChild(
-    stage.command,
-    ctx.env,
-    () => {},
-    (line, stream) => ctx.log(`${tag} ${stage.name} ${stream}: ${line}`),
-  );
-  const onShutdown = () => child.child.kill("SIGTERM");
-  const onKill = () => child.child.kill("SIGKILL");
-  if (ctx.signal.aborted) onShutdown();
-  ctx.signal.addEventListener("abort", onShutdown, { once: true });
-  ctx.killSignal?.addEventListener("abort", onKill, { once: true });
-  try {
-    const exit = await child.exit;
-    if (exit.code === 0) return null;
-    return `${stage.failure} (exit ${exit.code ?? exit.signal}): ${exit.stderrTail.trim().split("\n").slice(-1)[0] ?? ""}`.trim();
-  } finally {
-    ctx.signal.removeEventListener("abort", onShutdown);
-    ctx.killSignal?.removeEventListener("abort", onKill);
-  }
-}
-
-/**
- * The job's "pairs" stage: the separation scores of all 45 digit pairs in every probe layer × epoch, stored so the
- * pair pages read them (scripts/pairs.ts, in a child process: a couple of CPU-bound seconds per layer × epoch would
- * starve the heartbeat). Returns a note for the job when it could not complete; the pages then compute what is missing.
- */
-function runPairsStage(runId: number, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
-  return runChildStage(
-    {
-      name: "pairs",
-      skipped: ctx.skipPairs === true,
-      skipFlag: "--no-pairs",
-      command: ctx.skipPairs ? null : (ctx.pairsCommand ?? pairsCommand)(runId),
-      missingScript: "no pairs script (scripts/pairs.ts) in this checkout; pair figures not stored",
-      starting: `storing the pair figures of run ${runId}`,
-      failure: "the run succeeded but its pair figures were not all stored",
-    },
-    ctx,
-    tag,
-    onStart,
-  );
-}
-
-/**
- * The job's "projecting" stage: the embedding issue's projection script on the new run, in a child process
- * (t-SNE is CPU-bound and would starve the heartbeat). Returns a note for the job when it could not complete.
- */
-function runProjectionStage(runId: number, ctx: JobContext, tag: string, onStart: () => void): Promise<string | null> {
-  return runChildStage(
-    {
-      name: "project",
-      skipped: ctx.skipProjections === true,
-      skipFlag: "--no-projections",
-      command: ctx.skipProjections ? null : (ctx.projectCommand ?? projectCommand)(runId),
-      missingScript: "no projection script (scripts/project.ts) in this checkout; projections not computed",
-      starting: `projecting run ${runId}`,
-      failure: "the run succeeded but its projections did not complete",
-    },
-    ctx,
-    tag,
-    onStart,
-  );
+  const exit = await follower.exit;
+  if (exit.code === 0) return null;
+  const last = exit.stderrTail.trim().split("\n").slice(-1)[0] ?? "";
+  return `the run succeeded but its layouts and pair figures were not all stored (exit ${exit.code ?? exit.signal}): ${last}`.trim();
 }

@@ -1,5 +1,5 @@
 // Every architecture the admin form offers, trained for real through the job worker on the default backend (wasm),
-// with its embeddings recorded per epoch and the pairs and projection stages run over them.
+// with its embeddings recorded per epoch and projected, with their pair figures, by the follower.
 import { afterEach, describe, expect, it } from "vitest";
 import { blobToFloat32, blobToInt32 } from "../../../lib/db/blobs";
 import { loadMnist } from "../../../lib/mnist/dataset";
@@ -48,7 +48,8 @@ describe("every architecture the form offers", () => {
           probeSize: PROBE,
         });
         const { ran, lines } = await runWorkerInProcess(db, {
-          projectCommand: (runId) => tsxCommand("scripts/project.ts", [`--run=${runId}`, "--iterations=100"]),
+          followCommand: (_runId, flags) =>
+            tsxCommand("scripts/project.ts", [...flags, "--iterations=100", "--no-umap"]),
         });
         expect(ran).toBe(1);
         const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId }, include: { run: true } });
