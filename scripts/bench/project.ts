@@ -10,6 +10,7 @@ import { openDatabase } from "../../lib/db/client";
 import { listEmbeddingShapes } from "../../lib/db/embeddings";
 import { copyRunRecord } from "../../lib/db/run-copy";
 import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
+import { abortOnSignals } from "../../lib/features/cli/per-run";
 import { defaultThreads, projectRun } from "../../lib/features/projection/project-run";
 import { createTimings, type PhaseTimings } from "../../lib/features/projection/timings";
 
@@ -60,6 +61,8 @@ async function main(): Promise<number> {
   if ("exitCode" in flags) return flags.exitCode;
   const { run: runId, threads } = flags.args;
   const source = openDatabase(readEnv().DATABASE_URL);
+  // Ctrl-C stops between layouts and still removes the scratch database.
+  const controller = abortOnSignals();
   const dir = mkdtempSync(path.join(os.tmpdir(), "mnist-lens-bench-project-"));
   const url = `file:${path.join(dir, "bench.db")}`;
   try {
@@ -83,12 +86,14 @@ async function main(): Promise<number> {
       const started = performance.now();
       const result = await projectRun(db, runId, {
         threads,
+        signal: controller.signal,
         timings,
         onEvent: (e) => {
           if (e.type === "phase" && e.phase === "umap")
             umapStart = { ms: performance.now() - started, timings: { ...timings } };
         },
       });
+      if (controller.signal.aborted) return 130;
       const totalMs = performance.now() - started;
       const projectMs = umapStart?.ms ?? totalMs;
       const before = umapStart?.timings ?? timings;

@@ -46,6 +46,8 @@ export interface RunWork {
   pairsStored: Set<string>;
   /** Neighbours of the pair figures' kNN purity. */
   pairsK: number;
+  /** The input's kNN accuracy of each source (by sourceKey): computed once, stored with each of its layouts. */
+  inputAccuracy: Map<string, number>;
   /** The t-SNE's graph of each source (by sourceKey), until its UMAP has used it. */
   graphs: Map<string, UmapGraph>;
   /** True labels of a source's rows. */
@@ -90,7 +92,10 @@ export async function projectSource(
     matrix = await timedAsync(ctx.timings, "read", () => loadSourceMatrix(db, runId, source));
     labels = await work.labelsOf(source);
     assertFinite(matrix.data, matrix.cols, `the stored ${matrix.rows} × ${matrix.cols} input`);
-    if (missing.length > 0) knn = inputKnnAccuracy(matrix, labels, work.settings.k, ctx);
+    if (missing.length > 0) {
+      knn = work.inputAccuracy.get(key) ?? inputKnnAccuracy(matrix, labels, work.settings.k, ctx);
+      work.inputAccuracy.set(key, knn);
+    }
   } catch (err) {
     throw fail(`, ${missing.length > 0 ? METHOD_NAMES[missing[0]!] : "pair figures"}`, err);
   }

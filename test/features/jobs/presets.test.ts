@@ -101,7 +101,7 @@ describe("every architecture the form offers", () => {
           expect(methods.sort()).toEqual(["pca", "tsne"]);
         }
 
-        // The pair pages' separation table: pixels then every recorded layer, all stored by the pairs stage.
+        // The pair pages' separation table: pixels then every recorded layer, all stored by the follower.
         const plan = await fetchSeparationPlan(db, { id: run.id, finishedAt: run.finishedAt }, 4, 9);
         expect(plan.layers.map((l) => l.layerName)).toEqual(["pixels", ...recorded.map(([name]) => name)]);
         expect([plan.epochs, plan.computedCount, plan.cellCount]).toEqual([
