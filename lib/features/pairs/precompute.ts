@@ -1,10 +1,10 @@
 // Precomputes a run's separation scores for all 45 digit pairs in every probe layer × epoch and the pixels, and stores them.
 import "server-only";
 import type { Db } from "../../db/client";
-import { cellId, listCompleteSources, storeSourceScores } from "../../db/pair-store";
-import { allPairSeparations, SEPARATION_K } from "../../numeric/pairs/separation";
-import type { Matrix } from "../../numeric/tsne/matrix";
-import { listSources, loadProbeMatrix, probeDigits, type ProjectionSource } from "../projection/sources";
+import { cellId, listCompleteSources } from "../../db/pair-store";
+import { SEPARATION_K } from "../../numeric/pairs/separation";
+import { storeSourceSeparations } from "../projection/pair-figures";
+import { listSources, loadProbeMatrix, probeDigits } from "../projection/sources";
 
 export interface PrecomputeOptions {
   /** Neighbours for kNN purity, 1..100; default SEPARATION_K (10), what the pages read. */
@@ -74,23 +74,4 @@ export async function precomputeRunSeparations(
     });
   }
   return { computed, total: sources.length, ms: performance.now() - started };
-}
-
-/**
- * Computes and stores the 45 pairs' scores of one probe source whose matrix [probe digits, cols] is loaded (row r is
- * probe digit r, `labels` its true labels): the projection follower's per-epoch step, one source at a time.
- */
-export async function storeSourceSeparations(
-  db: Db,
-  runId: number,
-  source: ProjectionSource,
-  matrix: Matrix,
-  labels: Uint8Array,
-  k: number = SEPARATION_K,
-): Promise<void> {
-  if (matrix.rows !== labels.length)
-    throw new RangeError(`${matrix.rows} rows for ${labels.length} probe labels in run ${runId}`);
-  // float32 activations (or pixels) copied exactly into float64, the precision every distance is summed in.
-  const scores = allPairSeparations(new Float64Array(matrix.data), matrix.rows, matrix.cols, labels, k);
-  await storeSourceScores(db, runId, source, k, scores);
 }

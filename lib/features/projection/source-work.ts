@@ -4,7 +4,7 @@ import type { Db } from "../../db/client";
 import { cellId } from "../../db/pair-store";
 import { finalLayoutKey, getFinalCoords, upsertProjection, type LayoutMethod } from "../../db/projections";
 import type { Matrix } from "../../numeric/tsne/matrix";
-import { storeSourceSeparations } from "../pairs/precompute";
+import { storeSourceSeparations } from "./pair-figures";
 import {
   assertFinite,
   computePcaLayout,
