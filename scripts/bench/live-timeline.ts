@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { readEnv } from "../../lib/env";
 import { openDatabase } from "../../lib/db/client";
+import { listEmbeddingShapes } from "../../lib/db/embeddings";
 import { listEpochTimes, listLayoutTimes, listPairTimes } from "../../lib/db/run-follow";
 import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 
@@ -20,10 +21,11 @@ async function main(): Promise<number> {
   const runId = flags.args.run;
   const db = openDatabase(readEnv().DATABASE_URL);
   try {
-    const [epochs, layouts, pairs] = await Promise.all([
+    const [epochs, layouts, pairs, shapes] = await Promise.all([
       listEpochTimes(db, runId),
       listLayoutTimes(db, runId),
       listPairTimes(db, runId),
+      listEmbeddingShapes(db, runId),
     ]);
     if (epochs.length === 0) {
       console.error(`bench:live: run ${runId} has no recorded epoch in ${db.url}`);
@@ -32,10 +34,14 @@ async function main(): Promise<number> {
     const origin = epochs[0]!.createdAt.getTime() - epochs[0]!.durationMs - epochs[0]!.evalMs;
     const at = (d: Date | null) => (d ? `+${((d.getTime() - origin) / 1000).toFixed(1)} s` : "—");
     console.log(`run ${runId}: times from the start of epoch 1's training`);
-    console.log("epoch  train s  recorded    layouts     pairs       lag s  before next epoch");
+    console.log("epoch  train s  recorded    layouts     pairs       stored  lag s  before next epoch");
     let behind = 0;
     for (const [i, e] of epochs.entries()) {
       const probe = (l: { epoch: number }) => l.epoch === e.epoch;
+      const layers = shapes.filter((x) => x.subset === "probe" && probe(x)).length;
+      const probeLayouts = layouts.filter((l) => l.subset === "probe" && l.method !== "umap" && probe(l));
+      // PCA and t-SNE of each layer, and each layer's pair figures.
+      const stored = `${probeLayouts.length + pairs.filter(probe).length}/${layers * 3}`;
       const layoutsAt = latest(
         layouts.filter((l) => l.subset === "probe" && l.method !== "umap" && probe(l)).map((l) => l.createdAt),
       );
@@ -48,7 +54,7 @@ async function main(): Promise<number> {
       const trainSeconds = ((e.durationMs + e.evalMs + e.recordMs) / 1000).toFixed(1);
       console.log(
         `${String(e.epoch).padStart(5)}  ${trainSeconds.padStart(7)}  ${at(e.createdAt).padEnd(10)}  ${at(layoutsAt).padEnd(10)}  ` +
-          `${at(pairsAt).padEnd(10)}  ${lag.padStart(5)}  ${before}`,
+          `${at(pairsAt).padEnd(10)}  ${stored.padStart(6)}  ${lag.padStart(5)}  ${before}`,
       );
     }
     const last = epochs.at(-1)!.createdAt.getTime();
