@@ -13,8 +13,8 @@ import { runWorker } from "../lib/features/jobs/worker";
 const USAGE = `usage: npm run worker -- [flags]
   --seed-if-empty       first queue the seed job (16 epochs, 60,000 digits) if the database has no run and no job
   --exit-when-idle      stop when the queue is empty instead of waiting for jobs
-  --no-projections      skip the projection stage after training
-  --no-pairs            skip the pairs stage (stored pair separation scores) after training
+  --no-projections      the projection follower (beside training) computes no layouts
+  --no-pairs            the projection follower stores no pair figures (with both, it is not started)
   --poll-ms N           idle wait between looks at the queue, 100..60000 (default 1000)
   --check-env           only validate the environment (DATABASE_URL, TFJS_BACKEND, ADMIN_PASSWORD) and exit`;
 
