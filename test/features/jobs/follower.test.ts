@@ -104,6 +104,16 @@ describe("the projection follower of a job", () => {
       0,
     );
     expect(await probeLayouts()).toBeGreaterThanOrEqual(2);
-    expect((await listEpochTimes(db, runId)).length).toBeLessThan(30);
+    const recorded = (await listEpochTimes(db, runId)).length;
+    expect(recorded).toBeLessThan(30);
+
+    // Started again on the cancelled run, it keeps every stored row and fills in the rest.
+    const kept = await db.prisma.projection.findMany({ where: { runId }, select: { id: true, createdAt: true } });
+    const again = await projectRun(db, runId, { iterations: 100, warmIterations: 50 });
+    // The probe pixels and two layers per recorded epoch, by PCA, t-SNE and UMAP.
+    expect(again.total).toBe((1 + 2 * recorded) * 3);
+    expect(again.computed).toBe(again.total - kept.length);
+    const after = await db.prisma.projection.findMany({ where: { runId }, select: { id: true, createdAt: true } });
+    expect(after.filter((row) => kept.some((k) => k.id === row.id))).toEqual(kept);
   });
 });
