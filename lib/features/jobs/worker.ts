@@ -220,10 +220,15 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
   const stopChild = (why: string) => {
     if (signalled) return;
     signalled = true;
-    log(`${tag}: ${why}: SIGTERM to pid ${train.child.pid} (it stops after the current batch)`);
-    train.child.kill("SIGTERM");
-    // The follower stops between layouts, or inside a t-SNE; what it stored stays.
-    follower?.child.kill("SIGTERM");
+    if (isRunning(train)) {
+      log(`${tag}: ${why}: SIGTERM to pid ${train.child.pid} (it stops after the current batch)`);
+      train.child.kill("SIGTERM");
+    }
+    if (follower && isRunning(follower)) {
+      // The follower stops between layouts, or inside a t-SNE; what it stored stays.
+      log(`${tag}: ${why}: SIGTERM to the projection follower, pid ${follower.child.pid}`);
+      follower.child.kill("SIGTERM");
+    }
   };
   let beating = false;
   const heartbeat = setInterval(() => {
@@ -325,6 +330,10 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
   }
 }
 
+function isRunning({ child }: RunningChild): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
 /** The follower's flags for a run: what the worker's skips leave it to do. */
 function followFlags(runId: number, ctx: JobContext): string[] {
   return [
@@ -379,7 +388,7 @@ async function awaitFollower(
   onStart: () => void,
 ): Promise<string | null> {
   if (!follower) return null;
-  if (follower.child.exitCode === null && follower.child.signalCode === null) {
+  if (isRunning(follower)) {
     ctx.log(`${tag}: training done; the follower projects the final views and the UMAP layouts of run ${runId}`);
     onStart();
   }
