@@ -9,9 +9,6 @@ import { sourceColumns, type ProjectionSourceKey } from "./source-columns";
 /** Which digits and which layer a layout is of. */
 export type { ProjectionSourceKey } from "./source-columns";
 
-/** The methods a stored layout may have: the explorer's, and UMAP (written before the explorer offers it). */
-export type LayoutMethod = ProjectionMethod | "umap";
-
 /** What optimised a layout: t-SNE's repulsive forces as 'auto' chose them, or UMAP's stochastic gradient descent. */
 export type LayoutAlgorithm = "fft" | "barnes-hut" | "sgd";
 
@@ -42,7 +39,7 @@ export async function hasFinalProjection(
   db: Db,
   runId: number,
   source: ProjectionSourceKey,
-  method: LayoutMethod,
+  method: ProjectionMethod,
 ): Promise<boolean> {
   const row = await db.kysely
     .selectFrom("Projection")
@@ -57,7 +54,7 @@ export async function getFinalCoords(
   db: Db,
   runId: number,
   source: ProjectionSourceKey,
-  method: LayoutMethod,
+  method: ProjectionMethod,
 ): Promise<Float32Array | null> {
   const row = await db.kysely
     .selectFrom("Projection")
@@ -97,7 +94,7 @@ export function finalLayoutKey(
 
 /** A layout to store with its quality figures (null where not measured). */
 export interface ProjectionRecord {
-  method: LayoutMethod;
+  method: ProjectionMethod;
   iteration: number;
   final: boolean;
   rows: number;
@@ -107,10 +104,10 @@ export interface ProjectionRecord {
   trustworthiness: number | null;
   klDivergence: number | null;
   durationMs: number;
-  /** null for PCA. */
-  algorithm: LayoutAlgorithm | null;
-  /** null for PCA. */
-  neighbours: LayoutNeighbours | null;
+  /** What optimised it; null (or left out) for PCA. */
+  algorithm?: LayoutAlgorithm | null;
+  /** Its input kNN graph; null (or left out) for PCA. */
+  neighbours?: LayoutNeighbours | null;
 }
 
 /** Stores one layout of a source, replacing a stored one with the same key. */
@@ -136,8 +133,8 @@ export async function upsertProjection(
       trustworthiness: p.trustworthiness,
       klDivergence: p.klDivergence,
       durationMs: Math.round(p.durationMs),
-      algorithm: p.algorithm,
-      neighbours: p.neighbours,
+      algorithm: p.algorithm ?? null,
+      neighbours: p.neighbours ?? null,
       createdAt: sqlDate(),
     })
     .onConflict((oc) =>

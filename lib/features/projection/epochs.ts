@@ -2,7 +2,7 @@
 // soon as the epoch is recorded when following a training run; the probe pixels fill the waits between epochs.
 import "server-only";
 import type { Db } from "../../db/client";
-import type { LayoutMethod } from "../../db/projections";
+import type { ProjectionMethod } from "../../core/projection";
 import { getRunFollowState, listEpochTimes, type RunFollowState } from "../../db/run-follow";
 import { STALE_RUN_MS } from "../../db/runs";
 import type { ProjectEvent, ProjectResult } from "./events";
@@ -14,7 +14,7 @@ import { listSources, type ProjectionSource } from "./sources";
  */
 export type RunSources = (
   sources: ProjectionSource[],
-  methods: readonly LayoutMethod[],
+  methods: readonly ProjectionMethod[],
   pairs: boolean,
   threads: number,
   stop?: AbortSignal,
@@ -26,7 +26,7 @@ export interface EpochsOptions {
   run: RunSources;
   /** Counts of what `run` computed, read to report each epoch. */
   result: ProjectResult;
-  methods: readonly LayoutMethod[];
+  methods: readonly ProjectionMethod[];
   pairs: boolean;
   threads: number;
   liveThreads: number;

@@ -151,8 +151,8 @@ function truncateGraph(graph: KnnGraph, k: number, neighbours: LayoutNeighbours)
 }
 
 /**
- * UMAP of `matrix` on the t-SNE's graph of the same source when kept (else UMAP builds its own and the record's
- * `neighbours` is null), warm-started from `previous` (the previous epoch's UMAP layout) when given.
+ * UMAP of `matrix` on the t-SNE's graph of the same source when kept (else UMAP computes its own, exactly, as after
+ * a restart), warm-started from `previous` (the previous epoch's UMAP layout) when given.
  */
 export function computeUmapLayout(
   matrix: Matrix,
@@ -183,6 +183,6 @@ export function computeUmapLayout(
     klDivergence: null,
     durationMs: performance.now() - started,
     algorithm: "sgd",
-    neighbours: graph?.neighbours ?? null,
+    neighbours: graph?.neighbours ?? "exact",
   };
 }

@@ -4,7 +4,8 @@ import "server-only";
 import os from "node:os";
 import type { Db } from "../../db/client";
 import { listCompleteSources } from "../../db/pair-store";
-import { finalLayoutKey, listFinalLayoutKeys, type LayoutMethod } from "../../db/projections";
+import type { ProjectionMethod } from "../../core/projection";
+import { finalLayoutKey, listFinalLayoutKeys } from "../../db/projections";
 import { SEPARATION_K } from "../../numeric/pairs/separation";
 import type { LayoutContext, LayoutSettings } from "./layout";
 import { followState, projectEpochs, type RunSources } from "./epochs";
@@ -32,7 +33,7 @@ export interface ProjectOptions {
   /** Wait between looks at a followed run, in ms. Default 500. */
   pollMs?: number;
   /** The layouts to compute. Default all three; UMAP's come last. */
-  methods?: readonly LayoutMethod[];
+  methods?: readonly ProjectionMethod[];
   /** Also store each probe source's pair figures (what npm run pairs stores). Default true. */
   pairs?: boolean;
   /** Adds each phase's milliseconds (npm run bench:project). */
@@ -44,7 +45,7 @@ export interface ProjectOptions {
 
 export type { ProjectEvent, ProjectResult } from "./events";
 
-const ALL_METHODS: readonly LayoutMethod[] = ["pca", "tsne", "umap"];
+const ALL_METHODS: readonly ProjectionMethod[] = ["pca", "tsne", "umap"];
 
 /** Two threads (one per core of the machines this runs on) unless fewer cores are available. */
 export function defaultThreads(): number {

@@ -2,7 +2,8 @@
 import "server-only";
 import type { Db } from "../../db/client";
 import { cellId } from "../../db/pair-store";
-import { finalLayoutKey, getFinalCoords, upsertProjection, type LayoutMethod } from "../../db/projections";
+import type { ProjectionMethod } from "../../core/projection";
+import { finalLayoutKey, getFinalCoords, upsertProjection } from "../../db/projections";
 import type { Matrix } from "../../numeric/tsne/matrix";
 import { storeSourceSeparations } from "./pair-figures";
 import {
@@ -23,12 +24,12 @@ export type SourceEvent =
   | {
       type: "layout";
       key: string;
-      method: LayoutMethod;
+      method: ProjectionMethod;
       seconds: number;
       knnAccuracy: number;
       trustworthiness: number;
       kl?: number;
-      /** What optimised it (null for PCA) and its neighbours (null for PCA, or UMAP on its own graph). */
+      /** What optimised it and its input neighbours (null for PCA). */
       algorithm: string | null;
       neighbours: string | null;
       threads: number;
@@ -70,7 +71,7 @@ export interface SourceOutcome {
 export async function projectSource(
   work: RunWork,
   source: ProjectionSource,
-  methods: readonly LayoutMethod[],
+  methods: readonly ProjectionMethod[],
   pairs: boolean,
   ctx: LayoutContext,
 ): Promise<SourceOutcome> {
@@ -122,8 +123,8 @@ export async function projectSource(
       knnAccuracy: knn,
       trustworthiness: layout.trustworthiness ?? Number.NaN,
       ...(layout.klDivergence !== null ? { kl: layout.klDivergence } : {}),
-      algorithm: layout.algorithm,
-      neighbours: layout.neighbours,
+      algorithm: layout.algorithm ?? null,
+      neighbours: layout.neighbours ?? null,
       threads: ctx.threads,
     });
   }
@@ -145,10 +146,10 @@ export async function projectSource(
   return outcome;
 }
 
-const METHOD_NAMES: Record<LayoutMethod, string> = { pca: "PCA", tsne: "t-SNE", umap: "UMAP" };
+const METHOD_NAMES: Record<ProjectionMethod, string> = { pca: "PCA", tsne: "t-SNE", umap: "UMAP" };
 
 /** The previous epoch's final layout by `method` of a probe layer, the warm start of this epoch's; else null. */
-function previousLayout(work: RunWork, s: ProjectionSource, method: LayoutMethod): Promise<Float32Array | null> {
+function previousLayout(work: RunWork, s: ProjectionSource, method: ProjectionMethod): Promise<Float32Array | null> {
   if (s.subset !== "probe" || s.epoch <= 1) return Promise.resolve(null);
   return getFinalCoords(work.db, work.runId, { ...s, epoch: s.epoch - 1 }, method);
 }
@@ -156,7 +157,7 @@ function previousLayout(work: RunWork, s: ProjectionSource, method: LayoutMethod
 async function computeLayout(
   work: RunWork,
   source: ProjectionSource,
-  method: LayoutMethod,
+  method: ProjectionMethod,
   matrix: Matrix,
   knn: number,
   ctx: LayoutContext,
