@@ -38,6 +38,11 @@ const envSchema = z.object({
     .refine((list) => list.every((p) => isIP(p.replace(/^::ffff:/i, "")) !== 0), {
       message: "must be comma-separated IP addresses, e.g. 127.0.0.1,::1",
     }),
+  /**
+   * How long a statement waits for another process's write lock before giving up (the pages then answer 503 with
+   * Retry-After). 15 s by default: longer than any recording transaction measured (an epoch's blobs, < 1 s).
+   */
+  DATABASE_BUSY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   /** Longest estimated training time of the jobs queued in one request, in hours (lib/core/job-cost.ts). */
   MAX_JOB_TRAINING_HOURS: z.coerce.number().positive().max(10_000).default(6),
   /** Most storage the jobs queued in one request may need (embeddings, checkpoints, projections), in GB (10^9 bytes). */

@@ -25,18 +25,17 @@ export interface Db {
   close(): Promise<void>;
 }
 
-const BUSY_TIMEOUT_MS = 15_000;
-
-export function openDatabase(url: string): Db {
+/** Opens `url`; statements wait up to `busyTimeoutMs` (default DATABASE_BUSY_TIMEOUT_MS, 15 s) for a write lock. */
+export function openDatabase(url: string, busyTimeoutMs: number = readEnv().DATABASE_BUSY_TIMEOUT_MS): Db {
   const file = sqlitePath(url);
   mkdirSync(path.dirname(file), { recursive: true });
-  const sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  const sqlite = new Database(file, { timeout: busyTimeoutMs });
   // WAL lets the dashboard read while a trainer writes; the setting persists in the file.
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   const prisma = new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }),
+    adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs }),
   });
   // Kysely shares the one connection: it never closes it (close() below does), and SQLite sees one writer.
   const kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });

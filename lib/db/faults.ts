@@ -6,8 +6,6 @@ import { readEnv, sqlitePath } from "../env";
 
 /** Seconds a client is told to wait (Retry-After) when the database is busy. */
 export const BUSY_RETRY_AFTER_S = 5;
-/** As lib/db/client.ts: how long a statement waits for another connection's lock before failing. */
-const PROBE_TIMEOUT_MS = 15_000;
 
 /**
  * True for SQLite's busy/locked errors from better-sqlite3 (SQLITE_BUSY, SQLITE_LOCKED and their extended codes)
@@ -43,7 +41,7 @@ export function probeDatabase(): "ok" | "busy" | "unknown" {
   try {
     globalForProbe.mnistLensProbe ??= new Database(sqlitePath(readEnv().DATABASE_URL), {
       fileMustExist: true,
-      timeout: PROBE_TIMEOUT_MS,
+      timeout: readEnv().DATABASE_BUSY_TIMEOUT_MS,
     });
     globalForProbe.mnistLensProbe.prepare("SELECT count(*) FROM sqlite_schema").get();
     return "ok";

@@ -20,6 +20,9 @@ function headersOf(res: Response): Record<string, string> {
 }
 
 /** Security headers, a CSP that every page kind satisfies, and the malformed-path, blob and busy answers. */
+/** The busy timeout the test servers run with: long enough for any real write, short enough to wait out three times. */
+const BUSY_MS = 3000;
+
 describe("security headers and HTTP edge cases", () => {
   let db: TestDb;
   let server: AppServer;
@@ -33,7 +36,10 @@ describe("security headers and HTTP edge cases", () => {
   beforeAll(async () => {
     db = createTestDb();
     ({ runA, runB } = await seedTwoRuns(db));
-    [server, browser] = await Promise.all([startAppServer(db.file, { ADMIN_PASSWORD: PASSWORD }), launchBrowser()]);
+    [server, browser] = await Promise.all([
+      startAppServer(db.file, { ADMIN_PASSWORD: PASSWORD, DATABASE_BUSY_TIMEOUT_MS: String(BUSY_MS) }),
+      launchBrowser(),
+    ]);
     const login = await fetch(`${server.url}/api/admin/login`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -256,7 +262,11 @@ describe("security headers and HTTP edge cases", () => {
       locker.pragma("locking_mode = EXCLUSIVE");
       locker.exec("BEGIN EXCLUSIVE; UPDATE Run SET notes = notes WHERE id = 0;");
       // Its readiness check already waits out the busy timeout once, and is answered 503.
-      lockedServer = await startAppServer(locked.file, {}, (status) => status === 503);
+      lockedServer = await startAppServer(
+        locked.file,
+        { DATABASE_BUSY_TIMEOUT_MS: String(BUSY_MS) },
+        (status) => status === 503,
+      );
       const page = await fetch(lockedServer.url + "/runs/1");
       expect(page.status).toBe(503);
       expect(Number(page.headers.get("retry-after"))).toBeGreaterThan(0);
