@@ -146,6 +146,48 @@ export function exactDistanceSq(p: Pick<PreparedRows, "data" | "cols">, i: numbe
   return s;
 }
 
+/**
+ * exactDistanceSq of row i to each of rows[0 … count-1], into out[0 … count-1]. Each sum is still added in column
+ * order, but four of them run side by side: one sum alone waits on its previous addition at every column.
+ */
+export function exactDistancesSq(
+  p: Pick<PreparedRows, "data" | "cols">,
+  i: number,
+  rows: Int32Array,
+  count: number,
+  out: Float64Array,
+): void {
+  const { data, cols } = p;
+  const a = i * cols;
+  let q = 0;
+  for (; q + 3 < count; q += 4) {
+    const b0 = rows[q]! * cols;
+    const b1 = rows[q + 1]! * cols;
+    const b2 = rows[q + 2]! * cols;
+    const b3 = rows[q + 3]! * cols;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let c = 0; c < cols; c++) {
+      const x = data[a + c]!;
+      const d0 = x - data[b0 + c]!;
+      const d1 = x - data[b1 + c]!;
+      const d2 = x - data[b2 + c]!;
+      const d3 = x - data[b3 + c]!;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    out[q] = s0;
+    out[q + 1] = s1;
+    out[q + 2] = s2;
+    out[q + 3] = s3;
+  }
+  for (; q < count; q++) out[q] = exactDistanceSq(p, i, rows[q]!);
+}
+
 /** A prepared set as pool arguments (typed arrays and numbers only), and back. */
 export function panelArgs(p: PreparedRows): Record<string, number | Float32Array | Float64Array> {
   return { data: p.data, rows: p.rows, cols: p.cols, norms: p.norms, slack: p.slack, tiny: p.tiny, maxNorm: p.maxNorm };

@@ -1,6 +1,6 @@
 // Exact k nearest neighbours of one row from its dot-form panel row: a heap pass, then the plain form for the few
 // candidates the error bound cannot separate.
-import { exactDistanceSq, type PreparedRows } from "./distance-panel";
+import { exactDistancesSq, type PreparedRows } from "./distance-panel";
 
 /** Reusable buffers of one thread's selections. */
 export interface NearestScratch {
@@ -60,9 +60,9 @@ export function nearestFromPanel(
     if (panel[l]! > limit || l === i) continue;
     if (count === s.candRow.length) grow(s);
     s.candRow[count] = l;
-    s.candDist[count] = exactDistanceSq(p, i, l);
     count++;
   }
+  exactDistancesSq(p, i, s.candRow, count, s.candDist);
   const order = s.order;
   order.length = count;
   for (let c = 0; c < count; c++) order[c] = c;

@@ -1,6 +1,6 @@
 // How well two classes separate in an embedding (kNN purity, silhouette), for one pair or all pairs from one pass.
 import { NUM_CLASSES as CLASSES } from "../../core/constants";
-import { distancePanel, exactDistanceSq, panelArgs, panelRows, prepareRows } from "../distance-panel";
+import { distancePanel, exactDistanceSq, exactDistancesSq, panelArgs, panelRows, prepareRows } from "../distance-panel";
 import { replaceTop, rowBound } from "../panel-nearest";
 import {
   chunkCount,
@@ -114,7 +114,17 @@ interface ClassScratch {
   heapDist: Float64Array;
   heapRow: Int32Array;
   limit: Float64Array;
-  candidates: Array<{ cls: number; distance: number; row: number }>;
+  rowSums: Float64Array;
+  candRow: Int32Array;
+  candDist: Float64Array;
+  order: number[];
+}
+
+function growCandidates(s: ClassScratch): void {
+  const rows = new Int32Array(s.candRow.length * 2);
+  rows.set(s.candRow);
+  s.candRow = rows;
+  s.candDist = new Float64Array(rows.length);
 }
 
 // A thread's buffers, kept between chunks while classes and k stay the same.
@@ -142,40 +152,56 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
       heapDist: new Float64Array(classes * k),
       heapRow: new Int32Array(classes * k),
       limit: new Float64Array(classes),
-      candidates: [],
+      rowSums: new Float64Array(classes),
+      candRow: new Int32Array(2 * classes * k + 16),
+      candDist: new Float64Array(2 * classes * k + 16),
+      order: [],
     };
-  const { heapDist, heapRow, limit, candidates } = scratch;
+  const { heapDist, heapRow, limit, rowSums } = scratch;
+  const norms = p.norms;
   const { panel, stride } = distancePanel(p, first, count);
   for (let r = 0; r < count; r++) {
     const i = first + r;
     const row = panel.subarray(r * stride, r * stride + n);
-    const ni = p.norms[i]!;
+    const ni = norms[i]!;
     heapDist.fill(Infinity);
+    rowSums.fill(0);
     for (let l = 0; l < n; l++) {
       if (l === i) continue;
       const c = labels[l]!;
       const d = row[l]!;
-      const near = d <= SUM_CANCELLATION * (ni + p.norms[l]!);
-      sums[i * classes + c]! += Math.sqrt(near ? exactDistanceSq(p, i, l) : d);
+      const near = d <= SUM_CANCELLATION * (ni + norms[l]!);
+      rowSums[c]! += Math.sqrt(near ? exactDistanceSq(p, i, l) : d);
       if (d < heapDist[c * k]!) replaceTop(heapDist, heapRow, c * k, k, d, l);
     }
+    sums.set(rowSums, i * classes);
     const bound = 2 * rowBound(p, i);
     for (let c = 0; c < classes; c++) limit[c] = heapDist[c * k]! + bound;
-    candidates.length = 0;
+    // Candidates of every class, then their plain distances, then ordered by (class, distance, row).
+    let count = 0;
     for (let l = 0; l < n; l++) {
-      const c = labels[l]!;
-      if (l !== i && row[l]! <= limit[c]!)
-        candidates.push({ cls: c, distance: Math.sqrt(exactDistanceSq(p, i, l)), row: l });
+      if (l === i || row[l]! > limit[labels[l]!]!) continue;
+      if (count === scratch.candRow.length) growCandidates(scratch);
+      scratch.candRow[count++] = l;
     }
-    candidates.sort((x, y) => x.cls - y.cls || x.distance - y.distance || x.row - y.row);
-    for (let at = 0; at < candidates.length;) {
-      const c = candidates[at]!.cls;
+    const { candRow, candDist, order } = scratch;
+    exactDistancesSq(p, i, candRow, count, candDist);
+    order.length = count;
+    for (let q = 0; q < count; q++) {
+      candDist[q] = Math.sqrt(candDist[q]!);
+      order[q] = q;
+    }
+    order.sort(
+      (x, y) => labels[candRow[x]!]! - labels[candRow[y]!]! || candDist[x]! - candDist[y]! || candRow[x]! - candRow[y]!,
+    );
+    for (let at = 0; at < count;) {
+      const c = labels[candRow[order[at]!]!]!;
       const list = i * classes + c;
       let t = 0;
-      for (; at < candidates.length && candidates[at]!.cls === c; at++) {
+      for (; at < count && labels[candRow[order[at]!]!] === c; at++) {
         if (t === k) continue;
-        nearDistance[list * k + t] = candidates[at]!.distance;
-        nearRow[list * k + t] = candidates[at]!.row;
+        nearDistance[list * k + t] = candDist[order[at]!]!;
+        nearRow[list * k + t] = candRow[order[at]!]!;
         t++;
       }
       filled[list] = t;
