@@ -70,12 +70,11 @@ export function layoutsQuality(
   const threads = resolveThreads(options.threads);
   const lowKnn = lows.map((low) => computeKnn(low, k, { threads }).indices);
   const { highIndices, penalties } = runQuality(high, k, lowKnn, threads);
-  const factor = 2 / (n * k * (2 * n - 3 * k - 1));
   return {
     knnAccuracyHigh: labels ? voteAccuracy(highIndices, labels, k) : Number.NaN,
     layouts: lowKnn.map((indices, layout) => ({
       knnAccuracyLayout: labels ? voteAccuracy(indices, labels, k) : Number.NaN,
-      trustworthiness: 1 - factor * penalties[layout]!,
+      trustworthiness: 1 - (2 * penalties[layout]!) / (n * k * (2 * n - 3 * k - 1)),
     })),
   };
 }

@@ -32,12 +32,13 @@ function plain({ data, cols }: Matrix, i: number, l: number): number {
 }
 
 /** Every row's other rows sorted by (distance, row): the O(n² log n) reference. */
-function sortedNeighbours(m: Matrix): number[][] {
-  return Array.from({ length: m.rows }, (_, i) => {
-    const others = Array.from({ length: m.rows }, (_, l) => l).filter((l) => l !== i);
-    const d = others.map((l) => plain(m, i, l));
-    const byRow = new Map(others.map((l, at) => [l, d[at]!]));
-    return others.sort((x, y) => byRow.get(x)! - byRow.get(y)! || x - y);
+function sortedNeighbours(m: Matrix): Int32Array[] {
+  const n = m.rows;
+  const d = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let l = i + 1; l < n; l++) d[i * n + l] = d[l * n + i] = plain(m, i, l);
+  return Array.from({ length: n }, (_, i) => {
+    const others = Int32Array.from({ length: n - 1 }, (_, at) => (at < i ? at : at + 1));
+    return others.sort((x, y) => d[i * n + x]! - d[i * n + y]! || x - y);
   });
 }
 
@@ -47,8 +48,8 @@ function referenceAccuracy(m: Matrix, labels: Uint8Array, k: number): number {
     const votes = new Map<number, number>();
     let best = -1;
     let bestVotes = 0;
-    for (const l of order.slice(0, k)) votes.set(labels[l]!, (votes.get(labels[l]!) ?? 0) + 1);
-    for (const l of order.slice(0, k)) {
+    for (const l of order.subarray(0, k)) votes.set(labels[l]!, (votes.get(labels[l]!) ?? 0) + 1);
+    for (const l of order.subarray(0, k)) {
       if (votes.get(labels[l]!)! > bestVotes) [best, bestVotes] = [labels[l]!, votes.get(labels[l]!)!];
     }
     if (best === labels[i]) correct++;
@@ -63,8 +64,9 @@ function referenceTrust(high: Matrix, low: Matrix, k: number): number {
   const lowOrder = sortedNeighbours(low);
   let penalty = 0;
   for (let i = 0; i < n; i++) {
-    const rank = new Map(highOrder[i]!.map((l, at) => [l, at + 1]));
-    for (const j of lowOrder[i]!.slice(0, k)) penalty += Math.max(0, rank.get(j)! - k);
+    const rank = new Int32Array(n);
+    highOrder[i]!.forEach((l, at) => (rank[l] = at + 1));
+    for (const j of lowOrder[i]!.subarray(0, k)) penalty += Math.max(0, rank[j]! - k);
   }
   return 1 - (2 * penalty) / (n * k * (2 * n - 3 * k - 1));
 }
