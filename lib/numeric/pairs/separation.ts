@@ -16,7 +16,7 @@ import {
 export const SEPARATION_K = 10;
 
 /** Rows per chunk of the pool: fixed, so any thread count gives the same figures. */
-const PAIR_ROWS = 32;
+const PAIR_ROWS = 64;
 
 /**
  * A panel distance is used for the silhouette sums only when it keeps at least this share of its rows' squared

@@ -33,15 +33,15 @@ const REORDER_MIN_QUERIES = 32;
 /** From this many queries on, queryKnn uses the panels (and the pool) like computeKnn. */
 const PANEL_MIN_QUERIES = 256;
 /** Rows per chunk of the pool: fixed, so any thread count gives the same result. */
-const PANEL_ROWS = 32;
+const PANEL_ROWS = 64;
 
 /**
  * Exact k nearest neighbours (excluding the point itself) of every row of `input`, by squared Euclidean distance
  * summed in float64 over the columns in order of decreasing variance (ties by column number), ties between
- * neighbours by row number. Each chunk of 32 rows gets its distances to every row from the dot-form tile
+ * neighbours by row number. Each chunk of 64 rows gets its distances to every row from the dot-form tile
  * (distance-panel.ts), keeps the k smallest and re-ranks the few candidates within the tile's error bound by the
- * plain sum, so the result is that of the plain O(n² · cols) loop. O(n² · cols) on `threads` threads: about 0.5 s of
- * CPU for 10,000 × 50 (npm run bench:distances). Deterministic, and the same on any thread count.
+ * plain sum, so the result is that of the plain O(n² · cols) loop. O(n² · cols) on `threads` threads: 1.0 s of CPU
+ * for 10,000 × 50 at k = 10, 1.7 s at k = 90, on the shared machine (npm run bench:distances). Deterministic, and the same on any thread count.
  * `k` must be in 1..rows-1.
  */
 export function computeKnn(input: Matrix, k: number, options: KnnOptions = {}): KnnGraph {
@@ -78,7 +78,7 @@ function toSharedInt32(values: Int32Array): Int32Array {
 // A thread's selection buffers, kept between chunks (they depend only on k).
 let scratch: NearestScratch | undefined;
 
-/** Chunk c: query rows c · 32 … of `count`, each row's k nearest into indices / distancesSq. */
+/** Chunk c: query rows c · 64 … of `count`, each row's k nearest into indices / distancesSq. */
 export const knnChunk = kernelTask(import.meta.url, "knnChunk", (chunk, args) => {
   const p = panelRows(args);
   const k = args.k as number;

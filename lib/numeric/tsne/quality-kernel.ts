@@ -5,7 +5,7 @@ import { nearestFromPanel, nearestScratch, rowBound, type NearestScratch } from 
 import { kernelTask } from "../parallel";
 
 /** Rows per chunk: fixed, so any thread count gives the same figures. */
-export const QUALITY_ROWS = 32;
+export const QUALITY_ROWS = 64;
 
 interface RankScratch {
   nearest: NearestScratch;
