@@ -14,9 +14,11 @@ import { TILE_A, TILE_B, tileModuleBytes, type TileKernel, type TilePrecision } 
 export interface PreparedRows {
   /**
    * [rows, cols] row-major: the kept columns in order, zero-padded to a multiple of the tile's lanes (4 float32 or 2
-   * float64); shared memory when asked. Its type is the tile's precision.
+   * float64); shared memory when asked. Float32 input stays float32 whatever the tile's precision.
    */
   data: Float32Array | Float64Array;
+  /** What the tile sums in (its lanes, and the slack). */
+  precision: TilePrecision;
   rows: number;
   /** Kept columns plus padding. */
   cols: number;
@@ -44,12 +46,20 @@ export interface PrepareOptions {
 
 /** Largest magnitude the float32 tile takes: its sums of squares must stay far from float32's overflow. */
 const FLOAT32_MAX_ABS = 1e15;
+/**
+ * Most kept columns the float32 tile takes. Its error bound grows with the columns a lane sums (width / 4 terms at
+ * 2^-24 each) while wide rows' distances crowd together, so more and more near-ties go to the plain form: on 2,000
+ * random ReLU rows the whole figure cost 2.8× the panel at 512 columns, 4.4× at 2,048 and 6× at 5,408, where the
+ * float64 tile (half the speed, ~1e-12 bound) wins.
+ */
+const FLOAT32_MAX_COLUMNS = 1024;
 
 /**
  * Copies `data` [rows, cols] (row-major) for panels: columns in `columnOrder`, all-zero columns (dead ReLU units)
  * dropped, zero-padded to the lanes. Float32 input gets the float32 tile (four lanes: twice the speed; its wider error
- * bound only sends a few more near-ties to the plain form), unless a value is beyond ±1e15; float64 input the float64
- * tile (the pair figures sum panel distances, so they want its precision).
+ * bound only sends a few more near-ties to the plain form) up to 1,024 kept columns and ±1e15; wider float32 rows
+ * (a CNN's conv layers) and float64 input get the float64 tile (the pair figures sum panel distances, so they want
+ * its precision).
  */
 export function prepareRows(
   data: Float32Array | Float64Array,
@@ -68,11 +78,15 @@ export function prepareRows(
       maxAbs = Math.max(maxAbs, Math.abs(v));
     }
   }
-  const precision: TilePrecision = data instanceof Float32Array && maxAbs <= FLOAT32_MAX_ABS ? "float32" : "float64";
-  const lanes = precision === "float32" ? 4 : 2;
   const kept = options.keepZeroColumns ? order : order.filter((c) => used[c] === 1);
+  const precision: TilePrecision =
+    data instanceof Float32Array && maxAbs <= FLOAT32_MAX_ABS && kept.length <= FLOAT32_MAX_COLUMNS
+      ? "float32"
+      : "float64";
+  // Float32 storage (half the memory) also for the float64 tile: the copy into its scratch converts exactly.
+  const lanes = precision === "float32" ? 4 : 2;
   const width = Math.max(lanes, Math.ceil(kept.length / lanes) * lanes);
-  const Type = precision === "float32" ? Float32Array : Float64Array;
+  const Type = data instanceof Float32Array ? Float32Array : Float64Array;
   const bytes = rows * width * Type.BYTES_PER_ELEMENT;
   const out: Float32Array | Float64Array = new Type(
     (options.shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)) as ArrayBuffer,
@@ -96,7 +110,7 @@ export function prepareRows(
   const slack = 2 * (2 * (width / lanes + 2) * v + (2 * kept.length + 16) * u);
   // Products below the precision's normal range lose absolute, not relative, accuracy.
   const tiny = precision === "float32" ? 4 * width * 2 ** -126 : 4 * width * 2 ** -1022;
-  return { data: out, rows, cols: width, norms, slack, tiny, maxNorm };
+  return { data: out, precision, rows, cols: width, norms, slack, tiny, maxNorm };
 }
 
 /** Σ x² of the row at `a` as the float64 tile sums it: even and odd columns apart, then added. */
@@ -190,12 +204,22 @@ export function exactDistancesSq(
 
 /** A prepared set as pool arguments (typed arrays and numbers only), and back. */
 export function panelArgs(p: PreparedRows): Record<string, number | Float32Array | Float64Array> {
-  return { data: p.data, rows: p.rows, cols: p.cols, norms: p.norms, slack: p.slack, tiny: p.tiny, maxNorm: p.maxNorm };
+  return {
+    data: p.data,
+    float64Tile: p.precision === "float64" ? 1 : 0,
+    rows: p.rows,
+    cols: p.cols,
+    norms: p.norms,
+    slack: p.slack,
+    tiny: p.tiny,
+    maxNorm: p.maxNorm,
+  };
 }
 
 export function panelRows(args: Record<string, unknown>): PreparedRows {
   return {
     data: args.data as Float32Array | Float64Array,
+    precision: args.float64Tile === 1 ? "float64" : "float32",
     rows: args.rows as number,
     cols: args.cols as number,
     norms: args.norms as Float64Array,
@@ -244,8 +268,8 @@ export function distancePanel(
   queries?: Int32Array,
 ): { panel: Float64Array; stride: number } {
   const { data, rows, cols, norms } = p;
-  const precision: TilePrecision = data instanceof Float32Array ? "float32" : "float64";
-  const size = data.BYTES_PER_ELEMENT;
+  const precision = p.precision;
+  const size = precision === "float32" ? 4 : 8;
   const na = roundUp(count, TILE_A);
   const stride = roundUp(rows, TILE_B);
   const nbMax = Math.min(stride, Math.max(TILE_B, Math.floor(B_BLOCK_BYTES / (size * cols) / TILE_B) * TILE_B));

@@ -32,11 +32,14 @@ describe("distance panels", () => {
       [70, 37, 1],
       [45, 130, 1e-3],
       [33, 9, 1e4],
+      // Wider than the float32 tile takes: float32 rows on the float64 tile.
+      [14, 1100, 1],
     ] as const) {
       const f32 = reluRows(rows, cols, rows, scale);
       for (const data of [f32, Float64Array.from(f32)]) {
         const p = prepareRows(data, rows, cols);
         expect(p.data).toBeInstanceOf(data.constructor);
+        expect(p.precision).toBe(data instanceof Float32Array && cols <= 1024 ? "float32" : "float64");
         expect(p.cols).toBeLessThan(cols + 4);
         const { panel, stride } = distancePanel(p, 0, rows);
         for (let i = 0; i < rows; i++) {

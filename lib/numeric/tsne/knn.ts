@@ -41,8 +41,8 @@ const PANEL_ROWS = 64;
  * neighbours by row number. Each chunk of 64 rows gets its distances to every row from the dot-form tile
  * (distance-panel.ts), keeps the k smallest and re-ranks the few candidates within the tile's error bound by the
  * plain sum, so the result is that of the plain O(n² · cols) loop. O(n² · cols) on `threads` threads: 1.0 s of CPU
- * for 10,000 × 50 at k = 10, 1.7 s at k = 90, on the shared machine (npm run bench:distances). Deterministic, and the same on any thread count.
- * `k` must be in 1..rows-1.
+ * for 10,000 × 50 at k = 10, 1.7 s at k = 90, on the shared machine (npm run bench:distances). Deterministic, and
+ * the same on any thread count. `k` must be in 1..rows-1.
  */
 export function computeKnn(input: Matrix, k: number, options: KnnOptions = {}): KnnGraph {
   checkK(k, input.rows);
