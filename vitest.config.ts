@@ -21,6 +21,7 @@ const INTEGRATION = [
   "test/features/projection/project-run.test.ts",
   "test/model/wasm-kernels/cnn-training.test.ts",
   "test/model/wasm-kernels/training.test.ts",
+  "test/numeric/tsne/quality-large.test.ts",
   "test/numeric/tsne/reference.test.ts",
   "test/numeric/umap/digits.test.ts",
 ];

@@ -1,5 +1,6 @@
-// Squared Euclidean distances between the rows of a row-major matrix: the one engine behind the exact kNN, the pair
-// separation and the quality metrics.
+// Squared Euclidean distances between the rows of a row-major matrix, pair by pair in the plain form, with early exits:
+// what queryKnn uses for a few queries. Whole blocks of rows against all rows (the exact kNN, the pair separation
+// and the quality figures) come from distance-panel.ts, whose results equal these sums exactly.
 
 /**
  * Receives one pair: rows x < y and their squared distance, Σ_c (data[x, c] − data[y, c])² summed in double precision

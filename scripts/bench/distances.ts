@@ -10,13 +10,15 @@ import { IMAGE_PIXELS } from "../../lib/core/constants";
 import { computeKnn } from "../../lib/numeric/tsne/knn";
 import { pca } from "../../lib/numeric/tsne/pca";
 import { SEPARATION_K, allPairSeparations } from "../../lib/numeric/pairs/separation";
+import { getPool } from "../../lib/numeric/parallel";
 
 const USAGE = `usage: npm run bench:distances -- [--rows N] [--cols D] [--k K,K] [--repeats R] [--only knn|pairs]
   --rows     first N test digits (default 10000; 100..10000)
   --cols     PCA dimensions the digits are reduced to (default 50; 2..784)
   --k        neighbour counts timed for the exact kNN (default 10,90: knnAccuracy's and t-SNE's at perplexity 30)
   --repeats  runs of each, median reported (default 3)
-  --only     time only the kNN or only the pair separation`;
+  --only     time only the kNN or only the pair separation
+  --threads  threads of the pool (default 2; 1 runs in this thread alone)`;
 
 const argsSchema = z.object({
   rows: z.coerce.number().int().min(100).max(10_000).default(10_000),
@@ -28,6 +30,7 @@ const argsSchema = z.object({
     .pipe(z.array(z.number().int().min(1)).min(1)),
   repeats: z.coerce.number().int().min(1).max(20).default(3),
   only: z.enum(["knn", "pairs"]).optional(),
+  threads: z.coerce.number().int().min(1).max(64).default(2),
 });
 
 /** FNV-1a over the bytes of each array: equal checksums before and after a change mean bit-identical results. */
@@ -77,24 +80,25 @@ async function main(): Promise<number> {
       k: { type: "string" },
       repeats: { type: "string" },
       only: { type: "string" },
+      threads: { type: "string" },
     },
     argsSchema,
   );
   if ("exitCode" in flags) return flags.exitCode;
-  const { rows, cols, k: ks, repeats, only } = flags.args;
+  const { rows, cols, k: ks, repeats, only, threads } = flags.args;
   const images = loadIdxImages(path.join(mnistDir(), "t10k-images-idx3-ubyte"));
   const labels = loadIdxLabels(path.join(mnistDir(), "t10k-labels-idx1-ubyte")).slice(0, rows);
   const pixels = Float32Array.from(images.pixels.subarray(0, rows * IMAGE_PIXELS), (v) => v / 255);
   const matrix = pca({ data: pixels, rows, cols: IMAGE_PIXELS }, cols).projected;
   console.log(
-    `${rows} × ${cols} (PCA of MNIST test digits), node ${process.version}, load average ${os
+    `${rows} × ${cols} (PCA of MNIST test digits), ${threads} thread(s), node ${process.version}, load average ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
   if (only !== "pairs") {
     for (const k of ks) {
-      const t = time(repeats, () => computeKnn(matrix, k));
+      const t = time(repeats, () => computeKnn(matrix, k, { threads }));
       console.log(
         `exact kNN, k = ${k}: ${format(t)}; checksums: indices ${checksum(t.result.indices)}, distances ${checksum(t.result.distancesSq)}`,
       );
@@ -102,7 +106,7 @@ async function main(): Promise<number> {
   }
   if (only !== "knn") {
     const data = Float64Array.from(matrix.data);
-    const t = time(repeats, () => allPairSeparations(data, rows, cols, labels, SEPARATION_K));
+    const t = time(repeats, () => allPairSeparations(data, rows, cols, labels, SEPARATION_K, { threads }));
     const scores = Float64Array.from(t.result.flatMap((p) => [p.knnPurity, p.silhouette, p.count]));
     console.log(`pair separation, all 45 pairs, k = ${SEPARATION_K}: ${format(t)}; checksum ${checksum(scores)}`);
   }
@@ -112,6 +116,7 @@ async function main(): Promise<number> {
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
+  await getPool(threads).close();
   return 0;
 }
 

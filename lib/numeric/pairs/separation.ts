@@ -1,9 +1,29 @@
 // How well two classes separate in an embedding (kNN purity, silhouette), for one pair or all pairs from one pass.
 import { NUM_CLASSES as CLASSES } from "../../core/constants";
-import { forEachRowPair } from "../distances";
+import { distancePanel, exactDistanceSq, exactDistancesSq, panelArgs, panelRows, prepareRows } from "../distance-panel";
+import { replaceTop, rowBound } from "../panel-nearest";
+import {
+  chunkCount,
+  getPool,
+  kernelTask,
+  resolveThreads,
+  sharedFloat64,
+  sharedInt32,
+  type ChunkArgs,
+} from "../parallel";
 
 /** Neighbours for kNN purity: what the pair pages show and the pairs stage stores. */
 export const SEPARATION_K = 10;
+
+/** Rows per chunk of the pool: fixed, so any thread count gives the same figures. */
+const PAIR_ROWS = 64;
+
+/**
+ * A panel distance is used for the silhouette sums only when it keeps at least this share of its rows' squared
+ * norms (cancellation under 10 bits): its relative error is then below 4e-10 even at the error bound's worst, and
+ * ~1e-13 in practice. Nearer pairs get the plain distance.
+ */
+const SUM_CANCELLATION = 2 ** -10;
 
 export interface Separation {
   /** Mean fraction of each point's k nearest neighbours (among the two classes) sharing its class: 1 = separated, ≈ 0.5 = mixed. */
@@ -34,9 +54,18 @@ export interface ClassNeighbours {
   filled: Int32Array;
 }
 
+export interface SeparationOptions {
+  /** Threads of the pool (lib/numeric/parallel); default 1 here (pages call it), same figures on any count. */
+  threads?: number;
+}
+
 /**
  * Gathers ClassNeighbours of `data` [rows, cols] (float64, row-major) with `labels` in 0..classes-1.
- * O(rows² · cols) time, O(rows · classes · k) memory: no distance matrix is kept.
+ * Neighbours are exact: ranked by the plain distance √Σ_c (x_c − y_c)² (float64, column order), ties by row. The
+ * sums add, in ascending row order, the square roots of the float64 dot-form distances of distance-panel.ts (the
+ * plain one for near pairs, see SUM_CANCELLATION): they agree with sums of plain distances to ~1e-13 relative, and a
+ * pair's value depends only on its two rows, so a subset of the rows (pairSeparation) gives the same bits.
+ * O(rows² · cols) on `threads` threads, O(rows · classes · k) memory: no distance matrix is kept.
  */
 export function gatherClassNeighbours(
   data: Float64Array,
@@ -45,6 +74,7 @@ export function gatherClassNeighbours(
   labels: Uint8Array,
   classes: number,
   k: number,
+  options: SeparationOptions = {},
 ): ClassNeighbours {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a whole number ≥ 1, got ${k}`);
   if (labels.length !== rows) throw new RangeError(`labels has ${labels.length} entries, expected ${rows}`);
@@ -53,41 +83,131 @@ export function gatherClassNeighbours(
     if (l >= classes) throw new RangeError(`label ${l} of row ${r} is not below ${classes}`);
     counts[l]!++;
   });
-  const sums = new Float64Array(rows * classes);
-  const nearDistance = new Float64Array(rows * classes * k);
-  const nearRow = new Int32Array(rows * classes * k);
-  const filled = new Int32Array(rows * classes);
-
-  /** Offers row q at `distance` to row p's list for q's class, kept sorted by (distance, row). */
-  const offer = (p: number, q: number, distance: number) => {
-    const list = p * classes + labels[q]!;
-    sums[list]! += distance;
-    const base = list * k;
-    let n = filled[list]!;
-    if (n === k) {
-      const last = base + k - 1;
-      if (distance > nearDistance[last]! || (distance === nearDistance[last]! && q > nearRow[last]!)) return;
-      n--;
-    } else filled[list] = n + 1;
-    let at = base + n;
-    while (
-      at > base &&
-      (nearDistance[at - 1]! > distance || (nearDistance[at - 1]! === distance && nearRow[at - 1]! > q))
-    ) {
-      nearDistance[at] = nearDistance[at - 1]!;
-      nearRow[at] = nearRow[at - 1]!;
-      at--;
-    }
-    nearDistance[at] = distance;
-    nearRow[at] = q;
-  };
-  forEachRowPair(data, rows, cols, (x, y, distanceSq) => {
-    const distance = Math.sqrt(distanceSq);
-    offer(x, y, distance);
-    offer(y, x, distance);
-  });
+  const threads = resolveThreads(options.threads ?? 1);
+  const shared = threads > 1;
+  const f64 = (n: number) => (shared ? sharedFloat64(n) : new Float64Array(n));
+  const i32 = (n: number) => (shared ? sharedInt32(n) : new Int32Array(n));
+  const sums = f64(rows * classes);
+  const nearDistance = f64(rows * classes * k);
+  const nearRow = i32(rows * classes * k);
+  const filled = i32(rows * classes);
+  if (rows > 0) {
+    const prepared = prepareRows(data, rows, cols, { shared, keepZeroColumns: true });
+    const sharedLabels = shared ? new Uint8Array(new SharedArrayBuffer(rows)) : new Uint8Array(rows);
+    sharedLabels.set(labels);
+    const args: ChunkArgs = {
+      ...panelArgs(prepared),
+      labels: sharedLabels,
+      classes,
+      k,
+      sums,
+      nearDistance,
+      nearRow,
+      filled,
+    };
+    getPool(threads).run(classChunk, chunkCount(rows, PAIR_ROWS), args);
+  }
   return { rows, classes, k, labels, counts, sums, nearDistance, nearRow, filled };
 }
+
+interface ClassScratch {
+  heapDist: Float64Array;
+  heapRow: Int32Array;
+  limit: Float64Array;
+  rowSums: Float64Array;
+  candRow: Int32Array;
+  candDist: Float64Array;
+  order: number[];
+}
+
+function growCandidates(s: ClassScratch): void {
+  const rows = new Int32Array(s.candRow.length * 2);
+  rows.set(s.candRow);
+  s.candRow = rows;
+  s.candDist = new Float64Array(rows.length);
+}
+
+// A thread's buffers, kept between chunks while classes and k stay the same.
+let scratch: ClassScratch | undefined;
+
+/**
+ * Chunk c: for each of its rows, the class sums and each class's k nearest rows. The k smallest panel values of a
+ * class end at τ; the class's true k nearest all lie within τ + 2E (E the row's error bound), so those candidates,
+ * ranked by their plain distances, give the exact lists (see panel-nearest.ts).
+ */
+export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args) => {
+  const p = panelRows(args);
+  const labels = args.labels as Uint8Array;
+  const classes = args.classes as number;
+  const k = args.k as number;
+  const sums = args.sums as Float64Array;
+  const nearDistance = args.nearDistance as Float64Array;
+  const nearRow = args.nearRow as Int32Array;
+  const filled = args.filled as Int32Array;
+  const n = p.rows;
+  const first = chunk * PAIR_ROWS;
+  const count = Math.min(PAIR_ROWS, n - first);
+  if (!scratch || scratch.heapDist.length !== classes * k || scratch.limit.length !== classes)
+    scratch = {
+      heapDist: new Float64Array(classes * k),
+      heapRow: new Int32Array(classes * k),
+      limit: new Float64Array(classes),
+      rowSums: new Float64Array(classes),
+      candRow: new Int32Array(2 * classes * k + 16),
+      candDist: new Float64Array(2 * classes * k + 16),
+      order: [],
+    };
+  const { heapDist, heapRow, limit, rowSums } = scratch;
+  const norms = p.norms;
+  const { panel, stride } = distancePanel(p, first, count);
+  for (let r = 0; r < count; r++) {
+    const i = first + r;
+    const row = panel.subarray(r * stride, r * stride + n);
+    const ni = norms[i]!;
+    heapDist.fill(Infinity);
+    rowSums.fill(0);
+    for (let l = 0; l < n; l++) {
+      if (l === i) continue;
+      const c = labels[l]!;
+      const d = row[l]!;
+      const near = d <= SUM_CANCELLATION * (ni + norms[l]!);
+      rowSums[c]! += Math.sqrt(near ? exactDistanceSq(p, i, l) : d);
+      if (d < heapDist[c * k]!) replaceTop(heapDist, heapRow, c * k, k, d, l);
+    }
+    sums.set(rowSums, i * classes);
+    const bound = 2 * rowBound(p, i);
+    for (let c = 0; c < classes; c++) limit[c] = heapDist[c * k]! + bound;
+    // Candidates of every class, then their plain distances, then ordered by (class, distance, row).
+    let count = 0;
+    for (let l = 0; l < n; l++) {
+      if (l === i || row[l]! > limit[labels[l]!]!) continue;
+      if (count === scratch.candRow.length) growCandidates(scratch);
+      scratch.candRow[count++] = l;
+    }
+    const { candRow, candDist, order } = scratch;
+    exactDistancesSq(p, i, candRow, count, candDist);
+    order.length = count;
+    for (let q = 0; q < count; q++) {
+      candDist[q] = Math.sqrt(candDist[q]!);
+      order[q] = q;
+    }
+    order.sort(
+      (x, y) => labels[candRow[x]!]! - labels[candRow[y]!]! || candDist[x]! - candDist[y]! || candRow[x]! - candRow[y]!,
+    );
+    for (let at = 0; at < count;) {
+      const c = labels[candRow[order[at]!]!]!;
+      const list = i * classes + c;
+      let t = 0;
+      for (; at < count && labels[candRow[order[at]!]!] === c; at++) {
+        if (t === k) continue;
+        nearDistance[list * k + t] = candDist[order[at]!]!;
+        nearRow[list * k + t] = candRow[order[at]!]!;
+        t++;
+      }
+      filled[list] = t;
+    }
+  }
+});
 
 /**
  * The separation of classes `a` and `b` using only their points: for each of them in row order, the share of its
@@ -143,7 +263,8 @@ export interface PairScore extends Separation {
 /**
  * All 45 pairs' separation in `data` [rows, cols] with digit `labels`, from one pass over all pairs of rows: each
  * pair's numbers are bit for bit those of scorePair on that pair's rows alone (distances, sums and neighbour order
- * do not depend on the other classes' rows). About 1.8× fewer distances than 45 separate pairs.
+ * do not depend on the other classes' rows). About 1.8× fewer distances than 45 separate pairs. `threads`: default
+ * min(2, cores) (the pairs stage runs it in the job worker), same figures on any count.
  */
 export function allPairSeparations(
   data: Float64Array,
@@ -151,8 +272,10 @@ export function allPairSeparations(
   cols: number,
   labels: Uint8Array,
   k: number,
+  options: { threads?: number } = {},
 ): PairScore[] {
-  const stats = gatherClassNeighbours(data, rows, cols, labels, CLASSES, k);
+  const threads = resolveThreads(options.threads);
+  const stats = gatherClassNeighbours(data, rows, cols, labels, CLASSES, k, { threads });
   const out: PairScore[] = [];
   for (let a = 0; a < CLASSES; a++) for (let b = a + 1; b < CLASSES; b++) out.push({ a, b, ...scorePair(stats, a, b) });
   return out;

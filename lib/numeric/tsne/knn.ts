@@ -1,5 +1,17 @@
-// Exact k-nearest neighbours by brute force over the distance engine's near-first pairs, with one bounded max-heap per point.
-import { forEachDistanceFrom, forEachRowPair } from "../distances";
+// Exact k-nearest neighbours by brute force: dot-form distance panels on a WebAssembly SIMD tile, the plain form for
+// near-ties, chunks of rows over the thread pool.
+import { forEachDistanceFrom } from "../distances";
+import { distancePanel, panelArgs, panelRows, prepareRows } from "../distance-panel";
+import { nearestFromPanel, nearestScratch, replaceTop, type NearestScratch } from "../panel-nearest";
+import {
+  chunkCount,
+  getPool,
+  kernelTask,
+  resolveThreads,
+  sharedFloat64,
+  sharedInt32,
+  type ChunkArgs,
+} from "../parallel";
 import type { Matrix } from "./matrix";
 
 /** Each point's k nearest other points, nearest first: [n, k] row-major. */
@@ -11,54 +23,85 @@ export interface KnnGraph {
   distancesSq: Float64Array;
 }
 
+export interface KnnOptions {
+  /** Threads of the pool (lib/numeric/parallel): default min(2, cores); 1 runs in this thread. Same result on any. */
+  threads?: number;
+}
+
 /** From this many queries on, reordering the columns (O(rows · cols)) pays for itself. */
 const REORDER_MIN_QUERIES = 32;
+/** From this many queries on, queryKnn uses the panels (and the pool) like computeKnn. */
+const PANEL_MIN_QUERIES = 256;
+/** Rows per chunk of the pool: fixed, so any thread count gives the same result. */
+const PANEL_ROWS = 64;
 
 /**
- * Exact k nearest neighbours (excluding the point itself) of every row of `input`, by squared Euclidean distance.
- * Columns are taken in order of decreasing variance and rows sorted by the widest column; the distance engine
- * compares blocks of rows in bands of increasing offset, so each heap fills with close candidates early. Each pair is
- * computed once, offered to both heaps, and abandoned as soon as its partial sum reaches both heaps' current k-th
- * distance (checked every 8 columns, for 2 × 4 pairs at once). O(n² · cols / 2) worst case; about 1.1 s of CPU
- * for 10,000 × 50 at k = 10 and 2 s at k = 90 on the shared 2-core machine (npm run bench:distances).
- * Deterministic. `k` must be in 1..rows-1.
+ * Exact k nearest neighbours (excluding the point itself) of every row of `input`, by squared Euclidean distance
+ * summed in float64 over the columns in order of decreasing variance (ties by column number), ties between
+ * neighbours by row number. Each chunk of 64 rows gets its distances to every row from the dot-form tile
+ * (distance-panel.ts), keeps the k smallest and re-ranks the few candidates within the tile's error bound by the
+ * plain sum, so the result is that of the plain O(n² · cols) loop. O(n² · cols) on `threads` threads: 1.0 s of CPU
+ * for 10,000 × 50 at k = 10, 1.7 s at k = 90, on the shared machine (npm run bench:distances). Deterministic, and
+ * the same on any thread count. `k` must be in 1..rows-1.
  */
-export function computeKnn(input: Matrix, k: number): KnnGraph {
-  const { rows: n, cols } = input;
-  checkK(k, n);
-  const columns = columnsByVariance(input);
-  const perm = rowsSortedBy(input, columns[0]!);
-  const data = permuted(input, perm, columns, Float64Array);
-  const heapDist = new Float64Array(n * k).fill(Infinity);
-  const heapIdx = new Int32Array(n * k).fill(-1);
-  // Each row's k-th nearest distance so far (its heap's top), which lets the engine skip pairs beyond both.
-  const limits = new Float64Array(n).fill(Infinity);
-  const offer = (p: number, q: number, d: number) => {
-    if (d < heapDist[p * k]!) {
-      replaceTop(heapDist, heapIdx, p * k, k, d, q);
-      limits[p] = heapDist[p * k]!;
-    }
-  };
-  forEachRowPair(
-    data,
-    n,
-    cols,
-    (x, y, d) => {
-      offer(x, y, d);
-      offer(y, x, d);
-    },
-    { order: "near-first", limits },
-  );
-  // Back from sorted positions to the caller's row numbers.
-  const graph = finish(heapDist, heapIdx, n, k, perm);
-  const indices = new Int32Array(n * k);
-  const distancesSq = new Float64Array(n * k);
-  for (let p = 0; p < n; p++) {
-    indices.set(graph.indices.subarray(p * k, p * k + k), perm[p]! * k);
-    distancesSq.set(graph.distancesSq.subarray(p * k, p * k + k), perm[p]! * k);
-  }
+export function computeKnn(input: Matrix, k: number, options: KnnOptions = {}): KnnGraph {
+  checkK(k, input.rows);
+  return knnOfRows(input, k, undefined, columnsByVariance(input), options);
+}
+
+/** The panel path of computeKnn and queryKnn: rows `queries` (all rows when undefined). */
+function knnOfRows(
+  input: Matrix,
+  k: number,
+  queries: Int32Array | undefined,
+  columnOrder: Int32Array,
+  options: KnnOptions,
+): KnnGraph {
+  const threads = resolveThreads(options.threads);
+  const shared = threads > 1;
+  const prepared = prepareRows(input.data, input.rows, input.cols, { columnOrder, shared });
+  const m = queries ? queries.length : input.rows;
+  const indices = shared ? sharedInt32(m * k) : new Int32Array(m * k);
+  const distancesSq = shared ? sharedFloat64(m * k) : new Float64Array(m * k);
+  const args: ChunkArgs = { ...panelArgs(prepared), k, count: m, indices, distancesSq };
+  if (queries) args.queries = shared ? toSharedInt32(queries) : queries;
+  getPool(threads).run(knnChunk, chunkCount(m, PANEL_ROWS), args);
   return { k, indices, distancesSq };
 }
+
+function toSharedInt32(values: Int32Array): Int32Array {
+  const out = sharedInt32(values.length);
+  out.set(values);
+  return out;
+}
+
+// A thread's selection buffers, kept between chunks (they depend only on k).
+let scratch: NearestScratch | undefined;
+
+/** Chunk c: query rows c · 64 … of `count`, each row's k nearest into indices / distancesSq. */
+export const knnChunk = kernelTask(import.meta.url, "knnChunk", (chunk, args) => {
+  const p = panelRows(args);
+  const k = args.k as number;
+  const queries = args.queries as Int32Array | undefined;
+  const first = chunk * PANEL_ROWS;
+  const count = Math.min(PANEL_ROWS, (args.count as number) - first);
+  if (!scratch || scratch.heapDist.length !== k) scratch = nearestScratch(k);
+  const { panel, stride } = distancePanel(p, first, count, queries);
+  for (let r = 0; r < count; r++) {
+    const row = queries ? queries[first + r]! : first + r;
+    const view = panel.subarray(r * stride, r * stride + p.rows);
+    nearestFromPanel(
+      p,
+      view,
+      row,
+      k,
+      args.indices as Int32Array,
+      args.distancesSq as Float64Array,
+      (first + r) * k,
+      scratch,
+    );
+  }
+});
 
 /** Column numbers by decreasing variance (ties by number), so partial distances grow fastest. */
 function columnsByVariance({ data, rows, cols }: Matrix): Int32Array {
@@ -75,13 +118,6 @@ function columnsByVariance({ data, rows, cols }: Matrix): Int32Array {
   return Int32Array.from(
     Array.from({ length: cols }, (_, c) => c).sort((a, b) => variance[b]! - variance[a]! || a - b),
   );
-}
-
-/** Row numbers sorted by one column (ties by row number). */
-function rowsSortedBy({ data, rows, cols }: Matrix, column: number): Int32Array {
-  const order = Array.from({ length: rows }, (_, r) => r);
-  order.sort((a, b) => data[a * cols + column]! - data[b * cols + column]! || a - b);
-  return Int32Array.from(order);
 }
 
 /** A copy of `input` with rows in `rowOrder` (or as they are) and columns in `columnOrder`. */
@@ -101,12 +137,17 @@ function permuted<T extends Float32Array | Float64Array>(
 
 /**
  * Exact k nearest neighbours of the rows listed in `queries` among all rows of `input` (each query excludes
- * itself): O(queries · n · cols), with the same early exit as computeKnn. Row q of the result belongs to
- * queries[q]. Many queries first get a copy with columns by decreasing variance; a few just read `input`.
+ * itself): O(queries · n · cols). Row q of the result belongs to queries[q]. From 256 queries on, the panels of
+ * computeKnn (same distances and result, on `threads` threads); fewer queries scan the rows one by one with an early
+ * exit, columns by decreasing variance from 32 queries on.
  */
-export function queryKnn(input: Matrix, queries: Int32Array, k: number): KnnGraph {
+export function queryKnn(input: Matrix, queries: Int32Array, k: number, options: KnnOptions = {}): KnnGraph {
   const { rows: n, cols } = input;
   checkK(k, n);
+  queries.forEach((q) => {
+    if (!Number.isInteger(q) || q < 0 || q >= n) throw new RangeError(`query row ${q} is not in 0..${n - 1}`);
+  });
+  if (queries.length >= PANEL_MIN_QUERIES) return knnOfRows(input, k, queries, columnsByVariance(input), options);
   const data =
     queries.length >= REORDER_MIN_QUERIES
       ? permuted(input, undefined, columnsByVariance(input), Float32Array)
@@ -141,24 +182,6 @@ function checkK(k: number, n: number): void {
   if (!Number.isInteger(k) || k < 1 || k > n - 1) {
     throw new RangeError(`k must be an integer in 1..${n - 1} (rows - 1) (got ${k})`);
   }
-}
-
-/** Replaces the root of the max-heap at [base, base + k) with (d, j) and sifts it down. */
-function replaceTop(dist: Float64Array, idx: Int32Array, base: number, k: number, d: number, j: number): void {
-  let pos = 0;
-  for (;;) {
-    const left = 2 * pos + 1;
-    if (left >= k) break;
-    const right = left + 1;
-    let child = left;
-    if (right < k && dist[base + right]! > dist[base + left]!) child = right;
-    if (dist[base + child]! <= d) break;
-    dist[base + pos] = dist[base + child]!;
-    idx[base + pos] = idx[base + child]!;
-    pos = child;
-  }
-  dist[base + pos] = d;
-  idx[base + pos] = j;
 }
 
 /** Sorts every heap ascending by (distance, index) into a KnnGraph; `perm` maps stored indices to row numbers. */

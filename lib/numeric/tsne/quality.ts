@@ -1,10 +1,18 @@
-// Layout quality metrics: leave-one-out kNN accuracy, trustworthiness and k-neighbour preservation.
-import { forEachDistanceFrom } from "../distances";
+// Layout quality metrics, exact on every point: leave-one-out kNN accuracy in the input and in the layout,
+// trustworthiness, and k-neighbour preservation.
+import { panelArgs, prepareRows } from "../distance-panel";
+import { chunkCount, getPool, resolveThreads, sharedFloat64, sharedInt32 } from "../parallel";
 import { createRng, range, shuffleInPlace } from "../random";
 import { computeKnn, queryKnn, type KnnGraph } from "./knn";
 import { assertMatrix, type Matrix } from "./matrix";
+import { QUALITY_ROWS, qualityChunk } from "./quality-kernel";
 
-export interface SampleOptions {
+export interface QualityOptions {
+  /** Threads of the pool (lib/numeric/parallel): default min(2, cores); 1 runs in this thread. Same figures on any. */
+  threads?: number;
+}
+
+export interface SampleOptions extends QualityOptions {
   /**
    * Score at most this many points (a seeded sample) when there are more; each scored point costs O(rows · cols).
    * Default 2000, so up to 2,000 points the score is exact. Integer ≥ 1.
@@ -16,16 +24,117 @@ export interface SampleOptions {
 
 const DEFAULT_MAX_POINTS = 2000;
 
+/** The figures of one layout of a data set. */
+export interface LayoutQuality {
+  /** Leave-one-out kNN accuracy in the input space (see knnAccuracy). */
+  knnAccuracyHigh: number;
+  /** The same in the layout. */
+  knnAccuracyLayout: number;
+  /** Trustworthiness T(k) of the layout (see trustworthiness). */
+  trustworthiness: number;
+}
+
+/**
+ * The quality figures of `low` [rows, 2 or more] as a layout of `high` [rows, cols] with point `labels`, from one
+ * pass over the input-space distances (O(rows² · cols) on `threads` threads; the layout's own kNN is cheap).
+ * Exact on every point: the same as knnAccuracy (of both matrices) and trustworthiness give. k < rows / 2.
+ */
+export function layoutQuality(
+  high: Matrix,
+  low: Matrix,
+  labels: Uint8Array,
+  k = 10,
+  options: QualityOptions = {},
+): LayoutQuality {
+  const { knnAccuracyHigh, layouts } = layoutsQuality(high, [low], labels, k, options);
+  return { knnAccuracyHigh, ...layouts[0]! };
+}
+
+/**
+ * layoutQuality of several layouts of the same `high` (e.g. its PCA and its t-SNE), sharing the one pass over the
+ * input-space distances. `labels` may be omitted (accuracies are then NaN).
+ */
+export function layoutsQuality(
+  high: Matrix,
+  lows: Matrix[],
+  labels: Uint8Array | undefined,
+  k = 10,
+  options: QualityOptions = {},
+): { knnAccuracyHigh: number; layouts: Array<Omit<LayoutQuality, "knnAccuracyHigh">> } {
+  const n = high.rows;
+  for (const low of lows) checkPair(high, low, k);
+  if (lows.length === 0) checkK(high, k);
+  if (lows.length > 0 && k >= n / 2)
+    throw new RangeError(`k must be below rows / 2 = ${n / 2} for trustworthiness (got ${k})`);
+  if (labels && labels.length !== n) throw new RangeError(`labels has ${labels.length} entries, expected ${n}`);
+  const threads = resolveThreads(options.threads);
+  const lowKnn = lows.map((low) => computeKnn(low, k, { threads }).indices);
+  const { highIndices, penalties } = runQuality(high, k, lowKnn, threads);
+  return {
+    knnAccuracyHigh: labels ? voteAccuracy(highIndices, labels, k) : Number.NaN,
+    layouts: lowKnn.map((indices, layout) => ({
+      knnAccuracyLayout: labels ? voteAccuracy(indices, labels, k) : Number.NaN,
+      trustworthiness: 1 - (2 * penalties[layout]!) / (n * k * (2 * n - 3 * k - 1)),
+    })),
+  };
+}
+
+/** The pool pass: each row's k nearest in `high` and, per layout, the summed trustworthiness penalty. */
+function runQuality(
+  high: Matrix,
+  k: number,
+  lowKnn: Int32Array[],
+  threads: number,
+): { highIndices: Int32Array; penalties: Float64Array } {
+  const n = high.rows;
+  const shared = threads > 1;
+  const prepared = prepareRows(high.data, n, high.cols, { shared });
+  const chunks = chunkCount(n, QUALITY_ROWS);
+  const layouts = lowKnn.length;
+  const lowIndices = shared ? sharedInt32(layouts * n * k) : new Int32Array(layouts * n * k);
+  lowKnn.forEach((indices, layout) => lowIndices.set(indices, layout * n * k));
+  const highIndices = shared ? sharedInt32(n * k) : new Int32Array(n * k);
+  const distancesSq = shared ? sharedFloat64(n * k) : new Float64Array(n * k);
+  const partials = shared ? sharedFloat64(chunks * layouts) : new Float64Array(chunks * layouts);
+  getPool(threads).run(qualityChunk, chunks, {
+    ...panelArgs(prepared),
+    k,
+    layouts,
+    lowIndices,
+    highIndices,
+    distancesSq,
+    penalties: partials,
+  });
+  // Whole numbers below 2^53: their sum is exact in any order; added in chunk order all the same.
+  const penalties = new Float64Array(layouts);
+  for (let c = 0; c < chunks; c++) for (let l = 0; l < layouts; l++) penalties[l]! += partials[c * layouts + l]!;
+  return { highIndices, penalties };
+}
+
 /**
  * Leave-one-out k-nearest-neighbour classification accuracy in the space of `data` [rows, cols]: each point is
- * given the majority label of its k nearest other points (a tie goes to the tied label met first, nearest first).
- * Returns the fraction predicted correctly, in [0, 1]. O(rows² · cols / 2).
+ * given the majority label of its k nearest other points (Euclidean distance summed in column order, ties by row;
+ * a tie of votes goes to the tied label met first, nearest first). Returns the fraction predicted correctly, in
+ * [0, 1]. Exact; O(rows² · cols) on `threads` threads.
  */
-export function knnAccuracy(data: Float32Array, rows: number, cols: number, labels: Uint8Array, k = 10): number {
+export function knnAccuracy(
+  data: Float32Array,
+  rows: number,
+  cols: number,
+  labels: Uint8Array,
+  k = 10,
+  options: QualityOptions = {},
+): number {
   const matrix = { data, rows, cols };
   assertMatrix(matrix, "data");
   if (labels.length !== rows) throw new RangeError(`labels has ${labels.length} entries, expected ${rows}`);
-  const { indices } = computeKnn(matrix, k);
+  checkK(matrix, k);
+  return voteAccuracy(runQuality(matrix, k, [], resolveThreads(options.threads)).highIndices, labels, k);
+}
+
+/** The fraction of rows whose k neighbours ([rows, k], nearest first) vote for their own label. */
+function voteAccuracy(indices: Int32Array, labels: Uint8Array, k: number): number {
+  const rows = labels.length;
   const votes = new Int32Array(256);
   let correct = 0;
   for (let i = 0; i < rows; i++) {
@@ -48,32 +157,12 @@ export function knnAccuracy(data: Float32Array, rows: number, cols: number, labe
 /**
  * Trustworthiness T(k) of `low` as a layout of `high` (Venna & Kaski 2001; as scikit-learn):
  * T = 1 - 2 / (n k (2n - 3k - 1)) Σ_i Σ_{j ∈ U_i} (r(i, j) - k), where U_i are i's k nearest neighbours in
- * `low` that are not among its k nearest in `high`, and r(i, j) is j's rank (1 = nearest) by distance from i
- * in `high` (ties by index). 1 means no false neighbours. With more than `maxPoints` rows the sum runs over a
- * seeded sample of points i (still ranked against all rows) and n k in the factor becomes (sample size) · k.
- * k must be below rows / 2.
+ * `low` (ties by index) that are not among its k nearest in `high`, and r(i, j) is j's rank (1 = nearest) by
+ * distance from i in `high` (Euclidean, summed in column order; ties by index). 1 means no false neighbours.
+ * Exact on every point (no sampling): O(n² · cols) on `threads` threads. k must be below rows / 2.
  */
-export function trustworthiness(high: Matrix, low: Matrix, k: number, options: SampleOptions = {}): number {
-  const n = checkPair(high, low, k);
-  if (k >= n / 2) throw new RangeError(`k must be below rows / 2 = ${n / 2} for trustworthiness (got ${k})`);
-  const sample = samplePoints(n, options);
-  const lowNeighbours = queryKnn(low, sample, k);
-  const distances = new Float64Array(n);
-  const sorted = new Float64Array(n);
-  let penalty = 0;
-  for (let q = 0; q < sample.length; q++) {
-    const i = sample[q]!;
-    forEachDistanceFrom(high.data, n, high.cols, i, (j, d) => (distances[j] = d));
-    distances[i] = -1; // below every real distance, so it never counts as closer than a neighbour
-    sorted.set(distances);
-    sorted.sort();
-    for (let t = 0; t < k; t++) {
-      const j = lowNeighbours.indices[q * k + t]!;
-      const rank = rankOf(distances, sorted, j);
-      if (rank > k) penalty += rank - k;
-    }
-  }
-  return 1 - (2 * penalty) / (sample.length * k * (2 * n - 3 * k - 1));
+export function trustworthiness(high: Matrix, low: Matrix, k: number, options: QualityOptions = {}): number {
+  return layoutsQuality(high, [low], undefined, k, options).layouts[0]!.trustworthiness;
 }
 
 /**
@@ -84,8 +173,9 @@ export function neighbourPreservation(high: Matrix, low: Matrix, k: number, opti
   const n = checkPair(high, low, k);
   const sample = samplePoints(n, options);
   const all = sample.length === n;
-  const highKnn: KnnGraph = all ? computeKnn(high, k) : queryKnn(high, sample, k);
-  const lowKnn: KnnGraph = all ? computeKnn(low, k) : queryKnn(low, sample, k);
+  const threads = { threads: options.threads };
+  const highKnn: KnnGraph = all ? computeKnn(high, k, threads) : queryKnn(high, sample, k, threads);
+  const lowKnn: KnnGraph = all ? computeKnn(low, k, threads) : queryKnn(low, sample, k, threads);
   const mark = new Int32Array(n).fill(-1);
   let kept = 0;
   for (let q = 0; q < sample.length; q++) {
@@ -99,10 +189,14 @@ function checkPair(high: Matrix, low: Matrix, k: number): number {
   assertMatrix(high, "high");
   assertMatrix(low, "low");
   if (high.rows !== low.rows) throw new RangeError(`high has ${high.rows} rows but low has ${low.rows}`);
-  if (!Number.isInteger(k) || k < 1 || k > high.rows - 1) {
-    throw new RangeError(`k must be an integer in 1..${high.rows - 1} (rows - 1) (got ${k})`);
-  }
+  checkK(high, k);
   return high.rows;
+}
+
+function checkK(m: Matrix, k: number): void {
+  if (!Number.isInteger(k) || k < 1 || k > m.rows - 1) {
+    throw new RangeError(`k must be an integer in 1..${m.rows - 1} (rows - 1) (got ${k})`);
+  }
 }
 
 /** All rows in order, or `maxPoints` of them drawn without replacement from a seeded shuffle, ascending. */
@@ -111,20 +205,4 @@ function samplePoints(n: number, { maxPoints = DEFAULT_MAX_POINTS, seed = 0 }: S
     throw new RangeError(`maxPoints must be an integer ≥ 1 (got ${maxPoints})`);
   if (n <= maxPoints) return range(n);
   return shuffleInPlace(range(n), createRng(seed)).slice(0, maxPoints).sort();
-}
-
-/** 1 + the number of other points closer to i than j (ties by index), given i's distances and their sorted copy. */
-function rankOf(distances: Float64Array, sorted: Float64Array, j: number): number {
-  const d = distances[j]!;
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < d) lo = mid + 1;
-    else hi = mid;
-  }
-  // lo counts the point itself (stored as -1); equal distances at lower indices rank ahead.
-  let ties = 0;
-  if (lo + 1 < sorted.length && sorted[lo + 1] === d) for (let l = 0; l < j; l++) if (distances[l] === d) ties++;
-  return lo + ties;
 }

@@ -1,7 +1,15 @@
-import { describe, expect, it } from "vitest";
-import { knnAccuracy, neighbourPreservation, trustworthiness } from "@/lib/numeric/tsne/quality";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  knnAccuracy,
+  layoutQuality,
+  layoutsQuality,
+  neighbourPreservation,
+  trustworthiness,
+} from "@/lib/numeric/tsne/quality";
+import { pca2d } from "@/lib/numeric/tsne/pca";
 import type { Matrix } from "@/lib/numeric/tsne/matrix";
-import { gaussianBlobs, randomMatrix } from "./helpers";
+import { getPool } from "@/lib/numeric/parallel";
+import { gaussianBlobs, mnistTestDigits, randomMatrix } from "./helpers";
 
 /** The first two columns of a matrix, as a 2-D layout. */
 function firstTwoColumns(m: Matrix): Matrix {
@@ -12,6 +20,95 @@ function firstTwoColumns(m: Matrix): Matrix {
   }
   return { data, rows: m.rows, cols: 2 };
 }
+
+/** Plain squared distance, float64 in column order: the definition every figure is exact against. */
+function plain({ data, cols }: Matrix, i: number, l: number): number {
+  let s = 0;
+  for (let c = 0; c < cols; c++) {
+    const d = data[i * cols + c]! - data[l * cols + c]!;
+    s += d * d;
+  }
+  return s;
+}
+
+/** Every row's other rows sorted by (distance, row): the O(n² log n) reference. */
+function sortedNeighbours(m: Matrix): Int32Array[] {
+  const n = m.rows;
+  const d = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let l = i + 1; l < n; l++) d[i * n + l] = d[l * n + i] = plain(m, i, l);
+  return Array.from({ length: n }, (_, i) => {
+    const others = Int32Array.from({ length: n - 1 }, (_, at) => (at < i ? at : at + 1));
+    return others.sort((x, y) => d[i * n + x]! - d[i * n + y]! || x - y);
+  });
+}
+
+function referenceAccuracy(m: Matrix, labels: Uint8Array, k: number): number {
+  let correct = 0;
+  sortedNeighbours(m).forEach((order, i) => {
+    const votes = new Map<number, number>();
+    let best = -1;
+    let bestVotes = 0;
+    for (const l of order.subarray(0, k)) votes.set(labels[l]!, (votes.get(labels[l]!) ?? 0) + 1);
+    for (const l of order.subarray(0, k)) {
+      if (votes.get(labels[l]!)! > bestVotes) [best, bestVotes] = [labels[l]!, votes.get(labels[l]!)!];
+    }
+    if (best === labels[i]) correct++;
+  });
+  return correct / m.rows;
+}
+
+/** sklearn.manifold.trustworthiness with ties broken by index (a stable argsort). */
+function referenceTrust(high: Matrix, low: Matrix, k: number): number {
+  const n = high.rows;
+  const highOrder = sortedNeighbours(high);
+  const lowOrder = sortedNeighbours(low);
+  let penalty = 0;
+  for (let i = 0; i < n; i++) {
+    const rank = new Int32Array(n);
+    highOrder[i]!.forEach((l, at) => (rank[l] = at + 1));
+    for (const j of lowOrder[i]!.subarray(0, k)) penalty += Math.max(0, rank[j]! - k);
+  }
+  return 1 - (2 * penalty) / (n * k * (2 * n - 3 * k - 1));
+}
+
+/** `count` MNIST digits with some rows repeated exactly (ties in both spaces) and their PCA layout rounded coarsely. */
+function digitsWithTies(count: number) {
+  const { matrix, labels } = mnistTestDigits(count);
+  for (let r = 7; r < count; r += 23) matrix.data.copyWithin(r * 784, (r - 7) * 784, (r - 6) * 784);
+  for (let r = 7; r < count; r += 23) labels[r] = labels[r - 7]!;
+  const coords = pca2d(matrix);
+  // A grid of 0.5: many equal layout distances, and the duplicates land on the same point.
+  const low = { data: coords.map((v) => Math.round(v * 2) / 2), rows: count, cols: 2 };
+  return { high: matrix, low, labels };
+}
+
+describe("layoutQuality", () => {
+  afterAll(() => getPool(2).close());
+
+  it("equals the plain O(n²) reference exactly on MNIST digits with duplicate rows and tied layout distances", () => {
+    const { high, low, labels } = digitsWithTies(240);
+    for (const k of [1, 10, 30]) {
+      const q = layoutQuality(high, low, labels, k, { threads: 1 });
+      expect(q.knnAccuracyHigh, `k ${k}`).toBe(referenceAccuracy(high, labels, k));
+      expect(q.knnAccuracyLayout, `k ${k}`).toBe(referenceAccuracy(low, labels, k));
+      expect(q.trustworthiness, `k ${k}`).toBe(referenceTrust(high, low, k));
+    }
+  });
+
+  it("gives the same figures on one and two threads, and for two layouts at once as for each alone", () => {
+    const { high, low, labels } = digitsWithTies(700);
+    const other = firstTwoColumns(randomMatrix(700, 2, 3));
+    const one = layoutsQuality(high, [low, other], labels, 10, { threads: 1 });
+    const two = layoutsQuality(high, [low, other], labels, 10, { threads: 2 });
+    expect(two).toEqual(one);
+    expect(one.layouts[1]).toEqual({
+      knnAccuracyLayout: knnAccuracy(other.data, 700, 2, labels, 10),
+      trustworthiness: trustworthiness(high, other, 10, { threads: 1 }),
+    });
+    expect(one.knnAccuracyHigh).toBe(knnAccuracy(high.data, 700, 784, labels, 10, { threads: 2 }));
+    expect(one.layouts[0]!.trustworthiness).toBeGreaterThan(one.layouts[1]!.trustworthiness);
+  });
+});
 
 describe("knnAccuracy", () => {
   it("is 1 for well-separated labelled blobs and about 1/classes for random labels", () => {
@@ -45,14 +142,9 @@ describe("trustworthiness", () => {
     expect(trustworthiness(high, low, 2)).toBeCloseTo(0.6, 12);
   });
 
-  it("drops for a random layout and estimates from a seeded sample when there are many points", () => {
+  it("drops for a random layout", () => {
     const high = randomMatrix(600, 10, 3);
-    const random = randomMatrix(600, 2, 4);
-    const exact = trustworthiness(high, random, 10);
-    expect(exact).toBeLessThan(0.6);
-    const sampled = trustworthiness(high, random, 10, { maxPoints: 200, seed: 5 });
-    expect(Math.abs(sampled - exact)).toBeLessThan(0.03);
-    expect(trustworthiness(high, random, 10, { maxPoints: 200, seed: 5 })).toBe(sampled);
+    expect(trustworthiness(high, randomMatrix(600, 2, 4), 10)).toBeLessThan(0.6);
   });
 
   it("rejects k of half the rows or more and mismatched row counts", () => {

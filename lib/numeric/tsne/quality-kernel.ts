@@ -1,0 +1,136 @@
+// The pool kernel behind the quality figures: per chunk of rows, one panel of input-space distances gives each row's
+// exact k nearest neighbours and the exact ranks of its layout neighbours (trustworthiness penalties).
+import { distancePanel, exactDistanceSq, panelRows, type PreparedRows } from "../distance-panel";
+import { nearestFromPanel, nearestScratch, rowBound, type NearestScratch } from "../panel-nearest";
+import { kernelTask } from "../parallel";
+
+/** Rows per chunk: fixed, so any thread count gives the same figures. */
+export const QUALITY_ROWS = 64;
+
+interface RankScratch {
+  nearest: NearestScratch;
+  /** Thresholds (plain distances to the layout neighbours) sorted ascending, their rows and layouts. */
+  threshold: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+  row: Int32Array;
+  layout: Int32Array;
+  order: number[];
+  /** Unsorted thresholds and rows, in layout-neighbour order. */
+  value: Float64Array;
+  rowOf: Int32Array;
+  /** below[b]: rows certainly closer than thresholds b … (a histogram); extra[t]: near-ties settled exactly. */
+  below: Int32Array;
+  extra: Int32Array;
+}
+
+// A thread's buffers, kept between chunks while k and the layout count stay the same.
+let scratch: RankScratch | undefined;
+
+function getScratch(k: number, thresholds: number): RankScratch {
+  if (scratch && scratch.nearest.heapDist.length === k && scratch.threshold.length === thresholds) return scratch;
+  scratch = {
+    nearest: nearestScratch(k),
+    threshold: new Float64Array(thresholds),
+    low: new Float64Array(thresholds),
+    high: new Float64Array(thresholds),
+    row: new Int32Array(thresholds),
+    layout: new Int32Array(thresholds),
+    order: [],
+    value: new Float64Array(thresholds),
+    rowOf: new Int32Array(thresholds),
+    below: new Int32Array(thresholds + 1),
+    extra: new Int32Array(thresholds),
+  };
+  return scratch;
+}
+
+/**
+ * Chunk c of the rows: for each row i, its k nearest rows in the input (into `highIndices` [rows, k]) and, for
+ * each of the `layouts` layouts, the trustworthiness penalty Σ max(0, r(i, j) − k) over its layout neighbours j
+ * (`lowIndices` [layouts, rows, k]), where r(i, j) = 1 + the rows l ≠ i closer to i than j in the input (plain
+ * distance; an equal one counts when l < j). Penalties go to `penalties` [chunks, layouts], integers in float64.
+ */
+export const qualityChunk = kernelTask(import.meta.url, "qualityChunk", (chunk, args) => {
+  const p = panelRows(args);
+  const k = args.k as number;
+  const layouts = args.layouts as number;
+  const lowIndices = args.lowIndices as Int32Array;
+  const penalties = args.penalties as Float64Array;
+  const n = p.rows;
+  const first = chunk * QUALITY_ROWS;
+  const count = Math.min(QUALITY_ROWS, n - first);
+  const s = getScratch(k, layouts * k);
+  const { panel, stride } = distancePanel(p, first, count);
+  for (let r = 0; r < count; r++) {
+    const i = first + r;
+    const row = panel.subarray(r * stride, r * stride + n);
+    nearestFromPanel(p, row, i, k, args.highIndices as Int32Array, args.distancesSq as Float64Array, i * k, s.nearest);
+    if (layouts === 0) continue;
+    rankLayoutNeighbours(p, row, i, k, layouts, lowIndices, s);
+    for (let t = 0; t < layouts * k; t++) {
+      // s.below is the histogram's running sum by now: rows certainly closer than threshold t.
+      const rank = 1 + s.below[t]! + s.extra[t]!;
+      if (rank > k) penalties[chunk * layouts + s.layout[t]!]! += rank - k;
+    }
+  }
+});
+
+/**
+ * Counts, for every threshold t (row i's plain distance to one of its layout neighbours), the rows l ≠ i closer
+ * than it: into s.below (cumulated) and s.extra. A panel value further than the row's error bound from a threshold
+ * settles the comparison; inside the bound the plain distance does. Most rows lie beyond the largest threshold and
+ * cost one comparison; the others one per threshold.
+ */
+function rankLayoutNeighbours(
+  p: PreparedRows,
+  row: Float64Array,
+  i: number,
+  k: number,
+  layouts: number,
+  lowIndices: Int32Array,
+  s: RankScratch,
+): void {
+  const n = p.rows;
+  const m = layouts * k;
+  const bound = rowBound(p, i);
+  const order = s.order;
+  order.length = m;
+  const { value, rowOf } = s;
+  for (let t = 0; t < m; t++) {
+    const layout = Math.floor(t / k);
+    const j = lowIndices[(layout * n + i) * k + (t % k)]!;
+    rowOf[t] = j;
+    value[t] = exactDistanceSq(p, i, j);
+    order[t] = t;
+  }
+  order.sort((x, y) => value[x]! - value[y]!);
+  for (let t = 0; t < m; t++) {
+    const src = order[t]!;
+    s.threshold[t] = value[src]!;
+    s.row[t] = rowOf[src]!;
+    s.layout[t] = Math.floor(src / k);
+    s.low[t] = value[src]! - bound;
+    s.high[t] = value[src]! + bound;
+  }
+  const { low, high, threshold, below, extra } = s;
+  below.fill(0);
+  extra.fill(0);
+  const highest = high[m - 1]!;
+  for (let l = 0; l < n; l++) {
+    const d = row[l]!;
+    if (d > highest || l === i) continue;
+    // b: the thresholds whose low end is at or below d (sorted: the first b); l is certainly closer than the rest.
+    // Counted over all thresholds rather than by binary search, whose branches mispredict half the time.
+    let b = 0;
+    for (let t = 0; t < m; t++) b += d >= low[t]! ? 1 : 0;
+    below[b]!++;
+    // Thresholds below b whose band holds d (their high ends are sorted too): compare plain distances.
+    if (b === 0 || high[b - 1]! < d) continue;
+    const exact = exactDistanceSq(p, i, l);
+    for (let t = b - 1; t >= 0 && high[t]! >= d; t--) {
+      if (exact < threshold[t]! || (exact === threshold[t]! && l < s.row[t]!)) extra[t]!++;
+    }
+  }
+  for (let t = 1; t < m; t++) below[t]! += below[t - 1]!;
+}
