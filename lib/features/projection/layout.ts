@@ -43,11 +43,15 @@ export function assertFinite(values: Float32Array, cols: number, what: string): 
 
 /** Leave-one-out kNN accuracy of the input space [rows, cols]: one figure per source, stored with each of its layouts. */
 export function inputKnnAccuracy(matrix: Matrix, labels: Uint8Array, k: number, ctx: LayoutContext): number {
-  return timed(ctx.timings, "quality", () => knnAccuracy(matrix.data, matrix.rows, matrix.cols, labels, k));
+  return timed(ctx.timings, "quality", () =>
+    knnAccuracy(matrix.data, matrix.rows, matrix.cols, labels, k, { threads: ctx.threads }),
+  );
 }
 
 function layoutTrust(matrix: Matrix, coords: Float32Array, k: number, ctx: LayoutContext): number {
-  return timed(ctx.timings, "quality", () => trustworthiness(matrix, { data: coords, rows: matrix.rows, cols: 2 }, k));
+  return timed(ctx.timings, "quality", () =>
+    trustworthiness(matrix, { data: coords, rows: matrix.rows, cols: 2 }, k, { threads: ctx.threads }),
+  );
 }
 
 export function computePcaLayout(matrix: Matrix, knn: number, settings: LayoutSettings, ctx: LayoutContext) {
