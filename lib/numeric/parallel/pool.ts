@@ -26,6 +26,12 @@ export function resolveThreads(requested?: number): number {
   return requested;
 }
 
+/**
+ * The worker's entry, named at run time: a literal `new URL(…)` makes Next's bundler pull the worker (and tsx, and
+ * esbuild) into every page that imports numeric code, though pages only ever run one thread.
+ */
+const WORKER_FILE = ["pool-worker", "mjs"].join(".");
+
 const pools = new Map<number, Pool>();
 
 /** The process's pool of `threads` (resolveThreads), created on first use; its workers do not keep the process alive. */
@@ -52,7 +58,7 @@ function inProcessPool(): Pool {
 
 function workerPool(threads: number): Pool {
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
-  const workerUrl = new URL("./pool-worker.mjs", import.meta.url);
+  const workerUrl = new URL(WORKER_FILE, import.meta.url);
   const errorPorts: MessagePort[] = [];
   let workers: Worker[] = Array.from({ length: threads - 1 }, () => {
     // Each worker reports a kernel's error on its own port, which the blocked caller reads synchronously.
