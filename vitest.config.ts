@@ -18,6 +18,7 @@ const INTEGRATION = [
   "test/features/projection/project-run.test.ts",
   "test/model/wasm-kernels/cnn-training.test.ts",
   "test/model/wasm-kernels/training.test.ts",
+  "test/numeric/tsne/ann-recall.test.ts",
   "test/numeric/tsne/reference.test.ts",
 ];
 
