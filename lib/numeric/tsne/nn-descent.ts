@@ -11,7 +11,7 @@ import { ROW_CHUNK } from "./rp-forest";
  * Insertions per chunk go to updates[chunk].
  */
 export const joinChunk = kernelTask(import.meta.url, "joinChunk", (chunk, args) => {
-  const data = args.data as Float64Array;
+  const data = args.data as Float32Array;
   const rows = args.rows as number;
   const cols = args.cols as number;
   const k = args.k as number;

@@ -5,7 +5,7 @@
  * order, or some partial sum ≥ `bound` as soon as one is reached (checked every 8 columns). A result below `bound`
  * is therefore always the full, exact sum. Columns should come by decreasing variance so the sum grows fast.
  */
-export function distanceSqBelow(data: Float64Array, cols: number, a: number, b: number, bound: number): number {
+export function distanceSqBelow(data: Float32Array, cols: number, a: number, b: number, bound: number): number {
   const oa = a * cols;
   const ob = b * cols;
   let sum = 0;

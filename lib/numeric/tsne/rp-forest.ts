@@ -1,5 +1,5 @@
 // Random-projection trees (Dasgupta & Freund 2008, as pynndescent initialises NN-descent): rows sharing a leaf are each row's first neighbour candidates.
-import { kernelTask, sharedFloat64, sharedInt32 } from "../parallel";
+import { kernelTask, sharedFloat32, sharedInt32 } from "../parallel";
 import { createRng } from "../random";
 import { distanceSqBelow, nextStamp, replaceRoot, visitMarks } from "./nn-heap";
 
@@ -12,14 +12,14 @@ export function streamSeed(seed: number, stream: number, salt: number): number {
 }
 
 /**
- * Builds tree number `chunk` over the rows of `data` [rows, cols] (Float64Array): each node splits its rows by the
+ * Builds tree number `chunk` over the rows of `data` [rows, cols] (float32): each node splits its rows by the
  * hyperplane halfway between two of them, chosen at random, until a node holds at most `leafSize` rows.
  * Writes the tree's slices of perm [trees, rows] (rows in leaf order), leafOf [trees, rows] (each row's leaf) and
  * leafStart [trees, rows + 1] (leaf l holds perm positions leafStart[l] … leafStart[l + 1] - 1).
  * Ties on the hyperplane go to a random side; a split that leaves one side empty (repeated rows) halves the node.
  */
 export const buildTreeChunk = kernelTask(import.meta.url, "buildTreeChunk", (tree, args) => {
-  const data = args.data as Float64Array;
+  const data = args.data as Float32Array;
   const rows = args.rows as number;
   const cols = args.cols as number;
   const leafSize = args.leafSize as number;
@@ -84,7 +84,7 @@ export const buildTreeChunk = kernelTask(import.meta.url, "buildTreeChunk", (tre
  * a row whose leaves hold fewer than k others is topped up with random rows. Counts insertions in updates[chunk].
  */
 export const leafInitChunk = kernelTask(import.meta.url, "leafInitChunk", (chunk, args) => {
-  const data = args.data as Float64Array;
+  const data = args.data as Float32Array;
   const rows = args.rows as number;
   const cols = args.cols as number;
   const k = args.k as number;
@@ -141,18 +141,18 @@ export const leafInitChunk = kernelTask(import.meta.url, "leafInitChunk", (chunk
  * new numbers; returns the rows' data [rows, cols] in that order and label [rows] (label[new] = old row number).
  */
 export function relabelByLeaves(
-  data: Float64Array,
+  data: Float32Array,
   rows: number,
   cols: number,
   trees: number,
   perm: Int32Array,
   leafOf: Int32Array,
-): { data: Float64Array; label: Int32Array } {
+): { data: Float32Array; label: Int32Array } {
   const label = sharedInt32(rows);
   label.set(perm.subarray(0, rows));
   const inverse = new Int32Array(rows);
   for (let r = 0; r < rows; r++) inverse[label[r]!] = r;
-  const moved = sharedFloat64(rows * cols);
+  const moved = sharedFloat32(rows * cols);
   for (let r = 0; r < rows; r++) moved.set(data.subarray(label[r]! * cols, label[r]! * cols + cols), r * cols);
   const scratch = new Int32Array(rows);
   for (let t = 0; t < trees; t++) {
