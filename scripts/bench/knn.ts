@@ -60,6 +60,16 @@ function recallOf(approx: KnnGraph, exact: KnnGraph, rows: Int32Array): number {
   return found / (rows.length * k);
 }
 
+/** FNV-1a over the bytes of each array: equal checksums on 1 and 2 threads mean bit-identical graphs. */
+function checksum(...arrays: ArrayBufferView[]): string {
+  let h = 0x811c9dc5;
+  for (const a of arrays) {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
 const load = () =>
   os
     .loadavg()
@@ -109,7 +119,8 @@ async function main(): Promise<number> {
       `${((used.user + used.system) / 1e6).toFixed(2)} s CPU (wall: trees ${s.trees.toFixed(2)}, leaves ` +
       `${s.leaves.toFixed(2)}, candidates ${s.candidates.toFixed(2)}, joins ${s.joins.toFixed(2)}, sort ` +
       `${s.sort.toFixed(2)}); ${report.trees} trees, leaf size ${report.leafSize}, ${report.maxCandidates} ` +
-      `candidates, ${report.updates.length - 1} rounds, heap changes ${report.updates.join(", ")}`,
+      `candidates, ${report.updates.length - 1} rounds, heap changes ${report.updates.join(", ")}; checksum ` +
+      checksum(graph.indices, graph.distancesSq),
   );
 
   let recall: number;
