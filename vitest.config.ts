@@ -22,6 +22,7 @@ const INTEGRATION = [
   "test/model/wasm-kernels/cnn-training.test.ts",
   "test/model/wasm-kernels/training.test.ts",
   "test/numeric/tsne/quality-large.test.ts",
+  "test/numeric/tsne/ann-recall.test.ts",
   "test/numeric/tsne/reference.test.ts",
   "test/numeric/umap/digits.test.ts",
 ];
