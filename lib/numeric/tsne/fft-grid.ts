@@ -1,5 +1,5 @@
 // The FFT half of the interpolated t-SNE repulsion: the grid's geometry, the kernel's spectrum, and the 2-D
-// convolution of interpolation-node values with the kernel (fft.js, radix-4 on power-of-two sizes).
+// convolutions of interpolation-node values with the kernel (fft.js, radix-4 on power-of-two sizes).
 import FFT from "fft.js";
 import { kernelTask } from "../parallel";
 
@@ -42,13 +42,19 @@ export function chooseGrid(
   return { boxes, points, nodes: boxes * points, size, boxWidth, spacing: boxWidth / points };
 }
 
+/** Kernel sums convolved on the grid: Σ K², Σ K² x and Σ K² y (Z needs no fourth sum, see fft-repulsion.ts). */
+export const TERMS = 3;
+/** Rows or columns of one term per chunk of the FFT passes (a partition fixed by the grid alone). */
+const BLOCK = 16;
+
 /** Per-thread FFT plans and scratch by FFT length: each worker thread keeps its own (module state on purpose). */
 interface Workspace {
   fft: FFT;
-  /** [size, size] complex, interleaved: the rows' spectra, then the convolved rows. */
-  work: Float64Array;
+  /** [size] real or [size] complex rows. */
   a: Float64Array;
   b: Float64Array;
+  /** BLOCK columns of [size] complex each, gathered together so each row of the work array is read once. */
+  columns: Float64Array;
 }
 const workspaces = new Map<number, Workspace>();
 
@@ -57,9 +63,9 @@ function workspaceFor(size: number): Workspace {
   if (!ws) {
     ws = {
       fft: new FFT(size),
-      work: new Float64Array(2 * size * size),
       a: new Float64Array(2 * size),
       b: new Float64Array(2 * size),
+      columns: new Float64Array(2 * size * BLOCK),
     };
     workspaces.set(size, ws);
   }
@@ -73,7 +79,8 @@ function workspaceFor(size: number): Workspace {
  */
 export function kernelSpectrum(grid: GridGeometry, out: Float64Array): void {
   const { size, nodes, spacing } = grid;
-  const { fft, work, a, b } = workspaceFor(size);
+  const { fft, a, b } = workspaceFor(size);
+  const work = new Float64Array(2 * size * size);
   for (let r = 0; r < size; r++) {
     // Row r holds offset di = r (r < nodes) or r - size (r > size - nodes); the rest are zero rows.
     const di = r < nodes ? r : r > size - nodes ? r - size : NaN;
@@ -99,49 +106,120 @@ export function kernelSpectrum(grid: GridGeometry, out: Float64Array): void {
   }
 }
 
+/** Chunk counts of the three FFT passes for a grid. */
+export function convolutionChunks(grid: GridGeometry): { rows: number; columns: number } {
+  const half = grid.size / 2 + 1;
+  return { rows: TERMS * Math.ceil(grid.nodes / BLOCK), columns: TERMS * Math.ceil(half / BLOCK) };
+}
+
 /**
- * Convolves pair `chunk` of node grids with the kernel: `grid` holds pairs of real node grids packed as complex
- * values ([pairs, nodes, nodes] complex, interleaved; real part one term, imaginary part another), `potentials` gets
- * the same shape. The kernel's spectrum is real, so each part convolves on its own. Rows of the grid past `nodes` are
- * zero: only `nodes` row transforms, then per column the forward transform, the product and the inverse transform
- * (only the first `nodes` rows are kept), then `nodes` inverse row transforms.
+ * Convolves each of the TERMS real node grids in `grid` ([TERMS, nodes, nodes]) with the kernel into `potentials`
+ * (same shape), through `work` ([TERMS, nodes, size / 2 + 1] complex): real-input row transforms, then per column the
+ * forward transform, the product with the real spectrum and the inverse (rows past `nodes` are zero going in and not
+ * needed coming out), then the inverse row transforms two rows at a time. Three pool runs of BLOCK-sized chunks.
  */
-export const convolvePairChunk = kernelTask(import.meta.url, "convolvePairChunk", (chunk, args) => {
+export function convolveTerms(run: (task: typeof rowsForwardChunk, chunks: number) => void, grid: GridGeometry): void {
+  const { rows, columns } = convolutionChunks(grid);
+  run(rowsForwardChunk, rows);
+  run(columnsChunk, columns);
+  run(rowsInverseChunk, rows);
+}
+
+/** Chunk = BLOCK rows of one term: real-input FFT of each (zero-padded to `size`), half spectrum into `work`. */
+export const rowsForwardChunk = kernelTask(import.meta.url, "rowsForwardChunk", (chunk, args) => {
   const m = args.nodes as number;
   const size = args.size as number;
   const grid = args.grid as Float64Array;
-  const potentials = args.potentials as Float64Array;
-  const spectrum = args.spectrum as Float64Array;
-  const { fft, work, a, b } = workspaceFor(size);
-  const base = chunk * 2 * m * m;
-  for (let r = 0; r < m; r++) {
-    a.fill(0);
-    a.set(grid.subarray(base + 2 * r * m, base + 2 * (r + 1) * m));
-    fft.transform(b, a);
-    work.set(b, 2 * r * size);
+  const work = args.work as Float64Array;
+  const half = size / 2 + 1;
+  const blocks = Math.ceil(m / BLOCK);
+  const term = Math.floor(chunk / blocks);
+  const first = (chunk % blocks) * BLOCK;
+  const { fft, a, b } = workspaceFor(size);
+  a.fill(0);
+  for (let r = first; r < Math.min(m, first + BLOCK); r++) {
+    a.set(grid.subarray((term * m + r) * m, (term * m + r + 1) * m));
+    fft.realTransform(b, a);
+    work.set(b.subarray(0, 2 * half), 2 * (term * m + r) * half);
   }
-  for (let c = 0; c < size; c++) {
-    for (let r = 0; r < m; r++) {
-      a[2 * r] = work[2 * (r * size + c)]!;
-      a[2 * r + 1] = work[2 * (r * size + c) + 1]!;
+});
+
+/** Chunk = BLOCK columns of one term's half spectrum: forward column FFT, product with the kernel's, inverse. */
+export const columnsChunk = kernelTask(import.meta.url, "columnsChunk", (chunk, args) => {
+  const m = args.nodes as number;
+  const size = args.size as number;
+  const work = args.work as Float64Array;
+  const spectrum = args.spectrum as Float64Array;
+  const half = size / 2 + 1;
+  const blocks = Math.ceil(half / BLOCK);
+  const term = Math.floor(chunk / blocks);
+  const first = (chunk % blocks) * BLOCK;
+  const count = Math.min(half, first + BLOCK) - first;
+  const { fft, a, b, columns } = workspaceFor(size);
+  const stride = 2 * size;
+  columns.fill(0);
+  for (let r = 0; r < m; r++) {
+    const row = 2 * ((term * m + r) * half + first);
+    for (let j = 0; j < count; j++) {
+      columns[j * stride + 2 * r] = work[row + 2 * j]!;
+      columns[j * stride + 2 * r + 1] = work[row + 2 * j + 1]!;
     }
-    a.fill(0, 2 * m);
-    fft.transform(b, a);
+  }
+  for (let j = 0; j < count; j++) {
+    fft.transform(b, columns.subarray(j * stride, (j + 1) * stride));
     // The spectrum is symmetric, so its column c is its row c: contiguous.
-    const column = c * size;
+    const column = (first + j) * size;
     for (let r = 0; r < size; r++) {
       const k = spectrum[column + r]!;
       b[2 * r] = b[2 * r]! * k;
       b[2 * r + 1] = b[2 * r + 1]! * k;
     }
     fft.inverseTransform(a, b);
-    for (let r = 0; r < m; r++) {
-      work[2 * (r * size + c)] = a[2 * r]!;
-      work[2 * (r * size + c) + 1] = a[2 * r + 1]!;
-    }
+    columns.set(a.subarray(0, 2 * m), j * stride);
   }
   for (let r = 0; r < m; r++) {
-    fft.inverseTransform(b, work.subarray(2 * r * size, 2 * (r + 1) * size));
-    potentials.set(b.subarray(0, 2 * m), base + 2 * r * m);
+    const row = 2 * ((term * m + r) * half + first);
+    for (let j = 0; j < count; j++) {
+      work[row + 2 * j] = columns[j * stride + 2 * r]!;
+      work[row + 2 * j + 1] = columns[j * stride + 2 * r + 1]!;
+    }
+  }
+});
+
+/**
+ * Chunk = BLOCK rows of one term: rows r and r + 1 have Hermitian spectra X and Y, so one inverse complex FFT of
+ * X + iY gives row r in its real part and row r + 1 in its imaginary part.
+ */
+export const rowsInverseChunk = kernelTask(import.meta.url, "rowsInverseChunk", (chunk, args) => {
+  const m = args.nodes as number;
+  const size = args.size as number;
+  const work = args.work as Float64Array;
+  const potentials = args.potentials as Float64Array;
+  const half = size / 2 + 1;
+  const blocks = Math.ceil(m / BLOCK);
+  const term = Math.floor(chunk / blocks);
+  const first = (chunk % blocks) * BLOCK;
+  const { fft, a, b } = workspaceFor(size);
+  for (let r = first; r < Math.min(m, first + BLOCK); r += 2) {
+    const paired = r + 1 < m;
+    const x = 2 * (term * m + r) * half;
+    const y = x + 2 * half;
+    for (let k = 0; k < half; k++) {
+      const xr = work[x + 2 * k]!;
+      const xi = work[x + 2 * k + 1]!;
+      const yr = paired ? work[y + 2 * k]! : 0;
+      const yi = paired ? work[y + 2 * k + 1]! : 0;
+      a[2 * k] = xr - yi;
+      a[2 * k + 1] = xi + yr;
+      if (k > 0 && k < size - half + 1) {
+        // X[size − k] = conj X[k], likewise Y.
+        a[2 * (size - k)] = xr + yi;
+        a[2 * (size - k) + 1] = yr - xi;
+      }
+    }
+    fft.inverseTransform(b, a);
+    const out = (term * m + r) * m;
+    for (let t = 0; t < m; t++) potentials[out + t] = b[2 * t]!;
+    if (paired) for (let t = 0; t < m; t++) potentials[out + m + t] = b[2 * t + 1]!;
   }
 });

@@ -1,7 +1,7 @@
 // Interpolated repulsive forces for 2-D t-SNE (Linderman et al. 2019, as FIt-SNE and openTSNE): Lagrange
 // interpolation on an equispaced grid of boxes, kernel sums by FFT convolution, O(n) per iteration plus the FFT.
 import { getPool, kernelTask, sharedFloat64, sharedInt32 } from "../parallel";
-import { chooseGrid, convolvePairChunk, kernelSpectrum, type GridGeometry } from "./fft-grid";
+import { chooseGrid, convolveTerms, kernelSpectrum, TERMS, type GridGeometry } from "./fft-grid";
 import { acceptingPlainArrays, type Repel } from "./repulsion";
 
 export interface FftRepulsionOptions {
@@ -19,15 +19,14 @@ export const FFT_DEFAULTS = { minBoxes: 50, intervalsPerInteger: 1, interpolatio
 
 /** Points per chunk of the interpolation pass (fixed, so any thread count gives the same partial sums). */
 const POINT_CHUNK = 2048;
-/** The four kernel sums: Σ K², Σ K² x, Σ K² y, Σ K² |y|², packed two to a complex grid. */
-const PAIRS = 2;
 
 /**
  * A workspace for layouts of n points. The returned function writes F_i = Σ_j w_ij² (y_i − y_j) into `forces`
  * ([n, 2]) and returns Z = Σ_{i≠j} w_ij, with w_ij = 1 / (1 + |y_i − y_j|²), as the Barnes–Hut one does, from
- * φ_0 = Σ_j w_ij², φ_x = Σ_j w_ij² x_j, φ_y = Σ_j w_ij² y_j, φ_2 = Σ_j w_ij² |y_j|² interpolated at each point:
- * F_i = y_i φ_0 − (φ_x, φ_y) and Σ_j w_ij = Σ_j w_ij² (1 + |y_i − y_j|²). Coordinates are taken relative to the
- * grid's centre, which keeps those differences small. Plain `y` and `forces` arrays are copied through shared ones
+ * φ_0 = Σ_j w_ij², φ_x = Σ_j w_ij² x_j and φ_y = Σ_j w_ij² y_j interpolated at each point: F_i = y_i φ_0 − (φ_x, φ_y),
+ * and Z = Σ_i Σ_j w_ij² (1 + |y_i|² − 2 y_i·y_j + |y_j|²) − n. Its last part, Σ_i Σ_j w_ij² |y_j|², equals
+ * Σ_j |y_j|² φ_0(y_j) because the interpolated kernel matrix is symmetric: three FFT convolutions instead of the
+ * four of FIt-SNE. Coordinates are taken relative to the grid's centre, which keeps those differences small. Plain `y` and `forces` arrays are copied through shared ones
  * when threads > 1.
  */
 /** The FFT repulsion, which also tells the grid of its last call. */
@@ -43,6 +42,7 @@ export function createFftRepulsion(n: number, options: FftRepulsionOptions = {})
   let boxStart = sharedInt32(0);
   let grid = sharedFloat64(0);
   let potentials = sharedFloat64(0);
+  let work = sharedFloat64(0);
   let spectrum = sharedFloat64(0);
   let spectrumKey = "";
   /** The last grid used, for tests and the benchmark's breakdown. */
@@ -68,11 +68,13 @@ export function createFftRepulsion(n: number, options: FftRepulsionOptions = {})
     const y0 = (minY + maxY - extent) / 2;
     const boxCount = g.boxes * g.boxes;
     if (boxStart.length < boxCount + 1) boxStart = sharedInt32(boxCount + 1);
-    const gridLength = PAIRS * 2 * g.nodes * g.nodes;
+    const gridLength = TERMS * g.nodes * g.nodes;
     if (grid.length < gridLength) {
       grid = sharedFloat64(gridLength);
       potentials = sharedFloat64(gridLength);
     }
+    const workLength = TERMS * g.nodes * (g.size + 2);
+    if (work.length < workLength) work = sharedFloat64(workLength);
     const key = `${g.size}:${g.spacing}`;
     if (key !== spectrumKey) {
       if (spectrum.length !== g.size * g.size) spectrum = sharedFloat64(g.size * g.size);
@@ -89,6 +91,7 @@ export function createFftRepulsion(n: number, options: FftRepulsionOptions = {})
       weights,
       grid,
       potentials,
+      work,
       spectrum,
       zPartials,
       n,
@@ -101,7 +104,7 @@ export function createFftRepulsion(n: number, options: FftRepulsionOptions = {})
       y0,
     };
     pool.run(spreadChunk, g.boxes, args);
-    pool.run(convolvePairChunk, PAIRS, args);
+    convolveTerms((task, chunks) => pool.run(task, chunks, args), g);
     const chunks = Math.ceil(n / POINT_CHUNK);
     pool.run(interpolateChunk, chunks, args);
     let z = 0;
@@ -152,9 +155,9 @@ function lagrange(u: number, p: number, out: Float64Array, offset: number): void
 }
 
 /**
- * Chunk = one column of boxes (fixed x box index): zeroes its node rows of both packed grids, then adds each of its
- * points' charges (1, x, y, |y|², relative to the grid's centre) to the p × p nodes of the point's box, with the
- * point's Lagrange weights (kept for the interpolation back). Boxes own their nodes, so chunks never share a slot.
+ * Chunk = one column of boxes (fixed x box index): zeroes its node rows of the three grids, then adds each of its
+ * points' charges (1, x, y, relative to the grid's centre) to the p × p nodes of the point's box, with the point's
+ * Lagrange weights (kept for the interpolation back). Boxes own their nodes, so chunks never share a slot.
  */
 export const spreadChunk = kernelTask(import.meta.url, "spreadChunk", (chunk, args) => {
   const y = args.y as Float64Array;
@@ -170,9 +173,9 @@ export const spreadChunk = kernelTask(import.meta.url, "spreadChunk", (chunk, ar
   const y0 = args.y0 as number;
   const centre = x0 + (boxes * boxWidth) / 2;
   const centreY = y0 + (boxes * boxWidth) / 2;
-  const pairStride = 2 * m * m;
-  for (let pair = 0; pair < PAIRS; pair++) {
-    grid.fill(0, pair * pairStride + 2 * chunk * p * m, pair * pairStride + 2 * (chunk + 1) * p * m);
+  const termStride = m * m;
+  for (let term = 0; term < TERMS; term++) {
+    grid.fill(0, term * termStride + chunk * p * m, term * termStride + (chunk + 1) * p * m);
   }
   const bx = chunk;
   for (let by = 0; by < boxes; by++) {
@@ -186,17 +189,15 @@ export const spreadChunk = kernelTask(import.meta.url, "spreadChunk", (chunk, ar
       lagrange((py - y0) / boxWidth - by, p, weights, w + p);
       const rx = px - centre;
       const ry = py - centreY;
-      const r2 = rx * rx + ry * ry;
       for (let kx = 0; kx < p; kx++) {
         const wx = weights[w + kx]!;
         const row = (bx * p + kx) * m + by * p;
         for (let ky = 0; ky < p; ky++) {
           const q = wx * weights[w + p + ky]!;
-          const slot = 2 * (row + ky);
+          const slot = row + ky;
           grid[slot] = grid[slot]! + q;
-          grid[slot + 1] = grid[slot + 1]! + q * rx;
-          grid[pairStride + slot] = grid[pairStride + slot]! + q * ry;
-          grid[pairStride + slot + 1] = grid[pairStride + slot + 1]! + q * r2;
+          grid[termStride + slot] = grid[termStride + slot]! + q * rx;
+          grid[2 * termStride + slot] = grid[2 * termStride + slot]! + q * ry;
         }
       }
     }
@@ -204,7 +205,7 @@ export const spreadChunk = kernelTask(import.meta.url, "spreadChunk", (chunk, ar
 });
 
 /**
- * Chunk = POINT_CHUNK points in box order: interpolates the four potentials at each point from its box's nodes,
+ * Chunk = POINT_CHUNK points in box order: interpolates the three potentials at each point from its box's nodes,
  * writes its force, and leaves the chunk's share of Z (each point's own w_ii = 1 removed) in zPartials[chunk].
  */
 export const interpolateChunk = kernelTask(import.meta.url, "interpolateChunk", (chunk, args) => {
@@ -222,7 +223,7 @@ export const interpolateChunk = kernelTask(import.meta.url, "interpolateChunk", 
   const boxWidth = args.boxWidth as number;
   const centre = (args.x0 as number) + (boxes * boxWidth) / 2;
   const centreY = (args.y0 as number) + (boxes * boxWidth) / 2;
-  const pairStride = 2 * m * m;
+  const termStride = m * m;
   let z = 0;
   const end = Math.min(n, (chunk + 1) * POINT_CHUNK);
   for (let s = chunk * POINT_CHUNK; s < end; s++) {
@@ -234,24 +235,22 @@ export const interpolateChunk = kernelTask(import.meta.url, "interpolateChunk", 
     let phi0 = 0;
     let phiX = 0;
     let phiY = 0;
-    let phi2 = 0;
     for (let kx = 0; kx < p; kx++) {
       const wx = weights[w + kx]!;
       const row = (bx * p + kx) * m + by * p;
       for (let ky = 0; ky < p; ky++) {
         const q = wx * weights[w + p + ky]!;
-        const slot = 2 * (row + ky);
+        const slot = row + ky;
         phi0 += q * potentials[slot]!;
-        phiX += q * potentials[slot + 1]!;
-        phiY += q * potentials[pairStride + slot]!;
-        phi2 += q * potentials[pairStride + slot + 1]!;
+        phiX += q * potentials[termStride + slot]!;
+        phiY += q * potentials[2 * termStride + slot]!;
       }
     }
     const rx = y[2 * i]! - centre;
     const ry = y[2 * i + 1]! - centreY;
     forces[2 * i] = rx * phi0 - phiX;
     forces[2 * i + 1] = ry * phi0 - phiY;
-    z += (1 + rx * rx + ry * ry) * phi0 - 2 * (rx * phiX + ry * phiY) + phi2 - 1;
+    z += (1 + 2 * (rx * rx + ry * ry)) * phi0 - 2 * (rx * phiX + ry * phiY) - 1;
   }
   zPartials[chunk] = z;
 });
