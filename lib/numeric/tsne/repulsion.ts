@@ -29,11 +29,15 @@ export function acceptingPlainArrays(n: number, repel: Repel): Repel {
 }
 
 /**
- * From this many points on, "auto" picks the FFT interpolation. Measured per iteration on real layouts (MNIST digits
- * after 300 iterations, 2 threads, default options; load average ≈ LOAD, see docs/benchmarks.md):
- * CROSSOVER_NOTE
+ * From this many points on, "auto" picks the FFT interpolation. Barnes–Hut's cost grows with n (n log n); the FFT's is
+ * dominated by its grid, which grows with the layout's spread (about 1 box per unit, at least 50), not with n. Measured
+ * per call on real layouts (MNIST test digits after 300 and 1,000 iterations, 2 threads, load average 14–17 on the
+ * 2-core machine, .tmp crossover script): n = 1,000: Barnes–Hut 68 / 41 ms, FFT 259 / 238 ms (512² grid);
+ * n = 2,000: 22 / 12 ms against 79 / 518 ms (512², then 1,024² as the layout spread past 85). A finished layout of
+ * 10,000–70,000 digits spans 100–170, a 1,024² grid; scaling Barnes–Hut linearly from 2,000 points puts the
+ * crossover near 25,000 points. To be re-measured on an idle machine (docs/benchmarks.md).
  */
-export const FFT_MIN_POINTS = 5000;
+export const FFT_MIN_POINTS = 25_000;
 
 /** The method "auto" resolves to for n points. */
 export function autoRepulsion(n: number): RepulsionMethod {
