@@ -4,8 +4,9 @@ import path from "node:path";
 import { configDefaults, defineConfig } from "vitest/config";
 
 /**
- * Training, the job worker and its child processes, heavier databases, and the t-SNE reference comparison (exact
- * t-SNE in tsne-js, 10–20 s alone): minutes in all, one file at a time.
+ * Training, the job worker and its child processes, heavier databases, the t-SNE reference comparison (exact
+ * t-SNE in tsne-js, 10–20 s alone) and the t-SNE thread and repulsion comparisons (full runs on real digits):
+ * minutes in all, one file at a time.
  */
 const INTEGRATION = [
   "test/features/train/**/*.test.ts",
@@ -19,6 +20,7 @@ const INTEGRATION = [
   "test/model/wasm-kernels/cnn-training.test.ts",
   "test/model/wasm-kernels/training.test.ts",
   "test/numeric/tsne/reference.test.ts",
+  "test/numeric/tsne/threads.test.ts",
 ];
 
 /** The production build served by `next start`: Chromium pages, and the API and restart tests that need a server. */
