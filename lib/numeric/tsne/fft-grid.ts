@@ -75,36 +75,55 @@ function workspaceFor(size: number): Workspace {
 /**
  * The 2-D DFT of the squared Cauchy kernel K(d) = 1 / (1 + |d|²)² sampled at node offsets (di, dj) · spacing,
  * |di|, |dj| < nodes, stored circularly on the [size, size] grid. The sampled kernel is real and even in both
- * offsets, so its spectrum is real and symmetric: [size, size], row-major (equal to its transpose).
+ * offsets, so its spectrum is real and symmetric; `spectrum` gets the columns c ≤ size / 2 the convolution uses, as
+ * [size / 2 + 1, size] (column c contiguous). Two pool runs through `work` ([size, size / 2 + 1] complex at least).
  */
-export function kernelSpectrum(grid: GridGeometry, out: Float64Array): void {
-  const { size, nodes, spacing } = grid;
+export function kernelSpectrum(run: (task: typeof spectrumRowsChunk, chunks: number) => void, size: number): void {
+  run(spectrumRowsChunk, Math.ceil(size / BLOCK));
+  run(spectrumColumnsChunk, Math.ceil((size / 2 + 1) / BLOCK));
+}
+
+/** Chunk = BLOCK rows of the sampled kernel: real-input FFT of each, half spectrum into `work`. */
+export const spectrumRowsChunk = kernelTask(import.meta.url, "spectrumRowsChunk", (chunk, args) => {
+  const m = args.nodes as number;
+  const size = args.size as number;
+  const spacing = args.spacing as number;
+  const work = args.work as Float64Array;
+  const half = size / 2 + 1;
   const { fft, a, b } = workspaceFor(size);
-  const work = new Float64Array(2 * size * size);
-  for (let r = 0; r < size; r++) {
-    // Row r holds offset di = r (r < nodes) or r - size (r > size - nodes); the rest are zero rows.
-    const di = r < nodes ? r : r > size - nodes ? r - size : NaN;
-    a.fill(0);
+  for (let r = chunk * BLOCK; r < Math.min(size, (chunk + 1) * BLOCK); r++) {
+    // Row r holds offset di = r (r < m) or r − size (r > size − m); the rest are zero rows.
+    const di = r < m ? r : r > size - m ? r - size : NaN;
+    a.fill(0, 0, size);
     if (!Number.isNaN(di)) {
       for (let c = 0; c < size; c++) {
-        const dj = c < nodes ? c : c > size - nodes ? c - size : NaN;
+        const dj = c < m ? c : c > size - m ? c - size : NaN;
         if (Number.isNaN(dj)) continue;
         const w = 1 / (1 + spacing * spacing * (di * di + dj * dj));
-        a[2 * c] = w * w;
+        a[c] = w * w;
       }
     }
-    fft.transform(b, a);
-    work.set(b, 2 * r * size);
+    fft.realTransform(b, a.subarray(0, size));
+    work.set(b.subarray(0, 2 * half), 2 * r * half);
   }
-  for (let c = 0; c < size; c++) {
+});
+
+/** Chunk = BLOCK columns c ≤ size / 2: column FFT of the rows' spectra; its real part is the kernel's spectrum. */
+export const spectrumColumnsChunk = kernelTask(import.meta.url, "spectrumColumnsChunk", (chunk, args) => {
+  const size = args.size as number;
+  const work = args.work as Float64Array;
+  const spectrum = args.spectrum as Float64Array;
+  const half = size / 2 + 1;
+  const { fft, a, b } = workspaceFor(size);
+  for (let c = chunk * BLOCK; c < Math.min(half, (chunk + 1) * BLOCK); c++) {
     for (let r = 0; r < size; r++) {
-      a[2 * r] = work[2 * (r * size + c)]!;
-      a[2 * r + 1] = work[2 * (r * size + c) + 1]!;
+      a[2 * r] = work[2 * (r * half + c)]!;
+      a[2 * r + 1] = work[2 * (r * half + c) + 1]!;
     }
     fft.transform(b, a);
-    for (let r = 0; r < size; r++) out[r * size + c] = b[2 * r]!;
+    for (let r = 0; r < size; r++) spectrum[c * size + r] = b[2 * r]!;
   }
-}
+});
 
 /** Chunk counts of the three FFT passes for a grid. */
 export function convolutionChunks(grid: GridGeometry): { rows: number; columns: number } {

@@ -73,12 +73,14 @@ export function createFftRepulsion(n: number, options: FftRepulsionOptions = {})
       grid = sharedFloat64(gridLength);
       potentials = sharedFloat64(gridLength);
     }
-    const workLength = TERMS * g.nodes * (g.size + 2);
+    const workLength = Math.max(TERMS * g.nodes, g.size) * (g.size + 2);
     if (work.length < workLength) work = sharedFloat64(workLength);
     const key = `${g.size}:${g.spacing}`;
     if (key !== spectrumKey) {
-      if (spectrum.length !== g.size * g.size) spectrum = sharedFloat64(g.size * g.size);
-      kernelSpectrum(g, spectrum);
+      const spectrumLength = (g.size / 2 + 1) * g.size;
+      if (spectrum.length !== spectrumLength) spectrum = sharedFloat64(spectrumLength);
+      const spectrumArgs = { nodes: g.nodes, size: g.size, spacing: g.spacing, work, spectrum };
+      kernelSpectrum((task, chunks) => pool.run(task, chunks, spectrumArgs), g.size);
       spectrumKey = key;
     }
     sortByBox(y, n, g, x0, y0, boxOf, boxStart, sorted);
