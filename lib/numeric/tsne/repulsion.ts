@@ -29,15 +29,17 @@ export function acceptingPlainArrays(n: number, repel: Repel): Repel {
 }
 
 /**
- * From this many points on, "auto" picks the FFT interpolation. Barnes–Hut's cost grows with n (n log n); the FFT's is
- * dominated by its grid, which grows with the layout's spread (about 1 box per unit, at least 50), not with n. Measured
- * per call on real layouts (MNIST test digits after 300 and 1,000 iterations, 2 threads, load average 14–17 on the
- * 2-core machine, .tmp crossover script): n = 1,000: Barnes–Hut 68 / 41 ms, FFT 259 / 238 ms (512² grid);
- * n = 2,000: 22 / 12 ms against 79 / 518 ms (512², then 1,024² as the layout spread past 85). A finished layout of
- * 10,000–70,000 digits spans 100–170, a 1,024² grid; scaling Barnes–Hut linearly from 2,000 points puts the
- * crossover near 25,000 points. To be re-measured on an idle machine (docs/benchmarks.md).
+ * From this many points on, "auto" picks the FFT interpolation. Barnes–Hut's cost grows with n; the FFT's is set by
+ * its grid, which follows the layout's spread (about 1 box per unit, at least 50; a power-of-two FFT with fft.js),
+ * not n: cheap while the layout is compact, 300–600 ms per call once a finished layout needs a 2,048² grid.
+ * Measured on MNIST digits, 2 threads, load average 1.3–3.5 (2026-12-02, .tmp crossover script and bench:tsne):
+ * - per call on the layouts after 300 / 1,000 iterations: n = 5,000: Barnes–Hut 16 / 8 ms, FFT 74 / 123 ms;
+ *   n = 10,000: 22 / 20 against 35 / 576 ms; n = 20,000: 24 / 33 against 23 / 374 ms; n = 70,000: 209 / 108 against
+ *   111 / 295 ms;
+ * - whole runs of 70,000 digits (1,000 iterations): repulsion 94.5 s with the FFT against 116.6 s with Barnes–Hut.
+ * Barnes–Hut's ~1.7 s per 1,000 points of a whole run meets the FFT's ~90 s near 50,000 points.
  */
-export const FFT_MIN_POINTS = 25_000;
+export const FFT_MIN_POINTS = 50_000;
 
 /** The method "auto" resolves to for n points. */
 export function autoRepulsion(n: number): RepulsionMethod {
