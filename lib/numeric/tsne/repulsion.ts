@@ -32,7 +32,8 @@ export function acceptingPlainArrays(n: number, repel: Repel): Repel {
  * From this many points on, "auto" picks the FFT interpolation. Barnes–Hut's cost grows with n; the FFT's is set by
  * its grid, which follows the layout's spread (about 1 box per unit, at least 50; a power-of-two FFT with fft.js),
  * not n: cheap while the layout is compact, 300–600 ms per call once a finished layout needs a 2,048² grid.
- * Measured on MNIST digits, 2 threads, load average 1.3–3.5 (2026-12-02, .tmp crossover script and bench:tsne):
+ * Measured on MNIST digits, 2 threads, load average 1.3–3.5 (2026-12-02; per call: both methods timed on the same
+ * snapshots of a Barnes–Hut run; whole runs: npm run bench:tsne -- --n 70000 --repulsion fft | barnes-hut):
  * - per call on the layouts after 300 / 1,000 iterations: n = 5,000: Barnes–Hut 16 / 8 ms, FFT 74 / 123 ms;
  *   n = 10,000: 22 / 20 against 35 / 576 ms; n = 20,000: 24 / 33 against 23 / 374 ms; n = 70,000: 209 / 108 against
  *   111 / 295 ms;
