@@ -5,8 +5,8 @@ import { configDefaults, defineConfig } from "vitest/config";
 
 /**
  * Training, the job worker and its child processes, heavier databases, the t-SNE reference comparison (exact
- * t-SNE in tsne-js, 10–20 s alone) and UMAP on real digits beside umap-js (~20 s of CPU): minutes in all, one file
- * at a time.
+ * t-SNE in tsne-js, 10–20 s alone), UMAP on real digits beside umap-js (~20 s of CPU) and the t-SNE thread and
+ * repulsion comparisons (full runs on real digits): minutes in all, one file at a time.
  */
 const INTEGRATION = [
   "test/features/train/**/*.test.ts",
@@ -25,6 +25,7 @@ const INTEGRATION = [
   "test/numeric/tsne/ann-recall.test.ts",
   "test/numeric/tsne/reference.test.ts",
   "test/numeric/umap/digits.test.ts",
+  "test/numeric/tsne/threads.test.ts",
 ];
 
 /** The production build served by `next start`: Chromium pages, and the API and restart tests that need a server. */

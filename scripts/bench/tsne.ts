@@ -1,5 +1,5 @@
-// Entry point of `npm run bench:tsne`: our Barnes–Hut t-SNE on the first N MNIST test digits, then the
-// scikit-learn peer on the same digits; prints seconds and KL for each, and the time ratio last.
+// Entry point of `npm run bench:tsne`: our t-SNE on the first N MNIST digits (or a run's embeddings), a breakdown of
+// where its time went, then the scikit-learn peer on the same rows; prints seconds and KL for each, the ratio last.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -10,35 +10,62 @@ import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { mnistDir } from "../../lib/mnist/dataset";
 import { loadIdxImages } from "../../lib/mnist/idx";
 import { IMAGE_PIXELS } from "../../lib/core/constants";
-import { createTsne } from "../../lib/numeric/tsne/tsne";
+import { createTsne, type Tsne } from "../../lib/numeric/tsne/tsne";
 import type { Matrix } from "../../lib/numeric/tsne/matrix";
+import { pca } from "../../lib/numeric/tsne/pca";
+import { queryKnn } from "../../lib/numeric/tsne/knn";
+import { resolveThreads } from "../../lib/numeric/parallel";
 import { readEnv } from "../../lib/env";
 import { openDatabase } from "../../lib/db/client";
 import { getLastTestEmbedding } from "../../lib/db/embeddings";
 
-const USAGE = `usage: npm run bench:tsne -- [--n DIGITS] [--run ID] [--iterations N] [--skip-peer]
+const USAGE = `usage: npm run bench:tsne -- [--n DIGITS] [--run ID] [--iterations N] [--threads N] [--repulsion M]
+                                      [--neighbours M] [--skip-peer | --peer]
   --n           first N digits (default 10000; 100..70000): the test set, then the training set past 10,000
+                (70000 is all of MNIST)
   --run         project run ID's last-hidden-layer embedding of the test digits (from DATABASE_URL) instead of pixels;
                 the peer reads the same float32 rows from a file
   --iterations  gradient-descent iterations for ours (default 1000, as the peer)
-  --skip-peer   do not run the scikit-learn peer`;
+  --threads     threads for ours (default min(2, cores)); the peer always uses 2
+  --repulsion   auto (default), fft or barnes-hut
+  --neighbours  auto (default), exact or approximate
+  --skip-peer   do not run the scikit-learn peer
+  --peer        run the peer above 10,000 rows too (skipped there by default: it takes many minutes)`;
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const PEER_SCRIPT = process.env.PEER_SCRIPT ?? path.resolve(REPO_ROOT, "../shared/peers/sklearn_tsne.py");
+// ../shared beside the checkout (main), or two levels up from a worktree in /work/wt/<name>.
+const PEER_SCRIPT =
+  process.env.PEER_SCRIPT ??
+  ["../shared/peers/sklearn_tsne.py", "../../shared/peers/sklearn_tsne.py"]
+    .map((p) => path.resolve(REPO_ROOT, p))
+    .find((p) => existsSync(p)) ??
+  path.resolve(REPO_ROOT, "../shared/peers/sklearn_tsne.py");
 const PYTHON = "/usr/bin/python3";
 const SKLEARN_INSTALL = "apt-get update && apt-get install -y python3-sklearn python3-numpy";
 
 const argsSchema = z.object({
   n: z.coerce.number().int().min(100).max(70_000).default(10_000),
   iterations: z.coerce.number().int().min(1).max(100_000).default(1000),
+  threads: z.coerce.number().int().min(1).max(64).optional(),
+  repulsion: z.enum(["auto", "fft", "barnes-hut"]).default("auto"),
+  neighbours: z.enum(["auto", "exact", "approximate"]).default("auto"),
   skipPeer: z.boolean().default(false),
+  peer: z.boolean().default(false),
   run: z.coerce.number().int().positive().optional(),
 });
+type Args = z.infer<typeof argsSchema>;
+
+/** Peer runs above this many rows only with --peer. */
+const PEER_DEFAULT_MAX_ROWS = 10_000;
+/** Points whose approximate neighbours are checked against the exact ones. */
+const RECALL_SAMPLE = 1000;
 
 interface OursResult {
   seconds: number;
-  setupSeconds: number;
+  pcaSeconds: number;
   kl: number;
+  tsne: Tsne;
+  reduced: Matrix;
 }
 
 /**
@@ -73,13 +100,52 @@ async function loadInput(n: number, runId: number | undefined): Promise<Matrix &
 }
 
 /** PCA 50 → kNN → P → `iterations` steps, timed from the input (as the peer times). */
-function benchOurs(input: Matrix, iterations: number): OursResult {
+function benchOurs(input: Matrix, args: Args): OursResult {
+  const threads = resolveThreads(args.threads);
   const start = performance.now();
-  const tsne = createTsne(input, { perplexity: 30, iterations, init: "pca" });
-  const setupMs = performance.now() - start;
+  // PCA here rather than inside createTsne, so the recall check below can reuse the reduced rows.
+  const reduced = input.cols > 50 ? pca(input, 50, { threads }).projected : input;
+  const pcaSeconds = (performance.now() - start) / 1000;
+  const tsne = createTsne(reduced, {
+    perplexity: 30,
+    iterations: args.iterations,
+    init: "pca",
+    threads,
+    repulsion: args.repulsion,
+    neighbours: args.neighbours,
+  });
   tsne.fit();
   const seconds = (performance.now() - start) / 1000;
-  return { seconds, setupSeconds: setupMs / 1000, kl: tsne.klDivergence() };
+  return { seconds, pcaSeconds, kl: tsne.klDivergence(), tsne, reduced };
+}
+
+/** Lines saying where our time went; with approximate neighbours, their recall against exact ones on a sample. */
+function breakdown(ours: OursResult): string[] {
+  const { tsne } = ours;
+  const t = tsne.timings;
+  const s = (ms: number) => (ms / 1000).toFixed(1);
+  const optimisation = t.repulsionMs + t.attractionMs + t.updateMs;
+  const lines = [
+    `breakdown: pca=${ours.pcaSeconds.toFixed(1)}s knn=${s(t.knnMs)}s (${tsne.neighbours}) ` +
+      `affinities=${s(t.affinitiesMs)}s init=${s(t.initMs)}s optimisation=${s(optimisation)}s ` +
+      `(repulsion=${s(t.repulsionMs)}s ${tsne.repulsion}, attraction=${s(t.attractionMs)}s, update=${s(t.updateMs)}s) ` +
+      `threads=${tsne.options.threads}`,
+  ];
+  if (tsne.neighbours === "approximate") {
+    const n = ours.reduced.rows;
+    const count = Math.min(RECALL_SAMPLE, n);
+    // Evenly spaced rows: a fixed sample across the test and training digits.
+    const sample = Int32Array.from({ length: count }, (_, i) => Math.floor((i * n) / count));
+    const k = tsne.knn.k;
+    const exact = queryKnn(ours.reduced, sample, k);
+    let found = 0;
+    for (let q = 0; q < count; q++) {
+      const approx = new Set(tsne.knn.indices.subarray(sample[q]! * k, sample[q]! * k + k));
+      for (let t2 = 0; t2 < k; t2++) if (approx.has(exact.indices[q * k + t2]!)) found++;
+    }
+    lines.push(`approximate_knn_recall=${(found / (count * k)).toFixed(4)} (k=${k}, ${count} sampled rows vs exact)`);
+  }
+  return lines;
 }
 
 type PeerResult = { seconds: number; kl: number; line: string } | { missing: string };
@@ -111,11 +177,24 @@ async function main(): Promise<number> {
     {
       n: { type: "string" },
       iterations: { type: "string" },
+      threads: { type: "string" },
+      repulsion: { type: "string" },
+      neighbours: { type: "string" },
       "skip-peer": { type: "boolean" },
+      peer: { type: "boolean" },
       run: { type: "string" },
     },
     argsSchema,
-    (v) => ({ n: v.n, iterations: v.iterations, skipPeer: v["skip-peer"], run: v.run }),
+    (v) => ({
+      n: v.n,
+      iterations: v.iterations,
+      threads: v.threads,
+      repulsion: v.repulsion,
+      neighbours: v.neighbours,
+      skipPeer: v["skip-peer"],
+      peer: v.peer,
+      run: v.run,
+    }),
   );
   if ("exitCode" in flags) return flags.exitCode;
   const { args } = flags;
@@ -126,15 +205,15 @@ async function main(): Promise<number> {
     `digits=${input.rows} perplexity=30 iterations=${args.iterations} theta=0.5 pca=50 cores=${os.cpus().length}`,
   );
   console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
-  const ours = benchOurs(input, args.iterations);
-  console.log(
-    `ours: tsne n=${input.rows} seconds=${ours.seconds.toFixed(1)} kl=${ours.kl.toFixed(4)} ` +
-      `(setup ${ours.setupSeconds.toFixed(1)} s: PCA, kNN, P; single-threaded)`,
-  );
+  const ours = benchOurs(input, args);
+  console.log(`ours: tsne n=${input.rows} seconds=${ours.seconds.toFixed(1)} kl=${ours.kl.toFixed(4)}`);
+  for (const line of breakdown(ours)) console.log(line);
 
   const peer: PeerResult = args.skipPeer
     ? { missing: "skipped (--skip-peer)" }
-    : benchPeer(input, args.run !== undefined || input.rows > 10_000);
+    : input.rows > PEER_DEFAULT_MAX_ROWS && !args.peer
+      ? { missing: `skipped above ${PEER_DEFAULT_MAX_ROWS} rows (--peer runs it)` }
+      : benchPeer(input, args.run !== undefined || input.rows > 10_000);
   console.log(`load_average_1m_after=${os.loadavg()[0]!.toFixed(2)}`);
   if ("missing" in peer) {
     console.log(`sklearn peer: ${peer.missing}`);

@@ -1,4 +1,5 @@
 // Input-space affinities: per-point Gaussian bandwidths by binary search on perplexity, then a symmetric sparse P.
+import { getPool, kernelTask, sharedFloat64, toShared } from "../parallel";
 import type { KnnGraph } from "./knn";
 
 /** Symmetric joint probabilities in CSR form: row i's entries at rowStart[i] .. rowStart[i + 1] - 1; Σ values = 1. */
@@ -22,6 +23,13 @@ export interface ConditionalP {
 /** Stop the bisection when |H - log(perplexity)| is below this (nats), or after MAX_STEPS halvings. */
 const ENTROPY_TOLERANCE = 1e-5;
 const MAX_STEPS = 200;
+/** Rows per chunk of the calibration (rows are independent; the partition depends on n alone). */
+const ROW_CHUNK = 256;
+
+export interface AffinityOptions {
+  /** Threads of the pool (resolveThreads); any count gives the same bits. */
+  threads?: number;
+}
 
 /**
  * Finds, for every point, the β whose Gaussian over its kNN squared distances has perplexity `perplexity`
@@ -29,16 +37,36 @@ const MAX_STEPS = 200;
  * Distances are shifted by each row's nearest distance before exponentiating, which leaves p unchanged and avoids
  * underflow for any β. A row whose neighbours are all equidistant keeps a uniform p (entropy log k).
  */
-export function calibratePerplexity(knn: KnnGraph, perplexity: number): ConditionalP {
-  const { k, distancesSq } = knn;
-  const n = distancesSq.length / k;
+export function calibratePerplexity(knn: KnnGraph, perplexity: number, options: AffinityOptions = {}): ConditionalP {
+  const { k } = knn;
+  const n = knn.distancesSq.length / k;
   if (!(perplexity > 1 && perplexity < k + 1)) {
     throw new RangeError(`perplexity must be in (1, k + 1) = (1, ${k + 1}) for ${k} neighbours (got ${perplexity})`);
   }
-  const target = Math.log(perplexity);
-  const values = new Float64Array(n * k);
-  const betas = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  const pool = getPool(options.threads);
+  const distancesSq = pool.threads > 1 ? toShared(knn.distancesSq) : knn.distancesSq;
+  const values = sharedFloat64(n * k);
+  const betas = sharedFloat64(n);
+  pool.run(calibrateChunk, Math.ceil(n / ROW_CHUNK), {
+    distancesSq,
+    values,
+    betas,
+    k,
+    n,
+    target: Math.log(perplexity),
+  });
+  return { values, betas };
+}
+
+/** Chunk = ROW_CHUNK rows: each row's β by bisection, and its normalised p_{j|i}. */
+export const calibrateChunk = kernelTask(import.meta.url, "calibrateChunk", (chunk, args) => {
+  const distancesSq = args.distancesSq as Float64Array;
+  const values = args.values as Float64Array;
+  const betas = args.betas as Float64Array;
+  const k = args.k as number;
+  const target = args.target as number;
+  const end = Math.min(args.n as number, (chunk + 1) * ROW_CHUNK);
+  for (let i = chunk * ROW_CHUNK; i < end; i++) {
     const base = i * k;
     const nearest = distancesSq[base]!;
     let beta = 1;
@@ -71,8 +99,7 @@ export function calibratePerplexity(knn: KnnGraph, perplexity: number): Conditio
     for (let t = 0; t < k; t++) values[base + t] = values[base + t]! / sum;
     betas[i] = beta;
   }
-  return { values, betas };
-}
+});
 
 /**
  * P = (P_cond + P_condᵀ) / Σ, as CSR: p_ij is non-zero when j is among i's neighbours or i among j's.
@@ -132,7 +159,7 @@ export function symmetrise(knn: KnnGraph, conditional: ConditionalP): SparseP {
   return { n, rowStart, cols: cols.slice(0, nnz), values: values.slice(0, nnz) };
 }
 
-/** Calibrated, symmetrised, normalised P from a kNN graph. */
-export function computeAffinities(knn: KnnGraph, perplexity: number): SparseP {
-  return symmetrise(knn, calibratePerplexity(knn, perplexity));
+/** Calibrated, symmetrised, normalised P from a kNN graph (the calibration chunked over the pool). */
+export function computeAffinities(knn: KnnGraph, perplexity: number, options: AffinityOptions = {}): SparseP {
+  return symmetrise(knn, calibratePerplexity(knn, perplexity, options));
 }

@@ -1,4 +1,7 @@
-// Barnes–Hut repulsive forces for 2-D t-SNE: a flat typed-array quadtree walked once per group of nearby points.
+// Barnes–Hut repulsive forces for 2-D t-SNE: a flat typed-array quadtree (built serially) walked once per group of
+// nearby points, the groups cut into fixed chunks run over the thread pool.
+import { getPool, kernelTask, sharedFloat64, sharedInt32, type ChunkArgs } from "../parallel";
+import { acceptingPlainArrays, type Repel } from "./repulsion";
 
 /**
  * Computes, for a layout y [n, 2], the unnormalised repulsion F_i = Σ_j w_ij² (y_i - y_j) with
@@ -13,6 +16,13 @@ const GROUP_SIZE = 16;
 const MIN_CELL_FRACTION = 2 ** -40;
 /** Point indices share a float64 sort key with a 32-bit Morton code, leaving 20 bits. */
 export const MAX_POINTS = 2 ** 20;
+/** Groups per chunk of the force pass: 32 × 16 = 512 points, a partition fixed by n alone. */
+const CHUNK_GROUPS = 32;
+
+export interface BarnesHutOptions {
+  /** Threads of the pool (resolveThreads); 1 and 2 give bit-identical forces. */
+  threads?: number;
+}
 
 /**
  * A reusable workspace for n points (buffers are allocated once and grown if a layout needs more cells).
@@ -23,31 +33,30 @@ export const MAX_POINTS = 2 ** 20;
  * scikit-learn), so this is at least as accurate as plain Barnes–Hut. Leaves near the group interact
  * exactly. θ = 0 gives the exact O(n²) sum.
  */
-export function createRepulsion(n: number): RepulsionFn {
+export function createRepulsion(n: number, options: BarnesHutOptions = {}): RepulsionFn {
   if (!Number.isInteger(n) || n < 1 || n > MAX_POINTS)
     throw new RangeError(`n must be an integer in 1..${MAX_POINTS} (got ${n})`);
+  const pool = getPool(options.threads);
+  // The arrays the force pass reads are shared with the pool's threads.
   let capacity = Math.max(64, 8 * n);
-  let mass = new Float64Array(capacity * 3); // per node: Σx, Σy (then centre of mass), count
+  let mass = sharedFloat64(capacity * 3); // per node: Σx, Σy (then centre of mass), count
   let cell = new Float64Array(capacity * 3); // per node: centre x, centre y, half width
-  let child = new Int32Array(capacity); // first of 4 consecutive children, -1 for a leaf
+  let child = sharedInt32(capacity); // first of 4 consecutive children, -1 for a leaf
   let point = new Int32Array(capacity); // a leaf's (first) point, -1 if empty
   let nodes = 0;
-  const order = new Int32Array(n);
+  const order = sharedInt32(n);
   const keys = new Float64Array(n);
-  const stack = new Int32Array(64 * 4 + 8);
-  // Interaction list of the current group: centre of mass and point count per entry.
-  let listX = new Float64Array(1024);
-  let listY = new Float64Array(1024);
-  let listCount = new Float64Array(1024);
-  let openSq = new Float64Array(capacity); // per node: squared cell width (open the cell when ≥ θ² d²)
+  let openSq = sharedFloat64(capacity); // per node: squared cell width (open the cell when ≥ θ² d²)
+  const chunks = Math.ceil(n / (GROUP_SIZE * CHUNK_GROUPS));
+  const zPartials = sharedFloat64(chunks);
 
   function grow(): void {
     capacity *= 2;
-    mass = resized(mass, capacity * 3);
-    cell = resized(cell, capacity * 3);
-    child = resized(child, capacity);
-    point = resized(point, capacity);
-    openSq = resized(openSq, capacity);
+    mass = resized(mass, capacity * 3, true);
+    cell = resized(cell, capacity * 3, false);
+    child = resized(child, capacity, true);
+    point = resized(point, capacity, false);
+    openSq = resized(openSq, capacity, true);
   }
 
   function addNode(cx: number, cy: number, half: number): number {
@@ -150,64 +159,108 @@ export function createRepulsion(n: number): RepulsionFn {
     }
   }
 
-  /** Fills `list` with the cells and leaves that act on every point inside the box; returns the entry count. */
-  function interactions(x0: number, y0: number, x1: number, y1: number, thetaSq: number): number {
-    let entries = 0;
-    let top = 0;
-    stack[top++] = 0;
-    while (top > 0) {
-      const node = stack[--top]!;
-      const mx = mass[node * 3]!;
-      const my = mass[node * 3 + 1]!;
-      const first = child[node]!;
-      if (first >= 0) {
-        const dx = mx < x0 ? x0 - mx : mx > x1 ? mx - x1 : 0;
-        const dy = my < y0 ? y0 - my : my > y1 ? my - y1 : 0;
-        if (openSq[node]! >= thetaSq * (dx * dx + dy * dy)) {
-          // Empty quadrants are skipped here rather than popped later.
-          if (mass[first * 3 + 2]! > 0) stack[top++] = first;
-          if (mass[first * 3 + 5]! > 0) stack[top++] = first + 1;
-          if (mass[first * 3 + 8]! > 0) stack[top++] = first + 2;
-          if (mass[first * 3 + 11]! > 0) stack[top++] = first + 3;
-          continue;
-        }
-      }
-      if (entries === listX.length) {
-        listX = resized(listX, 2 * entries);
-        listY = resized(listY, 2 * entries);
-        listCount = resized(listCount, 2 * entries);
-      }
-      listX[entries] = mx;
-      listY[entries] = my;
-      listCount[entries] = mass[node * 3 + 2]!;
-      entries++;
-    }
-    return entries;
-  }
-
+  const forcesOf: Repel = (y, forces) => {
+    pool.run(forcesChunk, chunks, { y, forces, order, mass, child, openSq, zPartials, n, thetaSq });
+    let z = 0;
+    for (let c = 0; c < chunks; c++) z += zPartials[c]!;
+    return z;
+  };
+  const forcesFrom = pool.threads > 1 ? acceptingPlainArrays(n, forcesOf) : forcesOf;
+  let thetaSq = 0;
   return (y, theta, forces) => {
     if (y.length !== 2 * n || forces.length !== 2 * n) throw new RangeError(`expected layouts of ${2 * n} values`);
     build(y);
-    const thetaSq = theta * theta;
-    let z = 0;
-    for (let g = 0; g < n; g += GROUP_SIZE) {
-      const end = Math.min(g + GROUP_SIZE, n);
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
-      for (let t = g; t < end; t++) {
-        const i = order[t]!;
-        x0 = Math.min(x0, y[2 * i]!);
-        x1 = Math.max(x1, y[2 * i]!);
-        y0 = Math.min(y0, y[2 * i + 1]!);
-        y1 = Math.max(y1, y[2 * i + 1]!);
-      }
-      const entries = interactions(x0, y0, x1, y1, thetaSq);
-      z += applyList(y, order, g, end, listX, listY, listCount, entries, forces);
-    }
-    return z;
+    thetaSq = theta * theta;
+    return forcesFrom(y, forces);
   };
+}
+
+/** A thread's interaction list (centre of mass and point count per entry) and traversal stack, grown as needed. */
+const scratch = {
+  listX: new Float64Array(1024),
+  listY: new Float64Array(1024),
+  listCount: new Float64Array(1024),
+  stack: new Int32Array(64 * 4 + 8),
+};
+
+/**
+ * Chunk = CHUNK_GROUPS groups of GROUP_SIZE points in Morton order: builds each group's interaction list, applies it
+ * to the group's points (their forces) and leaves the chunk's share of Z in zPartials[chunk].
+ */
+export const forcesChunk = kernelTask(import.meta.url, "forcesChunk", (chunk, args) => {
+  const y = args.y as Float64Array;
+  const order = args.order as Int32Array;
+  const n = args.n as number;
+  let z = 0;
+  const first = chunk * CHUNK_GROUPS * GROUP_SIZE;
+  const last = Math.min(n, first + CHUNK_GROUPS * GROUP_SIZE);
+  for (let g = first; g < last; g += GROUP_SIZE) {
+    const end = Math.min(g + GROUP_SIZE, n);
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let t = g; t < end; t++) {
+      const i = order[t]!;
+      x0 = Math.min(x0, y[2 * i]!);
+      x1 = Math.max(x1, y[2 * i]!);
+      y0 = Math.min(y0, y[2 * i + 1]!);
+      y1 = Math.max(y1, y[2 * i + 1]!);
+    }
+    const entries = interactions(args, x0, y0, x1, y1);
+    z += applyList(
+      y,
+      order,
+      g,
+      end,
+      scratch.listX,
+      scratch.listY,
+      scratch.listCount,
+      entries,
+      args.forces as Float64Array,
+    );
+  }
+  (args.zPartials as Float64Array)[chunk] = z;
+});
+
+/** Fills the thread's list with the cells and leaves that act on every point inside the box; returns the entry count. */
+function interactions(args: ChunkArgs, x0: number, y0: number, x1: number, y1: number): number {
+  const mass = args.mass as Float64Array;
+  const child = args.child as Int32Array;
+  const openSq = args.openSq as Float64Array;
+  const thetaSq = args.thetaSq as number;
+  const { stack } = scratch;
+  let entries = 0;
+  let top = 0;
+  stack[top++] = 0;
+  while (top > 0) {
+    const node = stack[--top]!;
+    const mx = mass[node * 3]!;
+    const my = mass[node * 3 + 1]!;
+    const first = child[node]!;
+    if (first >= 0) {
+      const dx = mx < x0 ? x0 - mx : mx > x1 ? mx - x1 : 0;
+      const dy = my < y0 ? y0 - my : my > y1 ? my - y1 : 0;
+      if (openSq[node]! >= thetaSq * (dx * dx + dy * dy)) {
+        // Empty quadrants are skipped here rather than popped later.
+        if (mass[first * 3 + 2]! > 0) stack[top++] = first;
+        if (mass[first * 3 + 5]! > 0) stack[top++] = first + 1;
+        if (mass[first * 3 + 8]! > 0) stack[top++] = first + 2;
+        if (mass[first * 3 + 11]! > 0) stack[top++] = first + 3;
+        continue;
+      }
+    }
+    if (entries === scratch.listX.length) {
+      scratch.listX = resized(scratch.listX, 2 * entries, false);
+      scratch.listY = resized(scratch.listY, 2 * entries, false);
+      scratch.listCount = resized(scratch.listCount, 2 * entries, false);
+    }
+    scratch.listX[entries] = mx;
+    scratch.listY[entries] = my;
+    scratch.listCount[entries] = mass[node * 3 + 2]!;
+    entries++;
+  }
+  return entries;
 }
 
 /**
@@ -275,9 +328,13 @@ function applyList(
   return z;
 }
 
-function resized<T extends Float64Array | Int32Array>(array: T, size: number): T {
-  const out = new (array.constructor as new (length: number) => T)(size);
-  out.set(array.subarray(0, Math.min(array.length, size)));
+/** A copy of `array` with `size` slots (on a SharedArrayBuffer when `shared`), its values kept. */
+function resized<T extends Float64Array | Int32Array>(array: T, size: number, shared: boolean): T {
+  const Ctor = array.constructor as new (buffer: ArrayBuffer | SharedArrayBuffer) => T;
+  const out = new Ctor(
+    shared ? new SharedArrayBuffer(size * array.BYTES_PER_ELEMENT) : new ArrayBuffer(size * array.BYTES_PER_ELEMENT),
+  );
+  out.set(array.subarray(0, Math.min(array.length, size)) as never);
   return out;
 }
 

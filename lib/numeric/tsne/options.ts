@@ -1,5 +1,15 @@
 // t-SNE options: documented defaults and ranges, validated once at the boundary.
+import { resolveThreads } from "../parallel";
 import { MAX_POINTS } from "./barnes-hut";
+import { autoRepulsion, type RepulsionMethod } from "./repulsion";
+
+export type NeighbourMethod = "exact" | "approximate";
+
+/**
+ * From this many rows on, neighbours "auto" uses the approximate kNN (recall ≥ 0.95 by its contract). Below it the
+ * exact kNN is fast enough: about 2 s of CPU for 10,000 × 50 at k = 90 and growing as n², ~8 s at 20,000.
+ */
+export const APPROXIMATE_MIN_ROWS = 20_000;
 
 export interface TsneOptions {
   /** Effective number of neighbours each point's Gaussian covers. Default 30; range (1, rows - 1); 5–50 is usual. */
@@ -30,12 +40,27 @@ export interface TsneOptions {
   init?: "random" | "pca" | Float32Array;
   /** Inputs with more columns are first reduced to this many principal components. Default 50; integer ≥ 2. */
   pcaDimensions?: number;
-  /** Threads for the kNN and the attractive and repulsive passes (lib/numeric/parallel). Default 1; integer ≥ 1. */
+  /**
+   * Threads for PCA, affinities and every iteration's passes. Default resolveThreads(): min(2, cores); integer
+   * 1..64. Any count gives bit-identical layouts.
+   */
   threads?: number;
-  /** Repulsive forces: 'fft' (interpolation), 'barnes-hut', or 'auto' (default) to choose by size. */
-  repulsion?: "auto" | "fft" | "barnes-hut";
-  /** Input neighbours: 'exact', 'approximate', or 'auto' (default) to choose by size. */
-  neighbours?: "auto" | "exact" | "approximate";
+  /**
+   * Repulsive forces: 'barnes-hut' (θ = `theta`), 'fft' (interpolation on a grid, Linderman et al. 2019), or 'auto'
+   * (default): FFT from FFT_MIN_POINTS rows on, where it is the faster.
+   */
+  repulsion?: "auto" | RepulsionMethod;
+  /**
+   * Input neighbours: 'exact' (brute force), 'approximate' (approximateKnn, seeded by `seed`), or 'auto' (default):
+   * approximate from APPROXIMATE_MIN_ROWS rows on.
+   */
+  neighbours?: "auto" | NeighbourMethod;
+  /** FFT repulsion: fewest boxes per dimension. Default 50 (as FIt-SNE); integer in 1..1000. */
+  fftMinBoxes?: number;
+  /** FFT repulsion: boxes per unit of layout spread, when that gives more. Default 1 (as FIt-SNE); number in (0, 10]. */
+  fftIntervalsPerInteger?: number;
+  /** FFT repulsion: Lagrange interpolation nodes per box and dimension. Default 3 (as FIt-SNE); integer in 2..8. */
+  fftInterpolationPoints?: number;
 }
 
 export interface ResolvedTsneOptions {
@@ -48,6 +73,12 @@ export interface ResolvedTsneOptions {
   seed: number;
   init: "random" | "pca" | Float32Array;
   pcaDimensions: number;
+  threads: number;
+  repulsion: RepulsionMethod;
+  neighbours: NeighbourMethod;
+  fftMinBoxes: number;
+  fftIntervalsPerInteger: number;
+  fftInterpolationPoints: number;
 }
 
 export const TSNE_DEFAULTS = {
@@ -60,10 +91,12 @@ export const TSNE_DEFAULTS = {
   seed: 0,
   init: "pca",
   pcaDimensions: 50,
-  threads: 1,
   repulsion: "auto",
   neighbours: "auto",
-} as const satisfies Required<TsneOptions>;
+  fftMinBoxes: 50,
+  fftIntervalsPerInteger: 1,
+  fftInterpolationPoints: 3,
+} as const satisfies Required<Omit<TsneOptions, "threads">>;
 
 /** Fills in defaults and throws a RangeError naming the first bad option and its value. */
 export function resolveTsneOptions(options: TsneOptions, rows: number): ResolvedTsneOptions {
@@ -99,6 +132,39 @@ export function resolveTsneOptions(options: TsneOptions, rows: number): Resolved
   );
   check("seed", o.seed, Number.isSafeInteger(o.seed), "an integer");
   check("pcaDimensions", o.pcaDimensions, Number.isInteger(o.pcaDimensions) && o.pcaDimensions >= 2, "an integer ≥ 2");
+  const threads = o.threads === undefined ? resolveThreads() : resolveThreads(o.threads);
+  const repulsion = o.repulsion;
+  check(
+    "repulsion",
+    repulsion,
+    repulsion === "auto" || repulsion === "fft" || repulsion === "barnes-hut",
+    "'auto', 'fft' or 'barnes-hut'",
+  );
+  const neighbours = o.neighbours;
+  check(
+    "neighbours",
+    neighbours,
+    neighbours === "auto" || neighbours === "exact" || neighbours === "approximate",
+    "'auto', 'exact' or 'approximate'",
+  );
+  check(
+    "fftMinBoxes",
+    o.fftMinBoxes,
+    Number.isInteger(o.fftMinBoxes) && o.fftMinBoxes >= 1 && o.fftMinBoxes <= 1000,
+    "an integer in 1..1000",
+  );
+  check(
+    "fftIntervalsPerInteger",
+    o.fftIntervalsPerInteger,
+    isNumber(o.fftIntervalsPerInteger) && o.fftIntervalsPerInteger > 0 && o.fftIntervalsPerInteger <= 10,
+    "a number in (0, 10]",
+  );
+  check(
+    "fftInterpolationPoints",
+    o.fftInterpolationPoints,
+    Number.isInteger(o.fftInterpolationPoints) && o.fftInterpolationPoints >= 2 && o.fftInterpolationPoints <= 8,
+    "an integer in 2..8",
+  );
   const init = o.init;
   if (init instanceof Float32Array) {
     if (init.length !== rows * 2)
@@ -112,6 +178,9 @@ export function resolveTsneOptions(options: TsneOptions, rows: number): Resolved
     ...o,
     learningRate: rate === "auto" ? Math.max(rows / o.earlyExaggeration, 200) : rate,
     init,
+    threads,
+    repulsion: repulsion === "auto" ? autoRepulsion(rows) : repulsion,
+    neighbours: neighbours === "auto" ? (rows >= APPROXIMATE_MIN_ROWS ? "approximate" : "exact") : neighbours,
   };
 }
 

@@ -1,4 +1,5 @@
 // Principal component analysis on typed arrays: exact eigenvectors of the covariance (or of the Gram matrix when rows < cols), deterministic signs, rank-aware.
+import { getPool, kernelTask, sharedFloat32, sharedFloat64, toShared, type Pool } from "../parallel";
 import { topEigen } from "./eigen";
 import { assertMatrix, type Matrix } from "./matrix";
 
@@ -28,6 +29,19 @@ export interface PcaResult {
  */
 export const RANK_TOLERANCE = 1e-10;
 
+export interface PcaOptions {
+  /**
+   * Threads of the pool (resolveThreads) for the covariance and the projection; any count gives the same bits. With
+   * more than one, an input not on a SharedArrayBuffer is copied to one first.
+   */
+  threads?: number;
+}
+
+/** Bands of covariance rows computed as separate chunks (equal shares of the lower triangle). */
+const COVARIANCE_BANDS = 16;
+/** Rows per chunk of the projection. */
+const PROJECT_CHUNK = 512;
+
 /**
  * Projects `input` onto its first `components` principal axes. When the data has fewer than `components` directions
  * of variance (rank r: fewer than components + 1 rows, repeated rows, constant columns) the first r axes are the real
@@ -37,15 +51,18 @@ export const RANK_TOLERANCE = 1e-10;
  * 10,000 × 784 MNIST pixels. With fewer rows than columns, the [rows, rows] Gram matrix of the centred rows has the
  * same non-zero eigenvalues and is smaller: axis j is Xcᵀ·u_j normalised, u_j its eigenvector.
  */
-export function pca(input: Matrix, components: number): PcaResult {
+export function pca(input: Matrix, components: number, options: PcaOptions = {}): PcaResult {
   assertMatrix(input);
+  const pool = getPool(options.threads);
+  // One shared copy serves both pooled passes (toShared is then a no-op in each).
+  if (pool.threads > 1) input = { ...input, data: toShared(input.data) };
   const { rows, cols } = input;
   if (!Number.isInteger(components) || components < 1 || components > cols) {
     throw new RangeError(`components must be an integer in 1..${cols} (got ${components})`);
   }
   const mean = columnMeans(input);
   const { values, vectors } =
-    rows < cols ? gramEigen(input, mean, components) : covarianceEigen(input, mean, components);
+    rows < cols ? gramEigen(input, mean, components) : covarianceEigen(input, mean, components, pool);
   const axes = new Float64Array(components * cols);
   const explainedVariance = new Float64Array(components);
   const threshold = RANK_TOLERANCE * Math.max(values[0] ?? 0, 0);
@@ -61,7 +78,8 @@ export function pca(input: Matrix, components: number): PcaResult {
     rank++;
   }
   axes.fill(0, rank * cols);
-  return { projected: project(input, axes, mean, components), components: axes, explainedVariance, mean, rank };
+  const projected = project(input, axes, mean, components, pool);
+  return { projected, components: axes, explainedVariance, mean, rank };
 }
 
 /** Column means of `input`, [cols]. */
@@ -73,9 +91,9 @@ export function columnMeans({ data, rows, cols }: Matrix): Float64Array {
 }
 
 /** The covariance PCA decomposes when rows ≥ cols: [cols, cols], divisor rows - 1, lower triangle only. */
-export function covarianceMatrix(input: Matrix, mean: Float64Array): Float64Array {
+export function covarianceMatrix(input: Matrix, mean: Float64Array, pool: Pool = getPool()): Float64Array {
   const { rows, cols } = input;
-  const covariance = scatterMatrix(input);
+  const covariance = scatterMatrix(input, pool);
   // Cov = (XᵀX - n·μμᵀ) / (n - 1); only the lower triangle is filled and read.
   const divisor = Math.max(rows - 1, 1);
   for (let a = 0; a < cols; a++) {
@@ -91,8 +109,9 @@ function covarianceEigen(
   input: Matrix,
   mean: Float64Array,
   components: number,
+  pool: Pool,
 ): { values: Float64Array; vectors: Float64Array } {
-  return topEigen(covarianceMatrix(input, mean), input.cols, components);
+  return topEigen(covarianceMatrix(input, mean, pool), input.cols, components);
 }
 
 /**
@@ -169,55 +188,100 @@ function orthonormalise(axis: Float64Array, axes: Float64Array, count: number, c
 }
 
 /** The first two principal components as a Float32Array [rows, 2], for an instant linear view. */
-export function pca2d(input: Matrix): Float32Array {
+export function pca2d(input: Matrix, options: PcaOptions = {}): Float32Array {
   if (input.cols === 1) {
     // One column has one axis: spread along x, y stays 0.
     const out = new Float32Array(input.rows * 2);
-    const { projected } = pca(input, 1);
+    const { projected } = pca(input, 1, options);
     for (let r = 0; r < input.rows; r++) out[r * 2] = projected.data[r]!;
     return out;
   }
-  return pca(input, 2).projected.data;
+  return pca(input, 2, options).projected.data;
 }
 
-/** XᵀX as a [cols, cols] Float64Array (lower triangle only), accumulated over each row's non-zero entries. */
-function scatterMatrix({ data, rows, cols }: Matrix): Float64Array {
-  const out = new Float64Array(cols * cols);
+/**
+ * XᵀX as a [cols, cols] Float64Array (lower triangle only), accumulated over each row's non-zero entries. Chunk c
+ * owns the covariance rows of band c (equal shares of the triangle) and walks every data row: each entry still adds
+ * its terms in row order, so the result is the single-threaded one bit for bit, and no partial matrices are needed.
+ */
+function scatterMatrix({ data, rows, cols }: Matrix, pool: Pool): Float64Array {
+  const out = sharedFloat64(cols * cols);
+  const bands = Math.min(COVARIANCE_BANDS, cols);
+  const shared = pool.threads > 1 ? toShared(data) : data;
+  pool.run(scatterChunk, bands, { data: shared, out, rows, cols, bands });
+  return out;
+}
+
+/** First covariance row of band `c` of `bands`: band boundaries at cols · √(c / bands) split the triangle evenly. */
+function bandStart(c: number, bands: number, cols: number): number {
+  return c >= bands ? cols : Math.round(cols * Math.sqrt(c / bands));
+}
+
+export const scatterChunk = kernelTask(import.meta.url, "scatterChunk", (chunk, args) => {
+  const data = args.data as Float32Array;
+  const out = args.out as Float64Array;
+  const rows = args.rows as number;
+  const cols = args.cols as number;
+  const bands = args.bands as number;
+  const a0 = bandStart(chunk, bands, cols);
+  const a1 = bandStart(chunk + 1, bands, cols);
   const nzIndex = new Int32Array(cols);
   const nzValue = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
     let nnz = 0;
+    let first = -1;
     const base = r * cols;
-    for (let c = 0; c < cols; c++) {
+    for (let c = 0; c < a1; c++) {
       const v = data[base + c]!;
       if (v !== 0) {
+        if (first < 0 && c >= a0) first = nnz;
         nzIndex[nnz] = c;
         nzValue[nnz++] = v;
       }
     }
-    for (let a = 0; a < nnz; a++) {
+    if (first < 0) continue;
+    for (let a = first; a < nnz; a++) {
       const va = nzValue[a]!;
       const row = nzIndex[a]! * cols;
       for (let b = 0; b <= a; b++) out[row + nzIndex[b]!] = out[row + nzIndex[b]!]! + va * nzValue[b]!;
     }
   }
-  return out;
-}
+});
 
-/** (X - μ) · axesᵀ as a [rows, components] matrix, again skipping zero entries of X. */
-function project({ data, rows, cols }: Matrix, axes: Float64Array, mean: Float64Array, components: number): Matrix {
+/** (X - μ) · axesᵀ as a [rows, components] matrix, again skipping zero entries of X; chunks of rows over the pool. */
+function project(
+  { data, rows, cols }: Matrix,
+  axes: Float64Array,
+  mean: Float64Array,
+  components: number,
+  pool: Pool,
+): Matrix {
   // Column-major copy of the axes, [cols, components], so the inner loop is contiguous.
-  const byColumn = new Float64Array(cols * components);
-  const offset = new Float64Array(components);
+  const byColumn = sharedFloat64(cols * components);
+  const offset = sharedFloat64(components);
   for (let j = 0; j < components; j++) {
     for (let c = 0; c < cols; c++) {
       byColumn[c * components + j] = axes[j * cols + c]!;
       offset[j] = offset[j]! + mean[c]! * axes[j * cols + c]!;
     }
   }
-  const out = new Float32Array(rows * components);
+  const out = sharedFloat32(rows * components);
+  const shared = pool.threads > 1 ? toShared(data) : data;
+  const args = { data: shared, byColumn, offset, out, rows, cols, components };
+  pool.run(projectChunk, Math.ceil(rows / PROJECT_CHUNK), args);
+  return { data: out, rows, cols: components };
+}
+
+export const projectChunk = kernelTask(import.meta.url, "projectChunk", (chunk, args) => {
+  const data = args.data as Float32Array;
+  const byColumn = args.byColumn as Float64Array;
+  const offset = args.offset as Float64Array;
+  const out = args.out as Float32Array;
+  const cols = args.cols as number;
+  const components = args.components as number;
   const acc = new Float64Array(components);
-  for (let r = 0; r < rows; r++) {
+  const end = Math.min(args.rows as number, (chunk + 1) * PROJECT_CHUNK);
+  for (let r = chunk * PROJECT_CHUNK; r < end; r++) {
     for (let j = 0; j < components; j++) acc[j] = -offset[j]!;
     const base = r * cols;
     for (let c = 0; c < cols; c++) {
@@ -228,5 +292,4 @@ function project({ data, rows, cols }: Matrix, axes: Float64Array, mean: Float64
     }
     for (let j = 0; j < components; j++) out[r * components + j] = acc[j]!;
   }
-  return { data: out, rows, cols: components };
-}
+});

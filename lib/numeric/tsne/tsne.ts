@@ -1,14 +1,31 @@
-// Step-wise Barnes–Hut t-SNE to 2-D (PCA → exact kNN → perplexity-calibrated sparse P → gradient descent).
+// Step-wise t-SNE to 2-D (PCA → kNN → perplexity-calibrated sparse P → gradient descent with Barnes–Hut or
+// FFT-interpolated repulsion), every heavy pass in fixed chunks over the thread pool.
+import { sharedFloat64 } from "../parallel";
 import { createRng } from "../random";
 import { computeAffinities, type SparseP } from "./affinities";
+import { approximateKnn } from "./ann";
+import { attraction, sharedP } from "./attraction";
 import { createRepulsion } from "./barnes-hut";
+import { createFftRepulsion } from "./fft-repulsion";
 import { klDivergence as klWithNormaliser } from "./kl";
 import { computeKnn, type KnnGraph } from "./knn";
 import { assertMatrix, type Matrix } from "./matrix";
-import { resolveTsneOptions, type ResolvedTsneOptions, type TsneOptions } from "./options";
+import { resolveTsneOptions, type NeighbourMethod, type ResolvedTsneOptions, type TsneOptions } from "./options";
 import { pca, pca2d } from "./pca";
+import type { Repel, RepulsionMethod } from "./repulsion";
 
 export type { TsneOptions } from "./options";
+
+/** Milliseconds spent per phase: set-up once, then summed over the iterations run so far. */
+export interface TsneTimings {
+  pcaMs: number;
+  knnMs: number;
+  affinitiesMs: number;
+  initMs: number;
+  repulsionMs: number;
+  attractionMs: number;
+  updateMs: number;
+}
 
 /** Called after each step with the number of completed iterations; returning false stops the fit. */
 export type TsneCallback = (iteration: number, tsne: Tsne) => boolean | void | Promise<boolean | void>;
@@ -27,20 +44,22 @@ export interface Tsne {
   readonly options: ResolvedTsneOptions;
   /** The symmetric input affinities P (over the kNN graph), Σ p = 1. */
   readonly p: SparseP;
-  /** What 'auto' chose for the repulsive forces, to record with the layout. */
-  readonly repulsion: "fft" | "barnes-hut";
-  /** What 'auto' chose for the input neighbours, to record with the layout. */
-  readonly neighbours: "exact" | "approximate";
-  /** The kNN graph P came from, nearest first (UMAP of the same source reuses it). */
+  /** The repulsion that runs ("auto" resolved), to record with the layout. */
+  readonly repulsion: RepulsionMethod;
+  /** How the neighbours were found ("auto" resolved), to record with the layout. */
+  readonly neighbours: NeighbourMethod;
+  /** The graph P came from: k = min(rows - 1, ceil(3 · perplexity)), nearest first (UMAP can reuse it). */
   readonly knn: KnnGraph;
+  /** Where the time went so far. */
+  readonly timings: Readonly<TsneTimings>;
   /** Runs one iteration unless the budget is spent; returns the completed iteration count. */
   step(): number;
   /** A copy of the current layout, [rows, 2]. */
   embedding(): Float32Array;
   /**
    * KL(P ‖ Q) of the current layout in nats, against the un-exaggerated P, over P's non-zero entries (exact), with
-   * the normaliser Z from a Barnes–Hut pass at the current layout (the same θ), like scikit-learn's kl_divergence_.
-   * Costs about one iteration; cached until the next step.
+   * the normaliser Z from a repulsion pass of the method in use at the current layout (Barnes–Hut at the same θ, or
+   * the FFT interpolation), like scikit-learn's kl_divergence_. Costs about one iteration; cached until the next step.
    */
   klDivergence(): number;
   /** Runs the remaining iterations synchronously; returns the final layout. */
@@ -61,26 +80,52 @@ const MIN_GAIN = 0.01;
 const INIT_STD = 1e-4;
 
 /**
- * Prepares t-SNE of `input` [rows, cols] (float32, row-major): PCA to `pcaDimensions` when wider, exact kNN with
- * k = min(rows - 1, ceil(3 · perplexity)), calibrated and symmetrised P, initial layout. This part runs
- * synchronously (a few seconds for 10,000 × 784); then call step(), fit() or fitAsync().
- * Deterministic: the same input and options give bit-identical layouts.
+ * Prepares t-SNE of `input` [rows, cols] (float32, row-major): PCA to `pcaDimensions` when wider, kNN (exact or
+ * approximate) with k = min(rows - 1, ceil(3 · perplexity)), calibrated and symmetrised P, initial layout. This part
+ * runs synchronously (a few seconds for 10,000 × 784); then call step(), fit() or fitAsync().
+ * Deterministic: the same input and options give bit-identical layouts, on any number of threads.
  */
 export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
   assertMatrix(input);
   const opts = resolveTsneOptions(options, input.rows);
+  const { threads } = opts;
   const n = input.rows;
-  const reduced = input.cols > opts.pcaDimensions ? pca(input, opts.pcaDimensions).projected : input;
+  const timings: TsneTimings = {
+    pcaMs: 0,
+    knnMs: 0,
+    affinitiesMs: 0,
+    initMs: 0,
+    repulsionMs: 0,
+    attractionMs: 0,
+    updateMs: 0,
+  };
+  let mark = performance.now();
+  const lap = (): number => {
+    const now = performance.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
+  const reduced = input.cols > opts.pcaDimensions ? pca(input, opts.pcaDimensions, { threads }).projected : input;
+  timings.pcaMs = lap();
   const k = Math.min(n - 1, Math.ceil(3 * opts.perplexity));
-  const knn = computeKnn(reduced, k);
-  const p = computeAffinities(knn, opts.perplexity);
+  const knn =
+    opts.neighbours === "approximate"
+      ? approximateKnn(reduced, k, { seed: opts.seed, threads })
+      : computeKnn(reduced, k, { threads });
+  timings.knnMs = lap();
+  const p = sharedP(computeAffinities(knn, opts.perplexity, { threads }));
+  timings.affinitiesMs = lap();
 
-  const y = initialLayout(opts, reduced);
+  // Layout and forces live on shared memory: the pool's threads read y and write the forces.
+  const y = sharedFloat64(2 * n);
+  y.set(initialLayout(opts, reduced));
   const update = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
-  const gradient = new Float64Array(2 * n);
-  const repulsion = new Float64Array(2 * n);
-  const repel = createRepulsion(n);
+  const gradient = sharedFloat64(2 * n);
+  const repulsion = sharedFloat64(2 * n);
+  const repel = createRepel(opts, n);
+  timings.initMs = lap();
   let iteration = 0;
   let cachedKl: { iteration: number; value: number } | undefined;
 
@@ -92,8 +137,11 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
       update.fill(0);
       gains.fill(1);
     }
-    const z = repel(y, opts.theta, repulsion);
-    attraction(p, y, gradient);
+    lap();
+    const z = repel(y, repulsion);
+    timings.repulsionMs += lap();
+    attraction(p, y, gradient, threads);
+    timings.attractionMs += lap();
     const exaggeration = exaggerating ? opts.earlyExaggeration : 1;
     const momentum = exaggerating ? MOMENTUM_EXAGGERATED : MOMENTUM_FINAL;
     const rate = opts.learningRate;
@@ -108,6 +156,7 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
       update[d] = next;
       y[d] = y[d]! + next;
     }
+    timings.updateMs += lap();
     return ++iteration;
   }
 
@@ -118,14 +167,15 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
     iterations: opts.iterations,
     options: opts,
     p,
-    repulsion: "barnes-hut",
-    neighbours: "exact",
+    repulsion: opts.repulsion,
+    neighbours: opts.neighbours,
     knn,
+    timings,
     step,
     embedding: () => Float32Array.from(y),
     klDivergence() {
       if (cachedKl?.iteration !== iteration) {
-        const z = repel(y, opts.theta, repulsion);
+        const z = repel(y, repulsion);
         cachedKl = { iteration, value: klWithNormaliser(p, y, z) };
       }
       return cachedKl.value;
@@ -154,29 +204,18 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
   return tsne;
 }
 
-/**
- * Writes Σ_j p_ij w_ij (y_i - y_j) into `out` [n, 2]: the attractive half of the gradient (factor 4 omitted).
- * Each row gathers its own sum; visiting each symmetric pair once and scattering into both rows computes half
- * the weights but measured nearly twice as slow (the scattered writes stall).
- */
-function attraction(p: SparseP, y: Float64Array, out: Float64Array): void {
-  const { rowStart, cols, values } = p;
-  for (let i = 0; i < p.n; i++) {
-    const xi = y[2 * i]!;
-    const yi = y[2 * i + 1]!;
-    let fx = 0;
-    let fy = 0;
-    for (let s = rowStart[i]!; s < rowStart[i + 1]!; s++) {
-      const j = cols[s]!;
-      const dx = xi - y[2 * j]!;
-      const dy = yi - y[2 * j + 1]!;
-      const pw = values[s]! / (1 + dx * dx + dy * dy);
-      fx += pw * dx;
-      fy += pw * dy;
-    }
-    out[2 * i] = fx;
-    out[2 * i + 1] = fy;
+/** The repulsion the options ask for, on the options' thread count. */
+function createRepel(opts: ResolvedTsneOptions, n: number): Repel {
+  if (opts.repulsion === "fft") {
+    return createFftRepulsion(n, {
+      minBoxes: opts.fftMinBoxes,
+      intervalsPerInteger: opts.fftIntervalsPerInteger,
+      interpolationPoints: opts.fftInterpolationPoints,
+      threads: opts.threads,
+    });
   }
+  const barnesHut = createRepulsion(n, { threads: opts.threads });
+  return (y, forces) => barnesHut(y, opts.theta, forces);
 }
 
 /** The starting layout [rows, 2] as float64: a copy of a given one, scaled PCA, or seeded Gaussian noise. */
@@ -195,7 +234,7 @@ function initialLayout(opts: ResolvedTsneOptions, reduced: Matrix): Float64Array
     }
     return y;
   }
-  const twoD = pca2d(reduced);
+  const twoD = pca2d(reduced, { threads: opts.threads });
   let mean = 0;
   for (let i = 0; i < n; i++) mean += twoD[2 * i]!;
   mean /= n;

@@ -141,3 +141,37 @@ export function downsample14(m: Matrix): Matrix {
   }
   return { data, rows: m.rows, cols: 196 };
 }
+
+/** Σ_j w_ij² (y_i - y_j) [n, 2] and Z = Σ_{i≠j} w_ij by the O(n²) definition, w_ij = 1 / (1 + |y_i - y_j|²). */
+export function exactRepulsion(y: Float64Array): { forces: Float64Array; z: number } {
+  const n = y.length / 2;
+  const forces = new Float64Array(2 * n);
+  let z = 0;
+  for (let i = 0; i < n; i++) {
+    let fx = 0;
+    let fy = 0;
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const dx = y[2 * i]! - y[2 * j]!;
+      const dy = y[2 * i + 1]! - y[2 * j + 1]!;
+      const w = 1 / (1 + dx * dx + dy * dy);
+      z += w;
+      fx += w * w * dx;
+      fy += w * w * dy;
+    }
+    forces[2 * i] = fx;
+    forces[2 * i + 1] = fy;
+  }
+  return { forces, z };
+}
+
+/** ‖a − b‖ / ‖b‖ over all entries. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i]! - b[i]!) ** 2;
+    den += b[i]! ** 2;
+  }
+  return Math.sqrt(num / den);
+}

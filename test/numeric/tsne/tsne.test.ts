@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { klDivergenceExact } from "@/lib/numeric/tsne/kl";
+import { computeKnn } from "@/lib/numeric/tsne/knn";
+import { APPROXIMATE_MIN_ROWS, resolveTsneOptions } from "@/lib/numeric/tsne/options";
 import { knnAccuracy } from "@/lib/numeric/tsne/quality";
+import { FFT_MIN_POINTS } from "@/lib/numeric/tsne/repulsion";
 import { createTsne } from "@/lib/numeric/tsne/tsne";
 import { gaussianBlobs, randomMatrix } from "./helpers";
 
@@ -134,6 +137,13 @@ describe("createTsne options", () => {
     [{ seed: 1.5 }, "seed must be an integer (got 1.5)"],
     [{ pcaDimensions: 1 }, "pcaDimensions must be an integer ≥ 2 (got 1)"],
     [{ init: new Float32Array(10) }, "init must hold rows * 2 = 80 values (got 10)"],
+    [{ threads: 0 }, "threads must be an integer in 1..64 (got 0)"],
+    [{ threads: 2.5 }, "threads must be an integer in 1..64 (got 2.5)"],
+    [{ repulsion: "exact" as "fft" }, "repulsion must be 'auto', 'fft' or 'barnes-hut' (got 'exact')"],
+    [{ neighbours: "hnsw" as "exact" }, "neighbours must be 'auto', 'exact' or 'approximate' (got 'hnsw')"],
+    [{ fftMinBoxes: 0 }, "fftMinBoxes must be an integer in 1..1000 (got 0)"],
+    [{ fftIntervalsPerInteger: 0 }, "fftIntervalsPerInteger must be a number in (0, 10] (got 0)"],
+    [{ fftInterpolationPoints: 1 }, "fftInterpolationPoints must be an integer in 2..8 (got 1)"],
   ])("rejects %o with a RangeError naming it", (options, message) => {
     expect(() => createTsne(data, options)).toThrow(new RangeError(message));
   });
@@ -161,6 +171,29 @@ describe("createTsne options", () => {
     const bad = randomMatrix(10, 2, 6);
     bad.data[7] = Infinity;
     expect(() => createTsne(bad)).toThrow("input.data[7] is Infinity (row 3), expected a finite number");
+  });
+
+  it("resolves repulsion and neighbours 'auto' by the number of rows, and keeps explicit choices", () => {
+    expect(resolveTsneOptions({}, FFT_MIN_POINTS - 1).repulsion).toBe("barnes-hut");
+    expect(resolveTsneOptions({}, FFT_MIN_POINTS).repulsion).toBe("fft");
+    expect(resolveTsneOptions({}, APPROXIMATE_MIN_ROWS - 1).neighbours).toBe("exact");
+    expect(resolveTsneOptions({}, APPROXIMATE_MIN_ROWS).neighbours).toBe("approximate");
+    expect(resolveTsneOptions({ repulsion: "fft", neighbours: "approximate" }, 100)).toMatchObject({
+      repulsion: "fft",
+      neighbours: "approximate",
+    });
+  });
+
+  it("reports the methods that ran and the kNN graph its P came from", () => {
+    const tsne = createTsne(data, { iterations: 1, perplexity: 5, threads: 1 });
+    expect(tsne.repulsion).toBe("barnes-hut");
+    expect(tsne.neighbours).toBe("exact");
+    expect(tsne.options.threads).toBe(1);
+    expect(tsne.knn).toEqual(computeKnn(data, 15));
+    const fft = createTsne(data, { iterations: 5, perplexity: 5, repulsion: "fft", threads: 1 });
+    expect(fft.repulsion).toBe("fft");
+    fft.fit();
+    expect(Math.abs(fft.klDivergence() / klDivergenceExact(fft.p, fft.embedding()) - 1)).toBeLessThan(0.01);
   });
 
   it("resolves learningRate 'auto' to max(rows / earlyExaggeration, 200)", () => {
