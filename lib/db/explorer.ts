@@ -1,27 +1,8 @@
-// Named reads of the embedding explorer: its catalog of layouts, one layout's stored bytes, the probe set's per-epoch probabilities.
+// Named reads of the embedding explorer: one layout's stored bytes, the probe set's per-epoch probabilities.
 import "server-only";
 import type { Db } from "./client";
 import { sourceColumns } from "./source-columns";
 import type { ProjectionKey } from "../core/projection";
-
-/** Every projection of a run as the explorer's catalog lists it: the key and quality figures, no coordinates, in no set order. */
-export async function listProjectionFrames(db: Db, runId: number) {
-  return db.prisma.projection.findMany({
-    where: { runId },
-    select: {
-      subset: true,
-      layerIndex: true,
-      method: true,
-      epoch: true,
-      iteration: true,
-      final: true,
-      rows: true,
-      knnAccuracy: true,
-      trustworthiness: true,
-      klDivergence: true,
-    },
-  });
-}
 
 /** One projection's row as stored: id, size, the float32 [rows, 2] bytes and when it was written; null when absent. */
 export async function getProjectionBytes(db: Db, runId: number, key: ProjectionKey) {

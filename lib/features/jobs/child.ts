@@ -1,7 +1,6 @@
 // Child processes of the worker: `scripts/train.ts` (JSON event lines on stdout) and the projection script.
 import "server-only";
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
@@ -11,12 +10,6 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, "..", "..", "..");
 /** How the worker starts a TypeScript entry point: the running Node with tsx, as `npm run train` does. */
 export function tsxCommand(script: string, args: string[]): string[] {
   return [process.execPath, "--import", "tsx", "--conditions=react-server", path.join(REPO_ROOT, script), ...args];
-}
-
-/** `scripts/project.ts` (embedding issue) when present in this checkout: the job's "projecting" stage runs it. */
-export function projectCommand(runId: number): string[] | null {
-  const script = path.join("scripts", "project.ts");
-  return existsSync(path.join(REPO_ROOT, script)) ? tsxCommand(script, [`--run=${runId}`]) : null;
 }
 
 export interface ChildExit {
