@@ -62,7 +62,8 @@ export async function createLiveRun(db: TestDb, epochs: number): Promise<LiveRun
     probeSize: 150,
     name: "live e2e",
   });
-  await projectRun(db, runId, { iterations: 100, warmIterations: 30, snapshots: [] });
+  // PCA and t-SNE only: the UMAP layouts are umap-js's, stored by the tests when they choose.
+  await projectRun(db, runId, { iterations: 100, warmIterations: 30, snapshots: [], methods: ["pca", "tsne"] });
   await precomputeRunSeparations(db, runId);
 
   const layouts: StoredLayout[] = [];
