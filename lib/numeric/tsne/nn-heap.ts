@@ -1,4 +1,5 @@
 // Row-local pieces of the approximate kNN: bounded max-heaps in flat typed arrays, a distance that gives up past a bound, and per-thread visit marks.
+import { replaceTop } from "../panel-nearest";
 
 /**
  * Squared Euclidean distance between rows `a` and `b` of `data` [rows, cols], summed in double precision in column
@@ -81,20 +82,7 @@ export function pushCandidate(
 ): void {
   if (priority >= pri[base]!) return;
   for (let t = base; t < base + size; t++) if (idx[t] === j) return;
-  let pos = 0;
-  for (;;) {
-    const left = 2 * pos + 1;
-    if (left >= size) break;
-    const right = left + 1;
-    let child = left;
-    if (right < size && pri[base + right]! > pri[base + left]!) child = right;
-    if (pri[base + child]! <= priority) break;
-    pri[base + pos] = pri[base + child]!;
-    idx[base + pos] = idx[base + child]!;
-    pos = child;
-  }
-  pri[base + pos] = priority;
-  idx[base + pos] = j;
+  replaceTop(pri, idx, base, size, priority, j);
 }
 
 /**
