@@ -6,18 +6,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { loadBenchRows } from "./bench-rows";
 import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { mnistDir } from "../../lib/mnist/dataset";
-import { loadIdxImages } from "../../lib/mnist/idx";
-import { IMAGE_PIXELS } from "../../lib/core/constants";
 import { createTsne, type Tsne } from "../../lib/numeric/tsne/tsne";
 import type { Matrix } from "../../lib/numeric/tsne/matrix";
 import { pca } from "../../lib/numeric/tsne/pca";
 import { queryKnn } from "../../lib/numeric/tsne/knn";
 import { resolveThreads } from "../../lib/numeric/parallel";
-import { readEnv } from "../../lib/env";
-import { openDatabase } from "../../lib/db/client";
-import { getLastTestEmbedding } from "../../lib/db/embeddings";
 
 const USAGE = `usage: npm run bench:tsne -- [--n DIGITS] [--run ID] [--iterations N] [--threads N] [--repulsion M]
                                       [--neighbours M] [--skip-peer | --peer]
@@ -66,37 +62,6 @@ interface OursResult {
   kl: number;
   tsne: Tsne;
   reduced: Matrix;
-}
-
-/**
- * The first n digits as pixels / 255 (the 10,000 test digits, then training digits: n = 70,000 is all of MNIST),
- * or run `runId`'s stored last-hidden-layer activations of the test digits.
- */
-async function loadInput(n: number, runId: number | undefined): Promise<Matrix & { what: string }> {
-  if (runId === undefined) {
-    const test = loadIdxImages(path.join(mnistDir(), "t10k-images-idx3-ubyte"));
-    const train = n > test.count ? loadIdxImages(path.join(mnistDir(), "train-images-idx3-ubyte")) : null;
-    const data = new Float32Array(n * IMAGE_PIXELS);
-    const fromTest = Math.min(n, test.count) * IMAGE_PIXELS;
-    for (let i = 0; i < fromTest; i++) data[i] = test.pixels[i]! / 255;
-    for (let i = fromTest; i < data.length; i++) data[i] = train!.pixels[i - fromTest]! / 255;
-    return { data, rows: n, cols: IMAGE_PIXELS, what: train ? "pixels (test + train)" : "pixels" };
-  }
-  const db = openDatabase(readEnv().DATABASE_URL);
-  try {
-    const stored = await getLastTestEmbedding(db, runId);
-    if (!stored)
-      throw new Error(`run ${runId} has no test-set embedding in ${readEnv().DATABASE_URL} (has it finished?)`);
-    const rows = Math.min(n, stored.rows);
-    return {
-      data: stored.data.subarray(0, rows * stored.cols),
-      rows,
-      cols: stored.cols,
-      what: `run ${runId} ${stored.layerName}`,
-    };
-  } finally {
-    await db.close();
-  }
 }
 
 /** PCA 50 → kNN → P → `iterations` steps, timed from the input (as the peer times). */
@@ -199,7 +164,7 @@ async function main(): Promise<number> {
   if ("exitCode" in flags) return flags.exitCode;
   const { args } = flags;
 
-  const input = await loadInput(args.n, args.run);
+  const input = await loadBenchRows(args.n, args.run);
   console.log(`input=${input.what} rows=${input.rows} cols=${input.cols}`);
   console.log(
     `digits=${input.rows} perplexity=30 iterations=${args.iterations} theta=0.5 pca=50 cores=${os.cpus().length}`,
