@@ -1,5 +1,6 @@
 // Barnes–Hut repulsive forces for 2-D t-SNE: a flat typed-array quadtree (built serially) walked once per group of
 // nearby points, the groups cut into fixed chunks run over the thread pool.
+import { layoutBounds } from "./layout-bounds";
 import { getPool, kernelTask, sharedFloat64, sharedInt32, type ChunkArgs } from "../parallel";
 import { acceptingPlainArrays, type Repel } from "./repulsion";
 
@@ -121,18 +122,7 @@ export function createRepulsion(n: number, options: BarnesHutOptions = {}): Repu
 
   /** Builds the tree and fills `order` with the points in Morton (Z-curve) order. */
   function build(y: Float64Array): void {
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const px = y[2 * i]!;
-      const py = y[2 * i + 1]!;
-      if (px < minX) minX = px;
-      if (px > maxX) maxX = px;
-      if (py < minY) minY = py;
-      if (py > maxY) maxY = py;
-    }
+    const { minX, minY, maxX, maxY } = layoutBounds(y, n);
     const half = Math.max(maxX - minX, maxY - minY, 1e-12) * 0.5 * (1 + 1e-9);
     const cx = (minX + maxX) / 2;
     const cy = (minY + maxY) / 2;

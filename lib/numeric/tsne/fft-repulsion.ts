@@ -1,5 +1,6 @@
 // Interpolated repulsive forces for 2-D t-SNE (Linderman et al. 2019, as FIt-SNE and openTSNE): Lagrange
 // interpolation on an equispaced grid of boxes, kernel sums by FFT convolution, O(n) per iteration plus the FFT.
+import { layoutBounds } from "./layout-bounds";
 import { getPool, kernelTask, sharedFloat64, sharedInt32 } from "../parallel";
 import { chooseGrid, convolveTerms, kernelSpectrum, TERMS, type GridGeometry } from "./fft-grid";
 import { acceptingPlainArrays, type Repel } from "./repulsion";
@@ -49,18 +50,7 @@ export function createFftRepulsion(n: number, options: FftRepulsionOptions = {})
   let last: GridGeometry | undefined;
 
   const repel: Repel = (y, forces) => {
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const px = y[2 * i]!;
-      const py = y[2 * i + 1]!;
-      if (px < minX) minX = px;
-      if (px > maxX) maxX = px;
-      if (py < minY) minY = py;
-      if (py > maxY) maxY = py;
-    }
+    const { minX, minY, maxX, maxY } = layoutBounds(y, n);
     const g = chooseGrid(Math.max(maxX - minX, maxY - minY), minBoxes, intervalsPerInteger, p);
     last = g;
     const extent = g.boxes * g.boxWidth;
