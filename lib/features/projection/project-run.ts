@@ -30,7 +30,7 @@ export interface ProjectOptions {
   liveThreads?: number;
   /** Keep watching a running run's new epochs until it ends, instead of projecting what is recorded and returning. */
   follow?: boolean;
-  /** Wait between looks at a followed run, in ms. Default 500. */
+  /** Wait between looks at a followed run, in ms. Default 100: a look is one indexed read, and every wait delays the epoch's layouts. */
   pollMs?: number;
   /** The layouts to compute. Default all three; UMAP's come last. */
   methods?: readonly ProjectionMethod[];
@@ -118,11 +118,14 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
     threads,
     liveThreads,
     follow: options.follow ?? false,
-    pollMs: options.pollMs ?? 500,
+    pollMs: options.pollMs ?? 100,
     signal,
     emit,
   });
   if (signal?.aborted) return finish();
+  // A followed run that was cancelled or failed gets no final or UMAP layouts: the worker is stopping this follower,
+  // and `npm run project` on the run computes them later if wanted.
+  if (options.follow && (await followState(db, runId)).status !== "succeeded") return finish();
 
   const sources = await listSources(db, runId);
   const finals = sources.filter((s) => s.subset === "test");

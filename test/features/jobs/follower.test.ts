@@ -10,9 +10,10 @@ import { waitUntil } from "./worker-process";
 
 /**
  * Two narrow layers and 100 probe digits: an epoch's layouts and pair figures take a fraction of a second, while an
- * epoch of 4,800 training digits takes one to a few seconds on the shared machine.
+ * epoch of 9,600 training digits takes two to several seconds on the shared machine, margin enough when CI runs
+ * other tests beside it.
  */
-const FORM = { hidden: "512,16", trainSize: 9000, testSize: 300, probeSize: 100 };
+const FORM = { hidden: "512,16", trainSize: 12000, testSize: 300, probeSize: 100 };
 const SHORT_FITS = ["--iterations=100", "--warm-iterations=50"];
 
 const follow = (runId: number, flags: string[]) => tsxCommand("scripts/project.ts", [...flags, ...SHORT_FITS]);
@@ -97,7 +98,10 @@ describe("the projection follower of a job", () => {
     expect([job.status, job.run?.status]).toEqual(["cancelled", "cancelled"]);
     const started = lines.map((l) => /projecting run \d+ as it trains, in child pid (\d+)/.exec(l)).find((m) => m);
     const pid = Number(started![1]);
-    expect(lines).toContain(`job ${jobId}: projection follower pid ${pid} stopped (exit 130)`);
+    // Stopped by the SIGTERM (130), or on its own a moment earlier on seeing the run cancelled (0).
+    const stopped = lines.filter((l) => l.startsWith(`job ${jobId}: projection follower pid ${pid} stopped (exit `));
+    expect(stopped, lines.join("\n")).toHaveLength(1);
+    expect(stopped[0]).toMatch(/\(exit (130|0)\)$/);
     expect(() => process.kill(pid, 0)).toThrow();
     const runId = job.run!.id;
     expect(await db.prisma.projection.count({ where: { runId, OR: [{ subset: "test" }, { method: "umap" }] } })).toBe(
