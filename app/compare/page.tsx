@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { listRuns } from "@/lib/db/runs";
 import { fetchCompareRuns, type CompareRun } from "@/lib/features/compare/compare-runs";
 import { fetchRunFlips } from "@/lib/features/compare/flips";
+import { fetchRunSignificance } from "@/lib/features/compare/significance";
 import { MAX_COMPARED_RUNS, parseCompareRuns } from "@/lib/chart/pair-view";
 import { alignEpochs, runColour } from "@/lib/chart/run-diff";
 import type { RawSearchParams } from "@/lib/core/view-state";
@@ -14,6 +15,7 @@ import { GallerySections } from "@/app/_components/gallery-sections";
 import { ComparePicker } from "./_components/compare-picker";
 import { HyperparameterTable, MetricsTable } from "./_components/run-tables";
 import { DifferenceMatrix, FlipSummary, flipSections } from "./_components/versus-section";
+import { SignificanceSection } from "./_components/significance-section";
 import styles from "./_components/compare.module.css";
 
 export const dynamic = "force-dynamic";
@@ -80,7 +82,15 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   const planned = Math.max(...runs.map((r) => r.epochsPlanned));
   const [base, ...others] = runs;
   // One comparison per run against A, each with its own pixel binary.
-  const flips = (await Promise.all(others.map((r) => fetchRunFlips(db, base!.id, [r.id])))).flatMap((f) => f.flips);
+  const [flipLists, significance] = await Promise.all([
+    Promise.all(others.map((r) => fetchRunFlips(db, base!.id, [r.id]))),
+    fetchRunSignificance(
+      db,
+      base!.id,
+      others.map((r) => r.id),
+    ),
+  ]);
+  const flips = flipLists.flatMap((f) => f.flips);
   const pending = others.filter((r) => !flips.some((f) => f.otherId === r.id));
 
   return (
@@ -111,6 +121,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
         <p className="muted">Solid: training; dashed: validation. One colour per run, as in the tables below.</p>
       </section>
       <MetricsTable runs={runs} />
+      <SignificanceSection results={significance} />
       <HyperparameterTable runs={runs} />
       {pending.length ? (
         <p className="callout" data-testid="flips-pending">

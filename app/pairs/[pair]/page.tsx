@@ -19,6 +19,7 @@ import { NoFinishedRun, pickerRuns, TrainingRun, UnfinishedRun } from "../_compo
 import { PairLiveRefresh } from "../_components/live-refresh";
 import { fetchCatalogStamp } from "@/lib/features/explorer/catalog";
 import { SeparationSection } from "../_components/separation-section";
+import { MarginSection } from "../_components/margin-section";
 import styles from "../_components/pairs.module.css";
 import { NUM_CLASSES } from "@/lib/core/constants";
 
@@ -182,6 +183,7 @@ export default async function PairPage({ params, searchParams }: Props) {
           After each epoch, on the test set; the final counts above come from the restored best checkpoint.
         </p>
       </section>
+      <MarginSection db={db} runId={run.id} a={a} b={b} />
       <section className="card">
         <h2>The digits behind the counts</h2>
         <GallerySections
