@@ -2,7 +2,12 @@
 // manifest) and weights.bin (every weight, float32, in manifest order).
 import "server-only";
 import type { Db } from "../../db/client";
-import { getCheckpointTopology, getCheckpointVersion, getCheckpointWeights, type CheckpointVersion } from "../../db/draw";
+import {
+  getCheckpointTopology,
+  getCheckpointVersion,
+  getCheckpointWeights,
+  type CheckpointVersion,
+} from "../../db/draw";
 
 /** The checkpoint the playground serves: the restored best one, which is what a finished run keeps. */
 export const SERVED_CHECKPOINT = "best";

@@ -37,8 +37,6 @@ export async function readTfjsWasm(name: TfjsWasmFile): Promise<Uint8Array<Array
 
 /** The installed package's version: part of the binaries' ETag. */
 export async function tfjsWasmVersion(): Promise<string> {
-  const pkg = JSON.parse(
-    await readFile(path.join(wasmDir(), "..", "package.json"), "utf8"),
-  ) as { version?: unknown };
+  const pkg = JSON.parse(await readFile(path.join(wasmDir(), "..", "package.json"), "utf8")) as { version?: unknown };
   return typeof pkg.version === "string" ? pkg.version : "unknown";
 }

@@ -26,7 +26,8 @@ export const POST = withBusyAnswer(async (request: Request, { params }: { params
   const started = performance.now();
   const found = await findDrawingNeighbours(getDb(), id, Float32Array.from(body.data.hidden), body.data.k);
   if ("miss" in found) {
-    if (found.miss === "width") return badParameter("hidden", `an array of ${found.expected} numbers (the layer's width)`);
+    if (found.miss === "width")
+      return badParameter("hidden", `an array of ${found.expected} numbers (the layer's width)`);
     return notFoundAnswer("no such run, or it stores no test embedding");
   }
   return Response.json(
