@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { findDrawingNeighbours } from "@/lib/features/draw/drawing-neighbours";
 import { parseRunId } from "@/lib/core/view-state";
 import { drawingNeighboursBodySchema, MAX_DRAWING_BODY_BYTES } from "@/lib/core/drawing-neighbours";
-import { badParameter, badQuery, notFoundAnswer, withBusyAnswer } from "@/app/api/_lib/handler";
+import { badParameter, notFoundAnswer, withBusyAnswer } from "@/app/api/_lib/handler";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +22,7 @@ export const POST = withBusyAnswer(async (request: Request, { params }: { params
     return badParameter("body", 'JSON: {"hidden": [numbers], "k": 1..50}');
   }
   const body = drawingNeighboursBodySchema.safeParse(json);
-  if (!body.success) return badQuery(body.error.issues);
+  if (!body.success) return badBody(body.error.issues);
   const started = performance.now();
   const found = await findDrawingNeighbours(getDb(), id, Float32Array.from(body.data.hidden), body.data.k);
   if ("miss" in found) {
@@ -35,6 +35,13 @@ export const POST = withBusyAnswer(async (request: Request, { params }: { params
     { headers: { "Cache-Control": "no-store" } },
   );
 });
+
+/** The first offending field of the body ("hidden.3", "k"; "body" for the whole of it) and the rule it broke. */
+function badBody(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Response {
+  const issue = issues[0];
+  const field = issue?.path.map(String).join(".") || "body";
+  return badParameter(field, issue ? issue.message.replace(/^Invalid (input|option): /, "") : "valid");
+}
 
 function tooLarge(): Response {
   return Response.json(
