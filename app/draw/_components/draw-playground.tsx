@@ -51,6 +51,8 @@ export function DrawPlayground({ run }: { run: PlaygroundRun }) {
   const [input, setInput] = useState<Float32Array | null>(null);
   const [prediction, setPrediction] = useState<DrawingPrediction | null>(null);
   const [predictions, setPredictions] = useState(0);
+  /** From the canvas's ink to the readout: preprocessing, prediction and attribution (a queued drawing waits too). */
+  const [updateMs, setUpdateMs] = useState<number | null>(null);
   const [neighbours, setNeighbours] = useState<NeighbourView[]>([]);
   const [marker, setMarker] = useState<{ x: number; y: number } | null>(null);
   const [layout, setLayout] = useState<Float32Array | null>(null);
@@ -88,7 +90,8 @@ export function DrawPlayground({ run }: { run: PlaygroundRun }) {
     };
   }, [run.layoutUrl]);
 
-  const predictRef = useRef<((pixels: Float32Array | null) => void) | null>(null);
+  /** Takes the preprocessed drawing and when its ink was read (performance.now()), for the update's duration. */
+  const predictRef = useRef<((drawing: { pixels: Float32Array | null; readAt: number }) => void) | null>(null);
   useEffect(() => {
     if (model.status !== "ready") return;
     // Each runs on the newest drawing only, so a burst of strokes never queues work.
@@ -108,7 +111,7 @@ export function DrawPlayground({ run }: { run: PlaygroundRun }) {
       setNeighbours(answer.neighbours.map((n, i) => ({ ...n, pixels: pixels[i] ?? null })));
       setMarker(answer.position);
     });
-    predictRef.current = latestOnly(async (pixels: Float32Array | null) => {
+    predictRef.current = latestOnly(async ({ pixels, readAt }: { pixels: Float32Array | null; readAt: number }) => {
       const gen = ++generation.current;
       if (!pixels) {
         setPrediction(null);
@@ -118,18 +121,20 @@ export function DrawPlayground({ run }: { run: PlaygroundRun }) {
       }
       const result = await model.model.predict(pixels);
       setPrediction(result);
+      setUpdateMs(performance.now() - readAt);
       setPredictions((n) => n + 1);
       if (run.layer) askNeighbours({ hidden: result.hidden, gen });
     });
     // A drawing made while the model loaded is predicted now.
-    if (input) predictRef.current(input);
+    if (input) predictRef.current({ pixels: input, readAt: performance.now() });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a newly loaded model re-runs this
   }, [model]);
 
   const onInk = useCallback((ink: InkImage) => {
+    const readAt = performance.now();
     const pixels = preprocessDrawing(ink);
     setInput(pixels);
-    predictRef.current?.(pixels);
+    predictRef.current?.({ pixels, readAt });
   }, []);
 
   const loadDigit = async (index: number) => {
@@ -156,6 +161,7 @@ export function DrawPlayground({ run }: { run: PlaygroundRun }) {
       data-backend={ready?.backend ?? ""}
       data-load-ms={ready ? ready.loadMs.toFixed(1) : ""}
       data-predict-ms={prediction ? prediction.durationMs.toFixed(2) : ""}
+      data-update-ms={updateMs === null ? "" : updateMs.toFixed(2)}
       data-predictions={predictions}
       data-loaded-digit={loadedDigit ?? ""}
     >

@@ -44,17 +44,28 @@ export function LayoutScatter({
   const mx = marker && affine ? affine.ax + affine.bx * marker.x : null;
   const my = marker && affine ? affine.ay + affine.by * marker.y : null;
   return (
-    <div className={styles.scatter} style={{ width: SIDE, height: SIDE }}>
-      <canvas ref={ref} width={SIDE} height={SIDE} data-testid="draw-layout" role="img" aria-label="t-SNE layout" />
-      <svg width={SIDE} height={SIDE} viewBox={`0 0 ${SIDE} ${SIDE}`} aria-hidden>
-        {mx !== null && my !== null && (
-          <g data-testid="layout-marker" data-x={marker!.x} data-y={marker!.y}>
-            <circle cx={mx} cy={my} r={9} fill="none" stroke="#111827" strokeWidth={3} />
-            <line x1={mx - 14} x2={mx + 14} y1={my} y2={my} stroke="#111827" strokeWidth={1.5} />
-            <line x1={mx} x2={mx} y1={my - 14} y2={my + 14} stroke="#111827" strokeWidth={1.5} />
-          </g>
-        )}
-      </svg>
-    </div>
+    <figure className={styles.figure}>
+      <div className={styles.scatter} style={{ width: SIDE, height: SIDE }}>
+        <canvas ref={ref} width={SIDE} height={SIDE} data-testid="draw-layout" role="img" aria-label="t-SNE layout" />
+        <svg width={SIDE} height={SIDE} viewBox={`0 0 ${SIDE} ${SIDE}`} aria-hidden>
+          {mx !== null && my !== null && (
+            <g data-testid="layout-marker" data-x={marker!.x} data-y={marker!.y}>
+              <circle cx={mx} cy={my} r={9} fill="none" stroke="#111827" strokeWidth={3} />
+              <line x1={mx - 14} x2={mx + 14} y1={my} y2={my} stroke="#111827" strokeWidth={1.5} />
+              <line x1={mx} x2={mx} y1={my - 14} y2={my + 14} stroke="#111827" strokeWidth={1.5} />
+            </g>
+          )}
+        </svg>
+      </div>
+      <figcaption className={styles.classKey}>
+        {CLASS_COLOURS.map((colour, c) => (
+          <span key={c}>
+            <span className={styles.swatch} style={{ background: colour }} />
+            {c}
+          </span>
+        ))}
+        <span>⊕ the drawing</span>
+      </figcaption>
+    </figure>
   );
 }
