@@ -152,6 +152,12 @@ describe("/draw: a digit drawn in the browser, read by a run's model", () => {
     const unversioned = await fetch(`${server.url}/api/runs/${mlp}/model/model.json`);
     expect(unversioned.headers.get("cache-control")).toBe("private, no-cache");
     expect((await fetch(`${server.url}/api/runs/999999/model/model.json`)).status).toBe(404);
+    // tfjs's binaries come from this server: WebAssembly's magic number, the type instantiateStreaming requires.
+    const wasm = await fetch(`${server.url}/api/tfjs-wasm/tfjs-backend-wasm-simd.wasm`);
+    expect(wasm.status).toBe(200);
+    expect(wasm.headers.get("content-type")).toBe("application/wasm");
+    expect(Array.from(new Uint8Array(await wasm.arrayBuffer()).subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]);
+    expect((await fetch(`${server.url}/api/tfjs-wasm/package.json`)).status).toBe(400);
     expect((await fetch(`${server.url}/api/runs/999999/model/weights.bin`)).status).toBe(404);
   });
 

@@ -35,8 +35,13 @@ export async function readTfjsWasm(name: TfjsWasmFile): Promise<Uint8Array<Array
   return bytes;
 }
 
-/** The installed package's version: part of the binaries' ETag. */
-export async function tfjsWasmVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(path.join(wasmDir(), "..", "package.json"), "utf8")) as { version?: unknown };
-  return typeof pkg.version === "string" ? pkg.version : "unknown";
+let version: Promise<string> | null = null;
+
+/** The installed package's version, read once: part of the binaries' ETag. */
+export function tfjsWasmVersion(): Promise<string> {
+  version ??= readFile(path.join(wasmDir(), "..", "package.json"), "utf8").then((text) => {
+    const pkg = JSON.parse(text) as { version?: unknown };
+    return typeof pkg.version === "string" ? pkg.version : "unknown";
+  });
+  return version;
 }
