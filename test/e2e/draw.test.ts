@@ -46,21 +46,18 @@ async function drawStrokes(page: Page, strokes: Stroke[]): Promise<void> {
 
 const attr = (page: Page, testId: string, name: string) => page.getByTestId(testId).getAttribute(name);
 
-/** Waits until the playground has predicted more than `after` drawings, and answers its top class. */
-async function waitForPrediction(page: Page, after: number): Promise<string> {
+/**
+ * Waits until the readout shows the newest drawing read from the canvas (every drawing up to it predicted), and
+ * answers its top class. A stroke's end, an undo or a loaded digit reads the canvas before the call returns.
+ */
+async function settledTop(page: Page): Promise<string> {
+  const read = Number(await attr(page, "playground", "data-read-seq"));
+  expect(read).toBeGreaterThan(0);
   await page.waitForFunction(
-    (n) => Number(document.querySelector("[data-testid=playground]")?.getAttribute("data-predictions")) > n,
-    after,
+    (seq) => Number(document.querySelector("[data-testid=playground]")?.getAttribute("data-done-seq")) >= seq,
+    read,
     { timeout: 30_000 },
   );
-  // The last prediction of a burst wins: wait until no more arrive for a moment by polling the count twice.
-  let count = Number(await attr(page, "playground", "data-predictions"));
-  for (;;) {
-    await page.waitForTimeout(150);
-    const next = Number(await attr(page, "playground", "data-predictions"));
-    if (next === count) break;
-    count = next;
-  }
   return (await attr(page, "probabilities", "data-top"))!;
 }
 
@@ -201,10 +198,9 @@ describe("/draw: a digit drawn in the browser, read by a run's model", () => {
       ["0", ZERO],
     ] as const) {
       await page.getByTestId("clear").click();
-      const before = Number(await attr(page, "playground", "data-predictions"));
       const started = performance.now();
       await drawStrokes(page, strokes);
-      const top = await waitForPrediction(page, before);
+      const top = await settledTop(page);
       strokeTimes.push(Number(await attr(page, "playground", "data-update-ms")));
       expect(top, `the drawn ${digit}`).toBe(digit);
       await page.waitForFunction(() => document.querySelector("[data-testid=neighbours]")?.children.length === 8);
@@ -242,7 +238,6 @@ describe("/draw: a digit drawn in the browser, read by a run's model", () => {
         headers: { Range: `bytes=${index * 784}-${index * 784 + 783}` },
       });
       const pixels = new Uint8Array(await range.arrayBuffer());
-      const before = Number(await attr(page, "playground", "data-predictions"));
       await page.getByTestId("digit-index").fill(String(index));
       await page.getByTestId("load-digit").click();
       await page.waitForFunction(
@@ -259,11 +254,11 @@ describe("/draw: a digit drawn in the browser, read by a run's model", () => {
       });
       const worst = Math.max(...canvasInk.map((v, i) => Math.abs(v - pixels[i]!)));
       expect(worst, `test digit ${index}`).toBeLessThanOrEqual(1);
-      const top = await waitForPrediction(page, before);
+      const top = await settledTop(page);
       expect(Number(top), `test digit ${index} drawn back`).toBe(stored.predicted[index]);
     }
     // Erasing part of the loaded digit is one more stroke that changes the reading's input.
-    const before = Number(await attr(page, "playground", "data-predictions"));
+    const readBefore = Number(await attr(page, "playground", "data-read-seq"));
     await page.getByTestId("eraser").click();
     await drawStrokes(page, [
       [
@@ -271,7 +266,8 @@ describe("/draw: a digit drawn in the browser, read by a run's model", () => {
         [220, 220],
       ],
     ]);
-    await waitForPrediction(page, before);
+    await settledTop(page);
+    expect(Number(await attr(page, "playground", "data-read-seq"))).toBeGreaterThan(readBefore);
     expect(await attr(page, "draw-canvas", "data-strokes")).toBe("1");
     await page.getByTestId("undo").click();
     expect(await attr(page, "draw-canvas", "data-strokes")).toBe("0");
@@ -284,10 +280,13 @@ describe("/draw: a digit drawn in the browser, read by a run's model", () => {
     const stored = (await getTestPredictions(db, cnn))!;
     const times: number[] = [];
     for (const index of [0, 1, 2]) {
-      const before = Number(await attr(page, "playground", "data-predictions"));
       await page.getByTestId("digit-index").fill(String(index));
       await page.getByTestId("load-digit").click();
-      const top = await waitForPrediction(page, before);
+      await page.waitForFunction(
+        (i) => document.querySelector("[data-testid=playground]")?.getAttribute("data-loaded-digit") === String(i),
+        index,
+      );
+      const top = await settledTop(page);
       times.push(Number(await attr(page, "playground", "data-update-ms")));
       expect(Number(top), `CNN, test digit ${index}`).toBe(stored.predicted[index]);
     }

@@ -21,6 +21,13 @@ export interface PlaygroundRun {
   labels: string;
 }
 
+/** One drawing read from the canvas: the network's input (null when blank), when it was read, its sequence number. */
+interface Drawing {
+  pixels: Float32Array | null;
+  readAt: number;
+  seq: number;
+}
+
 type ModelState =
   { status: "loading" } | { status: "ready"; model: BrowserModel } | { status: "failed"; error: string };
 
@@ -60,6 +67,10 @@ export function DrawPlayground({ run }: { run: PlaygroundRun }) {
   const [loadedDigit, setLoadedDigit] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const generation = useRef(0);
+  /** Drawings read from the canvas, and the newest one whose readout is shown: equal once the page has caught up. */
+  const inkSeq = useRef(0);
+  const [readSeq, setReadSeq] = useState(0);
+  const [doneSeq, setDoneSeq] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -91,7 +102,7 @@ export function DrawPlayground({ run }: { run: PlaygroundRun }) {
   }, [run.layoutUrl]);
 
   /** Takes the preprocessed drawing and when its ink was read (performance.now()), for the update's duration. */
-  const predictRef = useRef<((drawing: { pixels: Float32Array | null; readAt: number }) => void) | null>(null);
+  const predictRef = useRef<((drawing: Drawing) => void) | null>(null);
   useEffect(() => {
     if (model.status !== "ready") return;
     // Each runs on the newest drawing only, so a burst of strokes never queues work.
@@ -111,30 +122,34 @@ export function DrawPlayground({ run }: { run: PlaygroundRun }) {
       setNeighbours(answer.neighbours.map((n, i) => ({ ...n, pixels: pixels[i] ?? null })));
       setMarker(answer.position);
     });
-    predictRef.current = latestOnly(async ({ pixels, readAt }: { pixels: Float32Array | null; readAt: number }) => {
+    predictRef.current = latestOnly(async ({ pixels, readAt, seq }: Drawing) => {
       const gen = ++generation.current;
       if (!pixels) {
         setPrediction(null);
         setNeighbours([]);
         setMarker(null);
+        setDoneSeq(seq);
         return;
       }
       const result = await model.model.predict(pixels);
       setPrediction(result);
       setUpdateMs(performance.now() - readAt);
+      setDoneSeq(seq);
       setPredictions((n) => n + 1);
       if (run.layer) askNeighbours({ hidden: result.hidden, gen });
     });
     // A drawing made while the model loaded is predicted now.
-    if (input) predictRef.current({ pixels: input, readAt: performance.now() });
+    if (input) predictRef.current({ pixels: input, readAt: performance.now(), seq: inkSeq.current });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a newly loaded model re-runs this
   }, [model]);
 
   const onInk = useCallback((ink: InkImage) => {
     const readAt = performance.now();
+    const seq = ++inkSeq.current;
     const pixels = preprocessDrawing(ink);
     setInput(pixels);
-    predictRef.current?.({ pixels, readAt });
+    setReadSeq(seq);
+    predictRef.current?.({ pixels, readAt, seq });
   }, []);
 
   const loadDigit = async (index: number) => {
@@ -164,6 +179,8 @@ export function DrawPlayground({ run }: { run: PlaygroundRun }) {
       data-update-ms={updateMs === null ? "" : updateMs.toFixed(2)}
       data-predictions={predictions}
       data-loaded-digit={loadedDigit ?? ""}
+      data-read-seq={readSeq}
+      data-done-seq={doneSeq}
     >
       <section className="card">
         <DrawCanvas ref={canvas} onInk={onInk} />
