@@ -6,6 +6,7 @@ import { BUSY_RETRY_AFTER_S, probeDatabase } from "./lib/db/faults";
 import {
   createNonce,
   DATA_POLICY,
+  pageNeedsWasm,
   pagePolicy,
   pathDecodes,
   STATIC_SECURITY_HEADERS,
@@ -48,7 +49,7 @@ export function proxy(request: NextRequest): NextResponse {
 
   if (isApi) return withSecurityHeaders(NextResponse.next(), DATA_POLICY);
   const nonce = createNonce();
-  const policy = pagePolicy(nonce, { dev: process.env.NODE_ENV === "development" });
+  const policy = pagePolicy(nonce, { dev: process.env.NODE_ENV === "development", wasm: pageNeedsWasm(pathname) });
   // Next reads the nonce from the request's CSP header while rendering and puts it on its scripts.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("Content-Security-Policy", policy);

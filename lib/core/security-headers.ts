@@ -24,11 +24,14 @@ export function createNonce(): string {
  * attributes (bar widths, positions computed with d3) into the server HTML, and a CSP cannot allow attributes by
  * nonce; style attributes cannot run script. Images: data: and blob: for images drawn in the browser (a canvas
  * exported as a URL); no page shows one today, so img-src could be narrowed to 'self'.
+ * `wasm`: the page may compile WebAssembly ('wasm-unsafe-eval'), which tfjs's wasm backend on /draw needs; it allows
+ * WebAssembly.compile/instantiate of bytes the page's own scripts fetched (from 'self': connect-src), not eval() or
+ * new Function() of JavaScript, and every other page goes without it.
  */
-export function pagePolicy(nonce: string, options: { dev?: boolean } = {}): string {
+export function pagePolicy(nonce: string, options: { dev?: boolean; wasm?: boolean } = {}): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ""}`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.wasm ? " 'wasm-unsafe-eval'" : ""}${options.dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
@@ -42,6 +45,11 @@ export function pagePolicy(nonce: string, options: { dev?: boolean } = {}): stri
 
 /** APIs and files answer data, never documents to render: nothing may load from them, nothing may frame them. */
 export const DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** Pages that run WebAssembly in the browser (tfjs's wasm backend): /draw and anything under it. */
+export function pageNeedsWasm(pathname: string): boolean {
+  return pathname === "/draw" || pathname.startsWith("/draw/");
+}
 
 /** The path's segments all decode as UTF-8 percent-encoding ("%E0%A4%A" and "%" alone do not). */
 export function pathDecodes(pathname: string): boolean {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   createNonce,
   DATA_POLICY,
+  pageNeedsWasm,
   pagePolicy,
   pathDecodes,
   STATIC_SECURITY_HEADERS,
@@ -24,6 +25,18 @@ describe("security headers", () => {
     expect(directive(pagePolicy(nonce, { dev: true }), "script-src")).toContain("'unsafe-eval'");
     expect(directive(policy, "frame-ancestors")).toBe("frame-ancestors 'none'");
     expect(directive(policy, "object-src")).toBe("object-src 'none'");
+  });
+
+  it("only /draw may compile WebAssembly ('wasm-unsafe-eval'), and that allows no JavaScript eval", () => {
+    const nonce = createNonce();
+    expect(directive(pagePolicy(nonce, { wasm: true }), "script-src")).toBe(
+      `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'wasm-unsafe-eval'`,
+    );
+    expect(pageNeedsWasm("/draw")).toBe(true);
+    expect(pageNeedsWasm("/draw/")).toBe(true);
+    expect(pageNeedsWasm("/drawings")).toBe(false);
+    expect(pageNeedsWasm("/runs/1")).toBe(false);
+    expect(pageNeedsWasm("/api/runs/1/model/model.json")).toBe(false);
   });
 
   it("nonces are 16 random bytes in base64, different each time", () => {

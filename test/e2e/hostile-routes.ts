@@ -47,3 +47,27 @@ export function fillPattern(pattern: string, encodedValues: readonly string[]): 
   let i = 0;
   return pattern.replace(/\[\[?(\.\.\.)?[^\]]+\]\]?/g, () => encodedValues[i++] ?? "x");
 }
+
+/**
+ * Bodies a POST route must refuse, beyond the random strings the suite sends every route: the answer's status and
+ * the field its JSON names. Sent by the route's own browser test (test/e2e/draw.test.ts for the drawing neighbours).
+ */
+export const HOSTILE_BODIES: Record<string, Array<{ body: string; status: number; field: string }>> = {
+  "/api/runs/[id]/drawing-neighbours": [
+    { body: "", status: 400, field: "body" },
+    { body: "{", status: 400, field: "body" },
+    { body: "[]", status: 400, field: "body" },
+    { body: "null", status: 400, field: "body" },
+    { body: "{}", status: 400, field: "hidden" },
+    { body: '{"hidden": []}', status: 400, field: "hidden" },
+    { body: '{"hidden": "1,2"}', status: 400, field: "hidden" },
+    { body: '{"hidden": [1, null]}', status: 400, field: "hidden.1" },
+    { body: '{"hidden": [1e300]}', status: 400, field: "hidden.0" },
+    { body: '{"hidden": [1], "k": 0}', status: 400, field: "k" },
+    { body: '{"hidden": [1], "k": 2.5}', status: 400, field: "k" },
+    { body: '{"hidden": [1], "k": "8"}', status: 400, field: "k" },
+    { body: '{"hidden": [1], "extra": 1}', status: 400, field: "body" },
+    { body: JSON.stringify({ hidden: Array(5000).fill(0) }), status: 400, field: "hidden" },
+    { body: JSON.stringify({ hidden: Array(40_000).fill(0.123456789) }), status: 413, field: "body" },
+  ],
+};
