@@ -35,3 +35,13 @@ export function decodeDataMap(buffer: ArrayBuffer): DataMapPoints {
   const entries = DATA_MAP_COLUMNS.map((name, c) => [name, all.subarray(c * count, (c + 1) * count)] as const);
   return { ...(Object.fromEntries(entries) as Record<DataMapColumn, Float32Array>), count };
 }
+
+/** Correctness buckets the map is coloured by (the paper's legend steps): 0 for never right … 5 for always right. */
+export const CORRECTNESS_BUCKETS = 6;
+
+export function correctnessBucket(correctness: number): number {
+  return Math.min(CORRECTNESS_BUCKETS - 1, Math.max(0, Math.round(correctness * (CORRECTNESS_BUCKETS - 1))));
+}
+
+/** Red (never right) through yellow to blue (always right), one colour per bucket. */
+export const CORRECTNESS_COLOURS = ["#d7191c", "#f07c4a", "#fec980", "#c7e9ad", "#80bfab", "#2b83ba"] as const;

@@ -3,7 +3,9 @@
 import os from "node:os";
 import path from "node:path";
 import { mkdtempSync, rmSync } from "node:fs";
-import Database from "better-sqlite3";
+import { execFileSync } from "node:child_process";
+import { openDatabase, type Db } from "../../lib/db/client";
+import { insertEpochRecord, insertRun, type EpochRecord } from "../../lib/db/run-records";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
@@ -23,23 +25,65 @@ const USAGE = `usage: npm run bench:dynamics -- [--epochs N]
 
 const argsSchema = z.object({ epochs: z.coerce.number().int().min(1).max(16).default(2) });
 
-/** Milliseconds to write one epoch's dynamics blobs with the driver the data layer uses (a scratch file, median of 5). */
-function timeBlobWrite(trainProbs: Float32Array, trainCorrect: Uint8Array, valProbs: Float32Array): number {
+/** A migrated scratch database with one run row, for timing the epoch writes through lib/db. */
+async function scratchRun(dir: string): Promise<{ db: Db; runId: number }> {
+  const url = `file:${path.join(dir, "scratch.db")}`;
+  execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
+  const db = openDatabase(url);
+  const runId = await insertRun(db, {
+    name: "bench",
+    notes: "",
+    config: "{}",
+    architecture: "mlp",
+    paramCount: 0,
+    modelSummary: "[]",
+    backend: "wasm",
+    backendVersion: "",
+    epochsPlanned: 99,
+    batchesPerEpoch: 0,
+    trainSize: 0,
+    valSize: 0,
+    testSize: 0,
+    probeIndices: new Int32Array(0),
+    probeSeed: 0,
+  });
+  return { db, runId };
+}
+
+/**
+ * Median ms that the dynamics blobs add to an epoch's write (insertEpochRecord with and without them, alternating,
+ * 7 of each, into a scratch file): the storage part of the recording.
+ */
+async function timeBlobWrite(
+  dynamics: NonNullable<EpochRecord["dynamics"]>,
+): Promise<{ with: number; without: number }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-dynamics-"));
   try {
-    const db = new Database(path.join(dir, "scratch.db"));
-    db.pragma("journal_mode = WAL");
-    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, a BLOB, b BLOB, c BLOB)");
-    const insert = db.prepare("INSERT INTO t (a, b, c) VALUES (?, ?, ?)");
-    const buf = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now();
-      db.transaction(() => insert.run(buf(trainProbs), buf(trainCorrect), buf(valProbs)))();
-      times.push(performance.now() - start);
+    const { db, runId } = await scratchRun(dir);
+    const base: EpochRecord = {
+      epoch: 0,
+      loss: 0,
+      accuracy: 0,
+      valLoss: 0,
+      valAccuracy: 0,
+      testLoss: 0,
+      testAccuracy: 0,
+      durationMs: 0,
+      evalMs: 0,
+      improved: false,
+      confusion: new Int32Array(100),
+      probeProbs: new Float32Array(20_000),
+      embeddings: [],
+    };
+    const times = { with: [] as number[], without: [] as number[] };
+    for (let k = 0; k < 14; k++) {
+      const withBlobs = k % 2 === 1;
+      const ms = await insertEpochRecord(db, runId, { ...base, epoch: k + 1, ...(withBlobs ? { dynamics } : {}) });
+      times[withBlobs ? "with" : "without"].push(ms);
     }
-    db.close();
-    return times.sort((a, b) => a - b)[2]!;
+    await db.close();
+    const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+    return { with: median(times.with), without: median(times.without) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -102,14 +146,15 @@ async function main(): Promise<number> {
       absDiff += Math.abs(row[labels[i]!]! - record.labelProbs[i]!);
     }
     const valProbs = new Float32Array(sizes.val * NUM_CLASSES);
-    const writeMs = timeBlobWrite(record.labelProbs, record.correct, valProbs);
+    const write = await timeBlobWrite({ trainLabelProbs: record.labelProbs, trainCorrect: record.correct, valProbs });
+    const writeMs = Math.max(0, write.with - write.without);
     const pct = (ms: number) => `${((100 * ms) / epochMs).toFixed(2)} %`;
     console.log(`${line}  load_average_1m=${os.loadavg()[0]!.toFixed(2)}`);
     console.log(
       `  batch-pass recording (read back + place, in the loop): ${result.recordMs.toFixed(1)} ms = ${pct(result.recordMs)} of the epoch`,
     );
     console.log(
-      `  writing the epoch's dynamics blobs (${((sizes.train * 5 + valProbs.byteLength) / 1024).toFixed(0)} KB, better-sqlite3, median of 5): ${writeMs.toFixed(1)} ms = ${pct(writeMs)}`,
+      `  writing the epoch's dynamics blobs (${((sizes.train * 5 + valProbs.byteLength) / 1024).toFixed(0)} KB, lib/db's epoch write with and without them, medians of 7): ${write.with.toFixed(1)} − ${write.without.toFixed(1)} = ${writeMs.toFixed(1)} ms = ${pct(writeMs)}`,
     );
     console.log(
       `  recording_total_ms=${(result.recordMs + writeMs).toFixed(1)} recording_pct=${((100 * (result.recordMs + writeMs)) / epochMs).toFixed(2)}`,
