@@ -80,28 +80,30 @@ function ReliabilityDiagram({ view, testId, title }: { view: CalibrationView; te
           </text>
         </g>
       </svg>
-      <table data-testid={`${testId}-classes`}>
-        <thead>
-          <tr>
-            <th>class</th>
-            {view.perClassEce.map((_, c) => (
-              <th key={c} className="num">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th>ECE</th>
-            {view.perClassEce.map((v, c) => (
-              <td key={c} className="num" data-class={c} data-ece={v ?? ""}>
-                {fmtEce(v)}
-              </td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table data-testid={`${testId}-classes`}>
+          <thead>
+            <tr>
+              <th>class</th>
+              {view.perClassEce.map((_, c) => (
+                <th key={c} className="num">
+                  {c}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <th>ECE</th>
+              {view.perClassEce.map((v, c) => (
+                <td key={c} className="num" data-class={c} data-ece={v ?? ""}>
+                  {fmtEce(v)}
+                </td>
+              ))}
+            </tr>
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
