@@ -42,8 +42,9 @@ export default async function DynamicsPage({ params }: { params: Promise<{ id: s
           {summary.epochs === 1 ? "" : "s"}: its <strong>confidence</strong> (mean probability of its given label)
           against its <strong>variability</strong> (standard deviation of that probability across epochs), coloured by{" "}
           <strong>correctness</strong> (fraction of epochs predicted right). The probabilities come from each
-          batch&apos;s own training forward pass, dropout active, as the loss saw them. Validation digits are held out
-          and have none.
+          batch&apos;s own training forward pass, dropout active, as the loss saw them: variability includes
+          dropout&apos;s noise, and a digit may be &quot;forgotten&quot; because a mask hid the units it relied on.
+          Validation digits are held out and have none.
         </p>
         <p className="muted">
           Regions as the paper names them, with fixed thresholds: <strong>ambiguous</strong> at variability ≥{" "}
