@@ -62,7 +62,7 @@ export default async function DynamicsPage({ params }: { params: Promise<{ id: s
           </li>
           <li className="chip">forgotten at least once: {formatCount(summary.forgottenOnce)}</li>
         </ul>
-        <DataMap runId={id} />
+        <DataMap runId={id} epochs={summary.epochs} />
       </section>
       <section className="card">
         <h2>Most forgotten</h2>

@@ -38,7 +38,8 @@ interface Drag {
   y1: number;
 }
 
-export function DataMap({ runId }: { runId: number }) {
+/** `epochs`: how many epochs the page saw recorded; a live run's refresh with one more fetches the map again. */
+export function DataMap({ runId, epochs }: { runId: number; epochs: number }) {
   const [points, setPoints] = useState<DataMapPoints | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [drawn, setDrawn] = useState(0);
@@ -61,7 +62,7 @@ export function DataMap({ runId }: { runId: number }) {
     return () => {
       cancelled = true;
     };
-  }, [runId]);
+  }, [runId, epochs]);
 
   useEffect(() => {
     const el = canvas.current;
