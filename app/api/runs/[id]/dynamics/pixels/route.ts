@@ -11,7 +11,7 @@ import { pixelsResponse } from "@/app/api/_lib/pixels-response";
 
 export const dynamic = "force-dynamic";
 
-const querySchema = z.object({ indices: z.string().max(MAX_PIXEL_INDICES * 6) });
+const querySchema = z.object({ indices: z.string().max(MAX_PIXEL_INDICES * 7) });
 
 export const GET = withBusyAnswer(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
   const id = parseRunId((await params).id);
