@@ -62,6 +62,18 @@ describe("the dynamics tab and the calibration section in Chromium", () => {
     return page;
   }
 
+  /** A page that records Content-Security-Policy violations in window.__cspViolations (as security.test.ts does). */
+  async function openWatched(path: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+      document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    expect((await page.goto(server.url + path))!.status()).toBe(200);
+    return page;
+  }
+
   /** The plot's pixel box inside the overlay: left, right, top, bottom (x: variability 0..0.5, y: confidence 0..1). */
   async function plotBox(page: Page) {
     const overlay = page.getByTestId("data-map-overlay");
@@ -209,6 +221,21 @@ describe("the dynamics tab and the calibration section in Chromium", () => {
     await overview.getByTestId("calibration-test").waitFor();
     await overview.close();
     expect((await fetch(`${server.url}/api/runs/${oldRunId}/dynamics`)).status).toBe(404);
+  });
+
+  it("loads the dynamics tab and the overview's calibration without a Content-Security-Policy violation", async () => {
+    for (const [path, ready] of [
+      [`/runs/${runId}/dynamics`, "[data-testid=forgotten-gallery][data-loaded='1'], [data-testid=none-forgotten]"],
+      [`/runs/${runId}`, "[data-testid=calibration-val]"],
+    ] as const) {
+      const page = await openWatched(path);
+      await page.waitForSelector(ready);
+      await page.waitForSelector("[data-testid=data-map-canvas][data-loaded='1'], [data-testid=calibration]");
+      expect(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual(
+        [],
+      );
+      await page.close();
+    }
   });
 
   it("serves the data map blob and training pixels, and refuses bad or out-of-range indices with 400", async () => {
