@@ -131,7 +131,7 @@ export interface RunSize {
   status: string;
   jobId: number | null;
   createdAt: Date;
-  /** Bytes of the run's blobs (embeddings, probabilities, checkpoints, predictions, projections). */
+  /** Bytes of the run's blobs (embeddings, probabilities incl. training dynamics, checkpoints, predictions, projections). */
   bytes: number;
 }
 
@@ -146,7 +146,11 @@ export async function listRunSizes(db: Db): Promise<RunSize[]> {
       sizeOf("Embedding", "length(t.data)").as("embeddings"),
       sizeOf("Projection", "length(t.coords)").as("projections"),
       sizeOf("Checkpoint", "length(t.weightData)").as("checkpoints"),
-      sizeOf("Epoch", "length(t.probeProbs)").as("probs"),
+      sizeOf(
+        "Epoch",
+        "coalesce(length(t.probeProbs), 0) + coalesce(length(t.trainLabelProbs), 0) + " +
+          "coalesce(length(t.trainCorrect), 0) + coalesce(length(t.valProbs), 0)",
+      ).as("probs"),
       sizeOf("TestPredictions", "length(t.predicted) + length(t.probs) + length(t.misclassified)").as("predictions"),
     ])
     .orderBy("id", "desc")

@@ -82,6 +82,15 @@ export interface EpochRecord {
   embeddings: Array<{ layerName: string; width: number; data: Float32Array }>;
   /** Present when this epoch improved the best val_loss. */
   checkpoint?: CheckpointArtifacts;
+  /** Training dynamics and calibration inputs (lib/db/dynamics.ts reads them back). */
+  dynamics?: {
+    /** [trainSize] probability of the given label in the batch's training pass, training-index order. */
+    trainLabelProbs: Float32Array;
+    /** [trainSize] 1 where that pass's argmax was the label. */
+    trainCorrect: Uint8Array;
+    /** [valSize, 10] validation softmax outputs; absent without a validation split. */
+    valProbs?: Float32Array;
+  };
 }
 
 /**
@@ -147,6 +156,9 @@ export async function insertEpochRecord(db: Db, runId: number, record: EpochReco
         improved: record.improved ? 1 : 0,
         confusion: JSON.stringify(Array.from(record.confusion)),
         probeProbs: toBlob(record.probeProbs),
+        trainLabelProbs: record.dynamics ? toBlob(record.dynamics.trainLabelProbs) : null,
+        trainCorrect: record.dynamics ? toBlob(record.dynamics.trainCorrect) : null,
+        valProbs: record.dynamics?.valProbs ? toBlob(record.dynamics.valProbs) : null,
         createdAt: now,
       })
       .execute();

@@ -70,7 +70,11 @@ export async function getRun(db: Db, id: number) {
 }
 
 export async function listEpochs(db: Db, runId: number) {
-  return db.prisma.epoch.findMany({ where: { runId }, orderBy: { epoch: "asc" }, omit: { probeProbs: true } });
+  return db.prisma.epoch.findMany({
+    where: { runId },
+    orderBy: { epoch: "asc" },
+    omit: { probeProbs: true, trainLabelProbs: true, trainCorrect: true, valProbs: true },
+  });
 }
 
 /** The newest succeeded run, as getRun returns it, or null. */

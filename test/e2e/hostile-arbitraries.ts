@@ -24,6 +24,7 @@ const KEYS = [
   "row",
   "k",
   "next",
+  "indices",
 ];
 
 /** A URL component, already encoded: real ids, limits, encodings (valid and not), markup, random text. */
@@ -108,6 +109,7 @@ export function validQuery(realIds: string[]): Record<string, string> {
     true: "4",
     pred: "9",
     metric: "knn",
+    indices: "0,1,2",
   };
 }
 

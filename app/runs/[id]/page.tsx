@@ -3,10 +3,12 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { fetchRunOverview } from "@/lib/features/runs/run-pages";
+import { fetchRunCalibration } from "@/lib/features/dynamics/calibration";
 import { parseRunId } from "@/lib/core/view-state";
 import { trainingProgress } from "@/lib/chart/progress";
 import { EpochCurves } from "./_components/epoch-curves";
 import { LayerGraph } from "./_components/layer-graph";
+import { CalibrationSection } from "./_components/calibration-section";
 import { EpochTable, HyperparametersCard, MetricsCard, ProgressCard, SummaryTable } from "./_components/overview-cards";
 
 export const dynamic = "force-dynamic";
@@ -17,7 +19,8 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const id = parseRunId((await params).id);
-  const data = id === null ? null : await fetchRunOverview(getDb(), id);
+  const [data, calibration] =
+    id === null ? [null, null] : await Promise.all([fetchRunOverview(getDb(), id), fetchRunCalibration(getDb(), id)]);
   if (!data) notFound();
   const { run, epochs, summary, config, readAtMs } = data;
   const live = run.status === "running" || run.status === "queued";
@@ -80,6 +83,9 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         best={best}
         test={{ loss: run.testLoss, accuracy: run.testAccuracy, size: run.testSize }}
       />
+      {calibration ? (
+        <CalibrationSection val={calibration.val} test={calibration.test} bestEpoch={run.bestEpoch} />
+      ) : null}
       <section className="card">
         <h2>Model</h2>
         <div className="model-pair">

@@ -25,7 +25,8 @@ export function formatEpochLine(e: Extract<TrainEvent, { type: "epoch" }>): stri
   return (
     `epoch ${e.epoch}/${e.epochs}  loss ${e.loss.toFixed(4)}  accuracy ${e.accuracy.toFixed(4)}  ` +
     `val_loss ${e.valLoss.toFixed(4)}  val_accuracy ${e.valAccuracy.toFixed(4)}  ` +
-    `${formatDuration(e.durationMs)} (+${(e.evalMs / 1000).toFixed(1)}s eval, ${Math.round(e.recordMs)}ms record)` +
+    `${formatDuration(e.durationMs)} (+${(e.evalMs / 1000).toFixed(1)}s eval, ${Math.round(e.recordMs)}ms record` +
+    `${e.dynamicsMs !== undefined ? `, ${Math.round(e.dynamicsMs)}ms dynamics` : ""})` +
     `${e.improved ? "  val_loss improved, checkpoint saved" : ""}  ETA ${formatDuration(e.etaMs)}`
   );
 }

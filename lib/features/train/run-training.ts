@@ -55,6 +55,8 @@ export type TrainEvent =
       durationMs: number;
       evalMs: number;
       recordMs: number;
+      /** Time spent reading back each batch's training dynamics (the batch pass's label probabilities), ms. */
+      dynamicsMs?: number;
       etaMs: number;
     }
   | { type: "final"; testLoss: number; testAccuracy: number; misclassified: number }
@@ -150,11 +152,13 @@ export async function runTraining(
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
       const started = performance.now();
       let lastProgress = 0;
+      const dynamics = { labelProbs: new Float32Array(sizes.train), correct: new Uint8Array(sizes.train) };
       const result = await trainEpoch(model, optimizer, train.x, train.y, {
         batchSize: config.batchSize,
         shuffle: config.shuffle,
         rng,
         shouldStop: () => options.signal?.aborted ?? false,
+        record: dynamics,
         onBatchEnd: async (batch, batches, loss) => {
           const now = performance.now();
           emit({ type: "batch", epoch, batch, batches, loss, elapsedMs: now - started });
@@ -205,6 +209,11 @@ export async function runTraining(
           data,
         })),
         ...(checkpoint ? { checkpoint } : {}),
+        dynamics: {
+          trainLabelProbs: dynamics.labelProbs,
+          trainCorrect: dynamics.correct,
+          ...(valPass ? { valProbs: valPass.probs } : {}),
+        },
       });
       epochMs.push(performance.now() - started);
       const meanMs = epochMs.reduce((a, b) => a + b, 0) / epochMs.length;
@@ -220,6 +229,7 @@ export async function runTraining(
         durationMs: trainedMs,
         evalMs,
         recordMs,
+        dynamicsMs: result.recordMs,
         etaMs: meanMs * (config.epochs - epoch),
       });
       if (options.signal?.aborted) {

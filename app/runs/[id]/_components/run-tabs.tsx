@@ -1,5 +1,5 @@
 "use client";
-// The run pages' tabs (overview, confusion, errors, embeddings), the current one marked from the pathname.
+// The run pages' tabs (overview, confusion, errors, embeddings, dynamics), the current one marked from the pathname.
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
@@ -15,6 +15,7 @@ export function RunTabs({ runId }: { runId: number }) {
       active: pathname.startsWith(`${base}/errors`) || pathname.startsWith(`${base}/digits`),
     },
     { href: `${base}/embeddings`, label: "Embeddings", active: pathname.startsWith(`${base}/embeddings`) },
+    { href: `${base}/dynamics`, label: "Dynamics", active: pathname.startsWith(`${base}/dynamics`) },
     // Pages of their own, outside /runs/[id]: never the current tab.
     { href: `/pairs?run=${runId}`, label: "Pairs", active: false },
     { href: `/compare?runs=${runId}`, label: "Compare", active: false },
