@@ -123,7 +123,7 @@ export function parseJobForm(input: unknown): JobFormResult {
     };
   }
   // The job kind's fields are parseJobKind's; the training config ignores them.
-  const { kind: _kind, folds: _folds, ...fields } = input;
+  const fields = Object.fromEntries(Object.entries(input).filter(([key]) => key !== "kind" && key !== "folds"));
   const shape = formShape.safeParse(fields);
   if (!shape.success) {
     const fieldErrors: FieldErrors = {};
@@ -248,7 +248,9 @@ const jobKindSchema = z.discriminatedUnion("kind", [
  * The job kind of a form body or stored params (`kind`, `folds`; absent = train), or the message naming the bad
  * field. The form's own fields are validated by parseJobForm, which ignores these two.
  */
-export function parseJobKind(input: unknown): { ok: true; job: JobKind } | { ok: false; field: "kind" | "folds"; message: string } {
+export function parseJobKind(
+  input: unknown,
+): { ok: true; job: JobKind } | { ok: false; field: "kind" | "folds"; message: string } {
   const record = isPlainObject(input) ? input : {};
   const kind = record.kind === undefined || record.kind === "" ? "train" : record.kind;
   if (kind !== "train" && kind !== "crossval")

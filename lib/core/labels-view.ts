@@ -16,10 +16,7 @@ export const MAX_CONSENSUS_RUNS = 12;
 
 /** Where the probabilities come from: one run's restored checkpoint, the mean of several runs, or cross-validation. */
 export type LabelSource =
-  | { kind: "run"; runId: number }
-  | { kind: "consensus"; runIds: number[] }
-  | { kind: "crossval" }
-  | { kind: "none" };
+  { kind: "run"; runId: number } | { kind: "consensus"; runIds: number[] } | { kind: "crossval" } | { kind: "none" };
 
 export interface LabelsView {
   source: LabelSource;
@@ -55,7 +52,9 @@ export function parseRunIdList(raw: string | undefined): number[] | null {
 export function parseLabelsView(params: Record<string, RawParam>): LabelsView {
   const kind = first(params.source);
   const run = positiveInt.safeParse(first(params.run));
-  const runs = parseRunIdList(first(params.runs))?.slice(0, MAX_CONSENSUS_RUNS) ?? [];
+  // Ticked checkboxes arrive as repeated `runs`; a shared URL holds them comma-separated.
+  const runsRaw = Array.isArray(params.runs) ? params.runs.join(",") : params.runs;
+  const runs = parseRunIdList(runsRaw)?.slice(0, MAX_CONSENSUS_RUNS) ?? [];
   let source: LabelSource = { kind: "none" };
   if (kind === "crossval") source = { kind: "crossval" };
   else if (kind === "consensus" && runs.length > 0) source = { kind: "consensus", runIds: runs };

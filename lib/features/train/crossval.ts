@@ -22,7 +22,15 @@ export type CrossvalEvent =
   | { type: "crossval-start"; folds: number; trainSize: number; epochs: number }
   /** `epoch` counts across folds (fold 2's first epoch is epochs + 1), so a job's progress runs over folds × epochs. */
   | { type: "batch"; fold: number; epoch: number; batch: number; batches: number; loss: number; elapsedMs: number }
-  | { type: "fold-epoch"; fold: number; epoch: number; epochs: number; loss: number; accuracy: number; durationMs: number }
+  | {
+      type: "fold-epoch";
+      fold: number;
+      epoch: number;
+      epochs: number;
+      loss: number;
+      accuracy: number;
+      durationMs: number;
+    }
   | { type: "fold"; fold: number; folds: number; heldOut: number; accuracy: number; durationMs: number }
   | { type: "crossval-end"; status: "succeeded" | "cancelled" | "failed"; resultId?: number; error?: string };
 

@@ -7,6 +7,7 @@ import {
 } from "../../../lib/numeric/labels/confident-joint";
 import { meanProbabilities, normalizedMargin, selfConfidence } from "../../../lib/numeric/labels/ranking";
 import { rankSuspects } from "../../../lib/numeric/labels/suspects";
+import { reviewedAccuracy } from "../../../lib/numeric/labels/reviewed-accuracy";
 
 // Eight digits, three classes, worked by hand below.
 //
@@ -114,5 +115,29 @@ describe("consensus and input checks", () => {
     );
     expect(() => meanProbabilities([new Float32Array(2), new Float32Array(3)])).toThrow(/sources\[1\] has 3 values/);
     expect(() => meanProbabilities([])).toThrow(/at least one run/);
+  });
+});
+
+describe("accuracy with reviewed labels", () => {
+  // Five digits: given labels 1 2 3 4 5, predictions 1 2 0 4 6 → 3 of 5 right (0.6).
+  // Reviews: digit 2 mislabelled, really 0 → corrected: 4 of 5 (0.8);
+  //          digit 4 ambiguous → unchanged when corrected; excluded with digit 2: digits 0, 1, 3 remain, all right (1.0);
+  //          digit 1 fine → counted everywhere; digit 9 lies past the evaluated digits → ignored.
+  const labelsGiven = Uint8Array.from([1, 2, 3, 4, 5]);
+  const predicted = Uint8Array.from([1, 2, 0, 4, 6]);
+  const reviews = [
+    { index: 2, verdict: "mislabelled" as const, correctedLabel: 0 },
+    { index: 4, verdict: "ambiguous" as const, correctedLabel: null },
+    { index: 1, verdict: "fine" as const, correctedLabel: null },
+    { index: 9, verdict: "mislabelled" as const, correctedLabel: 3 },
+  ];
+
+  it("corrects mislabelled digits and excludes mislabelled and ambiguous ones", () => {
+    const r = reviewedAccuracy(predicted, labelsGiven, reviews);
+    expect(r.original).toBeCloseTo(0.6, 9);
+    expect(r.corrected).toBeCloseTo(0.8, 9);
+    expect(r.excluded).toBeCloseTo(1, 9);
+    expect(r.reviewedCount).toBe(3);
+    expect(r.excludedCount).toBe(2);
   });
 });

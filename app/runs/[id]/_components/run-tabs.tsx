@@ -15,6 +15,7 @@ export function RunTabs({ runId }: { runId: number }) {
       active: pathname.startsWith(`${base}/errors`) || pathname.startsWith(`${base}/digits`),
     },
     { href: `${base}/embeddings`, label: "Embeddings", active: pathname.startsWith(`${base}/embeddings`) },
+    { href: `${base}/labels`, label: "Labels", active: pathname.startsWith(`${base}/labels`) },
     // Pages of their own, outside /runs/[id]: never the current tab.
     { href: `/pairs?run=${runId}`, label: "Pairs", active: false },
     { href: `/compare?runs=${runId}`, label: "Compare", active: false },

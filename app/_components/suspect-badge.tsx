@@ -1,0 +1,14 @@
+// The "suspect label" badge: confident learning counts this digit under another class than its given label.
+
+export function SuspectBadge({ given, suggested }: { given: number; suggested: number }) {
+  return (
+    <span
+      className="suspect-badge"
+      data-testid="suspect-badge"
+      data-suggested={suggested}
+      title={`suspect label: given ${given}, confident learning suggests ${suggested} (see /labels)`}
+    >
+      suspect label → {suggested}
+    </span>
+  );
+}
