@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { getCrossvalResult } from "../../../lib/db/labels";
 import { assignFolds } from "../../../lib/features/train/crossval";
 import { loadMnist } from "../../../lib/mnist/dataset";
+import { submitJobs } from "../../../lib/features/jobs/submit";
 import { createTestDb, type TestDb } from "../../helpers/db";
+import { runWorkerInProcess } from "../../helpers/stage";
 
 /** scripts/crossval.ts as a child with JSON events; resolves with its events and exit once it ends. */
 function runCrossvalScript(args: string[], file: string, onEvent: (e: Record<string, unknown>) => void = () => {}) {
@@ -93,5 +95,27 @@ describe("npm run crossval", () => {
     const { code, stderr } = await runCrossvalScript(["--folds", "1"], db.file).exit;
     expect(code).toBe(2);
     expect(stderr).toMatch(/--folds must be an integer from 2 to 10, got "1"/);
+  });
+
+  it("runs as an admin job: the worker starts scripts/crossval.ts with the job's folds and records it succeeded", async () => {
+    db = createTestDb();
+    const queued = await submitJobs(
+      db,
+      { kind: "crossval", folds: "2", epochs: "1", trainSize: "600", testSize: "100", probeSize: "0" },
+      "test",
+      { maxTrainingMs: 3_600_000, maxStorageBytes: 1e9 },
+    );
+    expect(queued.ok, JSON.stringify(queued)).toBe(true);
+    const stored = await db.prisma.job.findFirstOrThrow();
+    expect(JSON.parse(stored.params)).toMatchObject({ kind: "crossval", folds: 2, trainSize: 600 });
+    const { ran, lines } = await runWorkerInProcess(db);
+    expect(ran).toBe(1);
+    const job = await db.prisma.job.findFirstOrThrow();
+    expect([job.status, job.error], lines.join("\n")).toEqual(["succeeded", null]);
+    expect(await db.prisma.run.count()).toBe(0);
+    const result = await getCrossvalResult(db);
+    expect(result?.folds).toBe(2);
+    expect(result?.probs.length).toBe(600 * 10);
+    expect(lines.some((l) => /fold 2\/2 held-out accuracy/.test(l))).toBe(true);
   });
 });

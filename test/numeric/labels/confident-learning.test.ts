@@ -8,6 +8,7 @@ import {
 import { meanProbabilities, normalizedMargin, selfConfidence } from "../../../lib/numeric/labels/ranking";
 import { rankSuspects } from "../../../lib/numeric/labels/suspects";
 import { reviewedAccuracy } from "../../../lib/numeric/labels/reviewed-accuracy";
+import { splitAlternately, topKOverlap } from "../../../lib/numeric/labels/overlap";
 
 // Eight digits, three classes, worked by hand below.
 //
@@ -139,5 +140,23 @@ describe("accuracy with reviewed labels", () => {
     expect(r.excluded).toBeCloseTo(1, 9);
     expect(r.reviewedCount).toBe(3);
     expect(r.excludedCount).toBe(2);
+  });
+});
+
+describe("overlap of suspect rankings", () => {
+  it("counts the shared share of the two top-k lists", () => {
+    // top-3 of [5, 1, 9, 2] = {5, 1, 9}; top-3 of [1, 7, 5, 9] = {1, 7, 5} → shared 1 and 5 → 2/3.
+    expect(topKOverlap([5, 1, 9, 2], [1, 7, 5, 9], 3)).toBeCloseTo(2 / 3, 9);
+    // Lists shorter than k compare on the shorter length: {4} vs {4} → 1.
+    expect(topKOverlap([4], [4, 8], 50)).toBe(1);
+    expect(topKOverlap([], [1], 5)).toBeNaN();
+  });
+
+  it("splits runs into two groups with each architecture in both", () => {
+    const runs = ["mlp1", "cnn1", "mlp2", "cnn2", "mlp3", "mlp4"];
+    const [a, b] = splitAlternately(runs, (r) => r.slice(0, 3));
+    // mlp1..4 dealt a, b, a, b; then cnn1 → a, cnn2 → b.
+    expect(a).toEqual(["mlp1", "mlp3", "cnn1"]);
+    expect(b).toEqual(["mlp2", "mlp4", "cnn2"]);
   });
 });
