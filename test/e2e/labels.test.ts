@@ -86,7 +86,9 @@ describe("the /labels page in Chromium", () => {
 
   it("shows the run's Labels tab, and a suspect badge on the errors it also counts as suspects", async () => {
     await page.goto(`${server.url}/runs/${runId}/labels`);
-    expect(await page.getByRole("link", { name: "Labels" }).getAttribute("aria-current")).toBe("page");
+    expect(await page.locator("nav.tabs").getByRole("link", { name: "Labels" }).getAttribute("aria-current")).toBe(
+      "page",
+    );
     expect((await shownSuspects()).map((s) => s.index)).toEqual(
       expected.slice(0, (await shownSuspects()).length).map((s) => s.index),
     );

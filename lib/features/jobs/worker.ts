@@ -307,9 +307,11 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
       const done = progress.progressEpoch;
       await record(
         "cancelled",
-        done === 0
-          ? "cancelled by the admin before the first epoch finished"
-          : `cancelled by the admin after ${done} finished epoch${done === 1 ? "" : "s"}, which are kept`,
+        job.job.kind === "crossval"
+          ? "cancelled by the admin: cross-validation stores its probabilities only after the last fold, so nothing was kept"
+          : done === 0
+            ? "cancelled by the admin before the first epoch finished"
+            : `cancelled by the admin after ${done} finished epoch${done === 1 ? "" : "s"}, which are kept`,
       );
     } else if (exit.code === EXIT_CANCELLED || (signalled && !cancelRequested)) {
       await record(
