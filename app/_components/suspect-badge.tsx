@@ -1,6 +1,14 @@
 // The "suspect label" badge: confident learning counts this digit under another class than its given label.
 
-export function SuspectBadge({ given, suggested }: { given: number; suggested: number }) {
+export function SuspectBadge({
+  given,
+  suggested,
+  detailed = false,
+}: {
+  given: number;
+  suggested: number;
+  detailed?: boolean;
+}) {
   return (
     <span
       className="suspect-badge"
@@ -8,7 +16,7 @@ export function SuspectBadge({ given, suggested }: { given: number; suggested: n
       data-suggested={suggested}
       title={`suspect label: given ${given}, confident learning suggests ${suggested} (see /labels)`}
     >
-      suspect label → {suggested}
+      suspect label{detailed ? `: given ${given}, suggested ${suggested}` : ""}
     </span>
   );
 }

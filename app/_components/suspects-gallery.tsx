@@ -32,7 +32,8 @@ export function SuspectsGallery({ data, csrfToken }: { data: SuspectsPage; csrfT
         data-verdict={s.review?.verdict ?? ""}
       >
         <span>
-          #{s.index} given {s.given} → {s.suggested} · score {s.score.toFixed(3)}
+          #{s.index} given {s.given} → {s.suggested} · score{" "}
+          {Math.abs(s.score) < 0.01 ? s.score.toExponential(1) : s.score.toFixed(3)}
         </span>
         {s.partProbs.map((p, i) => (
           <span key={i} title={`${data.parts[i]!.name}: ${p.map((v, c) => `${c}: ${percent(v)}`).join(", ")}`}>

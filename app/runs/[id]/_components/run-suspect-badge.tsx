@@ -11,7 +11,7 @@ export async function RunSuspectBadge({ runId, index }: { runId: number; index: 
   return (
     <p>
       <Link href={`/runs/${runId}/labels`}>
-        <SuspectBadge given={loadMnist().test.labels[index]!} suggested={suggested} />
+        <SuspectBadge given={loadMnist().test.labels[index]!} suggested={suggested} detailed />
       </Link>
     </p>
   );
