@@ -2,7 +2,7 @@
 // its run will store, checked against the server's limits (MAX_JOB_TRAINING_HOURS, MAX_JOB_STORAGE_GB). Pure: the
 // admin form shows the same figures and limits in the browser as the API enforces.
 import { NUM_CLASSES } from "./constants";
-import { countParams } from "./param-count";
+import { countParams, forwardFlopsPerDigit } from "./param-count";
 import { estimateJobMs, formatEta, type Calibration } from "./job-estimate";
 import type { Architecture, TrainConfig } from "./train-config";
 
@@ -122,4 +122,26 @@ export function costLimitProblems(costs: readonly JobCost[], limits: CostLimits)
     );
   }
   return problems;
+}
+
+/**
+ * A cross-validation job's cost: `folds` models, each training on (folds − 1)/folds of the digits for the config's
+ * epochs and predicting the rest once; it stores float32 [trainSize, 10] probabilities and a uint8 fold per digit.
+ */
+export function estimateCrossvalCost(config: TrainConfig, folds: number, calibration: Calibration): JobCost {
+  const perFold = estimateJobMs(
+    {
+      architecture: config.architecture,
+      epochs: config.epochs,
+      trainSize: Math.ceil((config.trainSize * (folds - 1)) / folds),
+      validationSplit: 0,
+      testSize: 0,
+    },
+    { ...calibration, overheadMs: 0 },
+  );
+  const predictMs = (config.trainSize * forwardFlopsPerDigit(config.architecture) * calibration.nsPerEvalFlop) / 1e6;
+  return {
+    trainingMs: folds * perFold + predictMs + calibration.overheadMs,
+    storageBytes: config.trainSize * (NUM_CLASSES * FLOAT_BYTES + 1),
+  };
 }

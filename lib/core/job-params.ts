@@ -26,7 +26,8 @@ export type JobFormField = (typeof JOB_FORM_FIELDS)[number];
 /** What the form (or a JSON client) sends. Numbers may arrive as numbers or as the text of an input. */
 export type JobFormInput = Partial<Record<JobFormField, unknown>>;
 
-export type FieldErrors = Partial<Record<JobFormField, string[]>>;
+/** Errors by form field, and by the job kind's fields (kind, folds; parseJobKind). */
+export type FieldErrors = Partial<Record<JobFormField | "kind" | "folds", string[]>>;
 
 export type JobFormResult =
   { ok: true; config: TrainConfig } | { ok: false; fieldErrors: FieldErrors; formErrors: string[] };
@@ -121,7 +122,9 @@ export function parseJobForm(input: unknown): JobFormResult {
       formErrors: [`the parameters must be a JSON object, got ${describeValue(input)}`],
     };
   }
-  const shape = formShape.safeParse(input);
+  // The job kind's fields are parseJobKind's; the training config ignores them.
+  const fields = Object.fromEntries(Object.entries(input).filter(([key]) => key !== "kind" && key !== "folds"));
+  const shape = formShape.safeParse(fields);
   if (!shape.success) {
     const fieldErrors: FieldErrors = {};
     const formErrors: string[] = [];
@@ -220,4 +223,47 @@ export function trainArgsOf(config: TrainConfig): string[] {
     flag("seed", config.seed),
     ...(config.shuffle ? [] : ["--no-shuffle"]),
   ];
+}
+
+/** What a job runs: a training run (the default, its params as before) or k-fold cross-validation of the training set. */
+export type JobKind = { kind: "train" } | { kind: "crossval"; folds: number };
+
+export const JOB_KINDS = ["train", "crossval"] as const;
+export const CROSSVAL_FOLDS = { min: 2, max: 10, default: 4 } as const;
+
+const jobKindSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("train") }),
+  z.object({
+    kind: z.literal("crossval"),
+    folds: z
+      .number({ message: "folds must be a number" })
+      .int("folds must be an integer")
+      .min(CROSSVAL_FOLDS.min, `folds must be ${CROSSVAL_FOLDS.min} to ${CROSSVAL_FOLDS.max}`)
+      .max(CROSSVAL_FOLDS.max, `folds must be ${CROSSVAL_FOLDS.min} to ${CROSSVAL_FOLDS.max}`)
+      .default(CROSSVAL_FOLDS.default),
+  }),
+]);
+
+/**
+ * The job kind of a form body or stored params (`kind`, `folds`; absent = train), or the message naming the bad
+ * field. The form's own fields are validated by parseJobForm, which ignores these two.
+ */
+export function parseJobKind(
+  input: unknown,
+): { ok: true; job: JobKind } | { ok: false; field: "kind" | "folds"; message: string } {
+  const record = isPlainObject(input) ? input : {};
+  const kind = record.kind === undefined || record.kind === "" ? "train" : record.kind;
+  if (kind !== "train" && kind !== "crossval")
+    return { ok: false, field: "kind", message: `kind must be "train" or "crossval", got ${describeValue(kind)}` };
+  if (kind === "train") return { ok: true, job: { kind: "train" } };
+  const rawFolds = record.folds;
+  const folds = typeof rawFolds === "string" ? (rawFolds === "" ? undefined : parsePlainDecimal(rawFolds)) : rawFolds;
+  const parsed = jobKindSchema.safeParse({ kind, ...(folds !== undefined ? { folds: folds ?? Number.NaN } : {}) });
+  if (!parsed.success) return { ok: false, field: "folds", message: parsed.error.issues[0]!.message };
+  return { ok: true, job: parsed.data };
+}
+
+/** The params stored for a job: the config as before for training, with `kind` and `folds` for cross-validation. */
+export function jobParamsOf(config: TrainConfig, job: JobKind): TrainConfig {
+  return job.kind === "crossval" ? ({ ...config, kind: "crossval", folds: job.folds } as TrainConfig) : config;
 }

@@ -24,6 +24,12 @@ const KEYS = [
   "row",
   "k",
   "next",
+
+  // /labels and its pixel route.
+  "source",
+  "rank",
+  "given",
+  "suggested",
   "indices",
 ];
 

@@ -78,6 +78,8 @@ describe("security headers and HTTP edge cases", () => {
       ["/pairs", 200],
       [`/pairs/4-9?run=${runA}`, 200],
       [`/compare?runs=${runA},${runB}`, 200],
+      [`/labels?source=consensus&runs=${runA},${runB}`, 200],
+      [`/runs/${runA}/labels`, 200],
       ["/login", 200],
       ["/admin", 200],
       ["/runs/999999", 404],

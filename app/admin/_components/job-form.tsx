@@ -3,7 +3,13 @@
 // an estimated time computed as you type, and the server's field errors after submitting.
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { formatEta, type Calibration } from "@/lib/core/job-estimate";
-import { costLimitProblems, estimateJobCost, formatBytes, type CostLimits } from "@/lib/core/job-cost";
+import {
+  costLimitProblems,
+  estimateCrossvalCost,
+  estimateJobCost,
+  formatBytes,
+  type CostLimits,
+} from "@/lib/core/job-cost";
 import {
   describeRange,
   PRESET_FIELDS,
@@ -13,7 +19,7 @@ import {
   type NumberFieldSpec,
 } from "@/lib/core/job-form-fields";
 import { countParams } from "@/lib/core/param-count";
-import { parseJobForm, type FieldErrors, type JobFormField } from "@/lib/core/job-params";
+import { CROSSVAL_FOLDS, parseJobForm, parseJobKind, type FieldErrors, type JobFormField } from "@/lib/core/job-params";
 import { postAdmin } from "./admin-fetch";
 import styles from "./job-form.module.css";
 
@@ -59,12 +65,26 @@ export function JobForm(props: {
   const [formErrors, setFormErrors] = useState<string[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // What the job runs: a training run, or k-fold cross-validation of the training set with these settings.
+  const [jobKind, setJobKind] = useState<{ kind: "train" | "crossval"; folds: string }>({
+    kind: "train",
+    folds: String(CROSSVAL_FOLDS.default),
+  });
+  const kindFields = useMemo(
+    () => (jobKind.kind === "crossval" ? { kind: "crossval", folds: jobKind.folds } : {}),
+    [jobKind],
+  );
+  const parsedKind = useMemo(() => parseJobKind(kindFields), [kindFields]);
 
   const parsed = useMemo(() => parseJobForm(values), [values]);
   const figures = useMemo(() => {
-    if (!parsed.ok) return null;
+    if (!parsed.ok || !parsedKind.ok) return null;
     const calibration = props.calibrations[parsed.config.architecture.kind];
-    const cost = estimateJobCost(parsed.config, calibration);
+    const job = parsedKind.job;
+    const cost =
+      job.kind === "crossval"
+        ? estimateCrossvalCost(parsed.config, job.folds, calibration)
+        : estimateJobCost(parsed.config, calibration);
     return {
       params: countParams(parsed.config.architecture),
       ms: cost.trainingMs,
@@ -72,7 +92,7 @@ export function JobForm(props: {
       overLimits: costLimitProblems([cost], props.limits),
       source: calibration.source,
     };
-  }, [parsed, props.calibrations, props.limits]);
+  }, [parsed, parsedKind, props.calibrations, props.limits]);
 
   const set = (field: JobFormField, value: string) => {
     // Switching architecture brings that preset's dropout, optimizer, learning rate and epochs along, except where
@@ -84,7 +104,8 @@ export function JobForm(props: {
     event.preventDefault();
     setBusy(true);
     setMessage(null);
-    const body: Partial<Values> = { ...values };
+    // A training job's body is exactly the form's fields, as before cross-validation jobs existed.
+    const body: Partial<Values> & { kind?: string; folds?: string } = { ...values, ...kindFields };
     if (values.architecture === "cnn") delete body.hidden;
     try {
       const { status, body: answer } = await postAdmin<{
@@ -150,6 +171,48 @@ export function JobForm(props: {
   return (
     <form className="card" onSubmit={submit} noValidate data-testid="job-form">
       <h2>New training job</h2>
+      <fieldset className={styles.group}>
+        <legend>Job</legend>
+        <label className={styles.field} data-field="kind">
+          <span className={styles.label}>Kind</span>
+          <select
+            name="kind"
+            value={jobKind.kind}
+            onChange={(e) => setJobKind((j) => ({ ...j, kind: e.target.value === "crossval" ? "crossval" : "train" }))}
+          >
+            <option value="train">train: one run</option>
+            <option value="crossval">crossval: k models, out-of-fold training-set probabilities for /labels</option>
+          </select>
+          {errors.kind?.map((e) => (
+            <span key={e} className={styles.error} data-testid="error-kind">
+              {e}
+            </span>
+          ))}
+        </label>
+        {jobKind.kind === "crossval" ? (
+          <label className={styles.field} data-field="folds">
+            <span className={styles.label}>Folds</span>
+            <input
+              name="folds"
+              type="number"
+              min={CROSSVAL_FOLDS.min}
+              max={CROSSVAL_FOLDS.max}
+              step="1"
+              value={jobKind.folds}
+              onChange={(e) => setJobKind((j) => ({ ...j, folds: e.target.value }))}
+            />
+            <span className={styles.hint}>
+              {CROSSVAL_FOLDS.min} to {CROSSVAL_FOLDS.max}; each fold&apos;s model trains on the others for the epochs
+              below (no validation split) and predicts its own fold
+            </span>
+            {(errors.folds ?? (!parsedKind.ok ? [parsedKind.message] : [])).map((e) => (
+              <span key={e} className={styles.error} data-testid="error-folds">
+                {e}
+              </span>
+            ))}
+          </label>
+        ) : null}
+      </fieldset>
       <fieldset className={styles.group}>
         <legend>Model</legend>
         {field(

@@ -3,11 +3,14 @@ import "server-only";
 import type { Db } from "../../db/client";
 import { claimQueuedJob, finishJob } from "../../db/jobs";
 import { parseTrainConfig, type TrainConfig } from "../../core/train-config";
+import { parseJobKind, type JobKind } from "../../core/job-params";
 
 export interface ClaimedJob {
   id: number;
   config: TrainConfig;
   attempts: number;
+  /** Training (every job before cross-validation existed) or cross-validation with its folds. */
+  job: JobKind;
 }
 
 /**
@@ -17,7 +20,10 @@ export interface ClaimedJob {
 export async function claimNextJob(db: Db, workerId: string): Promise<ClaimedJob | null> {
   for (let row = await claimQueuedJob(db, workerId); row; row = await claimQueuedJob(db, workerId)) {
     try {
-      return { id: row.id, config: parseTrainConfig(JSON.parse(row.params)), attempts: row.attempts };
+      const params: unknown = JSON.parse(row.params);
+      const kind = parseJobKind(params);
+      if (!kind.ok) throw new Error(kind.message);
+      return { id: row.id, config: parseTrainConfig(params), attempts: row.attempts, job: kind.job };
     } catch (err) {
       await finishJob(db, row.id, workerId, "failed", `invalid job parameters: ${(err as Error).message}`);
     }

@@ -3,8 +3,15 @@
 import "server-only";
 import type { Db } from "../../db/client";
 import { enqueueJobs } from "../../db/jobs";
-import { parseJobForm, type FieldErrors } from "../../core/job-params";
-import { costLimitProblems, estimateJobCost, totalCost, type CostLimits, type JobCost } from "../../core/job-cost";
+import { jobParamsOf, parseJobForm, parseJobKind, type FieldErrors, type JobKind } from "../../core/job-params";
+import {
+  costLimitProblems,
+  estimateCrossvalCost,
+  estimateJobCost,
+  totalCost,
+  type CostLimits,
+  type JobCost,
+} from "../../core/job-cost";
 import type { TrainConfig } from "../../core/train-config";
 import { readEnv } from "../../env";
 import { fetchCalibrations } from "./calibration";
@@ -57,11 +64,20 @@ export async function submitJobs(db: Db, body: unknown, queuedBy: string, limits
     items = [body];
   }
   const parsed = items.map((item) => parseJobForm(item));
+  const kinds = items.map((item) => parseJobKind(item));
   const configs: TrainConfig[] = [];
+  const jobKinds: JobKind[] = [];
   const jobErrors: NonNullable<Refusal["jobErrors"]> = [];
   parsed.forEach((p, index) => {
-    if (p.ok) configs.push(p.config);
-    else jobErrors.push({ index, fieldErrors: p.fieldErrors, formErrors: p.formErrors });
+    const kind = kinds[index]!;
+    if (p.ok && kind.ok) {
+      configs.push(p.config);
+      jobKinds.push(kind.job);
+    } else {
+      const fieldErrors: FieldErrors = p.ok ? {} : { ...p.fieldErrors };
+      if (!kind.ok) (fieldErrors[kind.field] ??= []).push(kind.message);
+      jobErrors.push({ index, fieldErrors, formErrors: p.ok ? [] : p.formErrors });
+    }
   });
   if (jobErrors.length > 0) {
     const first = jobErrors[0]!;
@@ -74,7 +90,11 @@ export async function submitJobs(db: Db, body: unknown, queuedBy: string, limits
     });
   }
   const calibrations = await fetchCalibrations(db);
-  const costs = configs.map((c) => estimateJobCost(c, calibrations[c.architecture.kind]));
+  const costs = configs.map((c, i) => {
+    const job = jobKinds[i]!;
+    const calibration = calibrations[c.architecture.kind];
+    return job.kind === "crossval" ? estimateCrossvalCost(c, job.folds, calibration) : estimateJobCost(c, calibration);
+  });
   const estimate = totalCost(costs);
   const problems = costLimitProblems(costs, limits);
   if (problems.length > 0)
@@ -83,6 +103,10 @@ export async function submitJobs(db: Db, body: unknown, queuedBy: string, limits
       estimate,
       limits,
     });
-  const jobIds = await enqueueJobs(db, configs, queuedBy);
+  const jobIds = await enqueueJobs(
+    db,
+    configs.map((c, i) => jobParamsOf(c, jobKinds[i]!)),
+    queuedBy,
+  );
   return { ok: true, jobIds, configs, estimate, limits };
 }

@@ -140,6 +140,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
   let args: string[];
   try {
     args = [...trainArgsOf(job.config), "--events=json", `--job-id=${job.id}`];
+    if (job.job.kind === "crossval") args.push(`--folds=${job.job.folds}`);
   } catch (err) {
     await finishJob(db, job.id, workerId, "failed", (err as Error).message);
     return;
@@ -188,7 +189,8 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
         progress.progressEpoch = epoch - 1;
         progress.progressBatch = e.batch as number;
         progress.etaMs = estimateRemainingMs({
-          epochs: job.config.epochs,
+          // Cross-validation numbers its epochs across folds (scripts/crossval.ts).
+          epochs: job.config.epochs * (job.job.kind === "crossval" ? job.job.folds : 1),
           epoch,
           batch: e.batch as number,
           batches: e.batches as number,
@@ -209,10 +211,18 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
       case "end":
         if (typeof e.error === "string") endError = e.error;
         break;
+      case "crossval-start":
+        progress.stage = "training";
+        write(true);
+        break;
+      case "fold":
+        log(`${tag}: fold ${e.fold}/${e.folds} held-out accuracy ${(e.accuracy as number).toFixed(4)}`);
+        break;
     }
   };
 
-  const train = startChild(tsxCommand("scripts/train.ts", args), ctx.env, onEvent, (line, stream) =>
+  const script = job.job.kind === "crossval" ? "scripts/crossval.ts" : "scripts/train.ts";
+  const train = startChild(tsxCommand(script, args), ctx.env, onEvent, (line, stream) =>
     log(`${tag} ${stream}: ${line}`),
   );
   log(`${tag}: claimed by ${workerId} (attempt ${job.attempts}), training in child pid ${train.child.pid}`);
@@ -262,6 +272,12 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
 
   const exit: ChildExit = await train.exit;
   try {
+    if (exit.code === 0 && job.job.kind === "crossval") {
+      // Cross-validation stores one result and has no run to project.
+      clearInterval(heartbeat);
+      await record("succeeded", null);
+      return;
+    }
     if (exit.code === 0 && runId !== null) {
       // What the follower has left once training ends: the last epoch, the final test views, the UMAP layouts.
       const note = await awaitFollower(follower, runId, ctx, tag, () => {
@@ -291,9 +307,11 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
       const done = progress.progressEpoch;
       await record(
         "cancelled",
-        done === 0
-          ? "cancelled by the admin before the first epoch finished"
-          : `cancelled by the admin after ${done} finished epoch${done === 1 ? "" : "s"}, which are kept`,
+        job.job.kind === "crossval"
+          ? "cancelled by the admin: cross-validation stores its probabilities only after the last fold, so nothing was kept"
+          : done === 0
+            ? "cancelled by the admin before the first epoch finished"
+            : `cancelled by the admin after ${done} finished epoch${done === 1 ? "" : "s"}, which are kept`,
       );
     } else if (exit.code === EXIT_CANCELLED || (signalled && !cancelRequested)) {
       await record(

@@ -1,7 +1,7 @@
 "use client";
 // Thumbnails of misclassified digits drawn on canvases from one binary of their pixels (uint8 [k, 784]).
 import Link from "next/link";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { usePixels } from "@/app/_components/use-pixels";
 import { DIGIT_PIXELS, DIGIT_SIDE, digitToRgba } from "@/lib/chart/pixels";
 
@@ -22,9 +22,11 @@ interface Props {
   pixels?: Uint8Array | null;
   /** Link of each thumbnail to the digit inspector. */
   hrefOf: Record<number, string>;
+  /** Shown under a thumbnail, by digit index (the suspect-label badge, the /labels page's details and review buttons). */
+  footerOf?: Record<number, ReactNode>;
 }
 
-export function DigitGallery({ items, pixelsUrl, pixels: given, hrefOf }: Props) {
+export function DigitGallery({ items, pixelsUrl, pixels: given, hrefOf, footerOf }: Props) {
   const { pixels: fetched, error } = usePixels(given === undefined ? pixelsUrl : undefined);
   const grid = useRef<HTMLUListElement>(null);
   const pixels = given ?? fetched;
@@ -67,6 +69,7 @@ export function DigitGallery({ items, pixelsUrl, pixels: given, hrefOf }: Props)
                 <span className="conf">{(item.confidence * 100).toFixed(0)}%</span>
               </span>
             </Link>
+            {footerOf?.[item.index] ?? null}
           </li>
         ))}
       </ul>

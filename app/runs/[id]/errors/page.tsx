@@ -5,6 +5,8 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { getRunHeader } from "@/lib/db/run-pages";
 import { fetchErrors } from "@/lib/features/digits/errors";
+import { fetchRunSuspectMap } from "@/lib/features/labels/suspects";
+import { SuspectBadge } from "@/app/_components/suspect-badge";
 import { pageOf, selectErrors, type ErrorItem } from "@/lib/chart/gallery";
 import { galleryQuery, parseGalleryView, parseRunId, type RawSearchParams } from "@/lib/core/view-state";
 import { formatCount } from "@/lib/chart/ticks";
@@ -73,6 +75,16 @@ export default async function ErrorsPage({ params, searchParams }: Props) {
     page.items.map((e) => [e.index, `/runs/${run.id}/digits/${e.index}${filterQuery}`]),
   );
   const filtered = view.trueLabel !== null || view.predicted !== null;
+  // Mistakes the run's own confident joint counts under another class: possibly the label's fault, not the model's.
+  const suspects = await fetchRunSuspectMap(db, run.id);
+  const footerOf = Object.fromEntries(
+    page.items.flatMap((e) => {
+      const suggested = suspects.get(e.index);
+      return suggested === undefined
+        ? []
+        : [[e.index, <SuspectBadge key={e.index} given={e.trueLabel} suggested={suggested} />]];
+    }),
+  );
 
   return (
     <>
@@ -107,7 +119,12 @@ export default async function ErrorsPage({ params, searchParams }: Props) {
         </p>
       </section>
       {list.length === 0 ? <p className="card">No misclassified digit matches these filters.</p> : null}
-      <DigitGallery items={items} pixelsUrl={`/api/runs/${run.id}/digits?set=errors`} hrefOf={hrefOf} />
+      <DigitGallery
+        items={items}
+        pixelsUrl={`/api/runs/${run.id}/digits?set=errors`}
+        hrefOf={hrefOf}
+        footerOf={footerOf}
+      />
       {page.pages > 1 ? (
         <nav className="pager" aria-label="pages" data-testid="pager">
           {page.page > 1 ? (

@@ -20,6 +20,7 @@ import { DigitCanvas } from "../../_components/digit-canvas";
 import { EpochPredictions, ProbabilityBars } from "../../_components/digit-figures";
 import { PixelHeatmap } from "../../_components/pixel-heatmap";
 import { DigitAcrossRuns } from "../../_components/digit-across-runs";
+import { RunSuspectBadge } from "../../_components/run-suspect-badge";
 
 export const dynamic = "force-dynamic";
 
@@ -108,6 +109,7 @@ export default async function DigitPage({ params, searchParams }: Props) {
               ? `In the probe set (position ${digit.probe.position}): its prediction is recorded after every epoch.`
               : "Not in the probe set: only the final prediction is recorded."}
           </p>
+          <RunSuspectBadge runId={run.id} index={digit.index} />
         </div>
       </section>
       <div className="digit-grid">
