@@ -32,7 +32,6 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <Link href="/pairs">Pairs</Link>
             <Link href="/compare">Compare</Link>
             <Link href="/draw">Draw</Link>
-
             <Link href="/labels">Labels</Link>
             <Link href="/admin">Admin</Link>
           </nav>

@@ -24,7 +24,6 @@ const KEYS = [
   "row",
   "k",
   "next",
-
   // /labels and its pixel route.
   "source",
   "rank",

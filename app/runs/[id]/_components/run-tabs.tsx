@@ -16,7 +16,6 @@ export function RunTabs({ runId }: { runId: number }) {
     },
     { href: `${base}/embeddings`, label: "Embeddings", active: pathname.startsWith(`${base}/embeddings`) },
     { href: `${base}/dynamics`, label: "Dynamics", active: pathname.startsWith(`${base}/dynamics`) },
-
     { href: `${base}/labels`, label: "Labels", active: pathname.startsWith(`${base}/labels`) },
     // Pages of their own, outside /runs/[id]: never the current tab.
     { href: `/pairs?run=${runId}`, label: "Pairs", active: false },
