@@ -15,8 +15,13 @@ import { listSources, probeDigits, sourceLabels } from "./sources";
 import { createTimings, type PhaseTimings } from "./timings";
 
 export interface ProjectOptions {
-  /** t-SNE iterations from a PCA start (final test views, pixels, the first epoch). Default 1000. */
+  /** t-SNE iterations from a PCA start of the final test views. Default 1000. */
   iterations?: number;
+  /**
+   * t-SNE iterations from a PCA start of a probe source (each layer's first epoch, the probe pixels): the first epoch
+   * has to fit within the next one's training. Default min(PROBE_ITERATIONS, iterations).
+   */
+  probeIterations?: number;
   /** Iterations for an epoch started from the previous epoch's layout of the same layer, without exaggeration. Default 400. */
   warmIterations?: number;
   /** Iterations at which the final test views keep a snapshot (the seed's replay). Default 50, 100, 250, 500. */
@@ -45,6 +50,9 @@ export interface ProjectOptions {
 
 export type { ProjectEvent, ProjectResult } from "./events";
 
+/** Default t-SNE iterations of a probe source from a PCA start (measured in docs/benchmarks.md, "Live follower"). */
+export const PROBE_ITERATIONS = 500;
+
 const ALL_METHODS: readonly ProjectionMethod[] = ["pca", "tsne", "umap"];
 
 /** Two threads (one per core of the machines this runs on) unless fewer cores are available. */
@@ -60,8 +68,10 @@ export function defaultThreads(): number {
  * `liveThreads` while it trains. Idempotent: a second call computes nothing. Errors name the run, source and method.
  */
 export async function projectRun(db: Db, runId: number, options: ProjectOptions = {}): Promise<ProjectResult> {
+  const iterations = options.iterations ?? 1000;
   const settings: LayoutSettings = {
-    iterations: options.iterations ?? 1000,
+    iterations,
+    probeIterations: options.probeIterations ?? Math.min(PROBE_ITERATIONS, iterations),
     warmIterations: options.warmIterations ?? 400,
     snapshots: new Set(options.snapshots ?? [50, 100, 250, 500]),
     perplexity: options.perplexity ?? 30,
