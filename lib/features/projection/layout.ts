@@ -3,7 +3,7 @@ import "server-only";
 import type { LayoutNeighbours, ProjectionRecord } from "../../db/projections";
 import type { KnnGraph } from "../../numeric/tsne/knn";
 import type { Matrix } from "../../numeric/tsne/matrix";
-import { TSNE_DEFAULTS } from "../../numeric/tsne/options";
+import { autoLearningRate, TSNE_DEFAULTS } from "../../numeric/tsne/options";
 import { pca, pca2d } from "../../numeric/tsne/pca";
 import { layoutsQuality } from "../../numeric/tsne/quality";
 import { createTsne } from "../../numeric/tsne/tsne";
@@ -115,6 +115,14 @@ export function computePcaLayout(input: ReducedInput): ComputedLayout {
   };
 }
 
+/**
+ * Factor on the 'auto' learning rate of a probe source's t-SNE. Its fits are short (PROBE_ITERATIONS from a PCA
+ * start, warmIterations from the previous epoch) and must fit within an epoch of training; on the seed run's
+ * 2,000-digit probe layers, twice the rate brings their KL within about 2 % of fits with 1,000 and 400 iterations at
+ * the 'auto' rate (docs/benchmarks.md, "The live follower's epoch work").
+ */
+export const PROBE_RATE_FACTOR = 2;
+
 /** A snapshot of a t-SNE on its way (the test views' replay); its promise is awaited before the next iteration. */
 export type OnSnapshot = (layout: ComputedLayout) => Promise<void>;
 
@@ -122,7 +130,8 @@ export type OnSnapshot = (layout: ComputedLayout) => Promise<void>;
  * t-SNE of a reduced input, warm-started from `previous` (the previous epoch's layout of the same layer) when given.
  * Returns null when `ctx.signal` aborts during the fit (nothing partial is returned), else the layout (quality
  * figures to come, scoreLayouts) and its kNN graph truncated to UMAP's neighbours. `knn` (the input's kNN accuracy)
- * goes into the snapshots, which are stored as they come.
+ * goes into the snapshots, which are stored as they come. A `probe` source's fit from a PCA start runs
+ * `settings.probeIterations`, and its fits run at PROBE_RATE_FACTOR times the 'auto' learning rate.
  */
 export async function computeTsneLayout(
   input: ReducedInput,
@@ -130,21 +139,21 @@ export async function computeTsneLayout(
   settings: LayoutSettings,
   ctx: LayoutContext,
   previous: Float32Array | null,
+  probe: boolean,
   onSnapshot?: OnSnapshot,
 ): Promise<{ layout: ComputedLayout; graph: UmapGraph } | null> {
   const started = performance.now();
   const { reduced } = input;
+  const cold = probe ? settings.probeIterations : settings.iterations;
   const tsne = timed(ctx.timings, "prepare", () =>
     createTsne(reduced, {
       perplexity: Math.min(settings.perplexity, (reduced.rows - 2) / 3),
       threads: ctx.threads,
+      learningRate: probe ? PROBE_RATE_FACTOR * autoLearningRate(reduced.rows) : "auto",
       // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout.
       ...(previous
         ? { init: previous, exaggerationIterations: 0, iterations: settings.warmIterations }
-        : {
-            iterations: settings.iterations,
-            exaggerationIterations: Math.min(250, Math.round(settings.iterations / 4)),
-          }),
+        : { iterations: cold, exaggerationIterations: Math.min(250, Math.round(cold / 4)) }),
     }),
   );
   const base = { method: "tsne", knnAccuracy: knn, algorithm: tsne.repulsion, neighbours: tsne.neighbours } as const;

@@ -22,7 +22,10 @@ export interface ProjectOptions {
    * has to fit within the next one's training. Default min(PROBE_ITERATIONS, iterations).
    */
   probeIterations?: number;
-  /** Iterations for an epoch started from the previous epoch's layout of the same layer, without exaggeration. Default 400. */
+  /**
+   * Iterations for an epoch started from the previous epoch's layout of the same layer, without exaggeration, at
+   * PROBE_RATE_FACTOR times the 'auto' learning rate. Default WARM_ITERATIONS.
+   */
   warmIterations?: number;
   /** Iterations at which the final test views keep a snapshot (the seed's replay). Default 50, 100, 250, 500. */
   snapshots?: number[];
@@ -50,8 +53,13 @@ export interface ProjectOptions {
 
 export type { ProjectEvent, ProjectResult } from "./events";
 
-/** Default t-SNE iterations of a probe source from a PCA start (measured in docs/benchmarks.md, "Live follower"). */
+/**
+ * Default t-SNE iterations of a probe source from a PCA start, and from the previous epoch's layout: with the probe
+ * learning rate (PROBE_RATE_FACTOR) an epoch's layouts fit within its training (docs/benchmarks.md, "The live
+ * follower's epoch work"; 1,000 and 400 at the 'auto' rate before).
+ */
 export const PROBE_ITERATIONS = 500;
+export const WARM_ITERATIONS = 250;
 
 const ALL_METHODS: readonly ProjectionMethod[] = ["pca", "tsne", "umap"];
 
@@ -72,7 +80,7 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
   const settings: LayoutSettings = {
     iterations,
     probeIterations: options.probeIterations ?? Math.min(PROBE_ITERATIONS, iterations),
-    warmIterations: options.warmIterations ?? 400,
+    warmIterations: options.warmIterations ?? WARM_ITERATIONS,
     snapshots: new Set(options.snapshots ?? [50, 100, 250, 500]),
     perplexity: options.perplexity ?? 30,
     k: options.k ?? 10,

@@ -195,8 +195,8 @@ async function computeLayout(
   }
   const onSnapshot = hasSnapshots(work, source, method) ? store : undefined;
   const knn = work.inputAccuracy.get(sourceKey(source)) ?? null;
-  const iterations = source.subset === "probe" ? settings.probeIterations : settings.iterations;
-  const result = await computeTsneLayout(reduced!, knn, { ...settings, iterations }, ctx, previous, onSnapshot);
+  const probe = source.subset === "probe";
+  const result = await computeTsneLayout(reduced!, knn, settings, ctx, previous, probe, onSnapshot);
   if (!result) return null;
   work.graphs.set(sourceKey(source), result.graph);
   return result.layout;
