@@ -18,6 +18,8 @@ export interface LayoutSettings {
   iterations: number;
   /** t-SNE iterations from a PCA start of a probe source with no previous layout (the first epoch, the pixels). */
   probeIterations: number;
+  /** Factor on the 'auto' learning rate of a probe source's t-SNE (PROBE_RATE_FACTOR unless measuring). */
+  probeRateFactor: number;
   /** t-SNE iterations from the previous epoch's layout, without exaggeration. */
   warmIterations: number;
   /** Iterations at which a test view's t-SNE keeps a snapshot (the seed's replay). */
@@ -131,7 +133,7 @@ export type OnSnapshot = (layout: ComputedLayout) => Promise<void>;
  * Returns null when `ctx.signal` aborts during the fit (nothing partial is returned), else the layout (quality
  * figures to come, scoreLayouts) and its kNN graph truncated to UMAP's neighbours. `knn` (the input's kNN accuracy)
  * goes into the snapshots, which are stored as they come. A `probe` source's fit from a PCA start runs
- * `settings.probeIterations`, and its fits run at PROBE_RATE_FACTOR times the 'auto' learning rate.
+ * `settings.probeIterations`, and its fits run at `settings.probeRateFactor` times the 'auto' learning rate.
  */
 export async function computeTsneLayout(
   input: ReducedInput,
@@ -149,7 +151,7 @@ export async function computeTsneLayout(
     createTsne(reduced, {
       perplexity: Math.min(settings.perplexity, (reduced.rows - 2) / 3),
       threads: ctx.threads,
-      learningRate: probe ? PROBE_RATE_FACTOR * autoLearningRate(reduced.rows) : "auto",
+      learningRate: probe ? settings.probeRateFactor * autoLearningRate(reduced.rows) : "auto",
       // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout.
       ...(previous
         ? { init: previous, exaggerationIterations: 0, iterations: settings.warmIterations }

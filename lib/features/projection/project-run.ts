@@ -7,7 +7,7 @@ import { listCompleteSources } from "../../db/pair-store";
 import type { ProjectionMethod } from "../../core/projection";
 import { finalLayoutKey, listFinalLayoutKeys } from "../../db/projections";
 import { SEPARATION_K } from "../../numeric/pairs/separation";
-import type { LayoutContext, LayoutSettings } from "./layout";
+import { PROBE_RATE_FACTOR, type LayoutContext, type LayoutSettings } from "./layout";
 import { followState, projectEpochs, type RunSources } from "./epochs";
 import type { ProjectEvent, ProjectResult } from "./events";
 import { projectSource, type RunWork } from "./source-work";
@@ -80,6 +80,7 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
   const settings: LayoutSettings = {
     iterations,
     probeIterations: options.probeIterations ?? Math.min(PROBE_ITERATIONS, iterations),
+    probeRateFactor: PROBE_RATE_FACTOR,
     warmIterations: options.warmIterations ?? WARM_ITERATIONS,
     snapshots: new Set(options.snapshots ?? [50, 100, 250, 500]),
     perplexity: options.perplexity ?? 30,
