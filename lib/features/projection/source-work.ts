@@ -66,8 +66,10 @@ export interface SourceOutcome {
 }
 
 /**
- * Computes and stores what `methods` and `pairs` ask of `source` that is not stored yet, one layout at a time (each
- * stored whole or not at all). A failure is rethrown naming the run, the source and the method, with the original
+ * Computes and stores what `methods` and `pairs` ask of `source` that is not stored yet (each layout stored whole or
+ * not at all). The layouts share one PCA and one quality pass, so they are stored together once the last is computed
+ * (a test view's t-SNE, which stores replay snapshots on its way, has what comes before it scored and stored first);
+ * stopped inside a t-SNE, the layouts computed before it are dropped too. A failure is rethrown naming the run, the source and the method, with the original
  * error as `cause`; a source whose data or layout is not finite stops before anything non-finite is stored.
  */
 export async function projectSource(
