@@ -19,6 +19,7 @@ const INTEGRATION = [
   "test/features/jobs/worker-db-faults.test.ts",
   "test/features/pairs/pair-precompute.test.ts",
   "test/features/projection/project-run.test.ts",
+  "test/features/projection/layout.test.ts",
   "test/model/wasm-kernels/cnn-training.test.ts",
   "test/model/wasm-kernels/training.test.ts",
   "test/numeric/tsne/quality-large.test.ts",

@@ -5,16 +5,25 @@ import { readEnv } from "../lib/env";
 import { parseScriptFlags, runScript } from "../lib/features/cli/flags";
 import { abortOnSignals, selectRunIds } from "../lib/features/cli/per-run";
 import { openDatabase } from "../lib/db/client";
-import { defaultThreads, projectRun, type ProjectEvent } from "../lib/features/projection/project-run";
+import {
+  defaultThreads,
+  PROBE_ITERATIONS,
+  projectRun,
+  WARM_ITERATIONS,
+  type ProjectEvent,
+} from "../lib/features/projection/project-run";
 import { createTimings, formatTimings } from "../lib/features/projection/timings";
 
-const USAGE = `usage: npm run project -- --run ID [--follow] [--threads N] [--iterations N] [--warm-iterations N]
+const USAGE = `usage: npm run project -- --run ID [--follow] [--threads N] [--iterations N] [--probe-iterations N]
+                          [--warm-iterations N]
   --run ID               the run to project (or --all for every succeeded run); what is stored is skipped
   --follow               while the run trains, project each epoch as soon as it is recorded (one thread), then the
                          final test views and the UMAP layouts once it has finished (--threads); stops on SIGTERM
   --threads N            threads once the run is not training, 1..64 (default ${defaultThreads()})
-  --iterations N         t-SNE iterations from a PCA start, 50..5000 (default 1000)
-  --warm-iterations N    iterations for an epoch started from the previous epoch's layout, 10..5000 (default 400)
+  --iterations N         t-SNE iterations of the final test views (from a PCA start), 50..5000 (default 1000)
+  --probe-iterations N   t-SNE iterations of a probe layer's first epoch and the probe pixels (from a PCA start),
+                         50..5000 (default ${PROBE_ITERATIONS}, at most --iterations)
+  --warm-iterations N    iterations for an epoch started from the previous epoch's layout, 10..5000 (default ${WARM_ITERATIONS})
   --no-pairs             skip the pair figures (npm run pairs stores them alone)
   --no-layouts           skip the layouts (store only the pair figures)
   --no-umap              skip the UMAP layouts`;
@@ -26,7 +35,8 @@ const argsSchema = z
     follow: z.boolean().default(false),
     threads: z.coerce.number().int().min(1).max(64).default(defaultThreads()),
     iterations: z.coerce.number().int().min(50).max(5000).default(1000),
-    "warm-iterations": z.coerce.number().int().min(10).max(5000).default(400),
+    "probe-iterations": z.coerce.number().int().min(50).max(5000).optional(),
+    "warm-iterations": z.coerce.number().int().min(10).max(5000).default(WARM_ITERATIONS),
     "no-pairs": z.boolean().default(false),
     "no-layouts": z.boolean().default(false),
     "no-umap": z.boolean().default(false),
@@ -70,6 +80,7 @@ async function main(): Promise<number> {
       follow: { type: "boolean" },
       threads: { type: "string" },
       iterations: { type: "string" },
+      "probe-iterations": { type: "string" },
       "warm-iterations": { type: "string" },
       "no-pairs": { type: "boolean" },
       "no-layouts": { type: "boolean" },
@@ -90,6 +101,7 @@ async function main(): Promise<number> {
         follow: args.follow,
         threads: args.threads,
         iterations: args.iterations,
+        probeIterations: args["probe-iterations"],
         warmIterations: args["warm-iterations"],
         pairs: !args["no-pairs"],
         ...(methods ? { methods } : {}),

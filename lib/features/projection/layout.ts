@@ -3,8 +3,9 @@ import "server-only";
 import type { LayoutNeighbours, ProjectionRecord } from "../../db/projections";
 import type { KnnGraph } from "../../numeric/tsne/knn";
 import type { Matrix } from "../../numeric/tsne/matrix";
-import { pca2d } from "../../numeric/tsne/pca";
-import { knnAccuracy, trustworthiness } from "../../numeric/tsne/quality";
+import { autoLearningRate, TSNE_DEFAULTS } from "../../numeric/tsne/options";
+import { pca, pca2d } from "../../numeric/tsne/pca";
+import { layoutsQuality } from "../../numeric/tsne/quality";
 import { createTsne } from "../../numeric/tsne/tsne";
 import { umap } from "../../numeric/umap";
 import { timed, type PhaseTimings } from "./timings";
@@ -13,8 +14,12 @@ import { timed, type PhaseTimings } from "./timings";
 export type ComputedLayout = Omit<ProjectionRecord, "rows">;
 
 export interface LayoutSettings {
-  /** t-SNE iterations from a PCA start (final test views, pixels, the first epoch). */
+  /** t-SNE iterations from a PCA start of the final test views. */
   iterations: number;
+  /** t-SNE iterations from a PCA start of a probe source with no previous layout (the first epoch, the pixels). */
+  probeIterations: number;
+  /** Factor on the 'auto' learning rate of a probe source's t-SNE (PROBE_RATE_FACTOR unless measuring). */
+  probeRateFactor: number;
   /** t-SNE iterations from the previous epoch's layout, without exaggeration. */
   warmIterations: number;
   /** Iterations at which a test view's t-SNE keeps a snapshot (the seed's replay). */
@@ -41,66 +46,116 @@ export function assertFinite(values: Float32Array, cols: number, what: string): 
   }
 }
 
-/** Leave-one-out kNN accuracy of the input space [rows, cols]: one figure per source, stored with each of its layouts. */
-export function inputKnnAccuracy(matrix: Matrix, labels: Uint8Array, k: number, ctx: LayoutContext): number {
-  return timed(ctx.timings, "quality", () =>
-    knnAccuracy(matrix.data, matrix.rows, matrix.cols, labels, k, { threads: ctx.threads }),
-  );
+/**
+ * A source's input reduced once for all its layouts: `reduced` [rows, ≤ TSNE_PCA_DIMENSIONS] is the t-SNE's input
+ * (the matrix itself when no wider), `pca` [rows, 2] its first two principal components, the PCA layout.
+ */
+export interface ReducedInput {
+  reduced: Matrix;
+  pca: Float32Array;
+  /** What the PCA took. */
+  pcaMs: number;
 }
 
-function layoutTrust(matrix: Matrix, coords: Float32Array, k: number, ctx: LayoutContext): number {
-  return timed(ctx.timings, "quality", () =>
-    trustworthiness(matrix, { data: coords, rows: matrix.rows, cols: 2 }, k, { threads: ctx.threads }),
-  );
-}
-
-export function computePcaLayout(matrix: Matrix, knn: number, settings: LayoutSettings, ctx: LayoutContext) {
+/** Where the PCA layout comes from: one PCA to the t-SNE's dimensions, of which the first two are the layout. */
+export function reduceInput(matrix: Matrix, ctx: LayoutContext): ReducedInput {
   const started = performance.now();
-  const coords = timed(ctx.timings, "pca", () => pca2d(matrix));
-  assertFinite(coords, 2, "the layout");
-  const layout: ComputedLayout = {
+  const threads = { threads: ctx.threads };
+  const input = timed(ctx.timings, "pca", () => {
+    if (matrix.cols <= TSNE_DEFAULTS.pcaDimensions) return { reduced: matrix, pca: pca2d(matrix, threads) };
+    const reduced = pca(matrix, TSNE_DEFAULTS.pcaDimensions, threads).projected;
+    const twoD = new Float32Array(matrix.rows * 2);
+    for (let r = 0; r < matrix.rows; r++) {
+      twoD[2 * r] = reduced.data[r * reduced.cols]!;
+      twoD[2 * r + 1] = reduced.data[r * reduced.cols + 1]!;
+    }
+    return { reduced, pca: twoD };
+  });
+  return { ...input, pcaMs: performance.now() - started };
+}
+
+/**
+ * Fills in the input's kNN accuracy and each layout's trustworthiness from one pass over the input-space distances
+ * (the pass costs the same for one layout or several, and nothing more for the accuracy); adds the pass to each
+ * layout's durationMs. Returns the input's kNN accuracy (NaN without labels).
+ */
+export function scoreLayouts(
+  matrix: Matrix,
+  labels: Uint8Array,
+  layouts: ComputedLayout[],
+  k: number,
+  ctx: LayoutContext,
+): number {
+  const started = performance.now();
+  const lows = layouts.map((l) => ({ data: l.coords, rows: matrix.rows, cols: 2 }));
+  const quality = timed(ctx.timings, "quality", () =>
+    layoutsQuality(matrix, lows, labels, k, { threads: ctx.threads }),
+  );
+  const passMs = performance.now() - started;
+  layouts.forEach((layout, i) => {
+    layout.knnAccuracy = quality.knnAccuracyHigh;
+    layout.trustworthiness = quality.layouts[i]!.trustworthiness;
+    layout.durationMs += passMs;
+  });
+  return quality.knnAccuracyHigh;
+}
+
+/** The PCA layout of a reduced input; its quality figures come later (scoreLayouts). */
+export function computePcaLayout(input: ReducedInput): ComputedLayout {
+  assertFinite(input.pca, 2, "the layout");
+  return {
     method: "pca",
     iteration: 0,
     final: true,
-    coords,
-    knnAccuracy: knn,
-    trustworthiness: layoutTrust(matrix, coords, settings.k, ctx),
+    coords: input.pca,
+    knnAccuracy: null,
+    trustworthiness: null,
     klDivergence: null,
-    durationMs: performance.now() - started,
+    durationMs: input.pcaMs,
     algorithm: null,
     neighbours: null,
   };
-  return layout;
 }
+
+/**
+ * Factor on the 'auto' learning rate of a probe source's t-SNE. Its fits are short (PROBE_ITERATIONS from a PCA
+ * start, warmIterations from the previous epoch) and must fit within an epoch of training; on the seed run's
+ * 2,000-digit probe layers, twice the rate brings their KL within about 2 % of fits with 1,000 and 400 iterations at
+ * the 'auto' rate (docs/benchmarks.md, "The live follower's epoch work").
+ */
+export const PROBE_RATE_FACTOR = 2;
 
 /** A snapshot of a t-SNE on its way (the test views' replay); its promise is awaited before the next iteration. */
 export type OnSnapshot = (layout: ComputedLayout) => Promise<void>;
 
 /**
- * t-SNE of `matrix`, warm-started from `previous` (the previous epoch's layout of the same layer) when given.
- * Returns null when `ctx.signal` aborts during the fit (nothing partial is returned), else the layout and its kNN
- * graph truncated to UMAP's neighbours.
+ * t-SNE of a reduced input, warm-started from `previous` (the previous epoch's layout of the same layer) when given.
+ * Returns null when `ctx.signal` aborts during the fit (nothing partial is returned), else the layout (quality
+ * figures to come, scoreLayouts) and its kNN graph truncated to UMAP's neighbours. `knn` (the input's kNN accuracy)
+ * goes into the snapshots, which are stored as they come. A `probe` source's fit from a PCA start runs
+ * `settings.probeIterations`, and its fits run at `settings.probeRateFactor` times the 'auto' learning rate.
  */
 export async function computeTsneLayout(
-  matrix: Matrix,
-  knn: number,
+  input: ReducedInput,
+  knn: number | null,
   settings: LayoutSettings,
   ctx: LayoutContext,
   previous: Float32Array | null,
+  probe: boolean,
   onSnapshot?: OnSnapshot,
 ): Promise<{ layout: ComputedLayout; graph: UmapGraph } | null> {
   const started = performance.now();
+  const { reduced } = input;
+  const cold = probe ? settings.probeIterations : settings.iterations;
   const tsne = timed(ctx.timings, "prepare", () =>
-    createTsne(matrix, {
-      perplexity: Math.min(settings.perplexity, (matrix.rows - 2) / 3),
+    createTsne(reduced, {
+      perplexity: Math.min(settings.perplexity, (reduced.rows - 2) / 3),
       threads: ctx.threads,
+      learningRate: probe ? settings.probeRateFactor * autoLearningRate(reduced.rows) : "auto",
       // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout.
       ...(previous
         ? { init: previous, exaggerationIterations: 0, iterations: settings.warmIterations }
-        : {
-            iterations: settings.iterations,
-            exaggerationIterations: Math.min(250, Math.round(settings.iterations / 4)),
-          }),
+        : { iterations: cold, exaggerationIterations: Math.min(250, Math.round(cold / 4)) }),
     }),
   );
   const base = { method: "tsne", knnAccuracy: knn, algorithm: tsne.repulsion, neighbours: tsne.neighbours } as const;
@@ -128,7 +183,7 @@ export async function computeTsneLayout(
     iteration: tsne.iteration,
     final: true,
     coords,
-    trustworthiness: layoutTrust(matrix, coords, settings.k, ctx),
+    trustworthiness: null,
     klDivergence: timed(ctx.timings, "optimise", () => tsne.klDivergence()),
     durationMs: performance.now() - started,
   };
@@ -156,11 +211,11 @@ function truncateGraph(graph: KnnGraph, k: number, neighbours: LayoutNeighbours)
 
 /**
  * UMAP of `matrix` on the t-SNE's graph of the same source when kept (else UMAP computes its own, exactly, as after
- * a restart), warm-started from `previous` (the previous epoch's UMAP layout) when given.
+ * a restart), warm-started from `previous` (the previous epoch's UMAP layout) when given; quality figures to come
+ * (scoreLayouts).
  */
 export function computeUmapLayout(
   matrix: Matrix,
-  knn: number,
   settings: LayoutSettings,
   ctx: LayoutContext,
   previous: Float32Array | null,
@@ -182,8 +237,8 @@ export function computeUmapLayout(
     iteration: result.epochs,
     final: true,
     coords: result.coords,
-    knnAccuracy: knn,
-    trustworthiness: layoutTrust(matrix, result.coords, settings.k, ctx),
+    knnAccuracy: null,
+    trustworthiness: null,
     klDivergence: null,
     durationMs: performance.now() - started,
     algorithm: "sgd",

@@ -7,7 +7,7 @@ import { listCompleteSources } from "../../db/pair-store";
 import type { ProjectionMethod } from "../../core/projection";
 import { finalLayoutKey, listFinalLayoutKeys } from "../../db/projections";
 import { SEPARATION_K } from "../../numeric/pairs/separation";
-import type { LayoutContext, LayoutSettings } from "./layout";
+import { PROBE_RATE_FACTOR, type LayoutContext, type LayoutSettings } from "./layout";
 import { followState, projectEpochs, type RunSources } from "./epochs";
 import type { ProjectEvent, ProjectResult } from "./events";
 import { projectSource, type RunWork } from "./source-work";
@@ -15,9 +15,17 @@ import { listSources, probeDigits, sourceLabels } from "./sources";
 import { createTimings, type PhaseTimings } from "./timings";
 
 export interface ProjectOptions {
-  /** t-SNE iterations from a PCA start (final test views, pixels, the first epoch). Default 1000. */
+  /** t-SNE iterations from a PCA start of the final test views. Default 1000. */
   iterations?: number;
-  /** Iterations for an epoch started from the previous epoch's layout of the same layer, without exaggeration. Default 400. */
+  /**
+   * t-SNE iterations from a PCA start of a probe source (each layer's first epoch, the probe pixels): the first epoch
+   * has to fit within the next one's training. Default min(PROBE_ITERATIONS, iterations).
+   */
+  probeIterations?: number;
+  /**
+   * Iterations for an epoch started from the previous epoch's layout of the same layer, without exaggeration, at
+   * PROBE_RATE_FACTOR times the 'auto' learning rate. Default WARM_ITERATIONS.
+   */
   warmIterations?: number;
   /** Iterations at which the final test views keep a snapshot (the seed's replay). Default 50, 100, 250, 500. */
   snapshots?: number[];
@@ -45,6 +53,14 @@ export interface ProjectOptions {
 
 export type { ProjectEvent, ProjectResult } from "./events";
 
+/**
+ * Default t-SNE iterations of a probe source from a PCA start, and from the previous epoch's layout: with the probe
+ * learning rate (PROBE_RATE_FACTOR) an epoch's layouts fit within its training (docs/benchmarks.md, "The live
+ * follower's epoch work"; 1,000 and 400 at the 'auto' rate before).
+ */
+export const PROBE_ITERATIONS = 500;
+export const WARM_ITERATIONS = 250;
+
 const ALL_METHODS: readonly ProjectionMethod[] = ["pca", "tsne", "umap"];
 
 /** Two threads (one per core of the machines this runs on) unless fewer cores are available. */
@@ -60,9 +76,12 @@ export function defaultThreads(): number {
  * `liveThreads` while it trains. Idempotent: a second call computes nothing. Errors name the run, source and method.
  */
 export async function projectRun(db: Db, runId: number, options: ProjectOptions = {}): Promise<ProjectResult> {
+  const iterations = options.iterations ?? 1000;
   const settings: LayoutSettings = {
-    iterations: options.iterations ?? 1000,
-    warmIterations: options.warmIterations ?? 400,
+    iterations,
+    probeIterations: options.probeIterations ?? Math.min(PROBE_ITERATIONS, iterations),
+    probeRateFactor: PROBE_RATE_FACTOR,
+    warmIterations: options.warmIterations ?? WARM_ITERATIONS,
     snapshots: new Set(options.snapshots ?? [50, 100, 250, 500]),
     perplexity: options.perplexity ?? 30,
     k: options.k ?? 10,

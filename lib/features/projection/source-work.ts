@@ -11,10 +11,12 @@ import {
   computePcaLayout,
   computeTsneLayout,
   computeUmapLayout,
-  inputKnnAccuracy,
+  reduceInput,
+  scoreLayouts,
   type ComputedLayout,
   type LayoutContext,
   type LayoutSettings,
+  type ReducedInput,
   type UmapGraph,
 } from "./layout";
 import { describeSource, loadSourceMatrix, sourceKey, type ProjectionSource } from "./sources";
@@ -47,7 +49,7 @@ export interface RunWork {
   pairsStored: Set<string>;
   /** Neighbours of the pair figures' kNN purity. */
   pairsK: number;
-  /** The input's kNN accuracy of each source (by sourceKey): computed once, stored with each of its layouts. */
+  /** The input's kNN accuracy of each source (by sourceKey): from its first quality pass, stored with each layout. */
   inputAccuracy: Map<string, number>;
   /** The t-SNE's graph of each source (by sourceKey), until its UMAP has used it. */
   graphs: Map<string, UmapGraph>;
@@ -64,8 +66,10 @@ export interface SourceOutcome {
 }
 
 /**
- * Computes and stores what `methods` and `pairs` ask of `source` that is not stored yet, one layout at a time (each
- * stored whole or not at all). A failure is rethrown naming the run, the source and the method, with the original
+ * Computes and stores what `methods` and `pairs` ask of `source` that is not stored yet (each layout stored whole or
+ * not at all). The layouts share one PCA and one quality pass, so they are stored together once the last is computed
+ * (a test view's t-SNE, which stores replay snapshots on its way, has what comes before it scored and stored first);
+ * stopped inside a t-SNE, the layouts computed before it are dropped too. A failure is rethrown naming the run, the source and the method, with the original
  * error as `cause`; a source whose data or layout is not finite stops before anything non-finite is stored.
  */
 export async function projectSource(
@@ -88,46 +92,62 @@ export async function projectSource(
     new Error(`${described}${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   let matrix: Matrix;
   let labels: Uint8Array;
-  let knn = Number.NaN;
   try {
     matrix = await timedAsync(ctx.timings, "read", () => loadSourceMatrix(db, runId, source));
     labels = await work.labelsOf(source);
     assertFinite(matrix.data, matrix.cols, `the stored ${matrix.rows} × ${matrix.cols} input`);
-    if (missing.length > 0) {
-      knn = work.inputAccuracy.get(key) ?? inputKnnAccuracy(matrix, labels, work.settings.k, ctx);
-      work.inputAccuracy.set(key, knn);
-    }
   } catch (err) {
     throw fail(`, ${missing.length > 0 ? METHOD_NAMES[missing[0]!] : "pair figures"}`, err);
   }
   const store = (layout: ComputedLayout) =>
     timedAsync(ctx.timings, "write", () => upsertProjection(db, runId, source, { ...layout, rows: matrix.rows }));
 
+  // Layouts wait for their quality figures here, so one pass over the input distances scores them all.
+  let pending: ComputedLayout[] = [];
+  const scoreAndStore = async () => {
+    const layouts = pending;
+    pending = [];
+    try {
+      work.inputAccuracy.set(key, scoreLayouts(matrix, labels, layouts, work.settings.k, ctx));
+    } catch (err) {
+      throw fail(`, ${layouts.length > 0 ? METHOD_NAMES[layouts[0]!.method] : "kNN accuracy"}`, err);
+    }
+    for (const layout of layouts) {
+      await store(layout);
+      work.stored.add(finalLayoutKey(source, layout.method));
+      outcome.layouts++;
+      work.onEvent?.({
+        type: "layout",
+        key,
+        method: layout.method,
+        seconds: layout.durationMs / 1000,
+        knnAccuracy: layout.knnAccuracy ?? Number.NaN,
+        trustworthiness: layout.trustworthiness ?? Number.NaN,
+        ...(layout.klDivergence !== null ? { kl: layout.klDivergence } : {}),
+        algorithm: layout.algorithm ?? null,
+        neighbours: layout.neighbours ?? null,
+        threads: ctx.threads,
+      });
+    }
+  };
+
+  let reduced: ReducedInput | undefined;
   for (const method of missing) {
     if (ctx.signal?.aborted) return { ...outcome, aborted: true };
+    // A t-SNE with snapshots stores them as it goes, with the input's kNN accuracy: score what is ready first.
+    if (hasSnapshots(work, source, method) && !work.inputAccuracy.has(key)) await scoreAndStore();
     let layout: ComputedLayout | null;
     try {
-      layout = await computeLayout(work, source, method, matrix, knn, ctx, store);
+      if (method !== "umap") reduced ??= reduceInput(matrix, ctx);
+      layout = await computeLayout(work, source, method, matrix, reduced, ctx, store);
     } catch (err) {
       throw fail(`, ${METHOD_NAMES[method]}`, err);
     }
+    // Stopped inside a t-SNE: what waits for its figures is dropped too (a PCA is quick to compute again).
     if (!layout) return { ...outcome, aborted: true };
-    await store(layout);
-    work.stored.add(finalLayoutKey(source, method));
-    outcome.layouts++;
-    work.onEvent?.({
-      type: "layout",
-      key,
-      method,
-      seconds: layout.durationMs / 1000,
-      knnAccuracy: knn,
-      trustworthiness: layout.trustworthiness ?? Number.NaN,
-      ...(layout.klDivergence !== null ? { kl: layout.klDivergence } : {}),
-      algorithm: layout.algorithm ?? null,
-      neighbours: layout.neighbours ?? null,
-      threads: ctx.threads,
-    });
+    pending.push(layout);
   }
+  if (pending.length > 0) await scoreAndStore();
   if (methods.includes("umap")) work.graphs.delete(key);
 
   if (wantPairs && !ctx.signal?.aborted) {
@@ -154,25 +174,31 @@ function previousLayout(work: RunWork, s: ProjectionSource, method: ProjectionMe
   return getFinalCoords(work.db, work.runId, { ...s, epoch: s.epoch - 1 }, method);
 }
 
+/** Whether `method` on `source` is a t-SNE that stores snapshots on its way (the test views' replay). */
+function hasSnapshots(work: RunWork, source: ProjectionSource, method: ProjectionMethod): boolean {
+  return method === "tsne" && source.subset === "test" && work.settings.snapshots.size > 0;
+}
+
 async function computeLayout(
   work: RunWork,
   source: ProjectionSource,
   method: ProjectionMethod,
   matrix: Matrix,
-  knn: number,
+  reduced: ReducedInput | undefined,
   ctx: LayoutContext,
   store: (layout: ComputedLayout) => Promise<void>,
 ): Promise<ComputedLayout | null> {
   const { settings } = work;
-  if (method === "pca") return computePcaLayout(matrix, knn, settings, ctx);
+  if (method === "pca") return computePcaLayout(reduced!);
   const previous = await timedAsync(ctx.timings, "read", () => previousLayout(work, source, method));
   if (method === "umap") {
     const graph = work.graphs.get(sourceKey(source));
-    return computeUmapLayout(matrix, knn, settings, ctx, previous, graph);
+    return computeUmapLayout(matrix, settings, ctx, previous, graph);
   }
-  // The test views keep snapshots of their t-SNE for the seed's replay.
-  const onSnapshot = source.subset === "test" ? store : undefined;
-  const result = await computeTsneLayout(matrix, knn, settings, ctx, previous, onSnapshot);
+  const onSnapshot = hasSnapshots(work, source, method) ? store : undefined;
+  const knn = work.inputAccuracy.get(sourceKey(source)) ?? null;
+  const probe = source.subset === "probe";
+  const result = await computeTsneLayout(reduced!, knn, settings, ctx, previous, probe, onSnapshot);
   if (!result) return null;
   work.graphs.set(sourceKey(source), result.graph);
   return result.layout;

@@ -98,6 +98,11 @@ export const TSNE_DEFAULTS = {
   fftInterpolationPoints: 3,
 } as const satisfies Required<Omit<TsneOptions, "threads">>;
 
+/** The 'auto' learning rate: max(rows / earlyExaggeration, 200) (Belkina et al. 2019, in our units). */
+export function autoLearningRate(rows: number, earlyExaggeration: number = TSNE_DEFAULTS.earlyExaggeration): number {
+  return Math.max(rows / earlyExaggeration, 200);
+}
+
 /** Fills in defaults and throws a RangeError naming the first bad option and its value. */
 export function resolveTsneOptions(options: TsneOptions, rows: number): ResolvedTsneOptions {
   if (rows < 3 || rows > MAX_POINTS) throw new RangeError(`rows must be in 3..${MAX_POINTS} for t-SNE (got ${rows})`);
@@ -176,7 +181,7 @@ export function resolveTsneOptions(options: TsneOptions, rows: number): Resolved
   }
   return {
     ...o,
-    learningRate: rate === "auto" ? Math.max(rows / o.earlyExaggeration, 200) : rate,
+    learningRate: rate === "auto" ? autoLearningRate(rows, o.earlyExaggeration) : rate,
     init,
     threads,
     repulsion: repulsion === "auto" ? autoRepulsion(rows) : repulsion,
