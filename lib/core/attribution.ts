@@ -91,10 +91,7 @@ export const attributionQuerySchema = z.object({
     .default("predicted")
     .transform((c): ClassChoice => (c === "predicted" || c === "true" ? c : Number(c))),
   baseline: z.enum(BASELINES, { message: `one of ${BASELINES.join(", ")}` }).default("black"),
-  checkpoint: z
-    .string()
-    .regex(CHECKPOINT_KIND, { message: "best or epoch-N (N from 1)" })
-    .default("best"),
+  checkpoint: z.string().regex(CHECKPOINT_KIND, { message: "best or epoch-N (N from 1)" }).default("best"),
 });
 export type AttributionQuery = z.infer<typeof attributionQuerySchema>;
 

@@ -5,6 +5,7 @@ import { upsertCheckpointIn, type CheckpointArtifacts } from "./checkpoints";
 import { toBlob } from "./blobs";
 import { sqlDate } from "./sql";
 import { immediateTransaction } from "./transaction";
+import { epochCheckpointKind } from "../core/attribution";
 
 /** A new run's row: the caller has serialised its config and model summary. */
 export interface NewRunRow {
@@ -82,6 +83,8 @@ export interface EpochRecord {
   embeddings: Array<{ layerName: string; width: number; data: Float32Array }>;
   /** Present when this epoch improved the best val_loss. */
   checkpoint?: CheckpointArtifacts;
+  /** Present when the run keeps every epoch's weights: stored as checkpoint "epoch-N". */
+  epochWeights?: CheckpointArtifacts;
 }
 
 /**
@@ -123,6 +126,10 @@ export async function insertEpochRecord(db: Db, runId: number, record: EpochReco
         .set({ bestEpoch: record.epoch, bestValLoss: record.valLoss })
         .where("id", "=", runId)
         .execute();
+    }
+    if (record.epochWeights) {
+      const key = { runId, kind: epochCheckpointKind(record.epoch), epoch: record.epoch, valLoss: record.valLoss };
+      await upsertCheckpointIn(tx, key, record.epochWeights);
     }
     await tx
       .updateTable("Run")

@@ -160,7 +160,8 @@ export async function computeAttribution(
       const delta = fx - fb;
       return result(meanGrad, {
         baselineLogit: fb,
-        completenessError: delta === 0 ? (sum === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(sum - delta) / Math.abs(delta),
+        completenessError:
+          delta === 0 ? (sum === 0 ? 0 : Number.POSITIVE_INFINITY) : Math.abs(sum - delta) / Math.abs(delta),
       });
     }
     case "smoothgrad": {
