@@ -19,6 +19,7 @@ import { NoFinishedRun, pickerRuns, TrainingRun, UnfinishedRun } from "../_compo
 import { PairLiveRefresh } from "../_components/live-refresh";
 import { fetchCatalogStamp } from "@/lib/features/explorer/catalog";
 import { SeparationSection } from "../_components/separation-section";
+import { MistakeAttribution } from "../_components/mistake-attribution";
 import styles from "../_components/pairs.module.css";
 import { NUM_CLASSES } from "@/lib/core/constants";
 
@@ -246,6 +247,7 @@ export default async function PairPage({ params, searchParams }: Props) {
           countB={detail.countB}
         />
       </section>
+      <MistakeAttribution db={db} runId={run.id} a={a} b={b} />
       <Suspense
         fallback={
           <section className="card" data-testid="separation-loading">

@@ -100,7 +100,10 @@ describe("attributions of a stored MLP run that kept every epoch's weights", () 
       classChoice: "predicted",
       checkpoint: "best",
     };
-    expect(await fetchDigitAttribution(db, { ...base, runId: 9999 })).toEqual({ kind: "not-found", error: "no run 9999" });
+    expect(await fetchDigitAttribution(db, { ...base, runId: 9999 })).toEqual({
+      kind: "not-found",
+      error: "no run 9999",
+    });
     expect((await fetchDigitAttribution(db, { ...base, checkpoint: "epoch-3" })).kind).toBe("not-found");
     expect((await fetchDigitAttribution(db, { ...base, index: 300 })).kind).toBe("not-found");
   });
@@ -114,7 +117,10 @@ describe("attributions of a stored MLP run that kept every epoch's weights", () 
       for (let b = a + 1; b < 10; b++) {
         let n = 0;
         for (let i = 0; i < predictions.count; i++)
-          if ((labels[i] === a && predictions.predicted[i] === b) || (labels[i] === b && predictions.predicted[i] === a))
+          if (
+            (labels[i] === a && predictions.predicted[i] === b) ||
+            (labels[i] === b && predictions.predicted[i] === a)
+          )
             n++;
         if (n > best[2]!) best = [a, b, n];
       }
