@@ -24,6 +24,9 @@ const KEYS = [
   "row",
   "k",
   "next",
+  "class",
+  "baseline",
+  "checkpoint",
 ];
 
 /** A URL component, already encoded: real ids, limits, encodings (valid and not), markup, random text. */
