@@ -15,6 +15,7 @@ export function AttributionLegend({
 }) {
   const scale = attributionScale(maxAbs);
   const stops = legendStops(maxAbs);
+  // The ends' labels are anchored inward so they stay inside the SVG.
   const x = (v: number) => 10 + ((v + maxAbs) / (2 * maxAbs || 1)) * (WIDTH - 20);
   const id = `attr-legend-${Math.round(maxAbs * 1e6)}`;
   return (
@@ -33,8 +34,14 @@ export function AttributionLegend({
           </linearGradient>
         </defs>
         <rect x={10} y={2} width={WIDTH - 20} height={12} fill={`url(#${id})`} stroke="#888" strokeWidth={0.5} />
-        {[-maxAbs, 0, maxAbs].map((v) => (
-          <text key={v} x={x(v)} y={28} fontSize={10} textAnchor="middle">
+        {(
+          [
+            [-maxAbs, "start"],
+            [0, "middle"],
+            [maxAbs, "end"],
+          ] as const
+        ).map(([v, anchor]) => (
+          <text key={anchor} x={x(v)} y={28} fontSize={10} textAnchor={anchor}>
             {formatSigned(v)}
           </text>
         ))}

@@ -2,7 +2,7 @@
 // epoch's weights; the pair page's mean maps.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openPage } from "../helpers/browser";
+import { launchBrowser, openPage, screenshot } from "../helpers/browser";
 import { createTestDb, type TestDb } from "../helpers/db";
 import { startAppServer, type AppServer } from "../helpers/server";
 import { trainShortRun } from "../helpers/train";
@@ -152,6 +152,7 @@ describe("attributions in the digit inspector and on the pair page", () => {
       { timeout: 30_000 },
     );
     await expect(page.locator("[data-testid=attribution-legend]").count()).resolves.toBeGreaterThan(0);
+    await screenshot(page, "attribution-inspector");
     await page.close();
   });
 
@@ -162,6 +163,7 @@ describe("attributions in the digit inspector and on the pair page", () => {
     const box = page.locator(`[data-testid=mistake-attribution-${trueLabel}-${predicted}]`);
     await box.waitFor({ timeout: 30_000 });
     expect(Number(await box.getAttribute("data-count"))).toBeGreaterThanOrEqual(1);
+    await screenshot(page, "attribution-pair");
     await page.close();
   });
 });
