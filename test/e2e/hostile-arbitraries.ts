@@ -111,6 +111,9 @@ export function validQuery(realIds: string[]): Record<string, string> {
     true: "4",
     pred: "9",
     metric: "knn",
+    class: "predicted",
+    baseline: "black",
+    checkpoint: "best",
   };
 }
 
