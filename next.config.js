@@ -30,7 +30,8 @@ export const STATIC_SECURITY_HEADERS = {
 const nextConfig = {
   // NEXT_DIST_DIR lets several checkouts' builds (or parallel test runs) live side by side.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
-  // tfjs never runs inside Next (training is a separate process), so nothing of it is bundled.
+  // Training runs in a separate process; inside Next, tfjs computes attributions (lib/features/explain). It stays
+  // unbundled so the wasm backend finds its .wasm files in node_modules.
   serverExternalPackages: ["@tensorflow/tfjs", "@tensorflow/tfjs-backend-wasm", "better-sqlite3"],
   poweredByHeader: false,
   async headers() {

@@ -27,6 +27,8 @@ const INTEGRATION = [
   "test/numeric/tsne/reference.test.ts",
   "test/numeric/umap/digits.test.ts",
   "test/numeric/tsne/threads.test.ts",
+  "test/model/attribution.test.ts",
+  "test/features/explain/**/*.test.ts",
 ];
 
 /** The production build served by `next start`: Chromium pages, and the API and restart tests that need a server. */

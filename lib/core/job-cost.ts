@@ -43,7 +43,9 @@ export function recordedLayerWidths(architecture: Architecture): number[] {
 }
 
 /** Bytes a run of `config` stores, by part (blob payloads; SQLite's page overhead on them is about 1 %). */
-export function estimateJobBytes(config: Pick<TrainConfig, "architecture" | "epochs" | "testSize" | "probeSize">): {
+export function estimateJobBytes(
+  config: Pick<TrainConfig, "architecture" | "epochs" | "testSize" | "probeSize"> & { keepEpochWeights?: boolean },
+): {
   embeddings: number;
   checkpoints: number;
   predictions: number;
@@ -58,8 +60,10 @@ export function estimateJobBytes(config: Pick<TrainConfig, "architecture" | "epo
   const embeddings =
     config.epochs * config.probeSize * (perDigit + NUM_CLASSES) * FLOAT_BYTES +
     config.testSize * lastWidth * FLOAT_BYTES;
-  // The best epoch's weights (the trainer keeps one checkpoint, overwritten when an epoch improves).
-  const checkpoints = countParams(config.architecture) * FLOAT_BYTES;
+  // The best epoch's weights (one checkpoint, overwritten when an epoch improves), and with keepEpochWeights one
+  // more per epoch.
+  const checkpoints =
+    countParams(config.architecture) * FLOAT_BYTES * (1 + (config.keepEpochWeights ? config.epochs : 0));
   // Predicted label, probabilities and (at most) every index misclassified, for each test digit.
   const predictions = config.testSize * (1 + NUM_CLASSES * FLOAT_BYTES + FLOAT_BYTES) + config.probeSize * FLOAT_BYTES;
   // 2-D layouts of every probe source plus the probe's pixels, and of the test set's last layer and pixels with

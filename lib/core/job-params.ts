@@ -20,6 +20,7 @@ export const JOB_FORM_FIELDS = [
   "testSize",
   "probeSize",
   "seed",
+  "keepEpochWeights",
 ] as const;
 export type JobFormField = (typeof JOB_FORM_FIELDS)[number];
 
@@ -56,6 +57,8 @@ const formShape = z
     // element, without walking into them.
     hidden: z.union([z.string(), z.array(numberValue).max(64)]).optional(),
     optimizer: z.string().optional(),
+    // A checkbox: true/false from JSON, "on" (checked) or "" / "off" from the form's text.
+    keepEpochWeights: z.union([z.boolean(), z.enum(["on", "off", "true", "false", ""])]).optional(),
     ...Object.fromEntries(NUMBER_FIELDS.map((f) => [f, numberValue.optional()])),
   })
   .strict();
@@ -96,6 +99,11 @@ function toWidths(value: string | Array<number | string> | undefined, errors: Fi
     return undefined;
   }
   return widths as number[];
+}
+
+function keepWeights(value: unknown): boolean | undefined {
+  if (value === undefined || value === "") return undefined;
+  return value === true || value === "on" || value === "true";
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -159,6 +167,7 @@ export function parseJobForm(input: unknown): JobFormResult {
     testSize: num("testSize"),
     probeSize: num("probeSize"),
     seed: num("seed"),
+    keepEpochWeights: keepWeights(form.keepEpochWeights),
   };
   // Fields left empty take the chosen architecture's preset defaults (Adam and 12 epochs for the CNN), then the seed's.
   const parsed = trainConfigSchema.safeParse(
@@ -222,6 +231,7 @@ export function trainArgsOf(config: TrainConfig): string[] {
     flag("probe-seed", config.probeSeed),
     flag("seed", config.seed),
     ...(config.shuffle ? [] : ["--no-shuffle"]),
+    ...(config.keepEpochWeights ? ["--keep-epoch-weights"] : []),
   ];
 }
 

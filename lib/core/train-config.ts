@@ -86,6 +86,11 @@ export const trainConfigSchema = z.object({
     .min(0)
     .max(2 ** 31 - 1)
     .default(0),
+  /**
+   * Keep every epoch's weights as extra checkpoints ("epoch-N", beside "best") so the digit inspector can show how
+   * the evidence changed; costs the parameters × 4 bytes per epoch (lib/core/job-cost.ts).
+   */
+  keepEpochWeights: z.boolean().default(false),
 });
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;

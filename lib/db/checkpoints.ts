@@ -64,3 +64,33 @@ export async function getCheckpoint(db: Db, runId: number, kind: string) {
     .executeTakeFirst();
   return row ?? null;
 }
+
+/** A stored checkpoint without its weights: which epoch it holds and when it was last written (changes on replace). */
+export interface CheckpointStamp {
+  kind: string;
+  epoch: number;
+  /** Stored text of the last write: equal stamps hold equal weights. */
+  updatedAt: string;
+}
+
+/** The stamp of a run's checkpoint of `kind`, or null when the run has none. */
+export async function getCheckpointStamp(db: Db, runId: number, kind: string): Promise<CheckpointStamp | null> {
+  const row = await db.kysely
+    .selectFrom("Checkpoint")
+    .select(["kind", "epoch", "updatedAt"])
+    .where("runId", "=", runId)
+    .where("kind", "=", kind)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+/** Every checkpoint a run stores ("best", and "epoch-N" when it kept each epoch's weights), by epoch then kind. */
+export async function listCheckpointStamps(db: Db, runId: number): Promise<CheckpointStamp[]> {
+  return db.kysely
+    .selectFrom("Checkpoint")
+    .select(["kind", "epoch", "updatedAt"])
+    .where("runId", "=", runId)
+    .orderBy("epoch")
+    .orderBy("kind")
+    .execute();
+}

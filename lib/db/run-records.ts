@@ -5,6 +5,7 @@ import { upsertCheckpointIn, type CheckpointArtifacts } from "./checkpoints";
 import { toBlob } from "./blobs";
 import { sqlDate } from "./sql";
 import { immediateTransaction } from "./transaction";
+import { epochCheckpointKind } from "../core/attribution";
 
 /** A new run's row: the caller has serialised its config and model summary. */
 export interface NewRunRow {
@@ -91,6 +92,8 @@ export interface EpochRecord {
     /** [valSize, 10] validation softmax outputs; absent without a validation split. */
     valProbs?: Float32Array;
   };
+  /** Present when the run keeps every epoch's weights: stored as checkpoint "epoch-N". */
+  epochWeights?: CheckpointArtifacts;
 }
 
 /**
@@ -132,6 +135,10 @@ export async function insertEpochRecord(db: Db, runId: number, record: EpochReco
         .set({ bestEpoch: record.epoch, bestValLoss: record.valLoss })
         .where("id", "=", runId)
         .execute();
+    }
+    if (record.epochWeights) {
+      const key = { runId, kind: epochCheckpointKind(record.epoch), epoch: record.epoch, valLoss: record.valLoss };
+      await upsertCheckpointIn(tx, key, record.epochWeights);
     }
     await tx
       .updateTable("Run")

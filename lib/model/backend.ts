@@ -49,7 +49,8 @@ function versionOf(name: string): string {
     return `tfjs ${tf.version.tfjs}, tfjs-backend-wasm ${pkg.version}`;
   }
   if (name === "tensorflow") {
-    const pkg = require("@tensorflow/tfjs-node/package.json") as { version: string };
+    // Next's bundler must not resolve the optional package at build time (the attribution route bundles this file).
+    const pkg = require(/* turbopackIgnore: true */ "@tensorflow/tfjs-node/package.json") as { version: string };
     return `tfjs ${tf.version.tfjs}, tfjs-node ${pkg.version}`;
   }
   return `tfjs ${tf.version.tfjs} (cpu)`;

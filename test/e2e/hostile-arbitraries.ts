@@ -30,6 +30,9 @@ const KEYS = [
   "given",
   "suggested",
   "indices",
+  "class",
+  "baseline",
+  "checkpoint",
 ];
 
 /** A URL component, already encoded: real ids, limits, encodings (valid and not), markup, random text. */
@@ -115,6 +118,9 @@ export function validQuery(realIds: string[]): Record<string, string> {
     pred: "9",
     metric: "knn",
     indices: "0,1,2",
+    class: "predicted",
+    baseline: "black",
+    checkpoint: "best",
   };
 }
 

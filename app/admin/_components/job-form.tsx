@@ -42,6 +42,7 @@ function initialValues(specs: JobFormSpecs): Values {
     testSize: d(specs.testSize),
     probeSize: d(specs.probeSize),
     seed: d(specs.seed),
+    keepEpochWeights: "",
   };
 }
 
@@ -87,6 +88,7 @@ export function JobForm(props: {
         : estimateJobCost(parsed.config, calibration);
     return {
       params: countParams(parsed.config.architecture),
+      epochWeightsBytes: countParams(parsed.config.architecture) * 4 * parsed.config.epochs,
       ms: cost.trainingMs,
       bytes: cost.storageBytes,
       overLimits: costLimitProblems([cost], props.limits),
@@ -266,6 +268,19 @@ export function JobForm(props: {
         {ranged("validationSplit", "Validation split", specs.validationSplit)}
         {ranged("testSize", "Test digits evaluated", specs.testSize)}
         {ranged("probeSize", "Probe set size (embeddings kept per epoch)", specs.probeSize, "1")}
+        {field(
+          "keepEpochWeights",
+          "Keep every epoch's weights",
+          <input
+            name="keepEpochWeights"
+            type="checkbox"
+            checked={values.keepEpochWeights === "on"}
+            onChange={(e) => set("keepEpochWeights", e.target.checked ? "on" : "")}
+          />,
+          `for the digit inspector's evidence across epochs; adds parameters × 4 bytes × epochs${
+            figures ? ` = ${formatBytes(figures.epochWeightsBytes)}` : ""
+          } (counted in the storage below)`,
+        )}
       </fieldset>
       <fieldset className={styles.group}>
         <legend>Run</legend>

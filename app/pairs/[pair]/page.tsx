@@ -20,6 +20,7 @@ import { PairLiveRefresh } from "../_components/live-refresh";
 import { fetchCatalogStamp } from "@/lib/features/explorer/catalog";
 import { SeparationSection } from "../_components/separation-section";
 import { MarginSection } from "../_components/margin-section";
+import { MistakeAttribution } from "../_components/mistake-attribution";
 import styles from "../_components/pairs.module.css";
 import { NUM_CLASSES } from "@/lib/core/constants";
 
@@ -248,6 +249,7 @@ export default async function PairPage({ params, searchParams }: Props) {
           countB={detail.countB}
         />
       </section>
+      <MistakeAttribution db={db} runId={run.id} a={a} b={b} />
       <Suspense
         fallback={
           <section className="card" data-testid="separation-loading">

@@ -22,6 +22,7 @@ export const TRAIN_USAGE = `usage: npm run train -- [flags]
   --hidden A,B,C          MLP hidden widths (default 512,512,512)
   --dropout X             dropout rate (default 0.2 for mlp, 0.5 for cnn)
   --no-shuffle            keep training order
+  --keep-epoch-weights    store every epoch's weights too (parameters × 4 bytes per epoch), for the inspector
   --backend NAME          auto | tensorflow | wasm | cpu (default: TFJS_BACKEND or auto)
   --if-none               do nothing if a run already succeeded or is running
   --events json           print one JSON event per line instead of the human progress output
@@ -91,6 +92,7 @@ export function parseTrainArgs(argv: string[]): TrainCli {
         hidden: { type: "string" },
         dropout: { type: "string" },
         "no-shuffle": { type: "boolean" },
+        "keep-epoch-weights": { type: "boolean" },
         backend: { type: "string" },
         "if-none": { type: "boolean" },
         events: { type: "string" },
@@ -125,6 +127,7 @@ export function parseTrainArgs(argv: string[]): TrainCli {
     batchSize: num("batch-size", str("batch-size")),
     validationSplit: num("validation-split", str("validation-split")),
     shuffle: !values["no-shuffle"],
+    keepEpochWeights: Boolean(values["keep-epoch-weights"]),
     architecture,
     optimizer: {
       ...(str("optimizer") !== undefined ? { name: str("optimizer") } : {}),

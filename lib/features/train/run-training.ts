@@ -187,7 +187,8 @@ export async function runTraining(
       probeIndices.forEach((row, k) => probeProbs.set(testPass.probs.subarray(row * 10, row * 10 + 10), k * 10));
       const improved = valLoss < bestValLoss;
       if (improved) bestValLoss = valLoss;
-      const checkpoint = improved ? await captureArtifacts(model) : undefined;
+      const weights = improved || config.keepEpochWeights ? await captureArtifacts(model) : undefined;
+      const checkpoint = improved ? weights : undefined;
       const evalMs = performance.now() - evalStart;
 
       const recordMs = await insertEpochRecord(db, runId, {
@@ -214,6 +215,7 @@ export async function runTraining(
           trainCorrect: dynamics.correct,
           ...(valPass ? { valProbs: valPass.probs } : {}),
         },
+        ...(weights && config.keepEpochWeights ? { epochWeights: weights } : {}),
       });
       epochMs.push(performance.now() - started);
       const meanMs = epochMs.reduce((a, b) => a + b, 0) / epochMs.length;

@@ -1,9 +1,11 @@
-// Digit inspector: one test digit's image, pixel values, predicted probabilities, per-epoch predictions, its prediction in every run, prev/next mistake.
+// Digit inspector: one test digit's image, pixel values, predicted probabilities, per-epoch predictions, its
+// attribution maps, its prediction in every run, prev/next mistake.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { getRunHeader } from "@/lib/db/run-pages";
+import { listCheckpointStamps } from "@/lib/db/checkpoints";
 import { fetchDigit } from "@/lib/features/digits/digit-detail";
 import { fetchErrors } from "@/lib/features/digits/errors";
 import { fetchDigitAcrossRuns } from "@/lib/features/compare/digit-across-runs";
@@ -21,6 +23,7 @@ import { EpochPredictions, ProbabilityBars } from "../../_components/digit-figur
 import { PixelHeatmap } from "../../_components/pixel-heatmap";
 import { DigitAcrossRuns } from "../../_components/digit-across-runs";
 import { RunSuspectBadge } from "../../_components/run-suspect-badge";
+import { AttributionPanel } from "./_components/attribution-panel";
 
 export const dynamic = "force-dynamic";
 
@@ -45,9 +48,10 @@ export default async function DigitPage({ params, searchParams }: Props) {
 
   const view = parseGalleryView(await searchParams);
   const query = galleryQuery({ trueLabel: view.trueLabel, predicted: view.predicted, sort: view.sort });
-  const [errors, acrossRuns] = await Promise.all([
+  const [errors, acrossRuns, checkpoints] = await Promise.all([
     fetchErrors(db, run.id),
     fetchDigitAcrossRuns(db, digit.index, digit.trueLabel),
+    listCheckpointStamps(db, run.id),
   ]);
   const { prev, next } = errors ? neighbours(selectErrors(errors, view), digit.index) : { prev: null, next: null };
   const lastProbe = digit.probe?.epochs.at(-1);
@@ -135,6 +139,16 @@ export default async function DigitPage({ params, searchParams }: Props) {
           </section>
         ) : null}
       </div>
+      {checkpoints.length ? (
+        <AttributionPanel
+          runId={run.id}
+          index={digit.index}
+          pixels={digit.pixels}
+          trueLabel={digit.trueLabel}
+          predicted={digit.final?.predicted ?? null}
+          checkpoints={checkpoints.map((c) => ({ kind: c.kind, epoch: c.epoch }))}
+        />
+      ) : null}
       <DigitAcrossRuns runs={acrossRuns} current={run.id} index={digit.index} trueLabel={digit.trueLabel} />
       <section className="card">
         <h2>Pixel values</h2>
