@@ -13,15 +13,21 @@ function ReliabilityDiagram({ view, testId, title }: { view: CalibrationView; te
   const layout = layoutReliability(view.bins, WIDTH, HEIGHT);
   const { x, y, margin } = layout;
   return (
-    <figure data-testid={testId} data-ece={view.ece ?? ""} data-classwise-ece={view.classwiseEce ?? ""}>
+    <figure
+      data-testid={testId}
+      data-ece={view.ece ?? ""}
+      data-classwise-ece={view.classwiseEce ?? ""}
+      style={{ margin: 0, minWidth: 0 }}
+    >
       <figcaption>
         <strong>{title}</strong>: ECE <span data-testid={`${testId}-ece`}>{fmtEce(view.ece)}</span>, classwise ECE{" "}
         <span data-testid={`${testId}-classwise`}>{fmtEce(view.classwiseEce)}</span> ({view.count.toLocaleString("en")}{" "}
         digits)
       </figcaption>
+      {/* Scales down with the viewBox on a narrow screen instead of pushing the page wider. */}
       <svg
-        width={WIDTH}
-        height={HEIGHT}
+        width="100%"
+        style={{ maxWidth: WIDTH, height: "auto", display: "block" }}
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
         role="img"
         aria-label={`${title} reliability diagram`}
