@@ -1,5 +1,6 @@
 // Entry point of `npm run crossval`: k-fold cross-validation of the training digits with the train CLI's flags plus
 // --folds, storing the out-of-fold probabilities [trainSize, 10] for the /labels page's training-set suspects.
+import { TRAIN_EXIT, abortOnStopSignals, isPrintedJsonEvent } from "../lib/features/cli/stop-signals";
 import { runScript } from "../lib/features/cli/flags";
 import { readEnv } from "../lib/env";
 import { openDatabase } from "../lib/db/client";
@@ -8,7 +9,7 @@ import { CliError, TRAIN_USAGE, parseTrainArgs } from "../lib/features/train/cli
 import { formatDuration } from "../lib/features/train/progress-text";
 import { MAX_FOLDS, MIN_FOLDS, runCrossval, type CrossvalEvent } from "../lib/features/train/crossval";
 
-const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+const EXIT = TRAIN_EXIT;
 
 const USAGE = `usage: npm run crossval -- --folds K [train flags]
   --folds K               folds, ${MIN_FOLDS}..${MAX_FOLDS} (default 4): K models, each trained on the other folds
@@ -55,20 +56,10 @@ async function main(): Promise<number> {
   const db = openDatabase(env.DATABASE_URL);
   try {
     const backend = await initBackend(cli.backend ?? env.TFJS_BACKEND);
-    const controller = new AbortController();
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) process.exit(EXIT.cancelled);
-      console.error(`\n${signal}: stopping after the current batch (send again to quit at once)`);
-      controller.abort();
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    const stop = abortOnStopSignals();
     const print = (event: CrossvalEvent) => {
       if (cli.jsonEvents) {
-        if (event.type !== "batch" || event.batch % 10 === 0 || event.batch === event.batches)
-          console.log(JSON.stringify(event));
+        if (isPrintedJsonEvent(event)) console.log(JSON.stringify(event));
         return;
       }
       switch (event.type) {
@@ -99,7 +90,7 @@ async function main(): Promise<number> {
     const { status } = await runCrossval(db, cli.config, {
       folds,
       backend,
-      signal: controller.signal,
+      signal: stop,
       onEvent: print,
       ...(cli.jobId !== undefined ? { jobId: cli.jobId } : {}),
     });

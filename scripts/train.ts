@@ -1,4 +1,5 @@
 // Entry point of `npm run train`: parse flags, pick the backend, train and record one run.
+import { TRAIN_EXIT, abortOnStopSignals, isPrintedJsonEvent } from "../lib/features/cli/stop-signals";
 import { runScript } from "../lib/features/cli/flags";
 import { readEnv } from "../lib/env";
 import { openDatabase } from "../lib/db/client";
@@ -8,7 +9,7 @@ import { CliError, TRAIN_USAGE, parseTrainArgs } from "../lib/features/train/cli
 import { formatBatchBar, formatDuration, formatEpochLine } from "../lib/features/train/progress-text";
 import { runTraining, type TrainEvent } from "../lib/features/train/run-training";
 
-const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+const EXIT = TRAIN_EXIT;
 
 async function main(): Promise<number> {
   let cli;
@@ -35,22 +36,12 @@ async function main(): Promise<number> {
       return EXIT.ok;
     }
     const backend = await initBackend(cli.backend ?? env.TFJS_BACKEND);
-    const controller = new AbortController();
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) process.exit(EXIT.cancelled);
-      console.error(`\n${signal}: stopping after the current batch (send again to quit at once)`);
-      controller.abort();
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    const stop = abortOnStopSignals();
 
     const tty = Boolean(process.stdout.isTTY) && !cli.jsonEvents;
     const print = (event: TrainEvent) => {
       if (cli.jsonEvents) {
-        if (event.type !== "batch" || event.batch % 10 === 0 || event.batch === event.batches)
-          console.log(JSON.stringify(event));
+        if (isPrintedJsonEvent(event)) console.log(JSON.stringify(event));
         return;
       }
       switch (event.type) {
@@ -83,7 +74,7 @@ async function main(): Promise<number> {
     const started = performance.now();
     const { runId, status } = await runTraining(db, cli.config, {
       backend,
-      signal: controller.signal,
+      signal: stop,
       onEvent: print,
       ...(cli.jobId !== undefined ? { jobId: cli.jobId } : {}),
     });
