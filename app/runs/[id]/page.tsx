@@ -1,5 +1,7 @@
 // Run overview: live progress, loss/accuracy curves with the best epoch, results, model summary and graph, hyperparameters.
 import type { Metadata } from "next";
+import { Suspense } from "react";
+import type { Db } from "@/lib/db/client";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { fetchRunOverview } from "@/lib/features/runs/run-pages";
@@ -19,8 +21,7 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const id = parseRunId((await params).id);
-  const [data, calibration] =
-    id === null ? [null, null] : await Promise.all([fetchRunOverview(getDb(), id), fetchRunCalibration(getDb(), id)]);
+  const data = id === null ? null : await fetchRunOverview(getDb(), id);
   if (!data) notFound();
   const { run, epochs, summary, config, readAtMs } = data;
   const live = run.status === "running" || run.status === "queued";
@@ -83,9 +84,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         best={best}
         test={{ loss: run.testLoss, accuracy: run.testAccuracy, size: run.testSize }}
       />
-      {calibration ? (
-        <CalibrationSection val={calibration.val} test={calibration.test} bestEpoch={run.bestEpoch} />
-      ) : null}
+      <Suspense
+        fallback={<p className="muted card">Calibration: reading each epoch&apos;s validation probabilities…</p>}
+      >
+        <RunCalibration db={getDb()} runId={run.id} bestEpoch={run.bestEpoch} />
+      </Suspense>
       <section className="card">
         <h2>Model</h2>
         <div className="model-pair">
@@ -103,4 +106,11 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       />
     </div>
   );
+}
+
+/** Streams in after the rest of the overview: it reads every epoch's validation probabilities (480 KB each). */
+async function RunCalibration({ db, runId, bestEpoch }: { db: Db; runId: number; bestEpoch: number | null }) {
+  const calibration = await fetchRunCalibration(db, runId);
+  if (!calibration) return null;
+  return <CalibrationSection val={calibration.val} test={calibration.test} bestEpoch={bestEpoch} />;
 }
