@@ -11,13 +11,16 @@ import type { Architecture } from "../../lib/core/train-config";
 const mnist = loadMnist();
 const digit = (i: number) => scalePixels(mnist.test.pixels.subarray(i * 784, (i + 1) * 784));
 
-/** A model fitted for one epoch on the first `n` training digits: real, if rough, evidence to explain. */
+/**
+ * A model fitted for one epoch on the first `n` training digits: real, if rough, evidence to explain. No shuffle and no
+ * dropout, so every run fits the same weights and the quadrature bounds below test one model, not a random one.
+ */
 async function trainedModel(architecture: Architecture, n: number): Promise<tf.LayersModel> {
-  const model = createModel(architecture, 7);
+  const model = createModel({ ...architecture, dropout: 0 }, 7);
   const x = tf.tensor3d(scalePixels(mnist.train.pixels.subarray(0, n * 784)), [n, 28, 28]);
   const y = tf.oneHot(tf.tensor1d(Array.from(mnist.train.labels.subarray(0, n)), "int32"), 10);
   model.compile({ optimizer: tf.train.adam(0.001), loss: "categoricalCrossentropy" });
-  await model.fit(x, y, { epochs: 1, batchSize: 128, verbose: 0 });
+  await model.fit(x, y, { epochs: 1, batchSize: 128, verbose: 0, shuffle: false });
   tf.dispose([x, y]);
   return model;
 }
