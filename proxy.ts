@@ -25,14 +25,14 @@ function plainAnswer(status: number, body: Record<string, unknown>, headers: Rec
   );
 }
 
-export function proxy(request: NextRequest): NextResponse {
+export async function proxy(request: NextRequest): Promise<NextResponse> {
   const { pathname } = request.nextUrl;
   // Next would decode the dynamic segments later and fail with a 500; the path is the client's mistake.
   if (!pathDecodes(pathname))
     return plainAnswer(400, { error: "the path is not valid percent-encoded UTF-8", field: "path" });
 
   const isApi = pathname.startsWith("/api/");
-  if ((request.method === "GET" || request.method === "HEAD") && probeDatabase() === "busy") {
+  if ((request.method === "GET" || request.method === "HEAD") && (await probeDatabase()) === "busy") {
     const retry = { "Retry-After": String(BUSY_RETRY_AFTER_S) };
     const error = `the database is busy (locked by another process): retry in ${BUSY_RETRY_AFTER_S} s`;
     if (isApi) return plainAnswer(503, { error, retryAfterSeconds: BUSY_RETRY_AFTER_S }, retry);

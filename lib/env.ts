@@ -9,7 +9,10 @@ export const DEFAULT_DATABASE_FILE = path.join("data", "mnist-lens.db");
 const envSchema = z.object({
   DATABASE_URL: z
     .string()
-    .regex(/^file:/, "must be a SQLite file: URL, e.g. file:./data/mnist-lens.db")
+    .regex(
+      /^(file:|postgres(ql)?:\/\/)/,
+      "must be a SQLite file: URL (file:./data/mnist-lens.db) or a PostgreSQL URL (postgresql://user:password@host:5432/db)",
+    )
     .default(`file:${path.resolve(DEFAULT_DATABASE_FILE)}`),
   TFJS_BACKEND: backendNameSchema.default("auto"),
   /**
@@ -58,6 +61,15 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`invalid environment: ${problems}`);
   }
   return parsed.data;
+}
+
+export type DatabaseEngine = "sqlite" | "postgres";
+
+/** The engine a DATABASE_URL names by its scheme: `file:` is SQLite, `postgres://` or `postgresql://` PostgreSQL. */
+export function databaseEngine(url: string): DatabaseEngine {
+  if (url.startsWith("file:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(url)) return "postgres";
+  throw new Error(`DATABASE_URL must start with file: or postgresql://, got ${url.slice(0, 16)}…`);
 }
 
 /** The filesystem path of a SQLite `file:` URL, resolved against the working directory. */

@@ -1,5 +1,5 @@
-// Deleting a run with its job (the job's only product is its run) and handing the freed pages back to the
-// filesystem in bounded steps. The Run's children (Epoch, Checkpoint, TestPredictions, Embedding, Projection,
+// Deleting a run with its job (the job's only product is its run) and handing the freed space back in bounded steps
+// (SQLite) or to VACUUM (PostgreSQL, where a plain VACUUM takes no lock that blocks reads or writes). The Run's children (Epoch, Checkpoint, TestPredictions, Embedding, Projection,
 // PairSeparation) go with it through the schema's ON DELETE CASCADE; the pages they held join SQLite's freelist, and
 // PRAGMA incremental_vacuum(N) (auto_vacuum = INCREMENTAL, migration 20261202000000) returns N of them at a time:
 // each step holds the write lock for milliseconds, where a full VACUUM of a multi-GB file would hold it for minutes
@@ -15,8 +15,11 @@ export interface StorageFigures {
   fileBytes: number;
   /** Bytes on the freelist: freed by deletions, not yet returned to the filesystem. */
   freeBytes: number;
-  /** "incremental" once the migration has run; "none" means freed pages are only reused, never returned. */
-  autoVacuum: "none" | "full" | "incremental";
+  /**
+   * SQLite: "incremental" once the migration has run; "none" means freed pages are only reused, never returned.
+   * PostgreSQL: "postgres" (VACUUM makes dead rows' space reusable; autovacuum also runs it).
+   */
+  autoVacuum: "none" | "full" | "incremental" | "postgres";
 }
 
 async function pragmaNumber(db: Db | Tx, name: "page_count" | "freelist_count" | "page_size" | "auto_vacuum") {
@@ -25,8 +28,15 @@ async function pragmaNumber(db: Db | Tx, name: "page_count" | "freelist_count" |
   return Number(rows[0]?.[name] ?? 0);
 }
 
+/** PostgreSQL: the database's size on disk (its freed space is reused in place, not counted apart). */
+async function readPostgresStorage(db: Db): Promise<StorageFigures> {
+  const { rows } = await sql<{ size: number }>`SELECT pg_database_size(current_database()) AS size`.execute(db.kysely);
+  return { fileBytes: Number(rows[0]?.size ?? 0), freeBytes: 0, autoVacuum: "postgres" };
+}
+
 /** The database file's size and the part of it freed but not yet returned. */
 export async function readStorage(db: Db): Promise<StorageFigures> {
+  if (db.engine === "postgres") return readPostgresStorage(db);
   const [pages, free, pageSize, mode] = await Promise.all([
     pragmaNumber(db, "page_count"),
     pragmaNumber(db, "freelist_count"),
@@ -47,6 +57,8 @@ export async function readStorage(db: Db): Promise<StorageFigures> {
 export async function reclaimFreePages(db: Db, maxPages: number): Promise<number> {
   if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > 1_000_000)
     throw new RangeError(`maxPages must be an integer in 1..1000000, got ${maxPages}`);
+  if (db.engine === "postgres") return vacuumPostgres(db);
+  const sqlite = db.sqlite;
   // Looked at first without the write lock: the idle worker asks every second, and mostly nothing is free.
   const [free, mode] = await Promise.all([pragmaNumber(db, "freelist_count"), pragmaNumber(db, "auto_vacuum")]);
   if (free === 0 || mode !== 2) return 0;
@@ -55,10 +67,45 @@ export async function reclaimFreePages(db: Db, maxPages: number): Promise<number
     if (before === 0) return 0;
     // Each step of this statement frees one page, and Kysely steps a statement without result columns once: run it
     // to completion on the raw connection, which this transaction holds (Kysely queues everything else behind it).
-    db.sqlite.pragma(`incremental_vacuum(${maxPages})`);
+    sqlite.pragma(`incremental_vacuum(${maxPages})`);
     const after = await pragmaNumber(tx, "freelist_count");
     return (before - after) * (await pragmaNumber(tx, "page_size"));
   });
+}
+
+/** Tables whose rows a run's deletion leaves dead: the ones VACUUM visits after it. */
+const RUN_TABLES = [
+  "Run",
+  "Epoch",
+  "Checkpoint",
+  "TestPredictions",
+  "Embedding",
+  "Projection",
+  "PairSeparation",
+  "Job",
+] as const;
+
+/**
+ * PostgreSQL: VACUUM (not FULL: it takes no lock that blocks readers or writers) the run tables when they have dead
+ * rows; returns how much the database shrank (VACUUM gives back only empty pages at a table's end, so often 0: the
+ * space is reusable by later runs, and pg_stat_user_tables.n_dead_tup drops to 0).
+ */
+async function vacuumPostgres(db: Extract<Db, { engine: "postgres" }>): Promise<number> {
+  const dead = await sql<{ dead: number }>`
+    SELECT coalesce(sum(n_dead_tup), 0) AS dead FROM pg_stat_user_tables WHERE relname IN (${sql.join([...RUN_TABLES])})`.execute(
+    db.kysely,
+  );
+  if (Number(dead.rows[0]?.dead ?? 0) === 0) return 0;
+  const before = await readPostgresStorage(db);
+  // VACUUM cannot run inside a transaction block: one pooled connection, autocommit.
+  const client = await db.pool.connect();
+  try {
+    await client.query(`VACUUM (ANALYZE) ${RUN_TABLES.map((t) => `"${t}"`).join(", ")}`);
+  } finally {
+    client.release();
+  }
+  const after = await readPostgresStorage(db);
+  return Math.max(0, before.fileBytes - after.fileBytes);
 }
 
 export type Deletion =
@@ -75,6 +122,7 @@ function parseStoredDate(text: string): number {
 }
 
 async function deleteTogether(
+  engine: Db["engine"],
   tx: Tx,
   run: { id: number; status: string; progressAt: string | null; createdAt: string } | undefined,
   jobId: number | null,
@@ -88,6 +136,13 @@ async function deleteTogether(
   if (run && run.status === "running" && jobId === null) {
     if (!(now.getTime() - parseStoredDate(run.progressAt ?? run.createdAt) > STALE_RUN_MS))
       return { outcome: "run-active", runId: run.id };
+  }
+  if (engine === "postgres") {
+    // No freelist to read: what the deleted rows' blobs held is what VACUUM makes reusable.
+    const freedBytes = run ? await runBlobBytes(tx, run.id) : 0;
+    if (run) await tx.deleteFrom("Run").where("id", "=", run.id).execute();
+    if (jobId !== null) await tx.deleteFrom("Job").where("id", "=", jobId).execute();
+    return { outcome: "deleted", runId: run?.id ?? null, jobId, freedBytes };
   }
   const freeBefore = await pragmaNumber(tx, "freelist_count");
   if (run) await tx.deleteFrom("Run").where("id", "=", run.id).execute();
@@ -111,7 +166,7 @@ export async function deleteRun(db: Db, runId: number, now = new Date()): Promis
   return immediateTransaction(db, async (tx) => {
     const run = await tx.selectFrom("Run").select(RUN_COLUMNS).where("id", "=", runId).executeTakeFirst();
     if (!run) return { outcome: "not-found" };
-    return deleteTogether(tx, run, run.jobId, now);
+    return deleteTogether(db.engine, tx, run, run.jobId, now);
   });
 }
 
@@ -121,7 +176,7 @@ export async function deleteJob(db: Db, jobId: number, now = new Date()): Promis
     const job = await tx.selectFrom("Job").select("id").where("id", "=", jobId).executeTakeFirst();
     if (!job) return { outcome: "not-found" };
     const run = await tx.selectFrom("Run").select(RUN_COLUMNS).where("jobId", "=", jobId).executeTakeFirst();
-    return deleteTogether(tx, run, jobId, now);
+    return deleteTogether(db.engine, tx, run, jobId, now);
   });
 }
 
@@ -135,24 +190,35 @@ export interface RunSize {
   bytes: number;
 }
 
-/** Every run, newest first, with the bytes its blobs hold (length() reads each blob's size, not its content). */
+/** The run's blob columns' byte counts, as SQL over a correlated table alias `t` (length() reads a blob's size only). */
+const sizeOf = (table: "Embedding" | "Projection" | "Checkpoint" | "Epoch" | "TestPredictions", expr: string) =>
+  sql<number>`coalesce((select sum(${sql.raw(expr)}) from ${sql.table(table)} t where t."runId" = "Run"."id"), 0)`;
+const BLOB_SIZES = [
+  sizeOf("Embedding", 'length(t."data")').as("embeddings"),
+  sizeOf("Projection", 'length(t."coords")').as("projections"),
+  sizeOf("Checkpoint", 'length(t."weightData")').as("checkpoints"),
+  sizeOf(
+    "Epoch",
+    'coalesce(length(t."probeProbs"), 0) + coalesce(length(t."trainLabelProbs"), 0) + ' +
+      'coalesce(length(t."trainCorrect"), 0) + coalesce(length(t."valProbs"), 0)',
+  ).as("probs"),
+  sizeOf("TestPredictions", 'length(t."predicted") + length(t."probs") + length(t."misclassified")').as("predictions"),
+];
+type BlobSizes = Record<"embeddings" | "projections" | "checkpoints" | "probs" | "predictions", number>;
+const totalBytes = (r: BlobSizes) =>
+  Number(r.embeddings) + Number(r.projections) + Number(r.checkpoints) + Number(r.probs) + Number(r.predictions);
+
+async function runBlobBytes(tx: Tx, runId: number): Promise<number> {
+  const row = await tx.selectFrom("Run").select(BLOB_SIZES).where("id", "=", runId).executeTakeFirst();
+  return row ? totalBytes(row) : 0;
+}
+
+/** Every run, newest first, with the bytes its blobs hold. */
 export async function listRunSizes(db: Db): Promise<RunSize[]> {
-  const sizeOf = (table: "Embedding" | "Projection" | "Checkpoint" | "Epoch" | "TestPredictions", expr: string) =>
-    sql<number>`coalesce((select sum(${sql.raw(expr)}) from ${sql.table(table)} t where t."runId" = "Run"."id"), 0)`;
   const rows = await db.kysely
     .selectFrom("Run")
     .select(["id", "name", "status", "jobId", "createdAt"])
-    .select([
-      sizeOf("Embedding", "length(t.data)").as("embeddings"),
-      sizeOf("Projection", "length(t.coords)").as("projections"),
-      sizeOf("Checkpoint", "length(t.weightData)").as("checkpoints"),
-      sizeOf(
-        "Epoch",
-        "coalesce(length(t.probeProbs), 0) + coalesce(length(t.trainLabelProbs), 0) + " +
-          "coalesce(length(t.trainCorrect), 0) + coalesce(length(t.valProbs), 0)",
-      ).as("probs"),
-      sizeOf("TestPredictions", "length(t.predicted) + length(t.probs) + length(t.misclassified)").as("predictions"),
-    ])
+    .select(BLOB_SIZES)
     .orderBy("id", "desc")
     .execute();
   return rows.map((r) => ({
@@ -161,7 +227,6 @@ export async function listRunSizes(db: Db): Promise<RunSize[]> {
     status: r.status,
     jobId: r.jobId,
     createdAt: new Date(parseStoredDate(r.createdAt)),
-    bytes:
-      Number(r.embeddings) + Number(r.projections) + Number(r.checkpoints) + Number(r.probs) + Number(r.predictions),
+    bytes: totalBytes(r),
   }));
 }

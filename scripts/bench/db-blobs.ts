@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
-import { openDatabase, type Db } from "../../lib/db/client";
+import { openSqlite, type SqliteDb as Db } from "../../lib/db/client";
 import { toBlob } from "../../lib/db/blobs";
 import { insertEpochRecord, insertFinalRecord, type EpochRecord, type FinalRecord } from "../../lib/db/run-records";
 import { getTestPredictions } from "../../lib/db/digits";
@@ -37,7 +37,7 @@ const TEST = 10_000;
 const dir = mkdtempSync(path.join(os.tmpdir(), "bench-blobs-"));
 const url = `file:${path.join(dir, "bench.db")}`;
 execFileSync("npx", ["prisma", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
-const db = openDatabase(url);
+const db = openSqlite(url);
 
 async function createRun(): Promise<number> {
   const run = await db.prisma.run.create({
