@@ -16,7 +16,7 @@ fi
 echo "$lock_hash" > "$stamp"
 # Guards against any attempt to download a Prisma engine: the JS engine needs none.
 export PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-/nonexistent}"
-echo "==> generating the Prisma client"
-npx prisma generate > /dev/null
+echo "==> generating the Prisma clients (SQLite and PostgreSQL)"
+npm run --silent db:generate > /dev/null
 echo "==> migrating ${DATABASE_URL:-file:data/mnist-lens.db}"
-npx prisma migrate deploy
+npm run --silent db:migrate
