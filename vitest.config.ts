@@ -31,6 +31,12 @@ const INTEGRATION = [
   "test/features/explain/**/*.test.ts",
 ];
 
+/**
+ * The data layer's, queue's and job API's tests that run on both engines: once in the unit project on SQLite and
+ * once in the postgres project on a PostgreSQL database of their own (TEST_POSTGRES_URL, created per test).
+ */
+const BOTH_ENGINES = ["test/db/**/*.test.ts", "test/features/jobs/queue.test.ts", "test/features/jobs/submit.test.ts"];
+
 /** The production build served by `next start`: Chromium pages, and the API and restart tests that need a server. */
 const E2E = ["test/e2e/**/*.test.ts", "test/features/auth/api.test.ts", "test/features/jobs/restart.test.ts"];
 
@@ -57,6 +63,16 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: [...configDefaults.exclude, ...INTEGRATION, ...E2E],
           // Nothing here trains or starts a process, so two files at a time share the 2 cores well.
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: BOTH_ENGINES,
+          env: { TEST_DATABASE_ENGINE: "postgres" },
           fileParallelism: true,
           maxWorkers: 2,
         },

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: `scripts/test.sh [unit|integration|e2e|all] [vitest arguments…]` (all by default); only the
-# browser project (e2e) waits for a production build, and SKIP_BUILD=1 reuses the last one.
+# The test command: `scripts/test.sh [unit|postgres|integration|e2e|all] [vitest arguments…]` (all by default); only
+# the browser project (e2e) waits for a production build, and SKIP_BUILD=1 reuses the last one; the postgres project
+# (the data layer's and queue's tests again on PostgreSQL) needs a server (scripts/postgres-test-server.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
@@ -10,9 +11,10 @@ unset DATABASE_URL
 # The Prisma client and the Kysely row types are generated and git-ignored: make them when missing or older than the
 # schema, so a unit run on a fresh clone works without paying for `prisma generate` every time.
 generate_if_stale() {
-  if [ ! -f generated/kysely/types.ts ] || [ prisma/schema.prisma -nt generated/kysely/types.ts ]; then
-    echo "==> generating the Prisma client and row types"
-    PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-/nonexistent}" npx prisma generate > /dev/null
+  if [ ! -f generated/kysely/types.ts ] || [ prisma/schema.prisma -nt generated/kysely/types.ts ] ||
+    [ ! -d generated/prisma-pg ] || [ prisma/postgresql/schema.prisma -nt generated/prisma-pg ]; then
+    echo "==> generating the Prisma clients and row types"
+    PRISMA_SCHEMA_ENGINE_BINARY="${PRISMA_SCHEMA_ENGINE_BINARY:-/nonexistent}" npm run --silent db:generate > /dev/null
   fi
 }
 
@@ -42,7 +44,7 @@ prepare_e2e() {
 
 project="${1:-all}"
 case "$project" in
-  unit | integration | e2e | all) if [ $# -gt 0 ]; then shift; fi ;;
+  unit | postgres | integration | e2e | all) if [ $# -gt 0 ]; then shift; fi ;;
   # `npm test -- test/tsne`: every project, filtered.
   *) project=all ;;
 esac
@@ -51,6 +53,11 @@ case "$project" in
   unit | integration)
     generate_if_stale
     exec npx vitest run --project "$project" "$@"
+    ;;
+  postgres)
+    generate_if_stale
+    bash scripts/postgres-test-server.sh
+    exec npx vitest run --project postgres "$@"
     ;;
   e2e)
     prepare_e2e
@@ -61,12 +68,14 @@ case "$project" in
     generate_if_stale
     failed=()
     summary=()
-    for p in unit integration e2e; do
+    for p in unit postgres integration e2e; do
       echo "==> $p tests"
       start=$SECONDS
       status=0
       if [ "$p" = e2e ]; then
         (prepare_e2e && npx vitest run --project e2e --passWithNoTests "$@") || status=$?
+      elif [ "$p" = postgres ]; then
+        (bash scripts/postgres-test-server.sh && npx vitest run --project postgres --passWithNoTests "$@") || status=$?
       else
         npx vitest run --project "$p" --passWithNoTests "$@" || status=$?
       fi

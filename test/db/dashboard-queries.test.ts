@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, type TestDb } from "../helpers/db";
+import { createEngineTestDb, type EngineTestDb } from "../helpers/db";
 import { loadMnist } from "../../lib/mnist/dataset";
 import { getRunHeader } from "../../lib/db/run-pages";
 import { fetchDigit } from "../../lib/features/digits/digit-detail";
@@ -11,7 +11,7 @@ import { insertEpoch, insertPredictions, insertRun } from "./run-fixture";
 const TEST_SIZE = 50;
 
 describe("the dashboard's reads", () => {
-  let db: TestDb;
+  let db: EngineTestDb;
   let runId: number;
   const labels = loadMnist().test.labels.subarray(0, TEST_SIZE);
   // Predict every label right except digits 3, 7 and 20, which get class (label + 1) % 10 with confidence 0.6, 0.9, 0.7.
@@ -30,14 +30,14 @@ describe("the dashboard's reads", () => {
   const probeIndices = Int32Array.from([2, 7, 11]);
 
   beforeAll(async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     runId = await insertRun(db, { status: "succeeded", testSize: TEST_SIZE, epochsPlanned: 2, probeIndices });
     for (const epoch of [1, 2]) {
       const pp = new Float32Array(probeIndices.length * 10).fill(0.01);
       probeIndices.forEach((_, k) => (pp[k * 10 + ((k + epoch) % 10)] = 0.91));
-      insertEpoch(db, runId, { epoch, probeProbs: pp });
+      await insertEpoch(db, runId, { epoch, probeProbs: pp });
     }
-    insertPredictions(db, runId, predicted, probs, Int32Array.from([...wrong.keys()]));
+    await insertPredictions(db, runId, predicted, probs, Int32Array.from([...wrong.keys()]));
   });
   afterAll(async () => db?.cleanup());
 

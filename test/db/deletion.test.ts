@@ -5,7 +5,7 @@ import { claimQueuedJob, enqueueJob } from "../../lib/db/jobs";
 import { insertEpochRecord } from "../../lib/db/run-records";
 import { sqlDate } from "../../lib/db/sql";
 import { parseTrainConfig } from "../../lib/core/train-config";
-import { createTestDb, type TestDb } from "../helpers/db";
+import { createEngineTestDb, testEngine, type EngineTestDb as TestDb } from "../helpers/db";
 import { insertRun } from "./run-fixture";
 
 const PROBE = 200;
@@ -14,7 +14,7 @@ const WIDTH = 512;
 /** A run with `epochs` recorded epochs (3 layers × [200, 512] float32 each: 1.2 MB an epoch), projections and pairs. */
 async function insertRecordedRun(db: TestDb, epochs: number, jobId?: number): Promise<number> {
   const runId = await insertRun(db, { status: "succeeded", epochsPlanned: epochs });
-  if (jobId !== undefined) db.sqlite.prepare("UPDATE Run SET jobId = ? WHERE id = ?").run(jobId, runId);
+  if (jobId !== undefined) await db.kysely.updateTable("Run").set({ jobId }).where("id", "=", runId).execute();
   for (let epoch = 1; epoch <= epochs; epoch++) {
     await insertEpochRecord(db, runId, {
       epoch,
@@ -38,45 +38,64 @@ async function insertRecordedRun(db: TestDb, epochs: number, jobId?: number): Pr
         ? { checkpoint: { modelTopology: "{}", weightSpecs: "[]", weightData: new Uint8Array(400_000) } }
         : {}),
     });
-    db.sqlite
-      .prepare(
-        `INSERT INTO Projection (runId, subset, epoch, layerIndex, method, iteration, final, rows, coords, createdAt)
-         VALUES (?, 'probe', ?, 0, 'tsne', 1000, 1, ?, ?, ?)`,
-      )
-      .run(runId, epoch, PROBE, toBlob(new Float32Array(PROBE * 2)), sqlDate());
-    db.sqlite
-      .prepare(
-        "INSERT INTO PairSeparation (runId, a, b, layerIndex, epoch, k, knnPurity, silhouette, count) VALUES (?, 3, 5, 0, ?, 10, 0.9, 0.4, 40)",
-      )
-      .run(runId, epoch);
+    await db.kysely
+      .insertInto("Projection")
+      .values({
+        runId,
+        subset: "probe",
+        epoch,
+        layerIndex: 0,
+        method: "tsne",
+        iteration: 1000,
+        final: 1,
+        rows: PROBE,
+        coords: toBlob(new Float32Array(PROBE * 2)),
+        createdAt: sqlDate(),
+      })
+      .execute();
+    await db.kysely
+      .insertInto("PairSeparation")
+      .values({ runId, a: 3, b: 5, layerIndex: 0, epoch, k: 10, knnPurity: 0.9, silhouette: 0.4, count: 40 })
+      .execute();
   }
   return runId;
 }
 
-function countRows(db: TestDb, runId: number): Record<string, number> {
-  const tables = ["Epoch", "Embedding", "Checkpoint", "Projection", "PairSeparation"];
-  return Object.fromEntries(
-    tables.map((t) => [
-      t,
-      (db.sqlite.prepare(`SELECT count(*) n FROM "${t}" WHERE runId = ?`).get(runId) as { n: number }).n,
-    ]),
+async function countRows(db: TestDb, runId: number): Promise<Record<string, number>> {
+  const tables = ["Epoch", "Embedding", "Checkpoint", "Projection", "PairSeparation"] as const;
+  const counts = await Promise.all(
+    tables.map(async (t) => {
+      const row = await db.kysely
+        .selectFrom(t)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("runId", "=", runId)
+        .executeTakeFirstOrThrow();
+      return [t, Number(row.n)] as const;
+    }),
   );
+  return Object.fromEntries(counts);
 }
+
+const sqliteOnly = it.runIf(testEngine() === "sqlite");
+const postgresOnly = it.runIf(testEngine() === "postgres");
 
 describe("deleting runs and reclaiming their space", () => {
   let db: TestDb | undefined;
   afterEach(async () => db?.cleanup());
 
-  it("starts from a database in incremental auto-vacuum mode (set by the migration's one full VACUUM)", async () => {
-    db = createTestDb();
-    expect((await readStorage(db)).autoVacuum).toBe("incremental");
-  });
+  sqliteOnly(
+    "starts from a database in incremental auto-vacuum mode (set by the migration's one full VACUUM)",
+    async () => {
+      db = await createEngineTestDb();
+      expect((await readStorage(db)).autoVacuum).toBe("incremental");
+    },
+  );
 
   it("deletes a run with its epochs, embeddings, checkpoint, projections, pair figures and job, and nothing else", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const config = parseTrainConfig({ name: "doomed", epochs: 3 });
     const jobId = await enqueueJob(db, config, "test");
-    db.sqlite.prepare("UPDATE Job SET status = 'succeeded' WHERE id = ?").run(jobId);
+    await db.kysely.updateTable("Job").set({ status: "succeeded" }).where("id", "=", jobId).execute();
     const doomed = await insertRecordedRun(db, 3, jobId);
     const kept = await insertRecordedRun(db, 2);
     const sizes = await listRunSizes(db);
@@ -87,15 +106,51 @@ describe("deleting runs and reclaiming their space", () => {
     const outcome = await deleteRun(db, doomed);
     expect(outcome).toMatchObject({ outcome: "deleted", runId: doomed, jobId });
     if (outcome.outcome !== "deleted") throw new Error("not deleted");
-    // The blobs' pages are on the freelist: at least their bytes, give or take the pages they shared.
+    // SQLite: the blobs' pages are on the freelist, at least their bytes give or take the pages they shared.
+    // PostgreSQL: the deleted blobs' bytes, which VACUUM makes reusable.
     expect(outcome.freedBytes).toBeGreaterThan(sizes[1]!.bytes * 0.95);
-    expect(countRows(db, doomed)).toEqual({ Epoch: 0, Embedding: 0, Checkpoint: 0, Projection: 0, PairSeparation: 0 });
+    expect(await countRows(db, doomed)).toEqual({
+      Epoch: 0,
+      Embedding: 0,
+      Checkpoint: 0,
+      Projection: 0,
+      PairSeparation: 0,
+    });
     expect(await db.prisma.job.count({ where: { id: jobId } })).toBe(0);
-    expect(countRows(db, kept)).toEqual({ Epoch: 2, Embedding: 6, Checkpoint: 1, Projection: 2, PairSeparation: 2 });
+    expect(await countRows(db, kept)).toEqual({
+      Epoch: 2,
+      Embedding: 6,
+      Checkpoint: 1,
+      Projection: 2,
+      PairSeparation: 2,
+    });
   });
 
-  it("returns the freed pages to the filesystem in steps of at most N pages", async () => {
-    db = createTestDb();
+  postgresOnly("vacuums the run tables once after a deletion, and not again while nothing is dead", async () => {
+    db = await createEngineTestDb();
+    if (db.engine !== "postgres") throw new Error("postgres only");
+    const runId = await insertRecordedRun(db, 2);
+    await deleteRun(db, runId);
+    const deadTuples = async () => {
+      const { rows } = await db!.pool!.query<{ dead: string }>(
+        `SELECT coalesce(sum(n_dead_tup), 0) AS dead FROM pg_stat_user_tables WHERE relname IN ('Run', 'Epoch', 'Embedding')`,
+      );
+      return Number(rows[0]!.dead);
+    };
+    // The statistics collector reports the deletion's dead rows shortly after the commit.
+    await expect.poll(deadTuples, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await reclaimFreePages(db, 64)).toBeGreaterThanOrEqual(0);
+    expect(await deadTuples()).toBe(0);
+    const { rows } = await db.pool.query<{ at: Date | null }>(
+      `SELECT last_vacuum AS at FROM pg_stat_user_tables WHERE relname = 'Embedding'`,
+    );
+    expect(rows[0]!.at).not.toBeNull();
+    expect((await readStorage(db)).autoVacuum).toBe("postgres");
+  });
+
+  sqliteOnly("returns the freed pages to the filesystem in steps of at most N pages", async () => {
+    db = await createEngineTestDb();
+    if (db.engine !== "sqlite") throw new Error("sqlite only");
     const runId = await insertRecordedRun(db, 4);
     await deleteRun(db, runId);
     const before = await readStorage(db);
@@ -113,13 +168,13 @@ describe("deleting runs and reclaiming their space", () => {
   });
 
   it("refuses while the run's job is queued or running, and while a run without a job still trains", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const config = parseTrainConfig({ name: "busy", epochs: 1 });
     const queued = await enqueueJob(db, config, "test");
     expect(await deleteJob(db, queued)).toEqual({ outcome: "job-active", jobId: queued, jobStatus: "queued" });
     await claimQueuedJob(db, "w1");
     const runId = await insertRecordedRun(db, 1, queued);
-    db.sqlite.prepare("UPDATE Run SET status = 'running' WHERE id = ?").run(runId);
+    await db.kysely.updateTable("Run").set({ status: "running" }).where("id", "=", runId).execute();
     expect(await deleteRun(db, runId)).toEqual({ outcome: "job-active", jobId: queued, jobStatus: "running" });
 
     const cli = await insertRun(db, { status: "running" });

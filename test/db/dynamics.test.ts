@@ -3,7 +3,7 @@ import { deleteRun, listRunSizes } from "../../lib/db/deletion";
 import { countEpochDynamics, listEpochDynamics, listEpochValProbs } from "../../lib/db/dynamics";
 import { insertEpochRecord, type EpochRecord } from "../../lib/db/run-records";
 import { listEpochs } from "../../lib/db/runs";
-import { createTestDb, type TestDb } from "../helpers/db";
+import { createEngineTestDb, type EngineTestDb } from "../helpers/db";
 import { insertRun } from "./run-fixture";
 
 const TRAIN = 1000;
@@ -27,11 +27,11 @@ const epochRecord = (epoch: number, dynamics?: EpochRecord["dynamics"]): EpochRe
 });
 
 describe("stored training dynamics", () => {
-  let db: TestDb;
+  let db: EngineTestDb;
   afterEach(async () => db?.cleanup());
 
   it("reads back each epoch's blobs in epoch order, skipping epochs recorded without them", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const runId = await insertRun(db, { status: "succeeded" });
     await insertEpochRecord(db, runId, epochRecord(1));
     for (const epoch of [3, 2]) {
@@ -61,7 +61,7 @@ describe("stored training dynamics", () => {
   });
 
   it("counts the blobs in the run's size and deletes them with the run", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const runId = await insertRun(db, { status: "succeeded" });
     const before = (await listRunSizes(db)).find((r) => r.id === runId)!.bytes;
     await insertEpochRecord(
@@ -77,7 +77,6 @@ describe("stored training dynamics", () => {
     expect(after - before).toBe(50 * 10 * 4 + TRAIN * 4 + TRAIN + VAL * 10 * 4);
     expect((await deleteRun(db, runId)).outcome).toBe("deleted");
     expect(await listEpochDynamics(db, runId)).toEqual([]);
-    const left = db.sqlite.prepare("SELECT count(*) AS n FROM Epoch WHERE runId = ?").get(runId) as { n: number };
-    expect(left.n).toBe(0);
+    expect(await db.prisma.epoch.count({ where: { runId } })).toBe(0);
   });
 });

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { deleteRun } from "../../lib/db/deletion";
 import { insertLabelReview, listLabelReviewHistory, listLatestLabelReviews } from "../../lib/db/labels";
-import { createTestDb, type TestDb } from "../helpers/db";
+import { createEngineTestDb, type EngineTestDb } from "../helpers/db";
 import { insertRun } from "./run-fixture";
 
 describe("label reviews in the database", () => {
-  let db: TestDb | undefined;
+  let db: EngineTestDb | undefined;
   afterEach(async () => db?.cleanup());
 
   const review = (digitIndex: number, verdict: string, correctedLabel: number | null = null, subset = "test") => ({
@@ -17,7 +17,7 @@ describe("label reviews in the database", () => {
   });
 
   it("the latest review of a digit wins and the history keeps every one", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     await insertLabelReview(db, review(7, "mislabelled", 1));
     await insertLabelReview(db, review(3, "ambiguous"));
     await insertLabelReview(db, review(7, "fine"));
@@ -37,7 +37,7 @@ describe("label reviews in the database", () => {
   });
 
   it("deleting a run keeps the reviews: they belong to digits, not runs", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const runId = await insertRun(db, { status: "succeeded" });
     await insertLabelReview(db, review(5, "mislabelled", 2));
     const deletion = await deleteRun(db, runId);

@@ -59,36 +59,48 @@ export interface FixtureEpoch {
   probeProbs?: Float32Array;
 }
 
-export function insertEpoch(db: Db, runId: number, e: FixtureEpoch): void {
+export async function insertEpoch(db: Db, runId: number, e: FixtureEpoch): Promise<void> {
   const confusion = e.confusion ?? Array.from({ length: 100 }, (_, i) => (i % 11 === 0 ? 10 : 0));
-  db.sqlite
-    .prepare(
-      `INSERT INTO Epoch (runId, epoch, loss, accuracy, valLoss, valAccuracy, testLoss, testAccuracy, durationMs, evalMs, recordMs,
-         improved, confusion, probeProbs, createdAt) VALUES (?, ?, ?, 0.8, ?, 0.85, 0.5, 0.84, 20000, 1000, 10, 1, ?, ?, ?)`,
-    )
-    .run(
+  await db.kysely
+    .insertInto("Epoch")
+    .values({
       runId,
-      e.epoch,
-      e.loss ?? 1 / e.epoch,
-      e.valLoss ?? 0.9 / e.epoch,
-      JSON.stringify(confusion),
-      e.probeProbs ? toBlob(e.probeProbs) : null,
-      sqlDate(),
-    );
+      epoch: e.epoch,
+      loss: e.loss ?? 1 / e.epoch,
+      accuracy: 0.8,
+      valLoss: e.valLoss ?? 0.9 / e.epoch,
+      valAccuracy: 0.85,
+      testLoss: 0.5,
+      testAccuracy: 0.84,
+      durationMs: 20000,
+      evalMs: 1000,
+      recordMs: 10,
+      improved: 1,
+      confusion: JSON.stringify(confusion),
+      probeProbs: e.probeProbs ? toBlob(e.probeProbs) : null,
+      createdAt: sqlDate(),
+    })
+    .execute();
 }
 
-export function insertPredictions(
+export async function insertPredictions(
   db: Db,
   runId: number,
   predicted: Uint8Array,
   probs: Float32Array,
   misclassified: Int32Array,
-): void {
-  db.sqlite
-    .prepare(
-      "INSERT INTO TestPredictions (runId, count, predicted, probs, misclassified, misclassifiedCount) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .run(runId, predicted.length, toBlob(predicted), toBlob(probs), toBlob(misclassified), misclassified.length);
+): Promise<void> {
+  await db.kysely
+    .insertInto("TestPredictions")
+    .values({
+      runId,
+      count: predicted.length,
+      predicted: toBlob(predicted),
+      probs: toBlob(probs),
+      misclassified: toBlob(misclassified),
+      misclassifiedCount: misclassified.length,
+    })
+    .execute();
 }
 
 export interface SeedSizedRun {
@@ -134,10 +146,10 @@ export async function insertSeedSizedRun(
     last = predictionsAt(0.1 / epoch + 0.017);
     const probeProbs = new Float32Array(deps.probeIndices.length * 10);
     deps.probeIndices.forEach((row, k) => probeProbs.set(last.probs.subarray(row * 10, row * 10 + 10), k * 10));
-    insertEpoch(db, runId, { epoch, confusion: last.confusion, probeProbs });
+    await insertEpoch(db, runId, { epoch, confusion: last.confusion, probeProbs });
   }
   const misclassified = Int32Array.from(Array.from(labels).flatMap((l, i) => (last.predicted[i] !== l ? [i] : [])));
-  insertPredictions(db, runId, last.predicted, last.probs, misclassified);
+  await insertPredictions(db, runId, last.predicted, last.probs, misclassified);
   await db.prisma.run.update({
     where: { id: runId },
     data: {

@@ -37,7 +37,7 @@ describe("the dashboard pages in Chromium", () => {
       error: "out of memory in epoch 2 (fixture)",
       epochsPlanned: 3,
     });
-    insertEpoch(db, failedId, { epoch: 1 });
+    await insertEpoch(db, failedId, { epoch: 1 });
     const run = await db.prisma.run.findUniqueOrThrow({
       where: { id: runId },
       include: { epochs: { orderBy: { epoch: "asc" } } },
@@ -240,12 +240,12 @@ describe("the dashboard pages in Chromium", () => {
 
   it("adds a new epoch to a running run's page without a reload, with a progress bar and ETA", async () => {
     const liveId = await insertRun(db, { name: "live", status: "running", epochsPlanned: 4 });
-    insertEpoch(db, liveId, { epoch: 1 });
+    await insertEpoch(db, liveId, { epoch: 1 });
     const page = await open(`/runs/${liveId}`);
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     await expect(page.getByTestId("run-overview").getAttribute("data-epochs")).resolves.toBe("1");
     await expect(page.getByTestId("eta").textContent()).resolves.toMatch(/left/);
-    insertEpoch(db, liveId, { epoch: 2 });
+    await insertEpoch(db, liveId, { epoch: 2 });
     await page.waitForSelector("[data-testid=run-overview][data-epochs='2']", { timeout: 15_000 });
     expect(await page.locator("[data-testid=loss-chart] [data-series=val] circle").count()).toBe(2);
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);

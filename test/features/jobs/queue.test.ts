@@ -14,20 +14,20 @@ import { claimNextJob } from "../../../lib/features/jobs/queue";
 import { fetchJobViews } from "../../../lib/features/jobs/view";
 import { openDatabase } from "../../../lib/db/client";
 import { parseTrainConfig } from "../../../lib/core/train-config";
-import { createTestDb, type TestDb } from "../../helpers/db";
+import { createEngineTestDb, type EngineTestDb } from "../../helpers/db";
 
 const TINY = parseTrainConfig({ name: "tiny", epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50 });
 
 describe("the job queue", () => {
-  let db: TestDb | undefined;
+  let db: EngineTestDb | undefined;
   afterEach(async () => db?.cleanup());
 
   it("hands out queued jobs oldest first, each to one worker only", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const first = await enqueueJob(db, TINY, "test");
     const second = await enqueueJob(db, TINY, "test");
     // A second connection, as a second worker process would have.
-    const other = openDatabase(`file:${db.file}`);
+    const other = openDatabase(db.url);
     try {
       expect((await claimNextJob(db, "w1"))?.id).toBe(first);
       expect((await claimNextJob(other, "w2"))?.id).toBe(second);
@@ -44,7 +44,7 @@ describe("the job queue", () => {
   });
 
   it("only lets the owning worker write progress, heartbeats and the outcome", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const id = await enqueueJob(db, TINY, "test");
     await claimNextJob(db, "w1");
     const progress = { stage: "training" as const, progressEpoch: 0, progressBatch: 3, etaMs: 1234.4 };
@@ -63,7 +63,7 @@ describe("the job queue", () => {
   });
 
   it("cancels a queued job at once and asks a running one's worker to stop it", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const queued = await enqueueJob(db, TINY, "test");
     const running = await enqueueJob(db, TINY, "test");
     expect(await cancelJob(db, queued)).toBe("cancelled");
@@ -75,7 +75,7 @@ describe("the job queue", () => {
   });
 
   it("marks a running job failed once its heartbeat is older than the threshold, and it can be retried once", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const id = await enqueueJob(db, TINY, "test");
     await claimNextJob(db, "w1");
     expect(await failStaleJobs(db, new Date())).toBe(0);
@@ -95,7 +95,7 @@ describe("the job queue", () => {
   });
 
   it("queues the seed job only into a database without runs or jobs", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const seed = parseTrainConfig({});
     const id = await enqueueIfEmpty(db, seed, "npm run up");
     expect(id).not.toBeNull();

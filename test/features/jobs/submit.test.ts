@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { submitJobs } from "../../../lib/features/jobs/submit";
-import { createTestDb, type TestDb } from "../../helpers/db";
+import { createEngineTestDb, type EngineTestDb } from "../../helpers/db";
 
 const LIMITS = { maxTrainingMs: 6 * 3_600_000, maxStorageBytes: 5e9 };
 const SMALL = { hidden: "32", epochs: 1, trainSize: 1000, testSize: 500, probeSize: 50 };
 
 describe("queueing jobs through the admin API's rules", () => {
-  let db: TestDb | undefined;
+  let db: EngineTestDb | undefined;
   afterEach(async () => db?.cleanup());
 
   it("refuses a job over the cost limits with the estimate and the limit, and queues nothing", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const result = await submitJobs(
       db,
       { hidden: "4096,4096,4096,4096,4096,4096,4096,4096", epochs: 500, batchSize: 1, probeSize: 10_000 },
@@ -27,7 +27,7 @@ describe("queueing jobs through the admin API's rules", () => {
   });
 
   it("queues a sweep all or none, limited by the sum of its jobs", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const ok = await submitJobs(db, { jobs: [SMALL, { ...SMALL, hidden: [64] }] }, "test", LIMITS);
     expect(ok).toMatchObject({ ok: true, jobIds: [1, 2] });
     // Each job alone fits a 250 MB limit; the sweep of three (seed-sized, 226 MB each) does not.
@@ -51,7 +51,7 @@ describe("queueing jobs through the admin API's rules", () => {
   });
 
   it("refuses a body of null, an array or a string instead of queueing the default job", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     for (const body of [null, [], "epochs=1", 3]) {
       const result = await submitJobs(db, body, "test", LIMITS);
       expect(!result.ok && result.formErrors[0]).toMatch(/^the parameters must be a JSON object/);

@@ -5,7 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { blobToFloat32 } from "../../../lib/db/blobs";
-import { openDatabase, type Db } from "../../../lib/db/client";
+import { openSqlite } from "../../../lib/db/client";
 import { parseJobForm } from "../../../lib/core/job-params";
 import { enqueueJob } from "../../../lib/db/jobs";
 import { createTestDb, type TestDb } from "../../helpers/db";
@@ -75,7 +75,7 @@ describe("the worker under database faults", () => {
       });
       const file = path.join(dir, "full.db");
       copyFileSync(inject("templateDb"), file);
-      const small: Db = openDatabase(`file:${file}`);
+      const small = openSqlite(`file:${file}`);
       cleanups.push(() => small.close());
       // Each epoch records the probe's 512-wide activations (1,000 × 512 float32 = 2 MB) and a checkpoint.
       const jobId = await enqueueJob(
