@@ -436,11 +436,12 @@ describe("the admin API", () => {
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     // Headers a client can set do not change who it is: 127.0.0.2 stays refused, the right password included.
-    for (const forged of [
+    const forgeries: Array<Record<string, string>> = [
       { "x-mnist-lens-peer": "127.0.0.9" },
       { "x-forwarded-for": "127.0.0.9" },
       { "X-Mnist-Lens-Peer": "127.0.0.9", "X-Forwarded-For": "127.0.0.9, 127.0.0.3" },
-    ]) {
+    ];
+    for (const forged of forgeries) {
       const answer = await loginFrom(server.url, "127.0.0.2", PASSWORD, forged);
       expect(answer.status, JSON.stringify(forged)).toBe(429);
       expect(answer.setCookie).toBeUndefined();
