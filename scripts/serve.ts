@@ -39,7 +39,14 @@ function readArgs(): Args | number {
     }
     const parsed = argsSchema.safeParse({ port: values.port ?? process.env.PORT ?? "3000", hostname: values.hostname });
     if (!parsed.success)
-      throw new Error(parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("; "));
+      throw new Error(
+        parsed.error.issues
+          .map(
+            (i) =>
+              `--${i.path.join(".")}${i.path[0] === "port" && values.port === undefined ? " (PORT)" : ""}: ${i.message}`,
+          )
+          .join("; "),
+      );
     return parsed.data;
   } catch (err) {
     console.error(`serve: ${(err as Error).message}\n\n${USAGE}`);
