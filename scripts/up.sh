@@ -46,4 +46,5 @@ trap 'exit 130' INT TERM
 
 echo "==> dashboard at http://localhost:${PORT}, admin at http://localhost:${PORT}/admin"
 echo "    (Ctrl-C stops both; a running job stops after its current batch and can be retried from /admin)"
-npx next start -p "$PORT"
+# Our server (scripts/serve.ts) rather than `next start`: it tells the login limiter each client's socket address.
+node --import tsx scripts/serve.ts -p "$PORT"

@@ -33,7 +33,7 @@ export async function startAppServer(
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.resolve("node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    ["--import", "tsx", path.resolve("scripts/serve.ts"), "-p", String(port), "-H", "127.0.0.1"],
     {
       env: { ...process.env, ...extraEnv, DATABASE_URL: `file:${databaseFile}`, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../helpers/db";
 import { startAppServer, type AppServer } from "../../helpers/server";
@@ -5,6 +6,59 @@ import { onlySetCookie } from "../../helpers/set-cookie";
 import { insertRun } from "../../db/run-fixture";
 
 const PASSWORD = "test-admin-password-0123";
+
+interface Answer {
+  status: number;
+  retryAfter: string | undefined;
+  setCookie: string[] | undefined;
+}
+
+/**
+ * POSTs a login over a fresh socket bound to `localAddress` (Linux routes all of 127.0.0.0/8 to lo), so the server sees
+ * a different peer for each loopback address.
+ */
+function loginFrom(
+  url: string,
+  localAddress: string,
+  password: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const body = JSON.stringify({ password });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      `${url}/api/admin/login`,
+      {
+        method: "POST",
+        localAddress,
+        agent: false,
+        headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), ...headers },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            retryAfter: res.headers["retry-after"],
+            setCookie: res.headers["set-cookie"],
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Wrong passwords from `localAddress` until the limiter refuses it (at most 10): the answers' statuses in order. */
+async function guessUntilRefused(url: string, localAddress: string): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  for (let i = 0; i < 10; i++) {
+    const answer = await loginFrom(url, localAddress, `wrong-password-${i}`);
+    answers.push(answer);
+    if (answer.status !== 401) break;
+  }
+  return answers;
+}
 
 interface Login {
   cookie: string;
@@ -374,18 +428,29 @@ describe("the admin API", () => {
     }
   });
 
-  // Last: wrong passwords slow the unknown address's next answers.
-  it("never refuses the right password without a trusted proxy, however many wrong ones came first", async () => {
-    const started = Date.now();
-    for (let i = 0; i < 5; i++) {
-      // A forged X-Forwarded-For changes nothing: without TRUSTED_PROXIES every client is the one unknown address.
-      const res = await login(`wrong-password-${i}`, { "x-forwarded-for": `192.0.2.${i}` });
-      expect(res.status).toBe(401);
-      expect(res.headers.get("set-cookie")).toBeNull();
+  it("refuses the address that guessed wrong, by its socket, and never a correct password from another one", async () => {
+    const answers = await guessUntilRefused(server.url, "127.0.0.2");
+    // The first 3 wrong passwords cost nothing; the backoff then refuses the address with 429 and Retry-After.
+    expect(answers.slice(0, 4).map((a) => a.status)).toEqual([401, 401, 401, 401]);
+    const refused = answers.at(-1)!;
+    expect(refused.status).toBe(429);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    // Headers a client can set do not change who it is: 127.0.0.2 stays refused, the right password included.
+    const forgeries: Array<Record<string, string>> = [
+      { "x-mnist-lens-peer": "127.0.0.9" },
+      { "x-forwarded-for": "127.0.0.9" },
+      { "X-Mnist-Lens-Peer": "127.0.0.9", "X-Forwarded-For": "127.0.0.9, 127.0.0.3" },
+    ];
+    for (const forged of forgeries) {
+      const answer = await loginFrom(server.url, "127.0.0.2", PASSWORD, forged);
+      expect(answer.status, JSON.stringify(forged)).toBe(429);
+      expect(answer.setCookie).toBeUndefined();
     }
-    // The 4th and 5th wrong answers waited out the backoff (1 s, then 2 s).
-    expect(Date.now() - started).toBeGreaterThan(2900);
-    expect((await login(PASSWORD)).status).toBe(200);
+    // Another address gets in with the right password, even when it claims to be the refused one.
+    const admin = await loginFrom(server.url, "127.0.0.3", PASSWORD);
+    expect(admin.status).toBe(200);
+    expect(admin.setCookie?.[0]).toMatch(/^mnist_lens_admin=/);
+    expect((await loginFrom(server.url, "127.0.0.4", PASSWORD, { "x-mnist-lens-peer": "127.0.0.2" })).status).toBe(200);
   });
 });
 
@@ -420,5 +485,12 @@ describe("the login limiter behind a trusted proxy", () => {
     const admin = await login(PASSWORD, "198.51.100.7");
     expect(admin.status).toBe(200);
     expect(admin.headers.get("set-cookie")).toMatch(/^mnist_lens_admin=/);
+    // A peer that is not a trusted proxy is the client: its X-Forwarded-For is not read at all.
+    expect((await loginFrom(server.url, "127.0.0.5", PASSWORD, { "x-forwarded-for": attacker })).status).toBe(200);
+    const direct = await guessUntilRefused(server.url, "127.0.0.6");
+    expect(direct.at(-1)!.status).toBe(429);
+    expect((await loginFrom(server.url, "127.0.0.1", PASSWORD, { "x-forwarded-for": "198.51.100.8" })).status).toBe(
+      200,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../../../lib/features/auth/password";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { clientAddress } from "../../../lib/features/auth/client-address";
+import { clientAddress, isPeerHeaderTrusted, PEER_HEADER } from "../../../lib/features/auth/client-address";
 import { createLoginLimiter } from "../../../lib/features/auth/rate-limit";
 import { readEnv } from "../../../lib/env";
 import { NextRequest, NextResponse } from "next/server";
@@ -113,6 +113,44 @@ describe("the client address", () => {
   it("falls back to unknown when the nearest untrusted entry is not an address", () => {
     expect(clientAddress(xff("1.2.3.4, not-an-ip"), ["127.0.0.1"]).identified).toBe(false);
     expect(clientAddress(new Headers(), ["127.0.0.1"]).identified).toBe(false);
+  });
+
+  it("believes the peer header only in a process our server marked: under plain next start it is the client's to send", () => {
+    expect(isPeerHeaderTrusted()).toBe(false);
+    const forged = new Headers({ [PEER_HEADER]: "192.0.2.9" });
+    expect(clientAddress(forged, [])).toEqual({ address: "unknown", identified: false });
+    expect(clientAddress(forged, [], false)).toEqual({ address: "unknown", identified: false });
+    expect(
+      clientAddress(new Headers({ [PEER_HEADER]: "192.0.2.9", "x-forwarded-for": "192.0.2.9" }), []).identified,
+    ).toBe(false);
+  });
+
+  it("is the socket's address from our server, whatever X-Forwarded-For says, when the peer is not a trusted proxy", () => {
+    const peer = (address: string, forwardedFor?: string) =>
+      new Headers({ [PEER_HEADER]: address, ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) });
+    expect(clientAddress(peer("127.0.0.2"), [], true)).toEqual({ address: "127.0.0.2", identified: true });
+    expect(clientAddress(peer("127.0.0.2", "198.51.100.7"), [], true).address).toBe("127.0.0.2");
+    expect(clientAddress(peer("::ffff:127.0.0.2", "198.51.100.7"), ["10.0.0.2"], true).address).toBe("127.0.0.2");
+    expect(clientAddress(peer("::1"), ["10.0.0.2"], true)).toEqual({ address: "::1", identified: true });
+    // Our server always sets it; no usable value means no known address, never one the client chose.
+    expect(clientAddress(new Headers({ "x-forwarded-for": "198.51.100.7" }), [], true).identified).toBe(false);
+    expect(clientAddress(peer("not-an-ip", "198.51.100.7"), ["127.0.0.1"], true).identified).toBe(false);
+  });
+
+  it("walks X-Forwarded-For only when the socket's peer is a trusted proxy, and is that proxy when it names no one", () => {
+    const proxies = ["127.0.0.1", "10.0.0.2"];
+    const via = (address: string, forwardedFor?: string) =>
+      new Headers({ [PEER_HEADER]: address, ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) });
+    expect(clientAddress(via("127.0.0.1", "203.0.113.7"), proxies, true)).toEqual({
+      address: "203.0.113.7",
+      identified: true,
+    });
+    expect(clientAddress(via("127.0.0.1", "1.2.3.4, 203.0.113.7, 10.0.0.2"), proxies, true).address).toBe(
+      "203.0.113.7",
+    );
+    expect(clientAddress(via("127.0.0.1"), proxies, true)).toEqual({ address: "127.0.0.1", identified: true });
+    expect(clientAddress(via("127.0.0.1", "10.0.0.2"), proxies, true).address).toBe("10.0.0.2");
+    expect(clientAddress(via("127.0.0.1", "1.2.3.4, garbage"), proxies, true).identified).toBe(false);
   });
 
   it("reads TRUSTED_PROXIES from the environment as a list, naming the variable when it is not one", () => {

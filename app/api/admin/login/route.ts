@@ -1,5 +1,6 @@
 // POST /api/admin/login {"password": "..."}: sets the session cookie and returns the CSRF token (200), 401 on a wrong password,
-// 429 with Retry-After while the client's address (known through a trusted proxy) waits out its backoff.
+// 429 with Retry-After while the client's address (the socket's under `npm start`, or a trusted proxy's report) waits
+// out its backoff.
 import { z } from "zod";
 import { adminPasswordHash, verifyPassword } from "@/lib/features/auth/password";
 import { clientAddress } from "@/lib/features/auth/client-address";
@@ -17,7 +18,7 @@ import { getDb } from "@/lib/db/client";
 import { readEnv } from "@/lib/env";
 import { withBusyAnswer } from "@/app/api/_lib/handler";
 
-/** Longest a wrong password from an unidentified client is held before its 401. */
+/** Longest a wrong password from an unidentified client (plain `next start`, no trusted proxy) is held before its 401. */
 const UNKNOWN_CLIENT_MAX_DELAY_MS = 5000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,7 +49,7 @@ export const POST = withBusyAnswer(async (request: Request): Promise<Response> =
   const client = clientAddress(request.headers, readEnv().TRUSTED_PROXIES);
   const limiter = loginLimiter();
   const now = Date.now();
-  // Only an address known through a trusted proxy is refused while it waits: refusing "unknown" would refuse everyone.
+  // Only a known address is refused while it waits: refusing "unknown" (plain `next start`) would refuse everyone.
   const waitMs = client.identified ? limiter.retryAfterMs(client.address, now) : 0;
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
