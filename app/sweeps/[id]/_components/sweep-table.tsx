@@ -1,8 +1,8 @@
 "use client";
-// The sweep's runs as a table: every column sorts through the URL (?sort=…&dir=…), and two picked runs open /compare.
+// The sweep's runs as a table: every column sorts through the URL (?sort=…&dir=…), and two picked runs open /compare
+// (its URL written here: lib/chart/pair-view.ts's compareHref pulls server-only numeric code into the browser).
 import Link from "next/link";
 import { useState } from "react";
-import { compareHref } from "@/lib/chart/pair-view";
 import { formatDuration } from "@/lib/chart/progress";
 import {
   nextSweepSort,
@@ -54,7 +54,7 @@ export function SweepTable({ rows, sort }: { rows: SweepRunView[]; sort: SweepSo
     <>
       <p>
         {pickedRuns.length === 2 ? (
-          <Link href={compareHref(pickedRuns)} data-testid="sweep-compare">
+          <Link href={`/compare?runs=${pickedRuns.join(",")}`} data-testid="sweep-compare">
             Compare runs #{pickedRuns[0]} and #{pickedRuns[1]}
           </Link>
         ) : (
