@@ -1,7 +1,7 @@
 // Parallel coordinates of a sweep's finished runs: one vertical axis per hyperparameter (points for optimizer and
 // hidden widths, log for the learning rate) and for best val_loss and test accuracy, one line per run coloured by
 // its test accuracy. d3 computes the scales and paths; React renders the SVG.
-import { extent, interpolateViridis, scaleLinear, scaleLog, scalePoint, type ScaleContinuousNumeric } from "d3";
+import { extent, format, interpolateViridis, scaleLinear, scaleLog, scalePoint, type ScaleContinuousNumeric } from "d3";
 import type { SweepRunView } from "@/lib/core/sweep-table";
 
 const WIDTH = 960;
@@ -45,7 +45,8 @@ function numericAxis(
     : scaleLinear().domain(domain).range(range);
   // A domain of one value maps it to the middle; its only tick is that value.
   const tickValues = domain[0] === domain[1] ? [domain[0]] : scale.ticks(log ? 3 : 4);
-  const fmt = key === "testAccuracy" ? (v: number) => `${(v * 100).toFixed(1)}%` : scale.tickFormat(4);
+  // Plain figures ("0.003", "128"), not d3's SI prefixes ("3m") nor a degenerate domain's six decimals.
+  const fmt = key === "testAccuracy" ? (v: number) => `${(v * 100).toFixed(1)}%` : format("~g");
   return {
     key,
     label,
