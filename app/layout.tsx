@@ -31,6 +31,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <Link href="/">Runs</Link>
             <Link href="/pairs">Pairs</Link>
             <Link href="/compare">Compare</Link>
+            <Link href="/sweeps">Sweeps</Link>
             <Link href="/draw">Draw</Link>
             <Link href="/labels">Labels</Link>
             <Link href="/admin">Admin</Link>

@@ -209,7 +209,11 @@ export type RetryOutcome =
  */
 export async function retryJob(db: Db, jobId: number, queuedBy: string): Promise<RetryOutcome> {
   return immediateTransaction(db, async (tx): Promise<RetryOutcome> => {
-    const job = await tx.selectFrom("Job").select(["status", "params"]).where("id", "=", jobId).executeTakeFirst();
+    const job = await tx
+      .selectFrom("Job")
+      .select(["status", "params", "sweepId"])
+      .where("id", "=", jobId)
+      .executeTakeFirst();
     if (!job) return { outcome: "not-found" };
     if (job.status !== "failed" && job.status !== "cancelled") return { outcome: "not-retryable" };
     const pending = await tx
@@ -227,6 +231,8 @@ export async function retryJob(db: Db, jobId: number, queuedBy: string): Promise
         queuedBy,
         stage: "queued",
         retryOfId: jobId,
+        // A retry stays in its sweep, so the sweep page shows its run.
+        sweepId: job.sweepId,
         createdAt: sqlDate(),
       })
       .returning("id")

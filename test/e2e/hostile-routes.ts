@@ -70,4 +70,46 @@ export const HOSTILE_BODIES: Record<string, Array<{ body: string; status: number
     { body: JSON.stringify({ hidden: Array(5000).fill(0) }), status: 400, field: "hidden" },
     { body: JSON.stringify({ hidden: Array(40_000).fill(0.123456789) }), status: 413, field: "body" },
   ],
+  // Sent with an admin session by test/e2e/sweeps.test.ts.
+  "/api/admin/sweeps": [
+    { body: "", status: 400, field: "body" },
+    { body: "{", status: 400, field: "body" },
+    { body: "[]", status: 400, field: "body" },
+    { body: "null", status: 400, field: "body" },
+    { body: "{}", status: 400, field: "name" },
+    { body: '{"name": "x", "mode": "grid", "axes": {}}', status: 400, field: "axes" },
+    { body: '{"name": "x", "mode": "spiral", "axes": {"seed": {"values": [1]}}}', status: 400, field: "mode" },
+    { body: '{"name": "x", "mode": "random", "axes": {"seed": {"values": [1]}}}', status: 400, field: "count" },
+    { body: '{"name": "x", "mode": "grid", "axes": {"seed": {"values": [1]}}, "x": 1}', status: 400, field: "body" },
+    {
+      body: '{"name": "x", "mode": "grid", "axes": {"learningRate": {"values": [0.01, 2]}}}',
+      status: 400,
+      field: "axes.learningRate",
+    },
+    {
+      body: '{"name": "x", "mode": "grid", "axes": {"learningRate": {"range": {"start": 0, "stop": 1, "steps": 3}}}}',
+      status: 400,
+      field: "axes.learningRate.range.start",
+    },
+    {
+      body: '{"name": "x", "mode": "grid", "axes": {"seed": {"values": [1]}}, "fixed": {"epochs": "0x10"}}',
+      status: 400,
+      field: "fixed.epochs",
+    },
+    {
+      body: JSON.stringify({
+        name: "x",
+        mode: "grid",
+        axes: { seed: { range: { start: 1, stop: 50, steps: 50 } }, batchSize: { values: [32, 64] } },
+      }),
+      status: 400,
+      field: "axes",
+    },
+    {
+      body: JSON.stringify({ name: "x", mode: "grid", axes: { hidden: { values: [[[[[[[[1]]]]]]]] } } }),
+      status: 400,
+      field: "body",
+    },
+    { body: JSON.stringify({ name: "x".repeat(70_000) }), status: 400, field: "body" },
+  ],
 };

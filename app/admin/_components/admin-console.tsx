@@ -10,6 +10,7 @@ import type { JobView } from "@/lib/features/jobs/view";
 import { JobForm } from "./job-form";
 import { JobsTable } from "./jobs-table";
 import { RunsTable } from "./runs-table";
+import { SweepForm } from "./sweep-form";
 
 const ACTIVE_POLL_MS = 1000;
 const IDLE_POLL_MS = 5000;
@@ -68,6 +69,12 @@ export function AdminConsole(props: {
       <JobForm
         csrfToken={props.csrfToken}
         specs={props.specs}
+        calibrations={props.calibrations}
+        limits={props.limits}
+        onQueued={refresh}
+      />
+      <SweepForm
+        csrfToken={props.csrfToken}
         calibrations={props.calibrations}
         limits={props.limits}
         onQueued={refresh}
