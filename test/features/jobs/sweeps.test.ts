@@ -4,7 +4,7 @@ import { getSweep, listSweepJobRuns, listSweeps } from "../../../lib/db/sweeps";
 import { claimQueuedJob, finishJob, retryJob } from "../../../lib/db/jobs";
 import { parseTrainConfig } from "../../../lib/core/train-config";
 import { estimateJobBytes } from "../../../lib/core/job-cost";
-import { createTestDb, type TestDb } from "../../helpers/db";
+import { createEngineTestDb, type EngineTestDb } from "../../helpers/db";
 
 const LIMITS = { maxTrainingMs: 6 * 3_600_000, maxStorageBytes: 5e9 };
 const GRID = {
@@ -15,11 +15,11 @@ const GRID = {
 };
 
 describe("queueing a sweep", () => {
-  let db: TestDb | undefined;
+  let db: EngineTestDb | undefined;
   afterEach(async () => db?.cleanup());
 
   it("writes the sweep and one queued job per combination, the jobs pointing at it", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const result = await submitSweep(db, GRID, "test", LIMITS);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -43,7 +43,7 @@ describe("queueing a sweep", () => {
   });
 
   it("refuses a sweep over the cost limits as a whole and writes nothing", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     // The limit fits two of the largest job (hidden 32) but not the four together.
     const largest = estimateJobBytes(
       parseTrainConfig({ architecture: { kind: "mlp", hidden: [32] }, epochs: 4 }),
@@ -59,7 +59,7 @@ describe("queueing a sweep", () => {
   });
 
   it("refuses an invalid spec naming its field, and a job the job form would refuse naming the axis", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const bad = await submitSweep(db, { ...GRID, mode: "lattice" }, "test", LIMITS);
     expect(!bad.ok && Object.keys(bad.errors)).toEqual(["mode"]);
     const badJob = await submitSweep(
@@ -73,7 +73,7 @@ describe("queueing a sweep", () => {
   });
 
   it("keeps a retried job in its sweep", async () => {
-    db = createTestDb();
+    db = await createEngineTestDb();
     const result = await submitSweep(db, GRID, "test", LIMITS);
     if (!result.ok) throw new Error(result.error);
     const claimed = await claimQueuedJob(db, "w1");
