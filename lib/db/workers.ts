@@ -78,14 +78,13 @@ export interface WorkerRow {
 }
 
 /**
- * Workers for the admin page: every one not stopped, then the most recently stopped, up to `limit` in all; live
- * ones first, by host and start.
+ * The `limit` workers heard from most recently, latest first: the live ones, then those stopped or lost lately
+ * (rows are never deleted, so old ones fall off the end).
  */
 export async function listWorkers(db: Db, limit: number): Promise<WorkerRow[]> {
   const rows = await db.kysely
     .selectFrom("Worker")
     .selectAll()
-    .orderBy((eb) => eb.case().when("stoppedAt", "is", null).then(0).else(1).end())
     .orderBy("heartbeatAt", "desc")
     .orderBy("id")
     .limit(limit)
