@@ -3,7 +3,7 @@ import "server-only";
 import type { TrainConfig } from "../core/train-config";
 import type { Db } from "./client";
 import { sqlDate } from "./sql";
-import { immediateTransaction } from "./transaction";
+import { immediateTransaction, type Tx } from "./transaction";
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -186,14 +186,17 @@ export async function recoverStaleJobs(
   const at = sqlDate(now);
   const cutoff = sqlDate(new Date(now.getTime() - staleAfterMs));
   const silence = `its worker stopped sending heartbeats (none for over ${staleAfterMs / 1000} s): it was killed, lost the database or its machine restarted`;
-  return immediateTransaction(db, async (tx) => {
-    const stale = await tx
+  const staleJobs = (q: Tx) =>
+    q
       .selectFrom("Job")
       .select(["id", "workerId", "attempts", "cancelRequested"])
       .where("status", "=", "running")
       .where((eb) => eb.or([eb("heartbeatAt", "<", cutoff), eb("heartbeatAt", "is", null)]))
-      .orderBy("id")
-      .execute();
+      .orderBy("id");
+  // Every idle worker asks every poll: a read first, so the write lock is taken only when there is something to do.
+  if ((await staleJobs(db.kysely).limit(1).execute()).length === 0) return { requeued: [], failed: [] };
+  return immediateTransaction(db, async (tx) => {
+    const stale = await staleJobs(tx).execute();
     const recovery: StaleRecovery = { requeued: [], failed: [] };
     for (const job of stale) {
       const again = job.attempts < maxAttempts && job.cancelRequested === 0;
