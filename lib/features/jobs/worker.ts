@@ -272,6 +272,12 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<JobOutco
   let lastBeatAt = Date.now();
   let fenced = false;
   const heartbeat = setInterval(() => {
+    // Past half the stale threshold without a recorded beat (failing or still waiting), another worker may soon take
+    // the job back: stop ours first, so the job never trains on two hosts at once.
+    if (!fenced && Date.now() - lastBeatAt > fenceMs) {
+      fenced = true;
+      stopChild(`no heartbeat recorded for over ${Math.round(fenceMs / 1000)} s (the database is unreachable)`);
+    }
     // A beat still waiting for the database is not doubled by the next tick.
     if (beating) return;
     beating = true;
@@ -280,21 +286,13 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<JobOutco
         lastBeatAt = Date.now();
         if (beat === null) {
           lostJob = true;
-          stopChild("the job is no longer this worker's (marked failed as stale?)");
+          stopChild("the job is no longer this worker's (taken back as stale?)");
         } else if (beat.cancelRequested) {
           cancelRequested = true;
           stopChild("cancel requested");
         }
       })
-      .catch((err: unknown) => {
-        log(`${tag}: heartbeat not recorded: ${lastLine(err)}`);
-        // Past half the stale threshold another worker may soon take the job: stop ours first, so the job never
-        // trains on two hosts at once.
-        if (!fenced && Date.now() - lastBeatAt > fenceMs) {
-          fenced = true;
-          stopChild(`no heartbeat recorded for over ${Math.round(fenceMs / 1000)} s (the database is unreachable)`);
-        }
-      })
+      .catch((err: unknown) => log(`${tag}: heartbeat not recorded: ${lastLine(err)}`))
       .finally(() => {
         beating = false;
       });

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseJobForm } from "../../../lib/core/job-params";
 import { enqueueJob } from "../../../lib/db/jobs";
@@ -38,7 +39,9 @@ describe("workers on several hosts", () => {
   let db: TestDb | undefined;
   const workers: WorkerProcess[] = [];
   const orphans: number[] = [];
+  const lockers: Database.Database[] = [];
   afterEach(async () => {
+    lockers.splice(0).forEach((l) => l.close());
     workers.splice(0).forEach((w) => w.kill());
     for (const pid of orphans.splice(0)) if (isAlive(pid)) process.kill(pid, "SIGKILL");
     await db?.cleanup();
@@ -152,5 +155,38 @@ describe("workers on several hosts", () => {
     b.child.kill("SIGTERM");
     expect((await b.exit).code).toBe(0);
     expect((await fetchWorkerViews(db)).find((w) => w.id === bId)?.state).toBe("stopped");
+  }, 600_000);
+
+  it("a worker that cannot beat for half the stale time stops its own training before another could take the job", async () => {
+    db = createTestDb();
+    const jobId = await enqueueJob(
+      db,
+      jobConfig({ name: "cut off", hidden: "512", trainSize: 15_000, batchSize: 16 }),
+      "test",
+    );
+    const worker = spawnWorker(db.file, ["--no-projections", "--no-pairs", "--poll-ms=200", "--stale-job-ms=4000"], {
+      WORKER_HOST: "host-c",
+      DATABASE_BUSY_TIMEOUT_MS: "300",
+    });
+    workers.push(worker);
+    await waitUntil(
+      () => db!.prisma.job.findUniqueOrThrow({ where: { id: jobId } }),
+      (j) => j.stage === "training" && j.progressBatch > 0,
+    );
+    // Another process holds the write lock: every heartbeat fails after the 300 ms busy timeout, as if cut off.
+    const locker = new Database(db.file);
+    lockers.push(locker);
+    locker.exec("BEGIN IMMEDIATE; UPDATE Job SET queuedBy = queuedBy WHERE id = 0;");
+    await worker.waitForLine(new RegExp(`job ${jobId}: no heartbeat recorded for over 2 s .*: SIGTERM`), 60_000);
+    locker.exec("COMMIT");
+    const job = await waitUntil(
+      () => db!.prisma.job.findUniqueOrThrow({ where: { id: jobId } }),
+      (j) => j.status !== "running",
+      120_000,
+    );
+    expect(job, worker.lines.join("\n")).toMatchObject({ status: "failed", attempts: 1 });
+    expect(job.error).toBe("interrupted: this worker lost the database before training finished; retry it");
+    worker.child.kill("SIGTERM");
+    expect((await worker.exit).code).toBe(0);
   }, 600_000);
 });
