@@ -167,6 +167,8 @@ export interface StaleRecovery {
   requeued: number[];
   /** Jobs failed instead: out of attempts, or their cancel had been requested. */
   failed: number[];
+  /** Jobs whose run had succeeded (the worker vanished while projecting): succeeded, with a note on what is left. */
+  finished: number[];
 }
 
 /**
@@ -194,10 +196,10 @@ export async function recoverStaleJobs(
       .where((eb) => eb.or([eb("heartbeatAt", "<", cutoff), eb("heartbeatAt", "is", null)]))
       .orderBy("id");
   // Every idle worker asks every poll: a read first, so the write lock is taken only when there is something to do.
-  if ((await staleJobs(db.kysely).limit(1).execute()).length === 0) return { requeued: [], failed: [] };
+  if ((await staleJobs(db.kysely).limit(1).execute()).length === 0) return { requeued: [], failed: [], finished: [] };
   return immediateTransaction(db, async (tx) => {
     const stale = await staleJobs(tx).execute();
-    const recovery: StaleRecovery = { requeued: [], failed: [] };
+    const recovery: StaleRecovery = { requeued: [], failed: [], finished: [] };
     for (const job of stale) {
       const again = job.attempts < maxAttempts && job.cancelRequested === 0;
       const update = tx
@@ -205,6 +207,24 @@ export async function recoverStaleJobs(
         .where("id", "=", job.id)
         .where("status", "=", "running")
         .where((eb) => (job.workerId === null ? eb("workerId", "is", null) : eb("workerId", "=", job.workerId)));
+      const run = await tx.selectFrom("Run").select(["id", "status"]).where("jobId", "=", job.id).executeTakeFirst();
+      if (run?.status === "succeeded") {
+        // Training was done; only the follower's figures were left: training again would only duplicate the run.
+        const done = await update
+          .set({
+            status: "succeeded",
+            stage: "done",
+            finishedAt: at,
+            etaMs: null,
+            error: `${silence} after its run succeeded; \`npm run project -- --run ${run.id}\` computes any layouts left`,
+          })
+          .executeTakeFirst();
+        if (done.numUpdatedRows === 1n) {
+          recovery.finished.push(job.id);
+          await chargeWorker(tx, job.workerId, job.id);
+        }
+        continue;
+      }
       const result = again
         ? await update
             .set({
@@ -245,16 +265,21 @@ export async function recoverStaleJobs(
         .where("status", "=", "running")
         .execute();
       if (again) await tx.updateTable("Run").set({ jobId: null }).where("jobId", "=", job.id).execute();
-      if (job.workerId !== null)
-        await tx
-          .updateTable("Worker")
-          .set((eb) => ({ currentJobId: null, jobsFailed: eb("jobsFailed", "+", 1) }))
-          .where("id", "=", job.workerId)
-          .where("currentJobId", "=", job.id)
-          .execute();
+      await chargeWorker(tx, job.workerId, job.id);
     }
     return recovery;
   });
+}
+
+/** The vanished worker no longer runs `jobId`, and the job counts as one it failed. */
+async function chargeWorker(tx: Tx, workerId: string | null, jobId: number): Promise<void> {
+  if (workerId === null) return;
+  await tx
+    .updateTable("Worker")
+    .set((eb) => ({ currentJobId: null, jobsFailed: eb("jobsFailed", "+", 1) }))
+    .where("id", "=", workerId)
+    .where("currentJobId", "=", jobId)
+    .execute();
 }
 
 export type CancelOutcome = "cancelled" | "requested" | "finished" | "not-found";

@@ -72,7 +72,7 @@ describe("the Worker table", () => {
     await claimNextJob(db, worker.id);
     await presence.jobStarted(jobId);
     const later = new Date(Date.now() + 120_000);
-    expect(await recoverStaleJobs(db, { now: later })).toEqual({ requeued: [jobId], failed: [] });
+    expect(await recoverStaleJobs(db, { now: later })).toEqual({ requeued: [jobId], failed: [], finished: [] });
     expect(await fetchWorkerViews(db, { now: later })).toMatchObject([
       { state: "lost", currentJobId: null, jobsDone: 0, jobsFailed: 1 },
     ]);

@@ -109,6 +109,10 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
           log(`worker ${workerId}: queued again job(s) ${stale.requeued.join(", ")}, whose worker had vanished`);
         if (stale.failed.length > 0)
           log(`worker ${workerId}: failed job(s) ${stale.failed.join(", ")}, whose worker had vanished (not retried)`);
+        if (stale.finished.length > 0)
+          log(
+            `worker ${workerId}: closed job(s) ${stale.finished.join(", ")}, whose worker vanished after the run succeeded`,
+          );
         await failStaleRuns(db);
         job = await claimNextJob(db, workerId);
         if (failures > 0) log(`worker ${workerId}: the database answers again after ${failures} failed attempt(s)`);

@@ -83,8 +83,8 @@ describe("the job queue", () => {
     const firstRun = await insertRun(db, { name: "attempt 1" });
     await db.prisma.run.update({ where: { id: firstRun }, data: { jobId: id } });
     const later = new Date(Date.now() + STALE_JOB_MS + 5000);
-    expect(await recoverStaleJobs(db)).toEqual({ requeued: [], failed: [] });
-    expect(await recoverStaleJobs(db, { now: later })).toEqual({ requeued: [id], failed: [] });
+    expect(await recoverStaleJobs(db)).toEqual({ requeued: [], failed: [], finished: [] });
+    expect(await recoverStaleJobs(db, { now: later })).toEqual({ requeued: [id], failed: [], finished: [] });
     const queued = await db.prisma.job.findUniqueOrThrow({ where: { id }, include: { run: true } });
     expect(queued).toMatchObject({ status: "queued", workerId: null, attempts: 1, run: null });
     expect(queued.error).toMatch(/^attempt 1: its worker stopped sending heartbeats .*; queued again$/);
@@ -113,7 +113,11 @@ describe("the job queue", () => {
     const later = () => new Date(Date.now() + staleAfterMs + 1000);
     for (let attempt = 1; attempt < MAX_JOB_ATTEMPTS; attempt++) {
       expect((await claimNextJob(db, `w${attempt}`))?.id).toBe(worn);
-      expect(await recoverStaleJobs(db, { now: later(), staleAfterMs })).toEqual({ requeued: [worn], failed: [] });
+      expect(await recoverStaleJobs(db, { now: later(), staleAfterMs })).toEqual({
+        requeued: [worn],
+        failed: [],
+        finished: [],
+      });
     }
     expect((await claimNextJob(db, "w-last"))?.id).toBe(worn);
     expect((await claimNextJob(db, "w-other"))?.id).toBe(cancelled);
@@ -121,6 +125,7 @@ describe("the job queue", () => {
     expect(await recoverStaleJobs(db, { now: later(), staleAfterMs })).toEqual({
       requeued: [],
       failed: [worn, cancelled],
+      finished: [],
     });
     const jobs = await db.prisma.job.findMany({ orderBy: { id: "asc" } });
     expect(jobs.map((j) => [j.status, j.attempts])).toEqual([
@@ -129,6 +134,22 @@ describe("the job queue", () => {
     ]);
     expect(jobs[0]!.error).toMatch(new RegExp(`on each of its ${MAX_JOB_ATTEMPTS} attempts`));
     expect(jobs[1]!.error).toMatch(/its cancel had been requested/);
+  });
+
+  it("closes a stale job whose run had already succeeded instead of training it again", async () => {
+    db = createTestDb();
+    const id = await enqueueJob(db, TINY, "test");
+    await claimNextJob(db, "w1");
+    const runId = await insertRun(db, { status: "succeeded" });
+    await db.prisma.run.update({ where: { id: runId }, data: { jobId: id } });
+    expect(await recoverStaleJobs(db, { now: new Date(Date.now() + STALE_JOB_MS + 5000) })).toEqual({
+      requeued: [],
+      failed: [],
+      finished: [id],
+    });
+    const job = await db.prisma.job.findUniqueOrThrow({ where: { id }, include: { run: true } });
+    expect(job).toMatchObject({ status: "succeeded", attempts: 1, run: { id: runId, status: "succeeded" } });
+    expect(job.error).toContain(`npm run project -- --run ${runId}`);
   });
 
   it("marks a job failed by the stale recovery retryable once", async () => {
