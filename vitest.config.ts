@@ -17,6 +17,7 @@ const INTEGRATION = [
   "test/features/jobs/projection-stage.test.ts",
   "test/features/jobs/worker-faults.test.ts",
   "test/features/jobs/worker-db-faults.test.ts",
+  "test/features/jobs/workers.test.ts",
   "test/features/pairs/pair-precompute.test.ts",
   "test/features/projection/project-run.test.ts",
   "test/features/projection/layout.test.ts",

@@ -1,14 +1,13 @@
 // Entry point of `npm run worker`: runs queued training jobs one at a time until stopped (Ctrl-C / SIGTERM).
-import { randomBytes } from "node:crypto";
-import os from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { runScript } from "../lib/features/cli/flags";
 import { readEnv } from "../lib/env";
 import { openDatabase } from "../lib/db/client";
 import { parseTrainConfig } from "../lib/core/train-config";
-import { enqueueIfEmpty } from "../lib/db/jobs";
+import { enqueueIfEmpty, STALE_JOB_MS } from "../lib/db/jobs";
 import { runWorker } from "../lib/features/jobs/worker";
+import { createWorkerIdentity } from "../lib/features/jobs/worker-presence";
 
 const USAGE = `usage: npm run worker -- [flags]
   --seed-if-empty       first queue the seed job (16 epochs, 60,000 digits) if the database has no run and no job
@@ -16,7 +15,10 @@ const USAGE = `usage: npm run worker -- [flags]
   --no-projections      the projection follower (beside training) computes no layouts
   --no-pairs            the projection follower stores no pair figures (with both, it is not started)
   --poll-ms N           idle wait between looks at the queue, 100..60000 (default 1000)
-  --check-env           only validate the environment (DATABASE_URL, TFJS_BACKEND, ADMIN_PASSWORD) and exit`;
+  --stale-job-ms N      a running job without a heartbeat for this long is queued again for another worker,
+                        2000..3600000 (default ${STALE_JOB_MS}); every worker on a database should use the same
+  --check-env           only validate the environment (DATABASE_URL, TFJS_BACKEND, ADMIN_PASSWORD) and exit
+environment: WORKER_HOST names this worker's host on /admin (default the machine's host name)`;
 
 const argsSchema = z.object({
   "seed-if-empty": z.boolean().default(false),
@@ -25,6 +27,7 @@ const argsSchema = z.object({
   "no-pairs": z.boolean().default(false),
   "check-env": z.boolean().default(false),
   "poll-ms": z.coerce.number().int().min(100).max(60_000).default(1000),
+  "stale-job-ms": z.coerce.number().int().min(2000).max(3_600_000).default(STALE_JOB_MS),
 });
 
 async function main(): Promise<number> {
@@ -40,6 +43,7 @@ async function main(): Promise<number> {
         "no-pairs": { type: "boolean" },
         "check-env": { type: "boolean" },
         "poll-ms": { type: "string" },
+        "stale-job-ms": { type: "string" },
         help: { type: "boolean" },
       },
     });
@@ -56,15 +60,17 @@ async function main(): Promise<number> {
     return 2;
   }
   let env;
+  let identity;
   try {
     env = readEnv();
+    identity = createWorkerIdentity(process.env.WORKER_HOST);
   } catch (err) {
     console.error(`worker: ${(err as Error).message}`);
     return 1;
   }
   if (args["check-env"]) return 0;
   const db = openDatabase(env.DATABASE_URL);
-  const workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  const workerId = identity.id;
   const controller = new AbortController();
   const force = new AbortController();
   let signals = 0;
@@ -98,10 +104,12 @@ async function main(): Promise<number> {
     await runWorker({
       db,
       workerId,
+      host: identity.host,
       signal: controller.signal,
       killSignal: force.signal,
       env: process.env,
       pollMs: args["poll-ms"],
+      staleJobMs: args["stale-job-ms"],
       exitWhenIdle: args["exit-when-idle"],
       skipProjections: args["no-projections"],
       skipPairs: args["no-pairs"],

@@ -5,7 +5,7 @@ import { requireAdminPage } from "@/lib/features/auth/page";
 import { getDb } from "@/lib/db/client";
 import { fetchCalibrations } from "@/lib/features/jobs/calibration";
 import { jobFormSpecs } from "@/lib/core/job-form-fields";
-import { fetchJobViews } from "@/lib/features/jobs/view";
+import { fetchJobViews, fetchWorkerViews } from "@/lib/features/jobs/view";
 import { fetchAdminStorage } from "@/lib/features/jobs/admin-storage";
 import { costLimitsFromEnv } from "@/lib/features/jobs/submit";
 import { AdminConsole } from "./_components/admin-console";
@@ -17,8 +17,9 @@ export const metadata: Metadata = { title: "Admin" };
 export default async function AdminPage() {
   const session = await requireAdminPage("/admin");
   const db = getDb();
-  const [jobs, calibrations, storage] = await Promise.all([
+  const [jobs, workers, calibrations, storage] = await Promise.all([
     fetchJobViews(db),
+    fetchWorkerViews(db),
     fetchCalibrations(db),
     fetchAdminStorage(db),
   ]);
@@ -31,6 +32,7 @@ export default async function AdminPage() {
       <AdminConsole
         csrfToken={session.csrfToken}
         initialJobs={jobs}
+        initialWorkers={workers}
         specs={jobFormSpecs()}
         calibrations={calibrations}
         limits={costLimitsFromEnv()}

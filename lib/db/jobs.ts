@@ -3,7 +3,7 @@ import "server-only";
 import type { TrainConfig } from "../core/train-config";
 import type { Db } from "./client";
 import { sqlDate } from "./sql";
-import { immediateTransaction } from "./transaction";
+import { immediateTransaction, type Tx } from "./transaction";
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -159,20 +159,127 @@ export async function finishJob(
   return result.numUpdatedRows === 1n;
 }
 
-/** Fails running jobs whose worker stopped sending heartbeats; they can then be retried. Returns how many. */
-export async function failStaleJobs(db: Db, now = new Date(), staleAfterMs = STALE_JOB_MS): Promise<number> {
-  const cutoff = new Date(now.getTime() - staleAfterMs);
-  const result = await db.prisma.job.updateMany({
-    where: { status: "running", OR: [{ heartbeatAt: { lt: cutoff } }, { heartbeatAt: null }] },
-    data: {
-      status: "failed",
-      stage: "done",
-      finishedAt: now,
-      etaMs: null,
-      error: `its worker stopped sending heartbeats (none for over ${staleAfterMs / 1000} s): it was killed or the machine restarted`,
-    },
+/** A job whose worker vanished this many times is failed rather than queued again (it may be what kills them). */
+export const MAX_JOB_ATTEMPTS = 3;
+
+export interface StaleRecovery {
+  /** Jobs queued again for another worker (their attempts so far are kept; the next claim counts one more). */
+  requeued: number[];
+  /** Jobs failed instead: out of attempts, or their cancel had been requested. */
+  failed: number[];
+  /** Jobs whose run had succeeded (the worker vanished while projecting): succeeded, with a note on what is left. */
+  finished: number[];
+}
+
+/**
+ * Takes back running jobs whose heartbeat is older than `staleAfterMs` (their worker was killed, its host lost the
+ * network or restarted): each is queued again, its first run detached and marked failed (a run belongs to one
+ * attempt), or failed when it has had `maxAttempts` attempts or a cancel was asked for. One IMMEDIATE transaction,
+ * and every write names the worker it saw: the vanished worker, should it come back, finds the job no longer its
+ * own (its heartbeat, progress and finish all require its id), so the job never runs as two workers' at once.
+ */
+export async function recoverStaleJobs(
+  db: Db,
+  options: { now?: Date; staleAfterMs?: number; maxAttempts?: number } = {},
+): Promise<StaleRecovery> {
+  const now = options.now ?? new Date();
+  const staleAfterMs = options.staleAfterMs ?? STALE_JOB_MS;
+  const maxAttempts = options.maxAttempts ?? MAX_JOB_ATTEMPTS;
+  const at = sqlDate(now);
+  const cutoff = sqlDate(new Date(now.getTime() - staleAfterMs));
+  const silence = `its worker stopped sending heartbeats (none for over ${staleAfterMs / 1000} s): it was killed, lost the database or its machine restarted`;
+  const staleJobs = (q: Tx) =>
+    q
+      .selectFrom("Job")
+      .select(["id", "workerId", "attempts", "cancelRequested"])
+      .where("status", "=", "running")
+      .where((eb) => eb.or([eb("heartbeatAt", "<", cutoff), eb("heartbeatAt", "is", null)]))
+      .orderBy("id");
+  // Every idle worker asks every poll: a read first, so the write lock is taken only when there is something to do.
+  if ((await staleJobs(db.kysely).limit(1).execute()).length === 0) return { requeued: [], failed: [], finished: [] };
+  return immediateTransaction(db, async (tx) => {
+    const stale = await staleJobs(tx).execute();
+    const recovery: StaleRecovery = { requeued: [], failed: [], finished: [] };
+    for (const job of stale) {
+      const again = job.attempts < maxAttempts && job.cancelRequested === 0;
+      const update = tx
+        .updateTable("Job")
+        .where("id", "=", job.id)
+        .where("status", "=", "running")
+        .where((eb) => (job.workerId === null ? eb("workerId", "is", null) : eb("workerId", "=", job.workerId)));
+      const run = await tx.selectFrom("Run").select(["id", "status"]).where("jobId", "=", job.id).executeTakeFirst();
+      if (run?.status === "succeeded") {
+        // Training was done; only the follower's figures were left: training again would only duplicate the run.
+        const done = await update
+          .set({
+            status: "succeeded",
+            stage: "done",
+            finishedAt: at,
+            etaMs: null,
+            error: `${silence} after its run succeeded; \`npm run project -- --run ${run.id}\` computes any layouts left`,
+          })
+          .executeTakeFirst();
+        if (done.numUpdatedRows === 1n) {
+          recovery.finished.push(job.id);
+          await chargeWorker(tx, job.workerId, job.id);
+        }
+        continue;
+      }
+      const result = again
+        ? await update
+            .set({
+              status: "queued",
+              stage: "queued",
+              workerId: null,
+              startedAt: null,
+              heartbeatAt: null,
+              progressEpoch: 0,
+              progressBatch: 0,
+              etaMs: null,
+              error: `attempt ${job.attempts}: ${silence}; queued again`,
+            })
+            .executeTakeFirst()
+        : await update
+            .set({
+              status: "failed",
+              stage: "done",
+              finishedAt: at,
+              etaMs: null,
+              error:
+                job.cancelRequested === 1
+                  ? `${silence}; its cancel had been requested, so it is not queued again`
+                  : `${silence}, on each of its ${job.attempts} attempts; retry it once the cause is found`,
+            })
+            .executeTakeFirst();
+      if (result.numUpdatedRows !== 1n) continue;
+      (again ? recovery.requeued : recovery.failed).push(job.id);
+      // The attempt's run stays with its finished epochs; detached when the job goes again (Run.jobId is unique).
+      await tx
+        .updateTable("Run")
+        .set({
+          status: "failed",
+          finishedAt: at,
+          error: `job ${job.id}, attempt ${job.attempts}: ${silence}${again ? "; the job was queued again" : ""}`,
+        })
+        .where("jobId", "=", job.id)
+        .where("status", "=", "running")
+        .execute();
+      if (again) await tx.updateTable("Run").set({ jobId: null }).where("jobId", "=", job.id).execute();
+      await chargeWorker(tx, job.workerId, job.id);
+    }
+    return recovery;
   });
-  return result.count;
+}
+
+/** The vanished worker no longer runs `jobId`, and the job counts as one it failed. */
+async function chargeWorker(tx: Tx, workerId: string | null, jobId: number): Promise<void> {
+  if (workerId === null) return;
+  await tx
+    .updateTable("Worker")
+    .set((eb) => ({ currentJobId: null, jobsFailed: eb("jobsFailed", "+", 1) }))
+    .where("id", "=", workerId)
+    .where("currentJobId", "=", jobId)
+    .execute();
 }
 
 export type CancelOutcome = "cancelled" | "requested" | "finished" | "not-found";

@@ -18,7 +18,10 @@ describe("the admin page in Chromium", () => {
     db = createTestDb();
     // The stock wasm kernels (~5 ms per digit): with the fast ones a 1,600-digit epoch ends in under a second,
     // before the page's once-a-second poll can show it running. The fast path has its own worker tests.
-    worker = spawnWorker(db.file, ["--no-projections", "--no-pairs", "--poll-ms=300"], { TFJS_FAST_KERNELS: "0" });
+    worker = spawnWorker(db.file, ["--no-projections", "--no-pairs", "--poll-ms=300"], {
+      TFJS_FAST_KERNELS: "0",
+      WORKER_HOST: "e2e-host",
+    });
     [server, browser] = await Promise.all([startAppServer(db.file, { ADMIN_PASSWORD: PASSWORD }), launchBrowser()]);
     page = await browser.newPage();
   });
@@ -97,6 +100,10 @@ describe("the admin page in Chromium", () => {
     // Set once: a reload or navigation would lose it.
     await page.evaluate(() => ((window as unknown as { adminMarker: number }).adminMarker = 42));
 
+    // The running worker is listed with its host (live: the panel polls), idle before any job.
+    const workerRow = page.getByTestId("workers-table").locator("tr", { hasText: "e2e-host" });
+    await expect(workerRow.getByTestId("worker-state").textContent({ timeout: 30_000 })).resolves.toBe("idle");
+
     // The seed MLP's parameter count and an estimate are shown before anything is submitted.
     await expect(page.getByTestId("param-count").textContent()).resolves.toBe("932,362");
     expect(await page.getByTestId("time-estimate").textContent()).toMatch(/^≈ \d+ (s|min|h)/);
@@ -126,6 +133,20 @@ describe("the admin page in Chromium", () => {
     expect(await page.evaluate(() => (window as unknown as { adminMarker?: number }).adminMarker)).toBe(42);
     const runLink = page.locator(`tr[data-job-id="${jobId}"]`).getByTestId("job-run");
     await expect(runLink.textContent()).resolves.toMatch(/^run #\d+ \(succeeded\)$/);
+    // The job names the host that ran it; the worker counts it once the panel refreshes.
+    await expect(page.locator(`tr[data-job-id="${jobId}"]`).getByTestId("job-worker").textContent()).resolves.toBe(
+      "e2e-host",
+    );
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('[data-testid="workers-table"] tr')].some(
+          (tr) =>
+            tr.querySelector('[data-testid="worker-host"]')?.textContent === "e2e-host" &&
+            tr.querySelector('[data-testid="worker-done"]')?.textContent === "1",
+        ),
+      undefined,
+      { timeout: 30_000 },
+    );
     await screenshot(page, "admin-finished");
 
     const job = await db.prisma.job.findUniqueOrThrow({

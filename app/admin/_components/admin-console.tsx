@@ -1,16 +1,17 @@
 "use client";
-// The admin page's live part: the job form and the jobs table, polling /api/admin/jobs (every second while a
-// job is queued or running, every 5 s otherwise) so progress moves without a reload.
+// The admin page's live part: the job form, the workers and the jobs table, polling /api/admin/jobs (every second
+// while a job is queued or running, every 5 s otherwise) so progress and heartbeats move without a reload.
 import { useCallback, useEffect, useState } from "react";
 import type { Calibration } from "@/lib/core/job-estimate";
 import type { CostLimits } from "@/lib/core/job-cost";
 import type { JobFormSpecs } from "@/lib/core/job-form-fields";
 import type { AdminStorage } from "@/lib/features/jobs/admin-storage";
-import type { JobView } from "@/lib/features/jobs/view";
+import type { JobView, WorkerView } from "@/lib/features/jobs/view";
 import { JobForm } from "./job-form";
 import { JobsTable } from "./jobs-table";
 import { RunsTable } from "./runs-table";
 import { SweepForm } from "./sweep-form";
+import { WorkersPanel } from "./workers-panel";
 
 const ACTIVE_POLL_MS = 1000;
 const IDLE_POLL_MS = 5000;
@@ -18,12 +19,14 @@ const IDLE_POLL_MS = 5000;
 export function AdminConsole(props: {
   csrfToken: string;
   initialJobs: JobView[];
+  initialWorkers: WorkerView[];
   specs: JobFormSpecs;
   calibrations: Record<"mlp" | "cnn", Calibration>;
   limits: CostLimits;
   initialStorage: AdminStorage;
 }) {
   const [jobs, setJobs] = useState(props.initialJobs);
+  const [workers, setWorkers] = useState(props.initialWorkers);
   const [storage, setStorage] = useState(props.initialStorage);
   const [problem, setProblem] = useState<string | null>(null);
   const [loggedOut, setLoggedOut] = useState(false);
@@ -38,8 +41,9 @@ export function AdminConsole(props: {
         return;
       }
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const answer = (await res.json()) as { jobs: JobView[] } & AdminStorage;
+      const answer = (await res.json()) as { jobs: JobView[]; workers: WorkerView[] } & AdminStorage;
       setJobs(answer.jobs);
+      setWorkers(answer.workers);
       setStorage({ storage: answer.storage, runs: answer.runs });
       setProblem(null);
     } catch (err) {
@@ -79,6 +83,10 @@ export function AdminConsole(props: {
         limits={props.limits}
         onQueued={refresh}
       />
+      <section className="card" data-testid="workers-panel">
+        <h2>Workers</h2>
+        <WorkersPanel workers={workers} />
+      </section>
       <section className="card">
         <h2>Jobs</h2>
         {problem ? <p className="muted">{problem}</p> : null}

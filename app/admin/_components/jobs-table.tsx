@@ -1,5 +1,5 @@
 "use client";
-// Every recent job: status, stage, progress with ETA, its run, and cancel / retry.
+// Every recent job: status, stage, progress with ETA, its run, the worker (host) that ran it, and cancel / retry.
 import { useState } from "react";
 import { formatEta } from "@/lib/core/job-estimate";
 import type { JobView } from "@/lib/features/jobs/view";
@@ -71,13 +71,14 @@ export function JobsTable({
               <th>Status</th>
               <th>Progress</th>
               <th>Run</th>
+              <th>Worker</th>
               <th>Queued</th>
               <th />
             </tr>
           </thead>
           <tbody>
             {jobs.map((job) => (
-              <tr key={job.id} data-job-id={job.id}>
+              <tr key={job.id} id={`job-${job.id}`} data-job-id={job.id}>
                 <td>
                   <strong>
                     #{job.id} {job.name}
@@ -119,6 +120,10 @@ export function JobsTable({
                   ) : (
                     "—"
                   )}
+                </td>
+                <td data-testid="job-worker" title={job.worker?.id}>
+                  {job.worker ? job.worker.host : "—"}
+                  {job.attempts > 1 ? <div className="muted">attempt {job.attempts}</div> : null}
                 </td>
                 <td>
                   {when(job.createdAt)}

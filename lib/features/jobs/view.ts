@@ -1,7 +1,8 @@
-// Jobs as the admin page shows them: plain, serialisable values (no Prisma rows cross to the browser).
+// Jobs and workers as the admin page shows them: plain, serialisable values (no Prisma rows cross to the browser).
 import "server-only";
 import type { Db } from "../../db/client";
 import { isJobStatus, listRecentJobs, STALE_JOB_MS, type JobStatus } from "../../db/jobs";
+import { findWorkerHosts, listWorkers } from "../../db/workers";
 import { trainConfigSchema } from "../../core/train-config";
 
 export interface JobView {
@@ -30,6 +31,31 @@ export interface JobView {
   /** True for a running job whose heartbeat is older than STALE_JOB_MS (a worker will mark it failed). */
   stale: boolean;
   run: { id: number; status: string } | null;
+  /** The worker that claimed it last (ran it, or runs it now) and its host, or null while never claimed. */
+  worker: { id: string; host: string } | null;
+}
+
+/** running: on a job; idle: waiting for one; lost: no heartbeat for WORKER_LOST_MS; stopped: exited cleanly. */
+export type WorkerState = "running" | "idle" | "lost" | "stopped";
+
+/**
+ * A worker silent for this long is shown lost (killed, its host down or cut off). Its jobs are taken back later,
+ * at STALE_JOB_MS, by the job heartbeat; both beat every second.
+ */
+export const WORKER_LOST_MS = 30_000;
+
+export interface WorkerView {
+  id: string;
+  host: string;
+  pid: number;
+  state: WorkerState;
+  /** The job it runs now (running), or ran when it was lost, else null. */
+  currentJobId: number | null;
+  startedAt: string;
+  /** Milliseconds since its last heartbeat (at least 0). */
+  heartbeatAgeMs: number;
+  jobsDone: number;
+  jobsFailed: number;
 }
 
 function summarize(params: string): { name: string; summary: string; epochs: number } {
@@ -54,9 +80,18 @@ function summarize(params: string): { name: string; summary: string; epochs: num
   }
 }
 
-/** The most recent jobs, newest first, with their run's id and status. */
+/** The host part of a worker id ("<host>:<pid>:<hex>"), for a worker without a row (claimed before rows existed). */
+function hostOfWorkerId(workerId: string): string {
+  return workerId.split(":")[0] || workerId;
+}
+
+/** The most recent jobs, newest first, with their run's id and status and the host of their worker. */
 export async function fetchJobViews(db: Db, limit = 50, now = new Date()): Promise<JobView[]> {
   const jobs = await listRecentJobs(db, limit);
+  const hosts = await findWorkerHosts(
+    db,
+    jobs.flatMap((j) => (j.workerId === null ? [] : [j.workerId])),
+  );
   return jobs.map((job) => {
     if (!isJobStatus(job.status)) throw new Error(`job ${job.id} has an unknown status "${job.status}"`);
     const heartbeatAgeMs =
@@ -81,6 +116,42 @@ export async function fetchJobViews(db: Db, limit = 50, now = new Date()): Promi
       heartbeatAgeMs,
       stale: heartbeatAgeMs !== null && heartbeatAgeMs > STALE_JOB_MS,
       run: job.run ? { id: job.run.id, status: job.run.status } : null,
+      worker:
+        job.workerId === null
+          ? null
+          : { id: job.workerId, host: hosts.get(job.workerId) ?? hostOfWorkerId(job.workerId) },
+    };
+  });
+}
+
+/** The workers heard from most recently (up to `limit`, default 20), latest first. */
+export async function fetchWorkerViews(
+  db: Db,
+  options: { limit?: number; now?: Date; lostAfterMs?: number } = {},
+): Promise<WorkerView[]> {
+  const now = options.now ?? new Date();
+  const lostAfterMs = options.lostAfterMs ?? WORKER_LOST_MS;
+  const rows = await listWorkers(db, options.limit ?? 20);
+  return rows.map((w) => {
+    const heartbeatAgeMs = Math.max(0, now.getTime() - w.heartbeatAt.getTime());
+    const state: WorkerState =
+      w.stoppedAt !== null
+        ? "stopped"
+        : heartbeatAgeMs > lostAfterMs
+          ? "lost"
+          : w.currentJobId !== null
+            ? "running"
+            : "idle";
+    return {
+      id: w.id,
+      host: w.host,
+      pid: w.pid,
+      state,
+      currentJobId: w.currentJobId,
+      startedAt: w.startedAt.toISOString(),
+      heartbeatAgeMs,
+      jobsDone: w.jobsDone,
+      jobsFailed: w.jobsFailed,
     };
   });
 }

@@ -4,20 +4,31 @@
 // --follow`): each epoch's layouts and pair figures as the epoch is recorded, then the final views and UMAP.
 import "server-only";
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Db } from "../../db/client";
-import { failStaleJobs, finishJob, heartbeatJob, recordJobProgress, type JobProgress } from "../../db/jobs";
+import {
+  finishJob,
+  heartbeatJob,
+  recordJobProgress,
+  recoverStaleJobs,
+  STALE_JOB_MS,
+  type JobProgress,
+} from "../../db/jobs";
 import { failOrphanedRun, failStaleRuns } from "../../db/runs";
 import { reclaimFreePages } from "../../db/deletion";
 import { estimateRemainingMs } from "../../core/job-estimate";
 import { REPO_ROOT, startChild, tsxCommand, type ChildExit, type RunningChild } from "./child";
 import { trainArgsOf } from "../../core/job-params";
 import { claimNextJob, type ClaimedJob } from "./queue";
+import { createWorkerPresence, pollForWork, sleep, type WaitForWork } from "./worker-presence";
 
 export interface WorkerOptions {
   db: Db;
-  /** Unique per worker process, recorded on the jobs it claims. */
+  /** Unique per worker process, recorded on the jobs it claims and as its Worker row's id. */
   workerId: string;
+  /** The host named on its Worker row, default os.hostname() (scripts/worker.ts passes WORKER_HOST's). */
+  host?: string;
   /** Aborting stops claiming, sends SIGTERM to a running child and resolves once its job is recorded. */
   signal: AbortSignal;
   /** Aborting kills a running child at once (SIGKILL); its job is recorded failed and its finished epochs stay. */
@@ -26,8 +37,15 @@ export interface WorkerOptions {
   env: NodeJS.ProcessEnv;
   /** Idle wait between looks at the queue, default 1000 ms. */
   pollMs?: number;
-  /** Heartbeat and cancel check while a job runs, default 1000 ms. Jobs are stale after STALE_JOB_MS (60 s). */
+  /** How the idle worker waits for work, at most pollMs: default polling; a notifying engine may wake it early. */
+  waitForWork?: WaitForWork;
+  /** Heartbeat and cancel check while a job runs, and the worker's own heartbeat, default 1000 ms. */
   heartbeatMs?: number;
+  /**
+   * A running job whose heartbeat is older than this is taken back from its vanished worker and queued again
+   * (default STALE_JOB_MS, 60 s); this worker stops its own training once it has failed to beat for half of it.
+   */
+  staleJobMs?: number;
   /** Minimum interval between progress writes, default 500 ms. */
   progressIntervalMs?: number;
   /** Return when the queue is empty instead of waiting (tests, one-shot use). */
@@ -53,19 +71,6 @@ const EXIT_CANCELLED = 130;
 const IDLE_RECLAIM_PAGES = 4096;
 const EXIT_USAGE = 2;
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
 /** An error's message on one log line: Prisma's span several, the cause ("Operation has timed out") last. */
 function lastLine(err: unknown): string {
   const lines = String(err instanceof Error ? err.message : err).split("\n");
@@ -81,61 +86,88 @@ function lastLine(err: unknown): string {
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const { db, workerId, signal } = options;
   const log = options.log ?? ((line: string) => console.log(line));
+  const staleJobMs = options.staleJobMs ?? STALE_JOB_MS;
+  const waitForWork = options.waitForWork ?? pollForWork;
+  const presence = createWorkerPresence(
+    db,
+    { id: workerId, host: options.host ?? os.hostname(), pid: process.pid },
+    options.heartbeatMs ?? 1000,
+    log,
+  );
   let ran = 0;
   log(`worker ${workerId}: waiting for jobs`);
-  // Database errors (locked past the busy timeout, the folder briefly unreadable) are waited out with a doubling
-  // pause: the claim is one statement, so a failed claim leaves the job queued for the next attempt.
+  // Database errors (locked past the busy timeout, the folder briefly unreadable, the server unreachable) are waited
+  // out with a doubling pause: the claim is one statement, so a failed claim leaves the job queued for the next try.
   let failures = 0;
-  while (!signal.aborted) {
-    let job: ClaimedJob | null;
-    try {
-      const staleJobs = await failStaleJobs(db);
-      if (staleJobs > 0)
-        log(`worker ${workerId}: marked ${staleJobs} job(s) whose worker had died as failed (they can be retried)`);
-      await failStaleRuns(db);
-      job = await claimNextJob(db, workerId);
-      if (failures > 0) log(`worker ${workerId}: the database answers again after ${failures} failed attempt(s)`);
-      failures = 0;
-    } catch (err) {
-      const waitMs = Math.min(DB_RETRY_MAX_MS, DB_RETRY_FIRST_MS * 2 ** failures++);
-      log(`worker ${workerId}: database error (${lastLine(err)}); retrying in ${waitMs} ms`);
-      await sleep(waitMs, signal);
-      continue;
+  try {
+    while (!signal.aborted) {
+      let job: ClaimedJob | null;
+      try {
+        await presence.register();
+        const stale = await recoverStaleJobs(db, { staleAfterMs: staleJobMs });
+        if (stale.requeued.length > 0)
+          log(`worker ${workerId}: queued again job(s) ${stale.requeued.join(", ")}, whose worker had vanished`);
+        if (stale.failed.length > 0)
+          log(`worker ${workerId}: failed job(s) ${stale.failed.join(", ")}, whose worker had vanished (not retried)`);
+        if (stale.finished.length > 0)
+          log(
+            `worker ${workerId}: closed job(s) ${stale.finished.join(", ")}, whose worker vanished after the run succeeded`,
+          );
+        await failStaleRuns(db);
+        job = await claimNextJob(db, workerId);
+        if (failures > 0) log(`worker ${workerId}: the database answers again after ${failures} failed attempt(s)`);
+        failures = 0;
+      } catch (err) {
+        const waitMs = Math.min(DB_RETRY_MAX_MS, DB_RETRY_FIRST_MS * 2 ** failures++);
+        log(`worker ${workerId}: database error (${lastLine(err)}); retrying in ${waitMs} ms`);
+        await sleep(waitMs, signal);
+        continue;
+      }
+      if (!job) {
+        // Between jobs: return one bounded step of the pages deleted runs freed (the server's own loop may have died).
+        await reclaimFreePages(db, IDLE_RECLAIM_PAGES).then(
+          (bytes) => bytes > 0 && log(`worker ${workerId}: returned ${bytes} freed bytes to the filesystem`),
+          (err: unknown) => log(`worker ${workerId}: freed pages not returned this time: ${(err as Error).message}`),
+        );
+        if (options.exitWhenIdle) break;
+        await waitForWork(signal, options.pollMs ?? 1000);
+        continue;
+      }
+      ran++;
+      await presence.jobStarted(job.id);
+      let outcome: JobOutcome = "failed";
+      try {
+        outcome = await runJob(job, { ...options, log });
+      } catch (err) {
+        // Whatever went wrong with this job is its failure, recorded with the reason; the worker takes the next one.
+        const reason = `the worker could not run the job: ${(err as Error).message}`;
+        log(`job ${job.id}: failed (${reason})`);
+        await finishJob(db, job.id, workerId, "failed", reason).catch((e: unknown) =>
+          // Not written either (the database is away): the job keeps this worker's claim until stale, then goes again.
+          log(`job ${job.id}: its failure not recorded (${lastLine(e)}); it is taken back once stale`),
+        );
+      }
+      await presence.jobEnded(outcome === "failed" || outcome === "lost");
     }
-    if (!job) {
-      // Between jobs: return one bounded step of the pages deleted runs freed (the server's own loop may have died).
-      await reclaimFreePages(db, IDLE_RECLAIM_PAGES).then(
-        (bytes) => bytes > 0 && log(`worker ${workerId}: returned ${bytes} freed bytes to the filesystem`),
-        (err: unknown) => log(`worker ${workerId}: freed pages not returned this time: ${(err as Error).message}`),
-      );
-      if (options.exitWhenIdle) break;
-      await sleep(options.pollMs ?? 1000, signal);
-      continue;
-    }
-    ran++;
-    try {
-      await runJob(job, { ...options, log });
-    } catch (err) {
-      // Whatever went wrong with this job is its failure, recorded with the reason; the worker takes the next one.
-      const reason = `the worker could not run the job: ${(err as Error).message}`;
-      log(`job ${job.id}: failed (${reason})`);
-      await finishJob(db, job.id, workerId, "failed", reason).catch((e: unknown) =>
-        // Not written either (the database is away): the job keeps this worker's claim until stale, then fails.
-        log(`job ${job.id}: its failure not recorded (${lastLine(e)}); it is failed once stale`),
-      );
-    }
+  } finally {
+    await presence.stop();
   }
   log(`worker ${workerId}: stopped after ${ran} job(s)`);
   return ran;
 }
+
+/** How a job ended for this worker; "lost": it was no longer this worker's when the end was to be recorded. */
+export type JobOutcome = "succeeded" | "failed" | "cancelled" | "lost";
 
 interface JobContext extends WorkerOptions {
   log: (line: string) => void;
 }
 
 /** Trains one claimed job in a child process and records how it ended. */
-export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
+export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<JobOutcome> {
   const { db, workerId, log } = ctx;
+  const fenceMs = (ctx.staleJobMs ?? STALE_JOB_MS) / 2;
+  let outcome: JobOutcome = "failed";
   const tag = `job ${job.id}`;
   let args: string[];
   try {
@@ -143,7 +175,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     if (job.job.kind === "crossval") args.push(`--folds=${job.job.folds}`);
   } catch (err) {
     await finishJob(db, job.id, workerId, "failed", (err as Error).message);
-    return;
+    return "failed";
   }
 
   const progress: JobProgress = { stage: "starting", progressEpoch: 0, progressBatch: 0, etaMs: null };
@@ -241,21 +273,30 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     }
   };
   let beating = false;
+  let lastBeatAt = Date.now();
+  let fenced = false;
   const heartbeat = setInterval(() => {
+    // Past half the stale threshold without a recorded beat (failing or still waiting), another worker may soon take
+    // the job back: stop ours first, so the job never trains on two hosts at once.
+    if (!fenced && Date.now() - lastBeatAt > fenceMs) {
+      fenced = true;
+      stopChild(`no heartbeat recorded for over ${Math.round(fenceMs / 1000)} s (the database is unreachable)`);
+    }
     // A beat still waiting for the database is not doubled by the next tick.
     if (beating) return;
     beating = true;
     heartbeatJob(db, job.id, workerId)
       .then((beat) => {
+        lastBeatAt = Date.now();
         if (beat === null) {
           lostJob = true;
-          stopChild("the job is no longer this worker's (marked failed as stale?)");
+          stopChild("the job is no longer this worker's (taken back as stale?)");
         } else if (beat.cancelRequested) {
           cancelRequested = true;
           stopChild("cancel requested");
         }
       })
-      .catch((err: unknown) => log(`${tag}: heartbeat not recorded: ${(err as Error).message}`))
+      .catch((err: unknown) => log(`${tag}: heartbeat not recorded: ${lastLine(err)}`))
       .finally(() => {
         beating = false;
       });
@@ -276,7 +317,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
       // Cross-validation stores one result and has no run to project.
       clearInterval(heartbeat);
       await record("succeeded", null);
-      return;
+      return outcome;
     }
     if (exit.code === 0 && runId !== null) {
       // What the follower has left once training ends: the last epoch, the final test views, the UMAP layouts.
@@ -290,7 +331,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
         ? `cancelled by the admin while projecting; \`npm run project -- --run ${runId}\` computes the rest`
         : null;
       await record("succeeded", cancelNote ?? note);
-      return;
+      return outcome;
     }
     if (follower) {
       // Training did not succeed: the follower stops too; the figures of finished epochs stay.
@@ -316,7 +357,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     } else if (exit.code === EXIT_CANCELLED || (signalled && !cancelRequested)) {
       await record(
         "failed",
-        `interrupted: ${lostJob ? "the job was taken from this worker" : "the worker was stopped"} before training finished; retry it`,
+        `interrupted: ${lostJob ? "the job was taken from this worker" : fenced ? "this worker lost the database" : "the worker was stopped"} before training finished; retry it`,
       );
     } else if (exit.code === EXIT_USAGE) {
       await record("failed", `the training script rejected the parameters: ${exit.stderrTail.split("\n")[0]}`);
@@ -334,6 +375,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
     ctx.signal.removeEventListener("abort", onShutdown);
     ctx.killSignal?.removeEventListener("abort", onKill);
   }
+  return outcome;
 
   async function record(status: "succeeded" | "failed" | "cancelled", error: string | null) {
     await writes;
@@ -342,6 +384,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
       if (orphan !== null) log(`${tag}: run ${orphan} marked failed (its process ended without closing it)`);
     }
     const recorded = await finishJob(db, job.id, workerId, status, error);
+    outcome = recorded ? status : "lost";
     log(
       `${tag}: ${status}${error ? ` (${error})` : ""}${recorded ? "" : " — not recorded: the job was no longer this worker's"}`,
     );

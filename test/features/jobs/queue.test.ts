@@ -3,13 +3,15 @@ import {
   cancelJob,
   enqueueIfEmpty,
   enqueueJob,
-  failStaleJobs,
   finishJob,
   heartbeatJob,
   recordJobProgress,
+  MAX_JOB_ATTEMPTS,
+  recoverStaleJobs,
   retryJob,
   STALE_JOB_MS,
 } from "../../../lib/db/jobs";
+import { insertRun } from "../../db/run-fixture";
 import { claimNextJob } from "../../../lib/features/jobs/queue";
 import { fetchJobViews } from "../../../lib/features/jobs/view";
 import { openDatabase } from "../../../lib/db/client";
@@ -74,16 +76,90 @@ describe("the job queue", () => {
     expect(await cancelJob(db, 999)).toBe("not-found");
   });
 
-  it("marks a running job failed once its heartbeat is older than the threshold, and it can be retried once", async () => {
+  it("queues a running job again once its heartbeat is older than the threshold, and the next claim counts attempt 2", async () => {
     db = await createEngineTestDb();
     const id = await enqueueJob(db, TINY, "test");
     await claimNextJob(db, "w1");
-    expect(await failStaleJobs(db, new Date())).toBe(0);
-    expect(await failStaleJobs(db, new Date(Date.now() + STALE_JOB_MS + 5000))).toBe(1);
+    const firstRun = await insertRun(db, { name: "attempt 1" });
+    await db.prisma.run.update({ where: { id: firstRun }, data: { jobId: id } });
+    const later = new Date(Date.now() + STALE_JOB_MS + 5000);
+    expect(await recoverStaleJobs(db)).toEqual({ requeued: [], failed: [], finished: [] });
+    expect(await recoverStaleJobs(db, { now: later })).toEqual({ requeued: [id], failed: [], finished: [] });
+    const queued = await db.prisma.job.findUniqueOrThrow({ where: { id }, include: { run: true } });
+    expect(queued).toMatchObject({ status: "queued", workerId: null, attempts: 1, run: null });
+    expect(queued.error).toMatch(/^attempt 1: its worker stopped sending heartbeats .*; queued again$/);
+    // The first attempt's run keeps its epochs, failed and detached, so the second attempt's run can take the job.
+    const detached = await db.prisma.run.findUniqueOrThrow({ where: { id: firstRun } });
+    expect(detached).toMatchObject({ status: "failed", jobId: null });
+    expect(detached.error).toMatch(new RegExp(`^job ${id}, attempt 1: .*queued again$`));
+    // The vanished worker can no longer write to it, before or after another takes it.
+    expect(await heartbeatJob(db, id, "w1")).toBeNull();
+    expect(await claimNextJob(db, "w2")).toMatchObject({ id, attempts: 2 });
+    expect(await heartbeatJob(db, id, "w1")).toBeNull();
+    expect(await finishJob(db, id, "w1", "failed", "late")).toBe(false);
+    expect(await finishJob(db, id, "w2", "succeeded", null)).toBe(true);
+    expect(await db.prisma.job.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "succeeded",
+      attempts: 2,
+      error: null,
+    });
+  });
+
+  it("fails a stale job instead once it has had its attempts, or when its cancel was requested", async () => {
+    db = await createEngineTestDb();
+    const worn = await enqueueJob(db, TINY, "test");
+    const cancelled = await enqueueJob(db, TINY, "test");
+    const staleAfterMs = 2000;
+    const later = () => new Date(Date.now() + staleAfterMs + 1000);
+    for (let attempt = 1; attempt < MAX_JOB_ATTEMPTS; attempt++) {
+      expect((await claimNextJob(db, `w${attempt}`))?.id).toBe(worn);
+      expect(await recoverStaleJobs(db, { now: later(), staleAfterMs })).toEqual({
+        requeued: [worn],
+        failed: [],
+        finished: [],
+      });
+    }
+    expect((await claimNextJob(db, "w-last"))?.id).toBe(worn);
+    expect((await claimNextJob(db, "w-other"))?.id).toBe(cancelled);
+    expect(await cancelJob(db, cancelled)).toBe("requested");
+    expect(await recoverStaleJobs(db, { now: later(), staleAfterMs })).toEqual({
+      requeued: [],
+      failed: [worn, cancelled],
+      finished: [],
+    });
+    const jobs = await db.prisma.job.findMany({ orderBy: { id: "asc" } });
+    expect(jobs.map((j) => [j.status, j.attempts])).toEqual([
+      ["failed", MAX_JOB_ATTEMPTS],
+      ["failed", 1],
+    ]);
+    expect(jobs[0]!.error).toMatch(new RegExp(`on each of its ${MAX_JOB_ATTEMPTS} attempts`));
+    expect(jobs[1]!.error).toMatch(/its cancel had been requested/);
+  });
+
+  it("closes a stale job whose run had already succeeded instead of training it again", async () => {
+    db = await createEngineTestDb();
+    const id = await enqueueJob(db, TINY, "test");
+    await claimNextJob(db, "w1");
+    const runId = await insertRun(db, { status: "succeeded" });
+    await db.prisma.run.update({ where: { id: runId }, data: { jobId: id } });
+    expect(await recoverStaleJobs(db, { now: new Date(Date.now() + STALE_JOB_MS + 5000) })).toEqual({
+      requeued: [],
+      failed: [],
+      finished: [id],
+    });
+    const job = await db.prisma.job.findUniqueOrThrow({ where: { id }, include: { run: true } });
+    expect(job).toMatchObject({ status: "succeeded", attempts: 1, run: { id: runId, status: "succeeded" } });
+    expect(job.error).toContain(`npm run project -- --run ${runId}`);
+  });
+
+  it("marks a job failed by the stale recovery retryable once", async () => {
+    db = await createEngineTestDb();
+    const id = await enqueueJob(db, TINY, "test");
+    await claimNextJob(db, "w1");
+    await cancelJob(db, id);
+    await recoverStaleJobs(db, { now: new Date(Date.now() + STALE_JOB_MS + 5000) });
     const job = await db.prisma.job.findUniqueOrThrow({ where: { id } });
     expect(job.status).toBe("failed");
-    expect(job.error).toMatch(/stopped sending heartbeats/);
-    // The dead worker can no longer write to it.
     expect(await heartbeatJob(db, id, "w1")).toBeNull();
     const retry = await retryJob(db, id, "test");
     expect(retry.outcome).toBe("queued");

@@ -42,9 +42,13 @@ describe("the worker under database faults", () => {
     });
     locker.exec("BEGIN IMMEDIATE; UPDATE Job SET queuedBy = queuedBy WHERE id = 0;");
     const lockedAt = Date.now();
-    const worker = spawnWorker(db.file);
+    const worker = spawnWorker(db.file, undefined, { WORKER_HOST: "locked-host" });
     workers.push(worker);
-    const retry = worker.waitForLine(/database error \((.*)\); retrying in (\d+) ms/, 60_000);
+    // The line names the worker, its host first, so a log gathered from several machines says which one waits.
+    const retry = worker.waitForLine(
+      /^worker locked-host:\d+:[0-9a-f]{6}: database error \((.*)\); retrying in (\d+) ms/,
+      60_000,
+    );
     const died = worker.exit.then((e) => {
       throw new Error(
         `the worker exited (${JSON.stringify(e)}) while the database was locked:\n${worker.lines.join("\n")}`,
