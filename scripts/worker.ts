@@ -9,6 +9,7 @@ import { openDatabase } from "../lib/db/client";
 import { parseTrainConfig } from "../lib/core/train-config";
 import { enqueueIfEmpty } from "../lib/db/jobs";
 import { runWorker } from "../lib/features/jobs/worker";
+import { DEFAULT_FOLLOWER_WAIT_MS, MAX_FOLLOWER_WAIT_MS } from "../lib/features/train/follower-wait";
 
 const USAGE = `usage: npm run worker -- [flags]
   --seed-if-empty       first queue the seed job (16 epochs, 60,000 digits) if the database has no run and no job
@@ -16,6 +17,8 @@ const USAGE = `usage: npm run worker -- [flags]
   --no-projections      the projection follower (beside training) computes no layouts
   --no-pairs            the projection follower stores no pair figures (with both, it is not started)
   --poll-ms N           idle wait between looks at the queue, 100..60000 (default 1000)
+  --follower-wait-ms N  before recording each epoch, training waits up to N ms for the follower's figures of the
+                        previous one, 0..60000 (default ${DEFAULT_FOLLOWER_WAIT_MS}; 0: never waits)
   --check-env           only validate the environment (DATABASE_URL, TFJS_BACKEND, ADMIN_PASSWORD) and exit`;
 
 const argsSchema = z.object({
@@ -25,6 +28,7 @@ const argsSchema = z.object({
   "no-pairs": z.boolean().default(false),
   "check-env": z.boolean().default(false),
   "poll-ms": z.coerce.number().int().min(100).max(60_000).default(1000),
+  "follower-wait-ms": z.coerce.number().int().min(0).max(MAX_FOLLOWER_WAIT_MS).default(DEFAULT_FOLLOWER_WAIT_MS),
 });
 
 async function main(): Promise<number> {
@@ -40,6 +44,7 @@ async function main(): Promise<number> {
         "no-pairs": { type: "boolean" },
         "check-env": { type: "boolean" },
         "poll-ms": { type: "string" },
+        "follower-wait-ms": { type: "string" },
         help: { type: "boolean" },
       },
     });
@@ -105,6 +110,7 @@ async function main(): Promise<number> {
       exitWhenIdle: args["exit-when-idle"],
       skipProjections: args["no-projections"],
       skipPairs: args["no-pairs"],
+      followerWaitMs: args["follower-wait-ms"],
     });
     return 0;
   } finally {

@@ -8,11 +8,15 @@ import path from "node:path";
 import type { Db } from "../../db/client";
 import { failStaleJobs, finishJob, heartbeatJob, recordJobProgress, type JobProgress } from "../../db/jobs";
 import { failOrphanedRun, failStaleRuns } from "../../db/runs";
+import { detachFollower } from "../../db/run-follow";
 import { reclaimFreePages } from "../../db/deletion";
 import { estimateRemainingMs } from "../../core/job-estimate";
 import { REPO_ROOT, startChild, tsxCommand, type ChildExit, type RunningChild } from "./child";
 import { trainArgsOf } from "../../core/job-params";
 import { claimNextJob, type ClaimedJob } from "./queue";
+import { DEFAULT_FOLLOWER_WAIT_MS } from "../train/follower-wait";
+import { formatFollowerWait } from "../train/progress-text";
+import type { TrainEvent } from "../train/run-training";
 
 export interface WorkerOptions {
   db: Db;
@@ -41,6 +45,11 @@ export interface WorkerOptions {
    * skips), or null for none. Default: scripts/project.ts with those flags, if present. Not started when both skip.
    */
   followCommand?: (runId: number, flags: string[]) => string[] | null;
+  /**
+   * With a follower, training waits up to this many ms before recording each epoch for the follower's figures of the
+   * previous one (every epoch's layouts shown before the next epoch's). Default DEFAULT_FOLLOWER_WAIT_MS; 0 = no wait.
+   */
+  followerWaitMs?: number;
   log?: (line: string) => void;
 }
 
@@ -137,10 +146,13 @@ interface JobContext extends WorkerOptions {
 export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
   const { db, workerId, log } = ctx;
   const tag = `job ${job.id}`;
+  // Training waits for a follower only if one is to be started (the follower detaches the run when it ends).
+  const followerWaitMs = ctx.skipProjections && ctx.skipPairs ? 0 : (ctx.followerWaitMs ?? DEFAULT_FOLLOWER_WAIT_MS);
   let args: string[];
   try {
     args = [...trainArgsOf(job.config), "--events=json", `--job-id=${job.id}`];
     if (job.job.kind === "crossval") args.push(`--folds=${job.job.folds}`);
+    else if (followerWaitMs > 0) args.push(`--follower-wait-ms=${followerWaitMs}`);
   } catch (err) {
     await finishJob(db, job.id, workerId, "failed", (err as Error).message);
     return;
@@ -159,6 +171,8 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
   let follower = null as RunningChild | null;
   // Progress writes run one after another in event order; the job's outcome is recorded after the last of them.
   let writes: Promise<void> = Promise.resolve();
+  /** Marks the run unfollowed once the follower has exited (or was never started), so training stops waiting. */
+  let detached: Promise<void> = Promise.resolve();
 
   const write = (force: boolean) => {
     const now = Date.now();
@@ -183,6 +197,13 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
         log(`${tag}: run ${runId}, ${e.batchesPerEpoch} batches per epoch`);
         write(true);
         follower ??= startFollower(runId, ctx, tag, signalled);
+        if (followerWaitMs > 0) {
+          const id = runId;
+          // A follower that crashed or was killed cannot detach itself; without this the trainer would wait it out.
+          detached = (follower?.exit ?? Promise.resolve())
+            .then(() => detachFollower(db, id))
+            .catch((err: unknown) => log(`${tag}: run ${id} not marked unfollowed: ${(err as Error).message}`));
+        }
         break;
       case "batch": {
         const epoch = e.epoch as number;
@@ -201,12 +222,17 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
         break;
       }
       case "epoch":
-        finishedEpochMs.push((e.durationMs as number) + (e.evalMs as number) + (e.recordMs as number));
+        finishedEpochMs.push(
+          (e.durationMs as number) + (e.evalMs as number) + (e.recordMs as number) + Number(e.followerWaitMs ?? 0),
+        );
         progress.progressEpoch = e.epoch as number;
         progress.progressBatch = 0;
         progress.etaMs = e.etaMs as number;
         log(`${tag}: epoch ${e.epoch}/${e.epochs} val_accuracy ${(e.valAccuracy as number).toFixed(4)}`);
         write(true);
+        break;
+      case "follower-wait":
+        log(`${tag}: ${formatFollowerWait(e as Extract<TrainEvent, { type: "follower-wait" }>)}`);
         break;
       case "end":
         if (typeof e.error === "string") endError = e.error;
@@ -337,6 +363,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<void> {
 
   async function record(status: "succeeded" | "failed" | "cancelled", error: string | null) {
     await writes;
+    await detached;
     if (status !== "succeeded") {
       const orphan = await failOrphanedRun(db, job.id, error ?? status);
       if (orphan !== null) log(`${tag}: run ${orphan} marked failed (its process ended without closing it)`);
