@@ -14,7 +14,7 @@ import { estimateRemainingMs } from "../../core/job-estimate";
 import { REPO_ROOT, startChild, tsxCommand, type ChildExit, type RunningChild } from "./child";
 import { trainArgsOf } from "../../core/job-params";
 import { claimNextJob, type ClaimedJob } from "./queue";
-import { DEFAULT_FOLLOWER_WAIT_MS } from "../train/follower-wait";
+import { checkFollowerWaitMs, DEFAULT_FOLLOWER_WAIT_MS } from "../train/follower-wait";
 import { formatFollowerWait } from "../train/progress-text";
 import type { TrainEvent } from "../train/run-training";
 
@@ -90,6 +90,8 @@ function lastLine(err: unknown): string {
 export async function runWorker(options: WorkerOptions): Promise<number> {
   const { db, workerId, signal } = options;
   const log = options.log ?? ((line: string) => console.log(line));
+  // A bad bound is the caller's error, not every job's: refused before any job is claimed.
+  if (options.followerWaitMs !== undefined) checkFollowerWaitMs(options.followerWaitMs);
   let ran = 0;
   log(`worker ${workerId}: waiting for jobs`);
   // Database errors (locked past the busy timeout, the folder briefly unreadable) are waited out with a doubling
