@@ -6,7 +6,12 @@ import { openDatabase } from "../lib/db/client";
 import { countActiveOrSucceededRuns, failStaleRuns } from "../lib/db/runs";
 import { initBackend } from "../lib/model/backend";
 import { CliError, TRAIN_USAGE, parseTrainArgs } from "../lib/features/train/cli-args";
-import { formatBatchBar, formatDuration, formatEpochLine } from "../lib/features/train/progress-text";
+import {
+  formatBatchBar,
+  formatDuration,
+  formatEpochLine,
+  formatFollowerWait,
+} from "../lib/features/train/progress-text";
 import { runTraining, type TrainEvent } from "../lib/features/train/run-training";
 
 const EXIT = TRAIN_EXIT;
@@ -61,6 +66,9 @@ async function main(): Promise<number> {
         case "epoch":
           console.log(`${tty ? "\r\x1b[K" : ""}${formatEpochLine(event)}`);
           break;
+        case "follower-wait":
+          console.log(`${tty ? "\r\x1b[K" : ""}${formatFollowerWait(event)}`);
+          break;
         case "final":
           console.log(
             `best checkpoint on the test set: loss ${event.testLoss.toFixed(4)}, accuracy ${event.testAccuracy.toFixed(4)}, ${event.misclassified} misclassified`,
@@ -77,6 +85,7 @@ async function main(): Promise<number> {
       signal: stop,
       onEvent: print,
       ...(cli.jobId !== undefined ? { jobId: cli.jobId } : {}),
+      ...(cli.followerWaitMs !== undefined ? { followerWaitMs: cli.followerWaitMs } : {}),
     });
     if (!cli.jsonEvents) console.log(`run ${runId} ${status} in ${formatDuration(performance.now() - started)}`);
     return status === "succeeded" ? EXIT.ok : status === "cancelled" ? EXIT.cancelled : EXIT.failed;

@@ -8,6 +8,7 @@ import { parseTrainConfig } from "../lib/core/train-config";
 import { enqueueIfEmpty, STALE_JOB_MS } from "../lib/db/jobs";
 import { runWorker } from "../lib/features/jobs/worker";
 import { createWorkerIdentity } from "../lib/features/jobs/worker-presence";
+import { DEFAULT_FOLLOWER_WAIT_MS, MAX_FOLLOWER_WAIT_MS } from "../lib/features/train/follower-wait";
 
 const USAGE = `usage: npm run worker -- [flags]
   --seed-if-empty       first queue the seed job (16 epochs, 60,000 digits) if the database has no run and no job
@@ -17,6 +18,8 @@ const USAGE = `usage: npm run worker -- [flags]
   --poll-ms N           idle wait between looks at the queue, 100..60000 (default 1000)
   --stale-job-ms N      a running job without a heartbeat for this long is queued again for another worker,
                         2000..3600000 (default ${STALE_JOB_MS}); every worker on a database should use the same
+  --follower-wait-ms N  before recording each epoch, training waits up to N ms for the follower's figures of the
+                        previous one, 0..60000 (default ${DEFAULT_FOLLOWER_WAIT_MS}; 0: never waits)
   --check-env           only validate the environment (DATABASE_URL, TFJS_BACKEND, ADMIN_PASSWORD) and exit
 environment: WORKER_HOST names this worker's host on /admin (default the machine's host name)`;
 
@@ -28,6 +31,7 @@ const argsSchema = z.object({
   "check-env": z.boolean().default(false),
   "poll-ms": z.coerce.number().int().min(100).max(60_000).default(1000),
   "stale-job-ms": z.coerce.number().int().min(2000).max(3_600_000).default(STALE_JOB_MS),
+  "follower-wait-ms": z.coerce.number().int().min(0).max(MAX_FOLLOWER_WAIT_MS).default(DEFAULT_FOLLOWER_WAIT_MS),
 });
 
 async function main(): Promise<number> {
@@ -44,6 +48,7 @@ async function main(): Promise<number> {
         "check-env": { type: "boolean" },
         "poll-ms": { type: "string" },
         "stale-job-ms": { type: "string" },
+        "follower-wait-ms": { type: "string" },
         help: { type: "boolean" },
       },
     });
@@ -113,6 +118,7 @@ async function main(): Promise<number> {
       exitWhenIdle: args["exit-when-idle"],
       skipProjections: args["no-projections"],
       skipPairs: args["no-pairs"],
+      followerWaitMs: args["follower-wait-ms"],
     });
     return 0;
   } finally {

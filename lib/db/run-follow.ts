@@ -84,3 +84,35 @@ export async function listPairTimes(db: Db, runId: number) {
     r.storedAt ? [{ layerIndex: r.layerIndex, epoch: r.epoch, createdAt: new Date(r.storedAt) }] : [],
   );
 }
+
+/**
+ * Marks `runId` as followed: its trainer will wait for the follower's figures of each epoch before recording the next.
+ * Written by the trainer before it announces the run, so the follower it starts can never come too late to count.
+ */
+export async function attachFollower(db: Db, runId: number): Promise<void> {
+  await db.kysely.updateTable("Run").set({ followedEpoch: 0 }).where("id", "=", runId).execute();
+}
+
+/** The run has no follower any more (it ended, crashed or never started): its trainer stops waiting for one. */
+export async function detachFollower(db: Db, runId: number): Promise<void> {
+  await db.kysely.updateTable("Run").set({ followedEpoch: null }).where("id", "=", runId).execute();
+}
+
+/**
+ * Records that `epoch`'s live figures (whatever this follower stores: layouts, pair figures or both) are stored. Only
+ * on an attached run, and never backwards: a follower started again walks the stored epochs from 1.
+ */
+export async function markEpochFollowed(db: Db, runId: number, epoch: number): Promise<void> {
+  await db.kysely
+    .updateTable("Run")
+    .set({ followedEpoch: epoch })
+    .where("id", "=", runId)
+    .where("followedEpoch", "<", epoch)
+    .execute();
+}
+
+/** The attached follower's last stored epoch (0 before the first), or null when none is attached or the run is gone. */
+export async function getFollowedEpoch(db: Db, runId: number): Promise<number | null> {
+  const row = await db.kysely.selectFrom("Run").select("followedEpoch").where("id", "=", runId).executeTakeFirst();
+  return row?.followedEpoch ?? null;
+}

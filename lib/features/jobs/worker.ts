@@ -16,12 +16,16 @@ import {
   type JobProgress,
 } from "../../db/jobs";
 import { failOrphanedRun, failStaleRuns } from "../../db/runs";
+import { detachFollower } from "../../db/run-follow";
 import { reclaimFreePages } from "../../db/deletion";
 import { estimateRemainingMs } from "../../core/job-estimate";
 import { REPO_ROOT, startChild, tsxCommand, type ChildExit, type RunningChild } from "./child";
 import { trainArgsOf } from "../../core/job-params";
 import { claimNextJob, type ClaimedJob } from "./queue";
 import { createWorkerPresence, pollForWork, sleep, type WaitForWork } from "./worker-presence";
+import { checkFollowerWaitMs, DEFAULT_FOLLOWER_WAIT_MS } from "../train/follower-wait";
+import { formatFollowerWait } from "../train/progress-text";
+import type { TrainEvent } from "../train/run-training";
 
 export interface WorkerOptions {
   db: Db;
@@ -59,6 +63,11 @@ export interface WorkerOptions {
    * skips), or null for none. Default: scripts/project.ts with those flags, if present. Not started when both skip.
    */
   followCommand?: (runId: number, flags: string[]) => string[] | null;
+  /**
+   * With a follower, training waits up to this many ms before recording each epoch for the follower's figures of the
+   * previous one (every epoch's layouts shown before the next epoch's). Default DEFAULT_FOLLOWER_WAIT_MS; 0 = no wait.
+   */
+  followerWaitMs?: number;
   log?: (line: string) => void;
 }
 
@@ -94,6 +103,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     options.heartbeatMs ?? 1000,
     log,
   );
+  // A bad bound is the caller's error, not every job's: refused before any job is claimed.
+  if (options.followerWaitMs !== undefined) checkFollowerWaitMs(options.followerWaitMs);
   let ran = 0;
   log(`worker ${workerId}: waiting for jobs`);
   // Database errors (locked past the busy timeout, the folder briefly unreadable, the server unreachable) are waited
@@ -169,10 +180,13 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<JobOutco
   const fenceMs = (ctx.staleJobMs ?? STALE_JOB_MS) / 2;
   let outcome: JobOutcome = "failed";
   const tag = `job ${job.id}`;
+  // Training waits for a follower only if one is to be started (the follower detaches the run when it ends).
+  const followerWaitMs = ctx.skipProjections && ctx.skipPairs ? 0 : (ctx.followerWaitMs ?? DEFAULT_FOLLOWER_WAIT_MS);
   let args: string[];
   try {
     args = [...trainArgsOf(job.config), "--events=json", `--job-id=${job.id}`];
     if (job.job.kind === "crossval") args.push(`--folds=${job.job.folds}`);
+    else if (followerWaitMs > 0) args.push(`--follower-wait-ms=${followerWaitMs}`);
   } catch (err) {
     await finishJob(db, job.id, workerId, "failed", (err as Error).message);
     return "failed";
@@ -191,6 +205,8 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<JobOutco
   let follower = null as RunningChild | null;
   // Progress writes run one after another in event order; the job's outcome is recorded after the last of them.
   let writes: Promise<void> = Promise.resolve();
+  /** Marks the run unfollowed once the follower has exited (or was never started), so training stops waiting. */
+  let detached: Promise<void> = Promise.resolve();
 
   const write = (force: boolean) => {
     const now = Date.now();
@@ -215,6 +231,13 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<JobOutco
         log(`${tag}: run ${runId}, ${e.batchesPerEpoch} batches per epoch`);
         write(true);
         follower ??= startFollower(runId, ctx, tag, signalled);
+        if (followerWaitMs > 0) {
+          const id = runId;
+          // A follower that crashed or was killed cannot detach itself; without this the trainer would wait it out.
+          detached = (follower?.exit ?? Promise.resolve())
+            .then(() => detachFollower(db, id))
+            .catch((err: unknown) => log(`${tag}: run ${id} not marked unfollowed: ${(err as Error).message}`));
+        }
         break;
       case "batch": {
         const epoch = e.epoch as number;
@@ -233,12 +256,17 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<JobOutco
         break;
       }
       case "epoch":
-        finishedEpochMs.push((e.durationMs as number) + (e.evalMs as number) + (e.recordMs as number));
+        finishedEpochMs.push(
+          (e.durationMs as number) + (e.evalMs as number) + (e.recordMs as number) + Number(e.followerWaitMs ?? 0),
+        );
         progress.progressEpoch = e.epoch as number;
         progress.progressBatch = 0;
         progress.etaMs = e.etaMs as number;
         log(`${tag}: epoch ${e.epoch}/${e.epochs} val_accuracy ${(e.valAccuracy as number).toFixed(4)}`);
         write(true);
+        break;
+      case "follower-wait":
+        log(`${tag}: ${formatFollowerWait(e as Extract<TrainEvent, { type: "follower-wait" }>)}`);
         break;
       case "end":
         if (typeof e.error === "string") endError = e.error;
@@ -379,6 +407,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<JobOutco
 
   async function record(status: "succeeded" | "failed" | "cancelled", error: string | null) {
     await writes;
+    await detached;
     if (status !== "succeeded") {
       const orphan = await failOrphanedRun(db, job.id, error ?? status);
       if (orphan !== null) log(`${tag}: run ${orphan} marked failed (its process ended without closing it)`);

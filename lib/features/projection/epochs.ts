@@ -3,7 +3,7 @@
 import "server-only";
 import type { Db } from "../../db/client";
 import type { ProjectionMethod } from "../../core/projection";
-import { getRunFollowState, listEpochTimes, type RunFollowState } from "../../db/run-follow";
+import { getRunFollowState, listEpochTimes, markEpochFollowed, type RunFollowState } from "../../db/run-follow";
 import { STALE_RUN_MS } from "../../db/runs";
 import type { ProjectEvent, ProjectResult } from "./events";
 import { listSources, type ProjectionSource } from "./sources";
@@ -41,6 +41,8 @@ export interface EpochsOptions {
  * it looks for new epochs every `pollMs` until the run ends. The probe pixels (epoch 0) need no training, so they wait
  * for a moment with no epoch to project once epoch 1 is done, and a newly recorded epoch interrupts them (a t-SNE
  * under way is discarded and computed again at the next wait): they hold an epoch up by one PCA or pair pass at most.
+ * Each epoch done is marked on the run (markEpochFollowed): a trainer with a follower attached waits for that mark
+ * before recording the next epoch.
  */
 export async function projectEpochs(o: EpochsOptions): Promise<void> {
   const { db, runId, result, signal, emit } = o;
@@ -63,6 +65,8 @@ export async function projectEpochs(o: EpochsOptions): Promise<void> {
       const training = isTraining(state);
       if (!(await o.run(await probeSources(nextEpoch), o.methods, o.pairs, threadsNow()))) return;
       state = await followState(db, runId);
+      // After the look above, so `behind` below is not set by the next epoch this mark lets the trainer record.
+      await markEpochFollowed(db, runId, nextEpoch);
       if (result.computed > before.computed || result.pairs > before.pairs) {
         const recorded = (await listEpochTimes(db, runId)).find((e) => e.epoch === nextEpoch);
         emit?.({

@@ -6,6 +6,7 @@ import type { Db } from "../../db/client";
 import { listCompleteSources } from "../../db/pair-store";
 import type { ProjectionMethod } from "../../core/projection";
 import { finalLayoutKey, listFinalLayoutKeys } from "../../db/projections";
+import { detachFollower } from "../../db/run-follow";
 import { SEPARATION_K } from "../../numeric/pairs/separation";
 import { PROBE_RATE_FACTOR, type LayoutContext, type LayoutSettings } from "./layout";
 import { followState, projectEpochs, type RunSources } from "./epochs";
@@ -127,20 +128,25 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
   };
   const liveMethods = methods.filter((m) => m !== "umap");
 
-  await projectEpochs({
-    db,
-    runId,
-    run,
-    result,
-    methods: liveMethods,
-    pairs,
-    threads,
-    liveThreads,
-    follow: options.follow ?? false,
-    pollMs: options.pollMs ?? 100,
-    signal,
-    emit,
-  });
+  try {
+    await projectEpochs({
+      db,
+      runId,
+      run,
+      result,
+      methods: liveMethods,
+      pairs,
+      threads,
+      liveThreads,
+      follow: options.follow ?? false,
+      pollMs: options.pollMs ?? 100,
+      signal,
+      emit,
+    });
+  } finally {
+    // Done with the epochs (the run ended, or this follower stops or failed): its trainer waits for it no longer.
+    if (options.follow) await detachFollower(db, runId).catch(() => {});
+  }
   if (signal?.aborted) return finish();
   // A followed run that was cancelled or failed gets no final or UMAP layouts: the worker is stopping this follower,
   // and `npm run project` on the run computes them later if wanted.

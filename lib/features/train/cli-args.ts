@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { describeValue, parsePlainDecimal } from "../../core/plain-number";
 import { backendNameSchema, type BackendName } from "../../core/backend-name";
 import { parseTrainConfig, type TrainConfig } from "../../core/train-config";
+import { MAX_FOLLOWER_WAIT_MS } from "./follower-wait";
 
 export const TRAIN_USAGE = `usage: npm run train -- [flags]
   --name TEXT             run name (default "seed MLP"; no control characters)
@@ -26,7 +27,10 @@ export const TRAIN_USAGE = `usage: npm run train -- [flags]
   --backend NAME          auto | tensorflow | wasm | cpu (default: TFJS_BACKEND or auto)
   --if-none               do nothing if a run already succeeded or is running
   --events json           print one JSON event per line instead of the human progress output
-  --job-id N              the queued Job this run belongs to (set by npm run worker)`;
+  --job-id N              the queued Job this run belongs to (set by npm run worker)
+  --follower-wait-ms N    a projection follower (npm run project -- --follow) runs beside: before recording each
+                          epoch, wait up to N ms for its figures of the previous one, 0..60000 (default 0: no wait;
+                          npm run worker sets it)`;
 
 export interface TrainCli {
   config: TrainConfig;
@@ -34,6 +38,7 @@ export interface TrainCli {
   ifNone: boolean;
   jsonEvents: boolean;
   jobId?: number;
+  followerWaitMs?: number;
 }
 
 export class CliError extends Error {
@@ -97,6 +102,7 @@ export function parseTrainArgs(argv: string[]): TrainCli {
         "if-none": { type: "boolean" },
         events: { type: "string" },
         "job-id": { type: "string" },
+        "follower-wait-ms": { type: "string" },
         help: { type: "boolean" },
       },
     }));
@@ -158,11 +164,17 @@ export function parseTrainArgs(argv: string[]): TrainCli {
   const jobId = num("job-id", str("job-id"));
   if (jobId !== undefined && (!Number.isSafeInteger(jobId) || jobId < 1))
     throw new CliError(`--job-id must be a positive integer, got "${str("job-id")}"`);
+  const followerWaitMs = num("follower-wait-ms", str("follower-wait-ms"));
+  if (followerWaitMs !== undefined && (!Number.isInteger(followerWaitMs) || followerWaitMs > MAX_FOLLOWER_WAIT_MS))
+    throw new CliError(
+      `--follower-wait-ms must be an integer from 0 to ${MAX_FOLLOWER_WAIT_MS}, got "${str("follower-wait-ms")}"`,
+    );
   return {
     config,
     ...(parsedBackend?.success ? { backend: parsedBackend.data } : {}),
     ifNone: Boolean(values["if-none"]),
     jsonEvents: events === "json",
     ...(jobId !== undefined ? { jobId } : {}),
+    ...(followerWaitMs !== undefined ? { followerWaitMs } : {}),
   };
 }

@@ -30,3 +30,19 @@ export function formatEpochLine(e: Extract<TrainEvent, { type: "epoch" }>): stri
     `${e.improved ? "  val_loss improved, checkpoint saved" : ""}  ETA ${formatDuration(e.etaMs)}`
   );
 }
+
+/** The trainer's wait for the projection follower, as the trainer and the worker log it. */
+export function formatFollowerWait(e: Extract<TrainEvent, { type: "follower-wait" }>): string {
+  const ms = Math.round(e.waitedMs);
+  const previous = e.epoch - 1;
+  switch (e.outcome) {
+    case "ready":
+      return `waited ${ms} ms for the projection follower's epoch ${previous} figures before recording epoch ${e.epoch}`;
+    case "timeout":
+      return `gave up waiting for the projection follower's epoch ${previous} figures after ${ms} ms: epoch ${e.epoch} recorded before them`;
+    case "detached":
+      return `the projection follower stopped while training waited ${ms} ms for its epoch ${previous} figures`;
+    case "stopped":
+      return `training stopped while waiting ${ms} ms for the projection follower's epoch ${previous} figures`;
+  }
+}

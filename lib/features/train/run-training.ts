@@ -30,6 +30,8 @@ import { forwardPass } from "./forward";
 import { captureArtifacts, loadCheckpoint } from "./checkpoint";
 import { createRunRecord, type RunStatus } from "./record";
 import { isDiskFull } from "../../db/faults";
+import { attachFollower } from "../../db/run-follow";
+import { checkFollowerWaitMs, waitForFollower, type FollowerWaitOutcome } from "./follower-wait";
 
 export type TrainEvent =
   | {
@@ -57,8 +59,12 @@ export type TrainEvent =
       recordMs: number;
       /** Time spent reading back each batch's training dynamics (the batch pass's label probabilities), ms. */
       dynamicsMs?: number;
+      /** Time spent waiting for the projection follower's figures of the previous epoch before recording this one, ms. */
+      followerWaitMs?: number;
       etaMs: number;
     }
+  /** Recording `epoch` waited for the follower's figures of epoch - 1 (sent only when it had to wait or gave up). */
+  | { type: "follower-wait"; epoch: number; waitedMs: number; outcome: FollowerWaitOutcome }
   | { type: "final"; testLoss: number; testAccuracy: number; misclassified: number }
   | { type: "end"; status: RunStatus; error?: string };
 
@@ -71,6 +77,12 @@ export interface TrainOptions {
   /** Minimum interval between progress writes (the run's heartbeat), default 500 ms. */
   progressIntervalMs?: number;
   mnist?: Mnist;
+  /**
+   * A projection follower is started beside this training (the worker does): before recording epoch N ≥ 2, wait up
+   * to this many ms for its figures of epoch N - 1, so every epoch's layouts are shown before the next epoch's. The
+   * run is marked followed before it is announced. Default 0: no follower, no wait. Integer, 0..MAX_FOLLOWER_WAIT_MS.
+   */
+  followerWaitMs?: number;
 }
 
 const EVAL_BATCH = 1000;
@@ -90,6 +102,7 @@ export async function runTraining(
   options: TrainOptions,
 ): Promise<{ runId: number; status: RunStatus }> {
   const emit = options.onEvent ?? (() => {});
+  const followerWaitMs = checkFollowerWaitMs(options.followerWaitMs ?? 0);
   const mnist = options.mnist ?? loadMnist();
   const subset = headOfSplit(mnist.train, config.trainSize);
   const sizes = splitSizes(config);
@@ -122,6 +135,8 @@ export async function runTraining(
     probeIndices,
     ...(options.jobId !== undefined ? { jobId: options.jobId } : {}),
   });
+  // Unattached (the write failed), the run is simply not waited on: the first wait finds no follower.
+  if (followerWaitMs > 0) await attachFollower(db, runId).catch(() => {});
   emit({
     type: "start",
     runId,
@@ -190,6 +205,12 @@ export async function runTraining(
       const weights = improved || config.keepEpochWeights ? await captureArtifacts(model) : undefined;
       const checkpoint = improved ? weights : undefined;
       const evalMs = performance.now() - evalStart;
+      const wait =
+        epoch > 1 && followerWaitMs > 0
+          ? await waitForFollower(db, runId, epoch - 1, followerWaitMs, options.signal)
+          : undefined;
+      if (wait && (wait.waitedMs > 0 || wait.outcome === "timeout"))
+        emit({ type: "follower-wait", epoch, waitedMs: wait.waitedMs, outcome: wait.outcome });
 
       const recordMs = await insertEpochRecord(db, runId, {
         epoch,
@@ -232,6 +253,7 @@ export async function runTraining(
         evalMs,
         recordMs,
         dynamicsMs: result.recordMs,
+        ...(wait ? { followerWaitMs: wait.waitedMs } : {}),
         etaMs: meanMs * (config.epochs - epoch),
       });
       if (options.signal?.aborted) {

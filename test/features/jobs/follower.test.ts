@@ -8,24 +8,34 @@ import { createTestDb, type TestDb } from "../../helpers/db";
 import { enqueueSmallJobs, runWorkerInProcess } from "../../helpers/stage";
 import { waitUntil } from "./worker-process";
 
-/**
- * Two narrow layers and 100 probe digits: an epoch's layouts and pair figures take a fraction of a second, while an
- * epoch of 9,600 training digits takes two to several seconds on the shared machine, margin enough when CI runs
- * other tests beside it.
- */
+/** Two narrow layers and 100 probe digits: an epoch's layouts and pair figures take a fraction of a second. */
 const FORM = { hidden: "512,16", trainSize: 12000, testSize: 300, probeSize: 100 };
 const SHORT_FITS = ["--iterations=100", "--warm-iterations=50"];
 
 const follow = (runId: number, flags: string[]) => tsxCommand("scripts/project.ts", [...flags, ...SHORT_FITS]);
 
+/**
+ * A follower slower than training: epochs of 1,200 digits (under a second) against 200 probe digits' layouts with 200
+ * warm iterations (one to two seconds), and a cold first epoch that also pays the follower's start. Without the
+ * trainer's wait, each next epoch would be recorded before the previous one's figures, whatever the machine's load.
+ */
+const SLOW_FOLLOWER_FORM = { ...FORM, trainSize: 1500, probeSize: 200 };
+const slowFollow = (runId: number, flags: string[]) =>
+  tsxCommand("scripts/project.ts", [...flags, "--iterations=100", "--warm-iterations=200"]);
+/** Generous, so a loaded machine never makes the trainer give up (it is 5 s by default). */
+const TEST_FOLLOWER_WAIT_MS = 30_000;
+
 describe("the projection follower of a job", () => {
   let db: TestDb | undefined;
   afterEach(async () => db?.cleanup());
 
-  it("stores each epoch's probe layouts and pair figures before the next epoch is recorded, then every final and UMAP layout; a restart stores nothing", async () => {
+  it("stores each epoch's probe layouts and pair figures before the next epoch is recorded, training waiting for a slower follower; then every final and UMAP layout; a restart stores nothing", async () => {
     db = createTestDb();
-    const [jobId] = await enqueueSmallJobs(db, { ...FORM, epochs: 4 });
-    const { ran, lines } = await runWorkerInProcess(db, { followCommand: follow });
+    const [jobId] = await enqueueSmallJobs(db, { ...SLOW_FOLLOWER_FORM, epochs: 4 });
+    const { ran, lines } = await runWorkerInProcess(db, {
+      followCommand: slowFollow,
+      followerWaitMs: TEST_FOLLOWER_WAIT_MS,
+    });
     expect(ran).toBe(1);
     const job = await db.prisma.job.findUniqueOrThrow({ where: { id: jobId }, include: { run: true } });
     expect([job.status, job.stage, job.error, job.run?.status], lines.join("\n")).toEqual([
@@ -55,6 +65,18 @@ describe("the projection follower of a job", () => {
       ).toBeLessThan(next);
     }
     expect(lines.filter((l) => l.includes("falling behind"))).toEqual([]);
+    // The order above is the trainer's doing: it waited for the follower (at least for the cold first epoch), never
+    // in vain, and the follower detached the run when it was done.
+    const waits = lines.flatMap((l) => {
+      const m = /waited (\d+) ms for the projection follower's epoch (\d+) figures before recording epoch (\d+)$/.exec(
+        l,
+      );
+      return m ? [{ waitedMs: Number(m[1]), figures: Number(m[2]), recording: Number(m[3]) }] : [];
+    });
+    expect(waits.length, lines.join("\n")).toBeGreaterThanOrEqual(1);
+    for (const w of waits) expect([w.recording, w.waitedMs > 0]).toEqual([w.figures + 1, true]);
+    expect(lines.filter((l) => /gave up waiting|follower stopped while training waited/.test(l))).toEqual([]);
+    expect((await db.prisma.run.findUniqueOrThrow({ where: { id: runId } })).followedEpoch).toBeNull();
 
     // Sources: the final view of the last layer and its pixels, the probe pixels, two layers × four epochs.
     const byMethod = (m: string) => layouts.filter((l) => l.method === m);
