@@ -179,7 +179,9 @@ export async function runTraining(
           emit({ type: "batch", epoch, batch, batches, loss, elapsedMs: now - started });
           if (now - lastProgress >= progressInterval || batch === batches) {
             lastProgress = now;
-            await updateRunProgress(db, runId, epoch - 1, batch);
+            // Progress is for the pages only: a database locked past the busy timeout must not end the training
+            // (the epoch's record, which matters, still fails loudly).
+            await updateRunProgress(db, runId, epoch - 1, batch).catch(() => {});
           }
         },
       });
