@@ -1,0 +1,243 @@
+// Entry point of `npm run bench:db`: SQLite (a fresh file) and PostgreSQL (a fresh database on a server) side by side
+// through lib/db's real functions: recording a seed epoch, reading it back, and the queue's claims with 1 and 3 workers.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { openDatabase, type Db } from "../../lib/db/client";
+import { listEpochMetrics } from "../../lib/db/run-pages";
+import { getLatestSucceededRun, getRun } from "../../lib/db/runs";
+import { createScratchDatabase, dropScratchDatabase } from "../../lib/db/scratch-database";
+import { parseTrainConfig, splitSizes } from "../../lib/core/train-config";
+import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
+import { benchClaims, type ClaimResult } from "./db-claims";
+import * as rec from "./db-records";
+
+const USAGE = `usage: npm run bench:db -- [--epochs N] [--reads N] [--jobs K] [--probe N] [--layers N] [--width N]
+                        [--postgres URL] [--epoch-ms MS | --db FILE [--run ID]]
+  --epochs    timed epoch records per engine after one warm-up, alternating engines (default 7, 1-100)
+  --reads     timed reads of an epoch's embeddings and of the test predictions per engine (default 7, 1-100)
+  --jobs      jobs queued for each claim round, drained by 1 and then 3 claimer processes (default 300, 10-10000)
+  --probe, --layers, --width   the recorded embeddings: probe digits × hidden layers × width (seed: 2000, 3, 512)
+  --postgres  a server and role that may create databases (default TEST_POSTGRES_URL or
+              postgresql://mnistlens:mnistlens@127.0.0.1:5432/postgres); a scratch database is made and dropped
+  --epoch-ms  the epoch time the recording is compared with; or --db, a database with a finished run (--run ID, default
+              its newest succeeded run) whose median epoch training time is taken; default 10000 ms`;
+
+const DEFAULT_POSTGRES = "postgresql://mnistlens:mnistlens@127.0.0.1:5432/postgres";
+const count = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+const argsSchema = z.object({
+  epochs: count(100, 7),
+  reads: count(100, 7),
+  jobs: z.coerce.number().int().min(10).max(10_000).default(300),
+  probe: count(10_000, 2000),
+  layers: count(8, 3),
+  width: count(4096, 512),
+  postgres: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "expected a postgresql:// URL")
+    .default(process.env.TEST_POSTGRES_URL ?? DEFAULT_POSTGRES),
+  "epoch-ms": z.coerce.number().positive().max(86_400_000).optional(),
+  db: z.string().min(1).optional(),
+  run: z.coerce.number().int().positive().optional(),
+});
+type Args = z.infer<typeof argsSchema>;
+
+interface Engine {
+  name: "SQLite" | "PostgreSQL";
+  url: string;
+  db: Db;
+  runId: number;
+  write: number[];
+  embeddingsRead: number[];
+  predictionsRead: number[];
+  finalMs: number;
+  claims: ClaimResult[];
+}
+
+/** The epoch time to compare with, and where it came from. */
+async function epochTime(args: Args): Promise<{ ms: number; source: string }> {
+  if (args["epoch-ms"] !== undefined) return { ms: args["epoch-ms"], source: "given by --epoch-ms" };
+  if (!args.db) return { ms: 10_000, source: "default (no --epoch-ms or --db)" };
+  const db = openDatabase(/^(file:|postgres)/.test(args.db) ? args.db : `file:${args.db}`);
+  try {
+    const run = args.run !== undefined ? await getRun(db, args.run) : await getLatestSucceededRun(db);
+    if (!run) throw new Error(`--db ${args.db}: ${args.run !== undefined ? `no run ${args.run}` : "no succeeded run"}`);
+    const ms = (await listEpochMetrics(db, run.id)).map((e) => e.durationMs).filter((d) => d > 0);
+    if (ms.length === 0) throw new Error(`--db ${args.db}: run ${run.id} has no timed epochs`);
+    return {
+      ms: median(ms),
+      source: `median training time of run ${run.id}'s ${ms.length} epochs (${run.name}, ${run.architecture}, ${run.trainSize} digits) in ${args.db}`,
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const load = () =>
+  `load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} on ${os.cpus().length} cores`;
+
+async function main(): Promise<number> {
+  const flags = parseScriptFlags(
+    "bench:db",
+    USAGE,
+    Object.fromEntries(Object.keys(argsSchema.shape).map((k) => [k, { type: "string" as const }])),
+    argsSchema,
+  );
+  if ("exitCode" in flags) return flags.exitCode;
+  const args = flags.args;
+  const seed = parseTrainConfig({});
+  const split = splitSizes(seed);
+  const sizes: rec.RecordSizes = { ...args, ...split, test: seed.testSize };
+  const epoch = await epochTime(args);
+  const record = rec.buildEpochRecord(sizes, seed.seed);
+  const bytes = rec.recordBytes(sizes, record);
+  console.log(`bench:db  ${new Date().toISOString()}  ${load()}`);
+  console.log(
+    `epoch record ${(bytes.epoch / 1e6).toFixed(1)} MB: ${sizes.layers} × ${sizes.probe} × ${sizes.width} float32 embeddings ` +
+      `(${(bytes.embeddings / 1e6).toFixed(1)} MB), probe probs, dynamics of ${sizes.train} + ${sizes.val} digits, ` +
+      `a ${(record.checkpoint!.weightData.byteLength / 1e6).toFixed(1)} MB checkpoint every epoch (worst case); ` +
+      `epoch time ${(epoch.ms / 1000).toFixed(2)} s, ${epoch.source}`,
+  );
+
+  const dir = mkdtempSync(path.join(os.tmpdir(), "bench-db-"));
+  const sqliteUrl = `file:${path.join(dir, "bench.db")}`;
+  let postgresUrl: string | undefined;
+  const engines: Engine[] = [];
+  try {
+    execFileSync("npx", ["prisma", "migrate", "deploy"], {
+      env: { ...process.env, DATABASE_URL: sqliteUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+      stdio: "ignore",
+    });
+    postgresUrl = await createScratchDatabase(args.postgres, "mnist_lens_bench");
+    for (const [name, url] of [
+      ["SQLite", sqliteUrl],
+      ["PostgreSQL", postgresUrl],
+    ] as const) {
+      const db = openDatabase(url);
+      const runId = await rec.insertBenchRun(db, sizes);
+      engines.push({
+        name,
+        url,
+        db,
+        runId,
+        write: [],
+        embeddingsRead: [],
+        predictionsRead: [],
+        finalMs: 0,
+        claims: [],
+      });
+    }
+    // Epoch 1 warms each engine up (connections, statement caches, the file's first pages); then the engines
+    // alternate which goes first, so drift in the shared machine's load falls on both alike.
+    for (const e of engines) await rec.timeEpochWrite(e.db, e.runId, record, 1);
+    for (let i = 0; i < args.epochs; i++)
+      for (const e of i % 2 ? [...engines].reverse() : engines)
+        e.write.push(await rec.timeEpochWrite(e.db, e.runId, record, i + 2));
+    for (const e of engines) e.finalMs = await rec.writeFinalRecord(e.db, e.runId, sizes, seed.seed);
+    for (let i = 0; i < args.reads; i++)
+      for (const e of i % 2 ? [...engines].reverse() : engines) {
+        e.embeddingsRead.push(await rec.timeEmbeddingsRead(e.db, e.runId, 2 + (i % args.epochs), bytes.embeddings));
+        e.predictionsRead.push(await rec.timePredictionsRead(e.db, e.runId, bytes.predictions));
+      }
+    for (const workers of [1, 3])
+      for (const e of engines) e.claims.push(await benchClaims(e.db, e.url, args.jobs, workers));
+    printTable(engines, bytes, epoch.ms, args);
+  } finally {
+    for (const e of engines) await e.db.close();
+    rmSync(dir, { recursive: true, force: true });
+    if (postgresUrl) await dropScratchDatabase(postgresUrl);
+  }
+  console.log(load());
+  const bad = engines.flatMap((e) => e.claims.filter((c) => c.duplicates + c.lost > 0));
+  return bad.length > 0 ? 1 : 0;
+}
+
+function printTable(engines: Engine[], bytes: ReturnType<typeof rec.recordBytes>, epochMs: number, args: Args): void {
+  const [sq, pg] = engines as [Engine, Engine];
+  const rows: Array<[string, string, string, string]> = [];
+  const ms = (v: number[]) => `${median(v).toFixed(1)} (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)})`;
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  const mbps = (b: number, v: number[]) => (b / 1e3 / median(v)).toFixed(0);
+  const pct = (v: number[]) => `${((100 * median(v)) / epochMs).toFixed(2)} %`;
+  rows.push([
+    `record an epoch, ms: median (min–max) of ${args.epochs}`,
+    ms(sq.write),
+    ms(pg.write),
+    ratio(median(pg.write), median(sq.write)),
+  ]);
+  rows.push([`  as % of a ${(epochMs / 1000).toFixed(2)} s epoch`, pct(sq.write), pct(pg.write), ""]);
+  rows.push([
+    "  MB/s",
+    mbps(bytes.epoch, sq.write),
+    mbps(bytes.epoch, pg.write),
+    ratio(median(sq.write), median(pg.write)),
+  ]);
+  rows.push([
+    "write the final record, ms (once)",
+    sq.finalMs.toFixed(1),
+    pg.finalMs.toFixed(1),
+    ratio(pg.finalMs, sq.finalMs),
+  ]);
+  rows.push([
+    `read an epoch's embeddings, ms of ${args.reads}`,
+    ms(sq.embeddingsRead),
+    ms(pg.embeddingsRead),
+    ratio(median(pg.embeddingsRead), median(sq.embeddingsRead)),
+  ]);
+  rows.push([
+    "  MB/s",
+    mbps(bytes.embeddings, sq.embeddingsRead),
+    mbps(bytes.embeddings, pg.embeddingsRead),
+    ratio(median(sq.embeddingsRead), median(pg.embeddingsRead)),
+  ]);
+  rows.push([
+    `read the test predictions, ms of ${args.reads}`,
+    ms(sq.predictionsRead),
+    ms(pg.predictionsRead),
+    ratio(median(pg.predictionsRead), median(sq.predictionsRead)),
+  ]);
+  rows.push([
+    "  MB/s",
+    mbps(bytes.predictions, sq.predictionsRead),
+    mbps(bytes.predictions, pg.predictionsRead),
+    ratio(median(sq.predictionsRead), median(pg.predictionsRead)),
+  ]);
+  for (const [i, c] of sq.claims.entries()) {
+    const p = pg.claims[i]!;
+    const w = `${c.workers} claimer${c.workers > 1 ? "s" : ""}`;
+    rows.push([
+      `claim + finish ${c.jobs} jobs, ${w}: jobs/s`,
+      c.jobsPerSecond.toFixed(0),
+      p.jobsPerSecond.toFixed(0),
+      ratio(p.jobsPerSecond, c.jobsPerSecond),
+    ]);
+    rows.push(["  duplicates / lost", `${c.duplicates} / ${c.lost}`, `${p.duplicates} / ${p.lost}`, ""]);
+    rows.push(["  jobs per claimer", c.shares.join(" "), p.shares.join(" "), ""]);
+    rows.push(["  empty claims while jobs were queued", String(c.emptyWhileQueued), String(p.emptyWhileQueued), ""]);
+  }
+  const widths = [0, 1, 2, 3].map((k) =>
+    Math.max(...rows.map((r) => r[k]!.length), ["", "SQLite", "PostgreSQL", "PG/SQLite"][k]!.length),
+  );
+  const line = (r: readonly string[]) =>
+    r.map((c, k) => (k === 0 ? c.padEnd(widths[k]!) : c.padStart(widths[k]!))).join("  ");
+  console.log(`\n${line(["", "SQLite", "PostgreSQL", "PG/SQLite"])}`);
+  for (const r of rows) console.log(line(r));
+  const pgPct = (100 * median(pg.write)) / epochMs;
+  console.log(
+    `\nrecording on PostgreSQL: ${pgPct.toFixed(2)} % of the epoch: ${pgPct < 2 ? "under" : "OVER"} the 2 % goal ` +
+      `(SQLite ${((100 * median(sq.write)) / epochMs).toFixed(2)} %)`,
+  );
+}
+
+runScript("bench:db", main, { stack: true });
