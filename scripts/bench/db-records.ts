@@ -49,7 +49,7 @@ export function recordBytes(sizes: RecordSizes, record: EpochRecord) {
     (record.checkpoint?.weightData.byteLength ?? 0) +
     (record.dynamics ? sizes.train * 5 + (record.dynamics.valProbs?.byteLength ?? 0) : 0);
   const predictions = sizes.test * (1 + NUM_CLASSES * 4);
-  return { epoch, embeddings, predictions };
+  return { epoch, embeddings, predictions, checkpoint: record.checkpoint?.weightData.byteLength ?? 0 };
 }
 
 /**
@@ -83,6 +83,13 @@ export function buildEpochRecord(sizes: RecordSizes, seed: number): EpochRecord 
       ...(sizes.val > 0 ? { valProbs: randomFloats(sizes.val * NUM_CLASSES, rng) } : {}),
     },
   };
+}
+
+/** The same record for an epoch that did not improve val_loss: no checkpoint (most of the seed's later epochs). */
+export function withoutCheckpoint(record: EpochRecord): EpochRecord {
+  const plain = { ...record, improved: false };
+  delete plain.checkpoint;
+  return plain;
 }
 
 /** A running run's row shaped like the seed's, for the epochs to hang on. */
