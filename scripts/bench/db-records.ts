@@ -7,6 +7,7 @@ import { listEpochEmbeddings } from "../../lib/db/embeddings";
 import { insertEpochRecord, insertFinalRecord, insertRun, type EpochRecord } from "../../lib/db/run-records";
 import { IMAGE_PIXELS, NUM_CLASSES } from "../../lib/core/constants";
 import { createRng } from "../../lib/numeric/random";
+import type { Embeddings } from "./db-reference";
 
 /** The record's sizes: the seed's defaults are 2,000 probe digits, 3 × 512 hidden, 48,000 / 12,000 / 10,000 digits. */
 export interface RecordSizes {
@@ -21,6 +22,13 @@ export interface RecordSizes {
 function randomFloats(n: number, rng: () => number): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = rng();
+  return out;
+}
+
+/** ReLU-like activations: `zeros` of them exactly 0 (the seed run's layers: 70–79 %), the rest in [0, 3). */
+function sparseActivations(n: number, rng: () => number, zeros = 0.75): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) if (rng() >= zeros) out[i] = 3 * rng();
   return out;
 }
 
@@ -53,10 +61,10 @@ export function recordBytes(sizes: RecordSizes, record: EpochRecord) {
 }
 
 /**
- * One epoch's record as training writes it: probe embeddings and probabilities, the confusion, the dynamics blobs,
+ * One epoch's record as training writes it: probe embeddings (`embeddings`, or synthetic) and probabilities, the confusion, the dynamics blobs,
  * and the best checkpoint (every epoch here: the seed's val_loss improves on most epochs, so this is the worst case).
  */
-export function buildEpochRecord(sizes: RecordSizes, seed: number): EpochRecord {
+export function buildEpochRecord(sizes: RecordSizes, seed: number, embeddings?: Embeddings): EpochRecord {
   const rng = createRng(seed);
   return {
     epoch: 0,
@@ -71,11 +79,13 @@ export function buildEpochRecord(sizes: RecordSizes, seed: number): EpochRecord 
     improved: true,
     confusion: new Int32Array(NUM_CLASSES * NUM_CLASSES).fill(Math.floor(sizes.test / 100)),
     probeProbs: randomFloats(sizes.probe * NUM_CLASSES, rng),
-    embeddings: Array.from({ length: sizes.layers }, (_, i) => ({
-      layerName: `dense_${i + 1}`,
-      width: sizes.width,
-      data: randomFloats(sizes.probe * sizes.width, rng),
-    })),
+    embeddings:
+      embeddings ??
+      Array.from({ length: sizes.layers }, (_, i) => ({
+        layerName: `dense_${i + 1}`,
+        width: sizes.width,
+        data: sparseActivations(sizes.probe * sizes.width, rng),
+      })),
     checkpoint: mlpCheckpoint(sizes, rng),
     dynamics: {
       trainLabelProbs: randomFloats(sizes.train, rng),

@@ -6,24 +6,25 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { openDatabase, type Db } from "../../lib/db/client";
-import { listEpochMetrics } from "../../lib/db/run-pages";
-import { getLatestSucceededRun, getRun } from "../../lib/db/runs";
 import { createScratchDatabase, dropScratchDatabase } from "../../lib/db/scratch-database";
 import { parseTrainConfig, splitSizes } from "../../lib/core/train-config";
 import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { benchClaims, type ClaimResult } from "./db-claims";
 import * as rec from "./db-records";
+import { readReferenceRun } from "./db-reference";
 
 const USAGE = `usage: npm run bench:db -- [--epochs N] [--reads N] [--jobs K] [--probe N] [--layers N] [--width N]
-                        [--postgres URL] [--epoch-ms MS | --db FILE [--run ID]]
+                        [--postgres URL] [--db FILE [--run ID]] [--epoch-ms MS]
   --epochs    timed epoch records per engine after one warm-up, alternating engines (default 7, 1-100)
   --reads     timed reads of an epoch's embeddings and of the test predictions per engine (default 7, 1-100)
   --jobs      jobs queued for each claim round, drained by 1 and then 3 claimer processes (default 300, 10-10000)
   --probe, --layers, --width   the recorded embeddings: probe digits × hidden layers × width (seed: 2000, 3, 512)
   --postgres  a server and role that may create databases (default TEST_POSTGRES_URL or
               postgresql://mnistlens:mnistlens@127.0.0.1:5432/postgres); a scratch database is made and dropped
-  --epoch-ms  the epoch time the recording is compared with; or --db, a database with a finished run (--run ID, default
-              its newest succeeded run) whose median epoch training time is taken; default 10000 ms`;
+  --db        a database with a finished run (--run ID, default its newest succeeded run): its median epoch training
+              time is the epoch the recording is compared with, and its last epoch's embeddings are recorded
+              (sizes from them); without it 10000 ms and synthetic embeddings (75 % zeros, as ReLU's)
+  --epoch-ms  the epoch time to compare with, overriding --db's`;
 
 const DEFAULT_POSTGRES = "postgresql://mnistlens:mnistlens@127.0.0.1:5432/postgres";
 const count = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -42,7 +43,6 @@ const argsSchema = z.object({
   db: z.string().min(1).optional(),
   run: z.coerce.number().int().positive().optional(),
 });
-type Args = z.infer<typeof argsSchema>;
 
 interface Engine {
   name: "SQLite" | "PostgreSQL";
@@ -56,25 +56,6 @@ interface Engine {
   predictionsRead: number[];
   finalMs: number;
   claims: ClaimResult[];
-}
-
-/** The epoch time to compare with, and where it came from. */
-async function epochTime(args: Args): Promise<{ ms: number; source: string }> {
-  if (args["epoch-ms"] !== undefined) return { ms: args["epoch-ms"], source: "given by --epoch-ms" };
-  if (!args.db) return { ms: 10_000, source: "default (no --epoch-ms or --db)" };
-  const db = openDatabase(/^(file:|postgres)/.test(args.db) ? args.db : `file:${args.db}`);
-  try {
-    const run = args.run !== undefined ? await getRun(db, args.run) : await getLatestSucceededRun(db);
-    if (!run) throw new Error(`--db ${args.db}: ${args.run !== undefined ? `no run ${args.run}` : "no succeeded run"}`);
-    const ms = (await listEpochMetrics(db, run.id)).map((e) => e.durationMs).filter((d) => d > 0);
-    if (ms.length === 0) throw new Error(`--db ${args.db}: run ${run.id} has no timed epochs`);
-    return {
-      ms: median(ms),
-      source: `median training time of run ${run.id}'s ${ms.length} epochs (${run.name}, ${run.architecture}, ${run.trainSize} digits) in ${args.db}`,
-    };
-  } finally {
-    await db.close();
-  }
 }
 
 function median(values: number[]): number {
@@ -100,15 +81,26 @@ async function main(): Promise<number> {
   const args = flags.args;
   const seed = parseTrainConfig({});
   const split = splitSizes(seed);
-  const sizes: rec.RecordSizes = { ...args, ...split, test: seed.testSize };
-  const epoch = await epochTime(args);
-  const record = rec.buildEpochRecord(sizes, seed.seed);
+  const reference = args.db !== undefined ? await readReferenceRun(args.db, args.run) : undefined;
+  const stored = reference?.embeddings;
+  // A reference run's embeddings set the probe, layer and width sizes.
+  const shape = stored
+    ? { probe: stored[0]!.data.length / stored[0]!.width, layers: stored.length, width: stored[0]!.width }
+    : { probe: args.probe, layers: args.layers, width: args.width };
+  const sizes: rec.RecordSizes = { ...shape, ...split, test: seed.testSize };
+  const epoch =
+    args["epoch-ms"] !== undefined
+      ? { ms: args["epoch-ms"], source: "given by --epoch-ms" }
+      : reference
+        ? { ms: reference.epochMs, source: reference.describe }
+        : { ms: 10_000, source: "default (no --epoch-ms or --db)" };
+  const record = rec.buildEpochRecord(sizes, seed.seed, stored);
   const plain = rec.withoutCheckpoint(record);
   const bytes = rec.recordBytes(sizes, record);
   console.log(`bench:db  ${new Date().toISOString()}  ${load()}`);
   console.log(
     `epoch record ${(bytes.epoch / 1e6).toFixed(1)} MB: ${sizes.layers} × ${sizes.probe} × ${sizes.width} float32 embeddings ` +
-      `(${(bytes.embeddings / 1e6).toFixed(1)} MB), probe probs, dynamics of ${sizes.train} + ${sizes.val} digits, ` +
+      `(${(bytes.embeddings / 1e6).toFixed(1)} MB, ${stored ? "the reference run's" : "synthetic, 75 % zeros as ReLU's"}), probe probs, dynamics of ${sizes.train} + ${sizes.val} digits, ` +
       `and a ${(record.checkpoint!.weightData.byteLength / 1e6).toFixed(1)} MB checkpoint when improved (timed with and without, alternating); ` +
       `epoch time ${(epoch.ms / 1000).toFixed(2)} s, ${epoch.source}`,
   );
