@@ -11,15 +11,44 @@ function databaseUrl(serverUrl: string, name: string): string {
 }
 
 /**
- * Creates and migrates a new database named `<prefix>_<pid>_<time>` on the server of `serverUrl` (a role that may
- * create databases); returns its URL. The caller drops it with dropScratchDatabase.
+ * How the bytea columns keep large values out of line (TOAST): "pglz" as migrated (PostgreSQL's default compression),
+ * "lz4" (PostgreSQL 14+, much faster), or "uncompressed" (STORAGE EXTERNAL). For comparing them before a migration.
  */
-export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<string> {
+export type BlobStorage = "pglz" | "lz4" | "uncompressed";
+export const BLOB_STORAGES: readonly BlobStorage[] = ["pglz", "lz4", "uncompressed"];
+
+/** Sets every bytea column of the URL's database to `storage` (values written afterwards follow it). */
+async function setBlobStorage(url: string, storage: BlobStorage): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ table: string; column: string }>(
+      `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
+       WHERE data_type = 'bytea' AND table_schema = current_schema()`,
+    );
+    const set = storage === "uncompressed" ? "SET STORAGE EXTERNAL" : `SET COMPRESSION ${storage}`;
+    for (const { table, column } of rows) await client.query(`ALTER TABLE "${table}" ALTER COLUMN "${column}" ${set}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates and migrates a new database named `<prefix>_<pid>_<time>` on the server of `serverUrl` (a role that may
+ * create databases), its bytea columns set to `blobStorage` (default as migrated); returns its URL. The caller drops
+ * it with dropScratchDatabase.
+ */
+export async function createScratchDatabase(
+  serverUrl: string,
+  prefix: string,
+  blobStorage: BlobStorage = "pglz",
+): Promise<string> {
   if (!/^[a-z][a-z0-9_]{0,30}$/.test(prefix))
     throw new RangeError(`prefix must be 1-31 lowercase letters, digits or _, got "${prefix}"`);
   const url = databaseUrl(serverUrl, `${prefix}_${process.pid}_${Date.now().toString(36)}`);
   if (!(await ensurePostgresDatabase(url))) throw new Error(`database ${new URL(url).pathname} already exists`);
   await migratePostgres(url);
+  if (blobStorage !== "pglz") await setBlobStorage(url, blobStorage);
   return url;
 }
 

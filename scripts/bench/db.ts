@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { openDatabase, type Db } from "../../lib/db/client";
-import { createScratchDatabase, dropScratchDatabase } from "../../lib/db/scratch-database";
+import { BLOB_STORAGES, createScratchDatabase, dropScratchDatabase } from "../../lib/db/scratch-database";
 import { parseTrainConfig, splitSizes } from "../../lib/core/train-config";
 import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { benchClaims, type ClaimResult } from "./db-claims";
@@ -14,13 +14,15 @@ import * as rec from "./db-records";
 import { readReferenceRun } from "./db-reference";
 
 const USAGE = `usage: npm run bench:db -- [--epochs N] [--reads N] [--jobs K] [--probe N] [--layers N] [--width N]
-                        [--postgres URL] [--db FILE [--run ID]] [--epoch-ms MS]
+                        [--postgres URL] [--pg-blobs pglz|lz4|uncompressed] [--db FILE [--run ID]] [--epoch-ms MS]
   --epochs    timed epoch records per engine after one warm-up, alternating engines (default 7, 1-100)
   --reads     timed reads of an epoch's embeddings and of the test predictions per engine (default 7, 1-100)
   --jobs      jobs queued for each claim round, drained by 1 and then 3 claimer processes (default 300, 10-10000)
   --probe, --layers, --width   the recorded embeddings: probe digits × hidden layers × width (seed: 2000, 3, 512)
   --postgres  a server and role that may create databases (default TEST_POSTGRES_URL or
               postgresql://mnistlens:mnistlens@127.0.0.1:5432/postgres); a scratch database is made and dropped
+  --pg-blobs  how the scratch database's bytea columns are stored: pglz (as migrated, PostgreSQL's default), lz4 or
+              uncompressed (STORAGE EXTERNAL)
   --db        a database with a finished run (--run ID, default its newest succeeded run): its median epoch training
               time is the epoch the recording is compared with, and its last epoch's embeddings are recorded
               (sizes from them); without it 10000 ms and synthetic embeddings (75 % zeros, as ReLU's)
@@ -39,6 +41,7 @@ const argsSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "expected a postgresql:// URL")
     .default(process.env.TEST_POSTGRES_URL ?? DEFAULT_POSTGRES),
+  "pg-blobs": z.enum(BLOB_STORAGES).default("pglz"),
   "epoch-ms": z.coerce.number().positive().max(86_400_000).optional(),
   db: z.string().min(1).optional(),
   run: z.coerce.number().int().positive().optional(),
@@ -97,7 +100,7 @@ async function main(): Promise<number> {
   const record = rec.buildEpochRecord(sizes, seed.seed, stored);
   const plain = rec.withoutCheckpoint(record);
   const bytes = rec.recordBytes(sizes, record);
-  console.log(`bench:db  ${new Date().toISOString()}  ${load()}`);
+  console.log(`bench:db  ${new Date().toISOString()}  ${load()}  PostgreSQL blobs: ${args["pg-blobs"]}`);
   console.log(
     `epoch record ${(bytes.epoch / 1e6).toFixed(1)} MB: ${sizes.layers} × ${sizes.probe} × ${sizes.width} float32 embeddings ` +
       `(${(bytes.embeddings / 1e6).toFixed(1)} MB, ${stored ? "the reference run's" : "synthetic, 75 % zeros as ReLU's"}), probe probs, dynamics of ${sizes.train} + ${sizes.val} digits, ` +
@@ -114,7 +117,7 @@ async function main(): Promise<number> {
       env: { ...process.env, DATABASE_URL: sqliteUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
       stdio: "ignore",
     });
-    postgresUrl = await createScratchDatabase(args.postgres, "mnist_lens_bench");
+    postgresUrl = await createScratchDatabase(args.postgres, "mnist_lens_bench", args["pg-blobs"]);
     for (const [name, url] of [
       ["SQLite", sqliteUrl],
       ["PostgreSQL", postgresUrl],

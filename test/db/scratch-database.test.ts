@@ -1,3 +1,4 @@
+import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
 import { openDatabase } from "../../lib/db/client";
 import { countJobsByStatus } from "../../lib/db/job-counts";
@@ -6,13 +7,20 @@ import { testEngine } from "../helpers/db";
 
 // Scratch databases exist on PostgreSQL only: this file runs in the postgres project.
 describe.runIf(testEngine() === "postgres")("scratch PostgreSQL databases", () => {
-  it("are created migrated, usable through lib/db, and gone once dropped", async () => {
+  it("are created migrated with the blob storage asked for, usable through lib/db, and gone once dropped", async () => {
     const { serverUrl } = inject("postgresTemplate");
-    const url = await createScratchDatabase(serverUrl, "mnist_lens_scratch_test");
+    const url = await createScratchDatabase(serverUrl, "mnist_lens_scratch_test", "lz4");
     const db = openDatabase(url);
+    const catalog = new pg.Client({ connectionString: url });
+    await catalog.connect();
     try {
       expect((await countJobsByStatus(db)).queued).toBe(0);
+      const { rows } = await catalog.query<{ attname: string; attcompression: string }>(
+        `SELECT attname, attcompression FROM pg_attribute WHERE attrelid = '"Embedding"'::regclass AND attname = 'data'`,
+      );
+      expect(rows).toEqual([{ attname: "data", attcompression: "l" }]);
     } finally {
+      await catalog.end();
       await db.close();
     }
     await dropScratchDatabase(url);
