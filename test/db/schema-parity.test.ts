@@ -99,4 +99,26 @@ describe("the SQLite and PostgreSQL schemas", () => {
       expect(postgres.indexes).toEqual(sqlite.indexes);
     },
   );
+
+  it.runIf(testEngine() === "postgres")(
+    "compress every PostgreSQL blob column with lz4 (pglz made recording an epoch 7-8 times slower)",
+    async () => {
+      const { serverUrl, template } = inject("postgresTemplate");
+      const url = new URL(serverUrl);
+      url.pathname = `/${template}`;
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ column: string; compression: string }>(
+          `SELECT c.relname || '.' || a.attname AS column, a.attcompression AS compression
+           FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE n.nspname = 'public' AND a.atttypid = 'bytea'::regtype AND a.attnum > 0 AND NOT a.attisdropped`,
+        );
+        expect(rows.length).toBeGreaterThan(10);
+        expect(rows.filter((r) => r.compression !== "l").map((r) => r.column)).toEqual([]);
+      } finally {
+        await client.end();
+      }
+    },
+  );
 });
