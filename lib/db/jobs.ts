@@ -3,7 +3,7 @@ import "server-only";
 import type { TrainConfig } from "../core/train-config";
 import type { Db } from "./client";
 import { sqlDate } from "./sql";
-import { immediateTransaction } from "./transaction";
+import { immediateTransaction, type Tx } from "./transaction";
 
 export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -71,25 +71,48 @@ export interface ClaimedJobRow {
 }
 
 /**
- * Takes the oldest queued job for `workerId`, or null. One UPDATE ... WHERE id = (SELECT ...) ... RETURNING:
- * SQLite runs it under the database's write lock, so of two workers racing for a job exactly one gets a row back.
+ * Takes the oldest queued job for `workerId`, or null; of two workers racing for a job exactly one gets it.
+ * SQLite: one UPDATE ... WHERE id = (SELECT ...) ... RETURNING, run under the database's one write lock.
+ * PostgreSQL (READ COMMITTED): there both racers' subqueries pick the same row, the loser waits for the winner's row
+ * lock, re-checks `status` and gets nothing back although other jobs are queued (an idle worker that should not be).
+ * So the oldest queued row is locked with FOR UPDATE SKIP LOCKED and updated in the same transaction: a worker passes
+ * over rows another is claiming instead of waiting for them (pg-boss's and graphile-worker's pattern), claims run
+ * side by side, and the `status` re-check still guards the UPDATE.
  */
 export async function claimQueuedJob(db: Db, workerId: string): Promise<ClaimedJobRow | null> {
   const now = sqlDate();
-  const row = await db.kysely
-    .updateTable("Job")
-    .set((eb) => ({
-      status: "running",
-      stage: "starting",
-      workerId,
-      startedAt: now,
-      heartbeatAt: now,
-      attempts: eb("attempts", "+", 1),
-    }))
-    .where("id", "=", (eb) => eb.selectFrom("Job").select("id").where("status", "=", "queued").orderBy("id").limit(1))
-    .where("status", "=", "queued")
-    .returning(["id", "params", "attempts"])
-    .executeTakeFirst();
+  // The claim's UPDATE; each engine adds which row it names.
+  const claim = (q: Tx) =>
+    q
+      .updateTable("Job")
+      .set((eb) => ({
+        status: "running",
+        stage: "starting",
+        workerId,
+        startedAt: now,
+        heartbeatAt: now,
+        attempts: eb("attempts", "+", 1),
+      }))
+      .where("status", "=", "queued")
+      .returning(["id", "params", "attempts"]);
+  if (db.engine === "sqlite") {
+    const row = await claim(db.kysely)
+      .where("id", "=", (eb) => eb.selectFrom("Job").select("id").where("status", "=", "queued").orderBy("id").limit(1))
+      .executeTakeFirst();
+    return row ?? null;
+  }
+  const row = await db.kysely.transaction().execute(async (tx) => {
+    const next = await tx
+      .selectFrom("Job")
+      .select("id")
+      .where("status", "=", "queued")
+      .orderBy("id")
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    return next ? claim(tx).where("id", "=", next.id).executeTakeFirst() : undefined;
+  });
   return row ?? null;
 }
 
