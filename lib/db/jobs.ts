@@ -2,6 +2,7 @@
 import "server-only";
 import type { TrainConfig } from "../core/train-config";
 import type { Db } from "./client";
+import { notifyJobsQueued } from "./job-notify";
 import { sqlDate } from "./sql";
 import { immediateTransaction, type Tx } from "./transaction";
 
@@ -13,6 +14,14 @@ export type JobStage = "queued" | "starting" | "training" | "pairs" | "projectin
 /** A running job whose heartbeat is older than this lost its worker (killed, machine restarted). */
 export const STALE_JOB_MS = 60_000;
 
+/**
+ * Wakes listening workers after jobs were queued (committed). A failed notification is not the enqueue's failure:
+ * the workers' poll still finds the jobs, a poll interval later.
+ */
+async function wakeWorkers(db: Db): Promise<void> {
+  await notifyJobsQueued(db).catch(() => {});
+}
+
 export function isJobStatus(status: string): status is JobStatus {
   return (JOB_STATUSES as readonly string[]).includes(status);
 }
@@ -21,12 +30,13 @@ export async function enqueueJob(db: Db, config: TrainConfig, queuedBy: string, 
   const job = await db.prisma.job.create({
     data: { params: JSON.stringify(config), queuedBy, ...(retryOfId !== undefined ? { retryOfId } : {}) },
   });
+  await wakeWorkers(db);
   return job.id;
 }
 
 /** Queues every config or none (one IMMEDIATE transaction): a sweep is accepted or refused whole. Ids in order. */
 export async function enqueueJobs(db: Db, configs: readonly TrainConfig[], queuedBy: string): Promise<number[]> {
-  return immediateTransaction(db, async (tx) => {
+  const queued = await immediateTransaction(db, async (tx) => {
     const ids: number[] = [];
     for (const config of configs) {
       const row = await tx
@@ -38,6 +48,8 @@ export async function enqueueJobs(db: Db, configs: readonly TrainConfig[], queue
     }
     return ids;
   });
+  if (queued.length > 0) await wakeWorkers(db);
+  return queued;
 }
 
 /**
@@ -46,7 +58,7 @@ export async function enqueueJobs(db: Db, configs: readonly TrainConfig[], queue
  * workers cannot both queue it.
  */
 export async function enqueueIfEmpty(db: Db, config: TrainConfig, queuedBy: string): Promise<number | null> {
-  return immediateTransaction(db, async (tx) => {
+  const queued = await immediateTransaction(db, async (tx) => {
     const existing = await tx
       .selectNoFrom((eb) => [
         eb.selectFrom("Run").select("id").limit(1).as("run"),
@@ -61,6 +73,8 @@ export async function enqueueIfEmpty(db: Db, config: TrainConfig, queuedBy: stri
       .executeTakeFirstOrThrow();
     return row.id;
   });
+  if (queued !== null) await wakeWorkers(db);
+  return queued;
 }
 
 /** A claimed job as stored: its parameters are still JSON text (the caller parses and validates them). */
@@ -231,7 +245,7 @@ export type RetryOutcome =
  * time: the check and the insert share one IMMEDIATE transaction, so two admins clicking retry queue one copy.
  */
 export async function retryJob(db: Db, jobId: number, queuedBy: string): Promise<RetryOutcome> {
-  return immediateTransaction(db, async (tx): Promise<RetryOutcome> => {
+  const retry = await immediateTransaction(db, async (tx): Promise<RetryOutcome> => {
     const job = await tx.selectFrom("Job").select(["status", "params"]).where("id", "=", jobId).executeTakeFirst();
     if (!job) return { outcome: "not-found" };
     if (job.status !== "failed" && job.status !== "cancelled") return { outcome: "not-retryable" };
@@ -256,6 +270,8 @@ export async function retryJob(db: Db, jobId: number, queuedBy: string): Promise
       .executeTakeFirstOrThrow();
     return { outcome: "queued", jobId: row.id };
   });
+  if (retry.outcome === "queued") await wakeWorkers(db);
+  return retry;
 }
 
 /** The most recent jobs, newest first, with their run's id, status and batches per epoch (the admin page's list). */
