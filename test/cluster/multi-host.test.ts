@@ -129,7 +129,7 @@ describe("workers on three hosts and one PostgreSQL", () => {
     if (undone.length > 0) console.log(`cluster test: undone ${undone.join(", ")}`);
   });
 
-  it("drains 30 jobs, each run once at a time and finished exactly once, one worker SIGKILLed mid-job", async () => {
+  it("drains 30 jobs, each held by one worker at a time and finished once; a worker SIGKILLed mid-job loses its job to another", async () => {
     const startedMs = Date.now();
     const ids = await enqueueJobs(
       db!,
