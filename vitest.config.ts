@@ -36,7 +36,16 @@ const INTEGRATION = [
  * The data layer's, queue's and job API's tests that run on both engines: once in the unit project on SQLite and
  * once in the postgres project on a PostgreSQL database of their own (TEST_POSTGRES_URL, created per test).
  */
-const BOTH_ENGINES = ["test/db/**/*.test.ts", "test/features/jobs/queue.test.ts", "test/features/jobs/submit.test.ts"];
+const BOTH_ENGINES = [
+  "test/db/**/*.test.ts",
+  "test/features/jobs/queue.test.ts",
+  "test/features/jobs/submit.test.ts",
+  "test/features/jobs/sweeps.test.ts",
+  "test/features/jobs/notified-wait.test.ts",
+];
+
+/** The multi-host test: its own config (vitest.cluster.config.ts, `npm run test:cluster`), never in these projects. */
+const CLUSTER = ["test/cluster/**/*.test.ts"];
 
 /** The production build served by `next start`: Chromium pages, and the API and restart tests that need a server. */
 const E2E = ["test/e2e/**/*.test.ts", "test/features/auth/api.test.ts", "test/features/jobs/restart.test.ts"];
@@ -62,7 +71,7 @@ export default defineConfig({
           name: "unit",
           // Every test file not listed below: pure code and small databases, seconds each.
           include: ["test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, ...INTEGRATION, ...E2E],
+          exclude: [...configDefaults.exclude, ...INTEGRATION, ...E2E, ...CLUSTER],
           // Nothing here trains or starts a process, so two files at a time share the 2 cores well.
           fileParallelism: true,
           maxWorkers: 2,

@@ -2,6 +2,7 @@
 import "server-only";
 import type { TrainConfig } from "../core/train-config";
 import type { Db } from "./client";
+import { notifyJobsQueued } from "./job-notify";
 import { sqlDate } from "./sql";
 import { immediateTransaction, type Tx } from "./transaction";
 
@@ -13,6 +14,14 @@ export type JobStage = "queued" | "starting" | "training" | "pairs" | "projectin
 /** A running job whose heartbeat is older than this lost its worker (killed, machine restarted). */
 export const STALE_JOB_MS = 60_000;
 
+/**
+ * Wakes listening workers after jobs were queued (committed). A failed notification is not the enqueue's failure:
+ * the workers' poll still finds the jobs, a poll interval later.
+ */
+async function wakeWorkers(db: Db): Promise<void> {
+  await notifyJobsQueued(db).catch(() => {});
+}
+
 export function isJobStatus(status: string): status is JobStatus {
   return (JOB_STATUSES as readonly string[]).includes(status);
 }
@@ -21,12 +30,13 @@ export async function enqueueJob(db: Db, config: TrainConfig, queuedBy: string, 
   const job = await db.prisma.job.create({
     data: { params: JSON.stringify(config), queuedBy, ...(retryOfId !== undefined ? { retryOfId } : {}) },
   });
+  await wakeWorkers(db);
   return job.id;
 }
 
 /** Queues every config or none (one IMMEDIATE transaction): a sweep is accepted or refused whole. Ids in order. */
 export async function enqueueJobs(db: Db, configs: readonly TrainConfig[], queuedBy: string): Promise<number[]> {
-  return immediateTransaction(db, async (tx) => {
+  const queued = await immediateTransaction(db, async (tx) => {
     const ids: number[] = [];
     for (const config of configs) {
       const row = await tx
@@ -38,6 +48,8 @@ export async function enqueueJobs(db: Db, configs: readonly TrainConfig[], queue
     }
     return ids;
   });
+  if (queued.length > 0) await wakeWorkers(db);
+  return queued;
 }
 
 /**
@@ -46,7 +58,7 @@ export async function enqueueJobs(db: Db, configs: readonly TrainConfig[], queue
  * workers cannot both queue it.
  */
 export async function enqueueIfEmpty(db: Db, config: TrainConfig, queuedBy: string): Promise<number | null> {
-  return immediateTransaction(db, async (tx) => {
+  const queued = await immediateTransaction(db, async (tx) => {
     const existing = await tx
       .selectNoFrom((eb) => [
         eb.selectFrom("Run").select("id").limit(1).as("run"),
@@ -61,6 +73,8 @@ export async function enqueueIfEmpty(db: Db, config: TrainConfig, queuedBy: stri
       .executeTakeFirstOrThrow();
     return row.id;
   });
+  if (queued !== null) await wakeWorkers(db);
+  return queued;
 }
 
 /** A claimed job as stored: its parameters are still JSON text (the caller parses and validates them). */
@@ -71,25 +85,48 @@ export interface ClaimedJobRow {
 }
 
 /**
- * Takes the oldest queued job for `workerId`, or null. One UPDATE ... WHERE id = (SELECT ...) ... RETURNING:
- * SQLite runs it under the database's write lock, so of two workers racing for a job exactly one gets a row back.
+ * Takes the oldest queued job for `workerId`, or null; of two workers racing for a job exactly one gets it.
+ * SQLite: one UPDATE ... WHERE id = (SELECT ...) ... RETURNING, run under the database's one write lock.
+ * PostgreSQL (READ COMMITTED): there both racers' subqueries pick the same row, the loser waits for the winner's row
+ * lock, re-checks `status` and gets nothing back although other jobs are queued (an idle worker that should not be).
+ * So the oldest queued row is locked with FOR UPDATE SKIP LOCKED and updated in the same transaction: a worker passes
+ * over rows another is claiming instead of waiting for them (pg-boss's and graphile-worker's pattern), claims run
+ * side by side, and the `status` re-check still guards the UPDATE.
  */
 export async function claimQueuedJob(db: Db, workerId: string): Promise<ClaimedJobRow | null> {
   const now = sqlDate();
-  const row = await db.kysely
-    .updateTable("Job")
-    .set((eb) => ({
-      status: "running",
-      stage: "starting",
-      workerId,
-      startedAt: now,
-      heartbeatAt: now,
-      attempts: eb("attempts", "+", 1),
-    }))
-    .where("id", "=", (eb) => eb.selectFrom("Job").select("id").where("status", "=", "queued").orderBy("id").limit(1))
-    .where("status", "=", "queued")
-    .returning(["id", "params", "attempts"])
-    .executeTakeFirst();
+  // The claim's UPDATE; each engine adds which row it names.
+  const claim = (q: Tx) =>
+    q
+      .updateTable("Job")
+      .set((eb) => ({
+        status: "running",
+        stage: "starting",
+        workerId,
+        startedAt: now,
+        heartbeatAt: now,
+        attempts: eb("attempts", "+", 1),
+      }))
+      .where("status", "=", "queued")
+      .returning(["id", "params", "attempts"]);
+  if (db.engine === "sqlite") {
+    const row = await claim(db.kysely)
+      .where("id", "=", (eb) => eb.selectFrom("Job").select("id").where("status", "=", "queued").orderBy("id").limit(1))
+      .executeTakeFirst();
+    return row ?? null;
+  }
+  const row = await db.kysely.transaction().execute(async (tx) => {
+    const next = await tx
+      .selectFrom("Job")
+      .select("id")
+      .where("status", "=", "queued")
+      .orderBy("id")
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    return next ? claim(tx).where("id", "=", next.id).executeTakeFirst() : undefined;
+  });
   return row ?? null;
 }
 
@@ -197,7 +234,7 @@ export async function recoverStaleJobs(
       .orderBy("id");
   // Every idle worker asks every poll: a read first, so the write lock is taken only when there is something to do.
   if ((await staleJobs(db.kysely).limit(1).execute()).length === 0) return { requeued: [], failed: [], finished: [] };
-  return immediateTransaction(db, async (tx) => {
+  const recovered = await immediateTransaction(db, async (tx) => {
     const stale = await staleJobs(tx).execute();
     const recovery: StaleRecovery = { requeued: [], failed: [], finished: [] };
     for (const job of stale) {
@@ -206,7 +243,9 @@ export async function recoverStaleJobs(
         .updateTable("Job")
         .where("id", "=", job.id)
         .where("status", "=", "running")
-        .where((eb) => (job.workerId === null ? eb("workerId", "is", null) : eb("workerId", "=", job.workerId)));
+        .where((eb) => (job.workerId === null ? eb("workerId", "is", null) : eb("workerId", "=", job.workerId)))
+        // Heartbeats take no lock on PostgreSQL: one that landed since the read above keeps the job its worker's.
+        .where((eb) => eb.or([eb("heartbeatAt", "<", cutoff), eb("heartbeatAt", "is", null)]));
       const run = await tx.selectFrom("Run").select(["id", "status"]).where("jobId", "=", job.id).executeTakeFirst();
       if (run?.status === "succeeded") {
         // Training was done; only the follower's figures were left: training again would only duplicate the run.
@@ -269,6 +308,8 @@ export async function recoverStaleJobs(
     }
     return recovery;
   });
+  if (recovered.requeued.length > 0) await wakeWorkers(db);
+  return recovered;
 }
 
 /** The vanished worker no longer runs `jobId`, and the job counts as one it failed. */
@@ -315,7 +356,7 @@ export type RetryOutcome =
  * time: the check and the insert share one IMMEDIATE transaction, so two admins clicking retry queue one copy.
  */
 export async function retryJob(db: Db, jobId: number, queuedBy: string): Promise<RetryOutcome> {
-  return immediateTransaction(db, async (tx): Promise<RetryOutcome> => {
+  const retry = await immediateTransaction(db, async (tx): Promise<RetryOutcome> => {
     const job = await tx
       .selectFrom("Job")
       .select(["status", "params", "sweepId"])
@@ -346,6 +387,8 @@ export async function retryJob(db: Db, jobId: number, queuedBy: string): Promise
       .executeTakeFirstOrThrow();
     return { outcome: "queued", jobId: row.id };
   });
+  if (retry.outcome === "queued") await wakeWorkers(db);
+  return retry;
 }
 
 /** The most recent jobs, newest first, with their run's id, status and batches per epoch (the admin page's list). */

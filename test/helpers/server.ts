@@ -21,7 +21,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `isReady` judges the status of `GET /` while waiting for the start: any answer but a 5xx by default. */
+/** `databaseFile`: a SQLite file, or a postgresql:// URL. `isReady` judges the status of `GET /` while waiting for the start: any answer but a 5xx by default. */
 export async function startAppServer(
   databaseFile: string,
   extraEnv: Record<string, string> = {},
@@ -35,7 +35,13 @@ export async function startAppServer(
     process.execPath,
     ["--import", "tsx", path.resolve("scripts/serve.ts"), "-p", String(port), "-H", "127.0.0.1"],
     {
-      env: { ...process.env, ...extraEnv, DATABASE_URL: `file:${databaseFile}`, NODE_ENV: "production" },
+      env: {
+        ...process.env,
+        ...extraEnv,
+        // A SQLite file, or a PostgreSQL server's URL as it is (the cluster test).
+        DATABASE_URL: /^postgres(ql)?:\/\//.test(databaseFile) ? databaseFile : `file:${databaseFile}`,
+        NODE_ENV: "production",
+      },
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group: next start forks next-server, and killing only the parent would orphan it.
       detached: true,

@@ -33,9 +33,6 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** The default wake-up: look again once the poll interval has passed. */
-export const pollForWork: WaitForWork = (signal, timeoutMs) => sleep(timeoutMs, signal);
-
 /** Host names as WORKER_HOST may give them: a DNS-like label, so ids and logs stay one readable token. */
 const HOST_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 

@@ -22,7 +22,8 @@ import { estimateRemainingMs } from "../../core/job-estimate";
 import { REPO_ROOT, startChild, tsxCommand, type ChildExit, type RunningChild } from "./child";
 import { trainArgsOf } from "../../core/job-params";
 import { claimNextJob, type ClaimedJob } from "./queue";
-import { createWorkerPresence, pollForWork, sleep, type WaitForWork } from "./worker-presence";
+import { createNotifiedWait } from "./notified-wait";
+import { createWorkerPresence, sleep, type WaitForWork } from "./worker-presence";
 import { checkFollowerWaitMs, DEFAULT_FOLLOWER_WAIT_MS } from "../train/follower-wait";
 import { formatFollowerWait } from "../train/progress-text";
 import type { TrainEvent } from "../train/run-training";
@@ -96,15 +97,17 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const { db, workerId, signal } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const staleJobMs = options.staleJobMs ?? STALE_JOB_MS;
-  const waitForWork = options.waitForWork ?? pollForWork;
+  // A bad bound is the caller's error, not every job's: refused before any job is claimed.
+  if (options.followerWaitMs !== undefined) checkFollowerWaitMs(options.followerWaitMs);
+  // Woken at once by a queued job on PostgreSQL; polling on SQLite (or the caller's own wait).
+  const notified = options.waitForWork ? null : await createNotifiedWait(db, log);
+  const waitForWork = options.waitForWork ?? notified!.wait;
   const presence = createWorkerPresence(
     db,
     { id: workerId, host: options.host ?? os.hostname(), pid: process.pid },
     options.heartbeatMs ?? 1000,
     log,
   );
-  // A bad bound is the caller's error, not every job's: refused before any job is claimed.
-  if (options.followerWaitMs !== undefined) checkFollowerWaitMs(options.followerWaitMs);
   let ran = 0;
   log(`worker ${workerId}: waiting for jobs`);
   // Database errors (locked past the busy timeout, the folder briefly unreadable, the server unreachable) are waited
@@ -162,6 +165,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     }
   } finally {
     await presence.stop();
+    await notified?.stop();
   }
   log(`worker ${workerId}: stopped after ${ran} job(s)`);
   return ran;
