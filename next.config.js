@@ -5,7 +5,10 @@ const env = z
   .object({
     DATABASE_URL: z
       .string()
-      .regex(/^file:/, "must be a SQLite file: URL, e.g. file:./data/mnist-lens.db")
+      .regex(
+        /^(file:|postgres(ql)?:\/\/)/,
+        "must be a SQLite file: URL (file:./data/mnist-lens.db) or a PostgreSQL URL (postgresql://user:password@host:5432/db)",
+      )
       .optional(),
   })
   .safeParse(process.env);
