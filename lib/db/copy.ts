@@ -5,7 +5,7 @@ import "server-only";
 import { sql, type Kysely } from "kysely";
 import type { Db } from "./client";
 import { COPY_ORDER, COPY_PLAN, type CopyTableName, type TableShape } from "./copy-plan";
-import { immediateTransaction } from "./transaction";
+import { immediateTransaction, type Tx } from "./transaction";
 
 /** Rows of any table: the copy is generic over the plan's tables, so it reads and writes them untyped. */
 type AnyRow = Record<string, unknown>;
@@ -178,17 +178,19 @@ export async function copyScopeRows(
       }
       copied.rows[table] = count;
     }
+    if (target.engine === "postgres") await resetSequences(tx, tables);
   });
-  if (target.engine === "postgres") await resetSequences(target, tables);
   return copied;
 }
 
-/** PostgreSQL: each table's id sequence to just past its largest id, so new rows do not take a copied id. */
-export async function resetSequences(db: Db, tables: readonly CopyTableName[]): Promise<void> {
-  if (db.engine !== "postgres") return;
+/**
+ * PostgreSQL: each table's id sequence to just past its largest id, so new rows do not take a copied id. setval is
+ * not undone by a rollback, which only leaves a gap in the ids.
+ */
+async function resetSequences(tx: Tx, tables: readonly CopyTableName[]): Promise<void> {
   for (const table of tables) {
     // setval has no query-builder form; the table name goes in as a parameter (a quoted identifier as text).
     await sql`SELECT setval(pg_get_serial_sequence(${`"${table}"`}, 'id'),
-      (SELECT coalesce(max("id"), 0) + 1 FROM ${sql.table(table)}), false)`.execute(db.kysely);
+      (SELECT coalesce(max("id"), 0) + 1 FROM ${sql.table(table)}), false)`.execute(tx);
   }
 }

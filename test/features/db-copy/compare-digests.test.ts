@@ -1,8 +1,9 @@
 // A copy's check flags a table whose row count or any blob column's checksum differs between source and target.
 import { describe, expect, it } from "vitest";
+import type { TableDigest } from "../../../lib/db/copy-verify";
 import { compareDigests } from "../../../lib/features/db-copy/copy-database";
 
-const source = [
+const source: TableDigest[] = [
   { table: "Run", rows: 1, blobSha256: { probeIndices: "aa" } },
   { table: "Epoch", rows: 2, blobSha256: { probeProbs: "bb", valProbs: "cc" } },
 ];
@@ -21,7 +22,7 @@ describe("compareDigests", () => {
   });
 
   it("flags a differing row count and a table missing from the target", () => {
-    const fewer = [{ ...source[0]! }, { ...source[1]!, rows: 1 }];
+    const fewer: TableDigest[] = [{ ...source[0]! }, { ...source[1]!, rows: 1 }];
     expect(compareDigests(source, fewer).map((c) => c.ok)).toEqual([true, false]);
     expect(compareDigests(source, [source[1]!]).map((c) => c.ok)).toEqual([false, true]);
   });
