@@ -9,8 +9,11 @@ export type CopyKind =
   | "run"
   /** A run's own rows: a `runId` column referencing Run (deleted with it). */
   | "run-rows"
-  /** Rows a run references through its `runColumn`: copied with the run, before it; the others in a full copy. */
-  | "run-parent"
+  /**
+   * Rows another table's copied rows refer to (`referencedBy`): a run's job, a job's sweep. Copied with the first run
+   * that needs them, before it; the finished ones nothing refers to only in a full copy.
+   */
+  | "parent"
   /** Rows of no run: copied once, only in a full copy (no --runs). */
   | "global"
   /** Never copied, for the reason given. */
@@ -18,8 +21,8 @@ export type CopyKind =
 
 export interface CopyRule {
   kind: CopyKind;
-  /** run-parent: the Run column holding this table's id. */
-  runColumn?: "jobId";
+  /** parent: the column of a later table in the order that holds this table's ids (Run.jobId for Job). */
+  referencedBy?: { table: CopyTableName; column: string };
   why: string;
 }
 
@@ -30,8 +33,8 @@ export interface CopyRule {
  */
 export const COPY_PLAN: { readonly [T in keyof DB]: CopyRule } = {
   Job: {
-    kind: "run-parent",
-    runColumn: "jobId",
+    kind: "parent",
+    referencedBy: { table: "Run", column: "jobId" },
     why: "the job that made each run; jobs without a run (cross-validation, failed before training) in a full copy",
   },
   Run: { kind: "run", why: "the runs" },

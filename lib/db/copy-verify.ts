@@ -4,7 +4,7 @@ import "server-only";
 import { createHash, type Hash } from "node:crypto";
 import type { Db } from "./client";
 import type { TableShape } from "./copy-plan";
-import { batchRowsOf, readScopeBatches, scopeTables, type Scope } from "./copy";
+import { batchRowsOf, readScopeBatches, scopeTables, type ResolvedScope } from "./copy";
 
 export interface TableDigest {
   table: string;
@@ -14,16 +14,20 @@ export interface TableDigest {
 }
 
 /**
- * The digest of every table `scope` copies, reading only ids and blob columns, a few rows at a time. `shapes` are the
- * source's: the columns checked are those the copy carried.
+ * The digest of every table a scope copies, reading only ids and blob columns, a few rows at a time. `resolved` and
+ * `shapes` are the source's: the rows and columns checked are those the copy carried.
  */
-export async function digestScope(db: Db, scope: Scope, shapes: Map<string, TableShape>): Promise<TableDigest[]> {
+export async function digestScope(
+  db: Db,
+  resolved: ResolvedScope,
+  shapes: Map<string, TableShape>,
+): Promise<TableDigest[]> {
   const digests: TableDigest[] = [];
-  for (const table of scopeTables(scope, shapes)) {
+  for (const table of scopeTables(resolved.scope, shapes)) {
     const shape = shapes.get(table)!;
     const hashes = new Map<string, Hash>(shape.blobColumns.map((c) => [c, createHash("sha256")]));
     let rows = 0;
-    for await (const batch of readScopeBatches(db, table, scope, ["id", ...shape.blobColumns], batchRowsOf(shape))) {
+    for await (const batch of readScopeBatches(db, table, resolved, ["id", ...shape.blobColumns], batchRowsOf(shape))) {
       rows += batch.length;
       for (const row of batch) {
         for (const [column, hash] of hashes) {

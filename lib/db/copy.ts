@@ -47,37 +47,108 @@ export async function listCopyRuns(db: Db, runIds: number[] | null): Promise<Cop
   return query.execute();
 }
 
-/** The ids a table's rows of scope `scope` have in `db` (ids only: a few thousand numbers at most per run). */
-async function scopeIds(db: Db, table: CopyTableName, scope: Scope): Promise<number[]> {
-  const rows = await whereScope(loose(db.kysely).selectFrom(table).select("id"), table, scope).execute();
-  return rows.map((r) => Number(r.id));
+/** Which rows a step copies: one run's (with the rows it references) or, in a full copy, the rows of no run. */
+export type Scope = { runId: number } | { global: true };
+
+/** A scope with the ids of its parent tables' rows found in the source (the target is read with the same ids). */
+export interface ResolvedScope {
+  scope: Scope;
+  parentIds: Map<CopyTableName, number[]>;
 }
 
-/** Which rows a step copies: one run's (with its parent rows) or the rows of no copied run. */
-export type Scope = { runId: number; jobId: number | null } | { global: true };
+/** Statuses of rows still being worked on: left behind, or the target's workers would run them a second time. */
+const ACTIVE_STATUSES = ["queued", "running"];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's builders over a table chosen at run time
 type Untyped = any;
 
-/** `query` narrowed to the rows `scope` copies of `table`. */
-function whereScope<Q>(query: Q, table: CopyTableName, scope: Scope): Q {
-  const q = query as Untyped;
-  const rule = COPY_PLAN[table];
-  if ("global" in scope) {
-    if (rule.kind === "global") return q;
-    // Jobs no run refers to; finished ones only, so a queued job does not run a second time on the target's workers.
-    if (rule.kind === "run-parent")
-      return q
-        .where("status", "not in", ["queued", "running"])
-        .where(({ not, exists, selectFrom }: Untyped) =>
-          not(exists(selectFrom("Run").select("Run.id").whereRef(`Run.${rule.runColumn}`, "=", `${table}.id`))),
-        );
-    return q.where("id", "=", -1);
+/** `query` narrowed to the rows of `table` in a scope (not for parent tables: those go by their resolved ids). */
+function whereScope(query: Untyped, table: CopyTableName, scope: Scope): Untyped {
+  const kind = COPY_PLAN[table].kind;
+  if ("global" in scope) return kind === "global" ? query : query.where("id", "=", -1);
+  if (kind === "run") return query.where("id", "=", scope.runId);
+  if (kind === "run-rows") return query.where("runId", "=", scope.runId);
+  return query.where("id", "=", -1);
+}
+
+/**
+ * The rows of `table` in `resolved`, `columns` selected ("id" among them), `batch` at a time in id order: keyset
+ * pages (no OFFSET rescans), or for a parent table its resolved ids in chunks of `batch`.
+ */
+export async function* readScopeBatches(
+  db: Db,
+  table: CopyTableName,
+  resolved: ResolvedScope,
+  columns: string[] | "all",
+  batch: number,
+): AsyncGenerator<AnyRow[]> {
+  const select = () => {
+    const base = loose(db.kysely).selectFrom(table);
+    return (columns === "all" ? base.selectAll() : base.select(columns)) as Untyped;
+  };
+  const ids = resolved.parentIds.get(table);
+  if (ids !== undefined) {
+    for (let i = 0; i < ids.length; i += batch) {
+      const rows: AnyRow[] = await select()
+        .where("id", "in", ids.slice(i, i + batch))
+        .orderBy("id")
+        .execute();
+      if (rows.length > 0) yield rows;
+    }
+    return;
   }
-  if (rule.kind === "run") return q.where("id", "=", scope.runId);
-  if (rule.kind === "run-rows") return q.where("runId", "=", scope.runId);
-  if (rule.kind === "run-parent") return q.where("id", "=", scope.jobId ?? -1);
-  return q.where("id", "=", -1);
+  let after: number | null = null;
+  for (;;) {
+    const scoped = whereScope(select(), table, resolved.scope);
+    const rows: AnyRow[] = await (after === null ? scoped : scoped.where("id", ">", after))
+      .orderBy("id")
+      .limit(batch)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows;
+    after = Number(rows[rows.length - 1]!.id);
+    if (rows.length < batch) return;
+  }
+}
+
+/** Every value of `columns` over a scope's rows of `table`. */
+async function collect(db: Db, table: CopyTableName, resolved: ResolvedScope, column: string): Promise<number[]> {
+  const values: number[] = [];
+  const columns = column === "id" ? ["id"] : ["id", column];
+  for await (const rows of readScopeBatches(db, table, resolved, columns, ID_CHUNK))
+    for (const row of rows) if (row[column] !== null && row[column] !== undefined) values.push(Number(row[column]));
+  return values;
+}
+
+/**
+ * Finds in `db` (the source) the rows of each parent table the scope needs: those its later tables' rows refer to
+ * (a run's job, and whatever that job refers to) and, in a full copy, the finished rows nothing refers to.
+ */
+export async function resolveScope(db: Db, scope: Scope, shapes: Map<string, TableShape>): Promise<ResolvedScope> {
+  const resolved: ResolvedScope = { scope, parentIds: new Map() };
+  // A parent's rows are named by a table after it, so walk the order backwards.
+  for (const table of [...COPY_ORDER].reverse()) {
+    const rule = COPY_PLAN[table];
+    if (rule.kind !== "parent" || !shapes.has(table)) continue;
+    const { table: child, column } = rule.referencedBy!;
+    const ids = new Set(shapes.has(child) ? await collect(db, child, resolved, column) : []);
+    if ("global" in scope) {
+      let unreferenced = loose(db.kysely)
+        .selectFrom(table)
+        .select("id")
+        .where(({ not, exists, selectFrom }: Untyped) =>
+          not(exists(selectFrom(child).select("id").whereRef(`${child}.${column}`, "=", `${table}.id`))),
+        ) as Untyped;
+      if (shapes.get(table)!.columns.includes("status"))
+        unreferenced = unreferenced.where("status", "not in", ACTIVE_STATUSES);
+      for (const row of (await unreferenced.execute()) as AnyRow[]) ids.add(Number(row.id));
+    }
+    resolved.parentIds.set(
+      table,
+      [...ids].sort((a, b) => a - b),
+    );
+  }
+  return resolved;
 }
 
 /** The tables a scope copies: a run's (parents, run, rows) or, in a full copy, the parents' rest and the globals. */
@@ -85,21 +156,21 @@ export function scopeTables(scope: Scope, shapes: Map<string, TableShape>): Copy
   return COPY_ORDER.filter((t) => {
     if (!shapes.has(t)) return false;
     const kind = COPY_PLAN[t].kind;
-    if ("global" in scope) return kind === "global" || kind === "run-parent";
-    return kind === "run" || kind === "run-rows" || kind === "run-parent";
+    if ("global" in scope) return kind === "global" || kind === "parent";
+    return kind === "run" || kind === "run-rows" || kind === "parent";
   });
 }
 
-/** Tables of `scope` whose ids (of the source's rows) the target already holds. */
+/** Tables of the scope whose ids (of the source's rows) the target already holds, with the first few ids. */
 export async function findIdClashes(
   source: Db,
   target: Db,
-  scope: Scope,
+  resolved: ResolvedScope,
   shapes: Map<string, TableShape>,
 ): Promise<string[]> {
   const clashes: string[] = [];
-  for (const table of scopeTables(scope, shapes)) {
-    const ids = await scopeIds(source, table, scope);
+  for (const table of scopeTables(resolved.scope, shapes)) {
+    const ids = await collect(source, table, resolved, "id");
     for (let i = 0; i < ids.length; i += ID_CHUNK) {
       const chunk = ids.slice(i, i + ID_CHUNK);
       const taken = await loose(target.kysely).selectFrom(table).select("id").where("id", "in", chunk).execute();
@@ -120,54 +191,40 @@ export interface CopiedRows {
   blobBytes: number;
 }
 
-/** Reads a scope's rows of one table in id order, `batch` at a time (keyset: no OFFSET rescans). */
-export async function* readScopeBatches(
-  db: Db,
-  table: CopyTableName,
-  scope: Scope,
-  columns: string[] | "all",
-  batch: number,
-): AsyncGenerator<AnyRow[]> {
-  let after: number | null = null;
-  for (;;) {
-    const base = loose(db.kysely).selectFrom(table);
-    const selected = whereScope(columns === "all" ? base.selectAll() : base.select(columns), table, scope);
-    const rows = await (after === null ? selected : selected.where("id", ">", after))
-      .orderBy("id")
-      .limit(batch)
-      .execute();
-    if (rows.length === 0) return;
-    yield rows;
-    after = Number(rows[rows.length - 1]!.id);
-    if (rows.length < batch) return;
-  }
-}
-
 export function batchRowsOf(shape: TableShape): number {
   return shape.blobColumns.length > 0 ? BLOB_BATCH_ROWS : ROW_BATCH_ROWS;
 }
 
 /**
- * Copies the rows of `scope` from `source` into `target` in one transaction on the target (all or nothing), then moves
- * the target's id sequences past the copied ids (PostgreSQL; SQLite's AUTOINCREMENT follows inserted ids itself).
- * Only the columns both databases have are read (a target migrated further fills the rest with its defaults).
+ * Copies the rows of a scope from `source` into `target` in one transaction on the target (all or nothing), moving
+ * PostgreSQL's id sequences past the copied ids (SQLite's AUTOINCREMENT follows inserted ids itself). Only the columns
+ * both databases have are read (a target migrated further fills the rest with its defaults). A parent row the target
+ * already has is one an earlier run of this copy brought (several runs share it): the pre-copy check refused the rest.
  */
 export async function copyScopeRows(
   source: Db,
   target: Db,
-  scope: Scope,
+  resolved: ResolvedScope,
   sourceShapes: Map<string, TableShape>,
   targetShapes: Map<string, TableShape>,
 ): Promise<CopiedRows> {
   const copied: CopiedRows = { rows: {}, blobBytes: 0 };
-  const tables = scopeTables(scope, sourceShapes).filter((t) => targetShapes.has(t));
+  const tables = scopeTables(resolved.scope, sourceShapes).filter((t) => targetShapes.has(t));
   await immediateTransaction(target, async (tx) => {
     for (const table of tables) {
       const shape = sourceShapes.get(table)!;
       const there = targetShapes.get(table)!;
       const columns = shape.columns.filter((c) => there.columns.includes(c));
       let count = 0;
-      for await (const rows of readScopeBatches(source, table, scope, columns, batchRowsOf(shape))) {
+      for await (const batch of readScopeBatches(source, table, resolved, columns, batchRowsOf(shape))) {
+        let rows = batch;
+        if (COPY_PLAN[table].kind === "parent") {
+          const ids = rows.map((r) => Number(r.id));
+          const present = await loose(tx).selectFrom(table).select("id").where("id", "in", ids).execute();
+          const have = new Set(present.map((r) => Number(r.id)));
+          rows = rows.filter((r) => !have.has(Number(r.id)));
+          if (rows.length === 0) continue;
+        }
         for (const row of rows)
           for (const c of shape.blobColumns) {
             const value = row[c];

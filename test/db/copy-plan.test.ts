@@ -46,13 +46,35 @@ describe("the copy plan", () => {
         expect(COPY_ORDER.indexOf(key.table as never), `${table}.${key.from} → ${key.table}`).toBeLessThan(position);
   });
 
-  it("gives run rows to exactly the tables whose runId references Run, and Job's run link is Run.jobId", () => {
+  it("gives run rows to exactly the tables whose runId references Run", () => {
     const template = inject("templateDb");
     for (const table of COPY_ORDER) {
       const byRun = foreignKeys(template, table).some((k) => k.table === "Run" && k.from === "runId");
       expect(COPY_PLAN[table].kind === "run-rows", table).toBe(byRun);
     }
-    expect(foreignKeys(template, "Run")).toContainEqual(expect.objectContaining({ table: "Job", from: "jobId" }));
+  });
+
+  it("finds each parent's rows through a foreign key of a table copied after it, and every such key has a rule", () => {
+    const template = inject("templateDb");
+    for (const [position, table] of COPY_ORDER.entries()) {
+      const rule = COPY_PLAN[table];
+      if (rule.kind !== "parent") continue;
+      const { table: child, column } = rule.referencedBy!;
+      expect(COPY_ORDER.indexOf(child), `${table} is referenced by ${child}`).toBeGreaterThan(position);
+      expect(foreignKeys(template, child)).toContainEqual(expect.objectContaining({ table, from: column }));
+    }
+    // A table that rows of a run or of a parent point at must be a parent itself (or the run), or the copy would
+    // insert rows whose reference the target lacks.
+    for (const table of COPY_ORDER) {
+      const kind = COPY_PLAN[table].kind;
+      if (kind !== "run" && kind !== "run-rows" && kind !== "parent") continue;
+      for (const key of foreignKeys(template, table)) {
+        const target = key.table as keyof typeof COPY_PLAN;
+        if (target === "Run") continue;
+        expect(COPY_PLAN[target].kind, `${table}.${key.from} → ${key.table}`).toBe("parent");
+        expect(COPY_PLAN[target].referencedBy).toEqual({ table, column: key.from });
+      }
+    }
   });
 
   it("stops a copy on a table without a rule and on a target missing a column", () => {

@@ -3,7 +3,14 @@
 import "server-only";
 import { openDatabase, type Db } from "../../db/client";
 import { COPY_PLAN, findSchemaProblems, readTableShapes, type TableShape } from "../../db/copy-plan";
-import { copyScopeRows, findIdClashes, listCopyRuns, type CopyRunInfo, type Scope } from "../../db/copy";
+import {
+  copyScopeRows,
+  findIdClashes,
+  listCopyRuns,
+  resolveScope,
+  type CopyRunInfo,
+  type ResolvedScope,
+} from "../../db/copy";
 import { digestScope, type TableDigest } from "../../db/copy-verify";
 import { STALE_RUN_MS } from "../../db/runs";
 import { databaseEngine, sqlitePath } from "../../env";
@@ -79,15 +86,15 @@ export function compareDigests(source: TableDigest[], target: TableDigest[]): Ta
 async function copyAndVerify(
   source: Db,
   target: Db,
-  scope: Scope,
+  resolved: ResolvedScope,
   shapes: { source: Map<string, TableShape>; target: Map<string, TableShape> },
 ): Promise<{ rows: number; blobBytes: number; ms: number; checks: TableCheck[] }> {
   const started = performance.now();
-  const copied = await copyScopeRows(source, target, scope, shapes.source, shapes.target);
+  const copied = await copyScopeRows(source, target, resolved, shapes.source, shapes.target);
   const ms = performance.now() - started;
   const [fromDigest, toDigest] = await Promise.all([
-    digestScope(source, scope, shapes.source),
-    digestScope(target, scope, shapes.source),
+    digestScope(source, resolved, shapes.source),
+    digestScope(target, resolved, shapes.source),
   ]);
   const rows = Object.values(copied.rows).reduce((sum, n) => sum + n, 0);
   return { rows, blobBytes: copied.blobBytes, ms, checks: compareDigests(fromDigest, toDigest) };
@@ -125,12 +132,16 @@ export async function copyDatabase(options: CopyOptions): Promise<CopySummary> {
 
     for (const [table, rule] of Object.entries(COPY_PLAN))
       if (rule.kind === "skipped") onEvent({ type: "skipped-tables", tables: [table], reason: rule.why });
-    const scopes: { label: string; scope: Scope; runId?: number }[] = copyable.map((r) => ({
-      label: `run ${r.id} "${r.name}"`,
-      scope: { runId: r.id, jobId: r.jobId },
-      runId: r.id,
-    }));
-    if (runIds === null) scopes.push({ label: "rows of no run", scope: { global: true } });
+    // Each scope's rows are found in the source before anything is written, so the check and the copy agree.
+    const scopes: { label: string; resolved: ResolvedScope; runId?: number }[] = [];
+    for (const r of copyable)
+      scopes.push({
+        label: `run ${r.id} "${r.name}"`,
+        resolved: await resolveScope(source, { runId: r.id }, shapes.source),
+        runId: r.id,
+      });
+    if (runIds === null)
+      scopes.push({ label: "rows of no run", resolved: await resolveScope(source, { global: true }, shapes.source) });
     else {
       const tables = Object.entries(COPY_PLAN)
         .filter(([, rule]) => rule.kind === "global")
@@ -144,7 +155,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopySummary> {
 
     const clashes: string[] = [];
     for (const s of scopes) {
-      const found = await findIdClashes(source, target, s.scope, shapes.source);
+      const found = await findIdClashes(source, target, s.resolved, shapes.source);
       if (found.length > 0) clashes.push(`${s.label} (ids taken in the target: ${found.join("; ")})`);
     }
     if (clashes.length > 0)
@@ -156,7 +167,7 @@ export async function copyDatabase(options: CopyOptions): Promise<CopySummary> {
     const mismatches: string[] = [];
     const copiedRunIds: number[] = [];
     for (const s of scopes) {
-      const result = await copyAndVerify(source, target, s.scope, shapes);
+      const result = await copyAndVerify(source, target, s.resolved, shapes);
       onEvent({ type: "copied", label: s.label, ...result });
       for (const check of result.checks.filter((c) => !c.ok))
         mismatches.push(`${s.label}: ${check.table} differs (rows ${check.sourceRows} → ${check.targetRows})`);
