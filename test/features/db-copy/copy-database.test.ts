@@ -1,6 +1,7 @@
 // npm run db:copy end to end: short real runs trained on SQLite (one made by a job, with layouts and pair figures),
 // copied to a fresh PostgreSQL database and from there to a fresh SQLite file; every read the run pages make returns
 // the same values from all three, and a second copy into the same target is refused with the run named.
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,6 +26,19 @@ import { initBackend } from "../../../lib/model/backend";
 import { createTestDb, type TestDb } from "../../helpers/db";
 import { scratchPostgresUrl, type ScratchPostgres } from "../../helpers/postgres-db";
 import { trainShortRun } from "../../helpers/train";
+
+/** Runs `npm run db:copy -- …args` as the user would: its exit code and output. */
+function runCopyScript(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", "--conditions=react-server", "scripts/db-copy.ts", ...args],
+      // The command names its databases itself: no DATABASE_URL (scripts/test.sh unsets it too).
+      { env: { ...process.env, DATABASE_URL: undefined } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 /** `value` without `keys`: fields that differ by design (read times, promises the page streams). */
 function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
@@ -172,5 +186,23 @@ describe("db:copy from SQLite to PostgreSQL and back", () => {
     } finally {
       await pg.close();
     }
+  });
+
+  it("prints each run's rows, MB, seconds and checks from the command line, and exits 1 when it refuses", async () => {
+    const target = `file:${path.join(dir, "script.db")}`;
+    const ok = await runCopyScript(["--from", source.url, "--to", target, "--runs", String(runB)]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(new RegExp(`run ${runB} "short": \\d+ rows, \\d+\\.\\d MB in \\d+\\.\\d s`));
+    expect(ok.stdout).toMatch(/ok {7}Embedding: (\d+) → \1 rows; data [0-9a-f]{12} =/);
+    expect(ok.stdout).toContain("copied and verified 1 run(s)");
+    const again = await runCopyScript(["--from", source.url, "--to", target, "--runs", String(runB)]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(
+      `db:copy: nothing copied: the target already holds rows with the ids of run ${runB}`,
+    );
+    const bad = await runCopyScript(["--from", "mysql://x", "--to", target]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--from: must be a file: URL or a postgresql:// URL");
   });
 });
