@@ -102,7 +102,7 @@ async function copyAndVerify(
 
 /**
  * Copies `runIds` (or everything) from `from` into `to`, migrating `to` first. Refuses (CopyRefusedError) before
- * writing anything when the schemas disagree, a requested run does not exist, or the target already holds any of the
+ * copying any row when the schemas disagree, a requested run does not exist, or the target already holds any of the
  * ids to copy (naming the runs). Runs still training are skipped and named. Each run is one transaction on the target.
  */
 export async function copyDatabase(options: CopyOptions): Promise<CopySummary> {
