@@ -30,6 +30,7 @@ const INTEGRATION = [
   "test/numeric/tsne/threads.test.ts",
   "test/model/attribution.test.ts",
   "test/features/explain/**/*.test.ts",
+  "test/features/db-copy/copy-database.test.ts",
 ];
 
 /**

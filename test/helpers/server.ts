@@ -21,27 +21,25 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `databaseFile`: a SQLite file, or a postgresql:// URL. `isReady` judges the status of `GET /` while waiting for the start: any answer but a 5xx by default. */
+/**
+ * `database` is a SQLite file's path or a full DATABASE_URL (file:… or postgresql://…). `isReady` judges the status
+ * of `GET /` while waiting for the start: any answer but a 5xx by default.
+ */
 export async function startAppServer(
-  databaseFile: string,
+  database: string,
   extraEnv: Record<string, string> = {},
   isReady: (status: number) => boolean = (status) => status < 500,
 ): Promise<AppServer> {
   if (!existsSync(path.resolve(process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID"))) {
     throw new Error("no production build: run `npm run build` (npm test does it) before the browser tests");
   }
+  const databaseUrl = /^(file:|postgres(ql)?:\/\/)/.test(database) ? database : `file:${database}`;
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     ["--import", "tsx", path.resolve("scripts/serve.ts"), "-p", String(port), "-H", "127.0.0.1"],
     {
-      env: {
-        ...process.env,
-        ...extraEnv,
-        // A SQLite file, or a PostgreSQL server's URL as it is (the cluster test).
-        DATABASE_URL: /^postgres(ql)?:\/\//.test(databaseFile) ? databaseFile : `file:${databaseFile}`,
-        NODE_ENV: "production",
-      },
+      env: { ...process.env, ...extraEnv, DATABASE_URL: databaseUrl, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group: next start forks next-server, and killing only the parent would orphan it.
       detached: true,
