@@ -11,8 +11,8 @@ function databaseUrl(serverUrl: string, name: string): string {
 }
 
 /**
- * How the bytea columns keep large values out of line (TOAST): "pglz" as migrated (PostgreSQL's default compression),
- * "lz4" (PostgreSQL 14+, much faster), or "uncompressed" (STORAGE EXTERNAL). For comparing them before a migration.
+ * How the bytea columns keep large values out of line (TOAST): "lz4" as migrated (20261202300400_blob_lz4), "pglz"
+ * (PostgreSQL's default, several times slower on these blobs), or "uncompressed" (STORAGE EXTERNAL).
  */
 export type BlobStorage = "pglz" | "lz4" | "uncompressed";
 export const BLOB_STORAGES: readonly BlobStorage[] = ["pglz", "lz4", "uncompressed"];
@@ -41,14 +41,14 @@ async function setBlobStorage(url: string, storage: BlobStorage): Promise<void> 
 export async function createScratchDatabase(
   serverUrl: string,
   prefix: string,
-  blobStorage: BlobStorage = "pglz",
+  blobStorage: BlobStorage = "lz4",
 ): Promise<string> {
   if (!/^[a-z][a-z0-9_]{0,30}$/.test(prefix))
     throw new RangeError(`prefix must be 1-31 lowercase letters, digits or _, got "${prefix}"`);
   const url = databaseUrl(serverUrl, `${prefix}_${process.pid}_${Date.now().toString(36)}`);
   if (!(await ensurePostgresDatabase(url))) throw new Error(`database ${new URL(url).pathname} already exists`);
   await migratePostgres(url);
-  if (blobStorage !== "pglz") await setBlobStorage(url, blobStorage);
+  if (blobStorage !== "lz4") await setBlobStorage(url, blobStorage);
   return url;
 }
 

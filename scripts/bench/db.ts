@@ -21,7 +21,7 @@ const USAGE = `usage: npm run bench:db -- [--epochs N] [--reads N] [--jobs K] [-
   --probe, --layers, --width   the recorded embeddings: probe digits × hidden layers × width (seed: 2000, 3, 512)
   --postgres  a server and role that may create databases (default TEST_POSTGRES_URL or
               postgresql://mnistlens:mnistlens@127.0.0.1:5432/postgres); a scratch database is made and dropped
-  --pg-blobs  how the scratch database's bytea columns are stored: pglz (as migrated, PostgreSQL's default), lz4 or
+  --pg-blobs  how the scratch database's bytea columns are stored: lz4 (as migrated), pglz (PostgreSQL's default) or
               uncompressed (STORAGE EXTERNAL)
   --db        a database with a finished run (--run ID, default its newest succeeded run): its median epoch training
               time is the epoch the recording is compared with, and its last epoch's embeddings are recorded
@@ -41,7 +41,7 @@ const argsSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "expected a postgresql:// URL")
     .default(process.env.TEST_POSTGRES_URL ?? DEFAULT_POSTGRES),
-  "pg-blobs": z.enum(BLOB_STORAGES).default("pglz"),
+  "pg-blobs": z.enum(BLOB_STORAGES).default("lz4"),
   "epoch-ms": z.coerce.number().positive().max(86_400_000).optional(),
   db: z.string().min(1).optional(),
   run: z.coerce.number().int().positive().optional(),
