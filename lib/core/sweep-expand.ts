@@ -14,6 +14,7 @@ import {
   type SweepAxis,
   type SweepSpec,
 } from "./sweep-spec";
+import { createRng } from "./rng";
 
 /** One job's swept values (only the axes the spec varies). */
 export interface SweepPoint {
@@ -31,18 +32,6 @@ export interface SweepJob {
   point: SweepPoint;
   /** The job form's fields: the spec's fixed ones, this point's and a run name. */
   form: JobFormInput;
-}
-
-/** mulberry32, as lib/numeric/random.ts (lib/core may not import it): uniform floats in [0, 1) from `seed`. */
-function createDrawRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Rounds away float noise (0.0009999999 → 0.001) and whole-number axes to integers, kept inside [lo, hi]. */
@@ -93,7 +82,7 @@ function gridPoints(spec: SweepSpec): SweepPoint[] {
 }
 
 function randomPoints(spec: SweepSpec): SweepPoint[] {
-  const rng = createDrawRng(spec.drawSeed);
+  const rng = createRng(spec.drawSeed);
   const pick = <T>(values: readonly T[]): T => values[Math.min(values.length - 1, Math.floor(rng() * values.length))]!;
   return Array.from({ length: spec.count ?? 0 }, () => {
     const point: SweepPoint = {};
