@@ -5,7 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { blobToFloat32 } from "../../../lib/db/blobs";
-import { openDatabase, type Db } from "../../../lib/db/client";
+import { openSqlite } from "../../../lib/db/client";
 import { parseJobForm } from "../../../lib/core/job-params";
 import { enqueueJob } from "../../../lib/db/jobs";
 import { createTestDb, type TestDb } from "../../helpers/db";
@@ -42,9 +42,13 @@ describe("the worker under database faults", () => {
     });
     locker.exec("BEGIN IMMEDIATE; UPDATE Job SET queuedBy = queuedBy WHERE id = 0;");
     const lockedAt = Date.now();
-    const worker = spawnWorker(db.file);
+    const worker = spawnWorker(db.file, undefined, { WORKER_HOST: "locked-host" });
     workers.push(worker);
-    const retry = worker.waitForLine(/database error \((.*)\); retrying in (\d+) ms/, 60_000);
+    // The line names the worker, its host first, so a log gathered from several machines says which one waits.
+    const retry = worker.waitForLine(
+      /^worker locked-host:\d+:[0-9a-f]{6}: database error \((.*)\); retrying in (\d+) ms/,
+      60_000,
+    );
     const died = worker.exit.then((e) => {
       throw new Error(
         `the worker exited (${JSON.stringify(e)}) while the database was locked:\n${worker.lines.join("\n")}`,
@@ -75,7 +79,7 @@ describe("the worker under database faults", () => {
       });
       const file = path.join(dir, "full.db");
       copyFileSync(inject("templateDb"), file);
-      const small: Db = openDatabase(`file:${file}`);
+      const small = openSqlite(`file:${file}`);
       cleanups.push(() => small.close());
       // Each epoch records the probe's 512-wide activations (1,000 × 512 float32 = 2 MB) and a checkpoint.
       const jobId = await enqueueJob(
