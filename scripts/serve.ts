@@ -63,7 +63,7 @@ function stampPeer(req: IncomingMessage): void {
   const kept: string[] = [];
   for (let i = 0; i + 1 < raw.length; i += 2)
     if (raw[i]!.toLowerCase() !== PEER_HEADER) kept.push(raw[i]!, raw[i + 1]!);
-  delete req.headers[PEER_HEADER];
+  Reflect.deleteProperty(req.headers, PEER_HEADER);
   const peer = req.socket.remoteAddress;
   if (peer !== undefined) {
     req.headers[PEER_HEADER] = peer;

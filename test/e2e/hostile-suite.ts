@@ -4,9 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { openDatabase, type Db } from "../../lib/db/client";
-import { ensurePostgresDatabase, migratePostgres } from "../../lib/db/migrate-postgres";
 import { createTestDb } from "../helpers/db";
-import { scratchPostgresUrl, type ScratchPostgres } from "../helpers/postgres-db";
+import { migratedScratchPostgres, type ScratchPostgres } from "../helpers/postgres-db";
 import { startAppServer, type AppServer } from "../helpers/server";
 import { seedTwoRuns } from "../helpers/seed-runs";
 import { enumerateRoutes, fillPattern, type AppRoute } from "./hostile-routes";
@@ -45,9 +44,7 @@ export function hostileSuite(options: HostileOptions): void {
 
     beforeAll(async () => {
       if (engine === "postgres") {
-        scratch = scratchPostgresUrl("hostile");
-        await ensurePostgresDatabase(scratch.url);
-        await migratePostgres(scratch.url);
+        scratch = await migratedScratchPostgres("hostile");
         db = openDatabase(scratch.url);
       } else {
         const sqlite = createTestDb();

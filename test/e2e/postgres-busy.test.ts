@@ -2,10 +2,9 @@
 // answer 503 with Retry-After, as SQLite's busy file does, and they answer again once the lock is released.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensurePostgresDatabase, migratePostgres } from "../../lib/db/migrate-postgres";
 import { openDatabase, type Db } from "../../lib/db/client";
 import { insertRun } from "../db/run-fixture";
-import { scratchPostgresUrl, type ScratchPostgres } from "../helpers/postgres-db";
+import { migratedScratchPostgres, type ScratchPostgres } from "../helpers/postgres-db";
 import { startAppServer, type AppServer } from "../helpers/server";
 
 const PASSWORD = "postgres-busy-password-1";
@@ -19,9 +18,7 @@ describe("a busy PostgreSQL database", () => {
   let runId: number;
 
   beforeAll(async () => {
-    scratch = scratchPostgresUrl("busy");
-    await ensurePostgresDatabase(scratch.url);
-    await migratePostgres(scratch.url);
+    scratch = await migratedScratchPostgres("busy");
     db = openDatabase(scratch.url);
     runId = await insertRun(db, { status: "succeeded" });
     server = await startAppServer(scratch.url, {

@@ -1,6 +1,7 @@
 // The URL of a PostgreSQL database no one has created yet on the test server (the code under test creates and migrates
 // it), dropped again by cleanup(): for tests that need PostgreSQL beside SQLite in one project (db:copy).
 import pg from "pg";
+import { ensurePostgresDatabase, migratePostgres } from "../../lib/db/migrate-postgres";
 import { TEST_POSTGRES_URL } from "../global-setup";
 
 export interface ScratchPostgres {
@@ -26,4 +27,12 @@ export function scratchPostgresUrl(label: string): ScratchPostgres {
       }
     },
   };
+}
+
+/** A scratch database that exists and is migrated, for tests that serve the app on PostgreSQL. */
+export async function migratedScratchPostgres(label: string): Promise<ScratchPostgres> {
+  const scratch = scratchPostgresUrl(label);
+  await ensurePostgresDatabase(scratch.url);
+  await migratePostgres(scratch.url);
+  return scratch;
 }

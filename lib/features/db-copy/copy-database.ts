@@ -14,7 +14,7 @@ import {
 import { digestScope, type TableDigest } from "../../db/copy-verify";
 import { STALE_RUN_MS } from "../../db/runs";
 import { databaseEngine, sqlitePath } from "../../env";
-import { migrateDatabase } from "./migrate-target";
+import { migrateDatabase } from "../db-migrate/migrate-database";
 
 export interface CopyOptions {
   from: string;
