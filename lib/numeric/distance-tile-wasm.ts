@@ -4,53 +4,30 @@
 // the few opcodes this one kernel needs fit on a page. Why wasm: V8's scalar float64 code reaches ~1 multiply-add
 // per ns, the f64x2 code below ~4–5, and the quality figures of 10,000 × 512 rows need 5·10¹⁰ of them.
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-}
-
-const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
-const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
-const name = (text: string) => [...leb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
-const get = (local: number) => [0x20, ...leb(local)];
-const set = (local: number) => [0x21, ...leb(local)];
-const i32 = (value: number) => [0x41, ...sleb(value)];
-const simd = (op: number, ...immediates: number[]) => [0xfd, ...leb(op), ...immediates];
-const I32_ADD = [0x6a];
-const I32_MUL = [0x6c];
-const I32_GE_U = [0x4f];
-const F64_LOAD = [0x2b, 3, 0];
-const F64_STORE = [0x39, 3, 0];
-const F64_ADD = [0xa0];
-const F64_SUB = [0xa1];
-const V128_LOAD = simd(0x00, 4, 0);
-const V128_ZERO = simd(0x0c, ...Array<number>(16).fill(0));
-const F64X2_EXTRACT = (lane: number) => simd(0x21, lane);
-const F64X2_ADD = simd(0xf0);
-const F64X2_MUL = simd(0xf2);
-const F32X4_EXTRACT = (lane: number) => simd(0x1f, lane);
-const F32X4_ADD = simd(0xe4);
-const F32X4_MUL = simd(0xe6);
-const F64_PROMOTE_F32 = [0xbb];
+import {
+  F32X4_ADD,
+  F32X4_EXTRACT,
+  F32X4_MUL,
+  F64_ADD,
+  F64_LOAD,
+  F64_PROMOTE_F32,
+  F64_STORE,
+  F64_SUB,
+  F64X2_ADD,
+  F64X2_EXTRACT,
+  F64X2_MUL,
+  forLoop,
+  get,
+  I32,
+  i32,
+  I32_ADD,
+  I32_MUL,
+  moduleBytes,
+  set,
+  V128,
+  V128_LOAD,
+  V128_ZERO,
+} from "./wasm-emit";
 
 /** The element type of a tile's rows and of its lane sums. */
 export type TilePrecision = "float32" | "float64";
@@ -63,23 +40,6 @@ function laneTotal(precision: TilePrecision, acc: number): number[] {
   if (precision === "float64") return [...get(acc), ...F64X2_EXTRACT(0), ...get(acc), ...F64X2_EXTRACT(1), ...F64_ADD];
   const lane = (l: number) => [...get(acc), ...F32X4_EXTRACT(l), ...F64_PROMOTE_F32];
   return [...lane(0), ...lane(1), ...F64_ADD, ...lane(2), ...lane(3), ...F64_ADD, ...F64_ADD];
-}
-
-/** for (; local < end; local += step) { body }, compared unsigned; `end` and `step` are code pushing an i32. */
-function forLoop(local: number, end: number[], step: number[], body: number[]): number[] {
-  return [
-    ...[0x02, 0x40, 0x03, 0x40],
-    ...get(local),
-    ...end,
-    ...I32_GE_U,
-    ...[0x0d, 1],
-    ...body,
-    ...get(local),
-    ...step,
-    ...I32_ADD,
-    ...set(local),
-    ...[0x0c, 0, 0x0b, 0x0b],
-  ];
 }
 
 /** Rows of A and of B per tile: 4 × 2 accumulators, two B vectors and one A vector in 11 SIMD registers. */
@@ -222,15 +182,7 @@ export function tileModuleBytes(precision: TilePrecision): Uint8Array<ArrayBuffe
     [i32Locals, I32],
     [TILE_A * TILE_B + TILE_B + 1, V128],
   ];
-  const code = [...vec(locals.map(([count, type]) => [...leb(count), type])), ...body, 0x0b];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([[0x60, ...vec(params.map((type) => [type])), 0]])),
-    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 0x00]])),
-    ...section(3, vec([[0]])),
-    ...section(7, vec([[...name("tile"), 0x00, 0]])),
-    ...section(10, vec([[...leb(code.length), ...code]])),
-  ]);
+  return moduleBytes("tile", params, locals, body);
 }
 
 export type TileKernel = (

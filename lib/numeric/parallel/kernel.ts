@@ -1,6 +1,8 @@
 // What a parallel kernel is: a function over one chunk of a fixed partition, named so a worker thread can import it.
 
-export type ChunkArg = number | Float64Array | Float32Array | Int32Array | Uint8Array | Uint32Array;
+/** A number, a typed array (shared when threads > 1), or a shared WebAssembly memory a kernel instantiates on. */
+export type ChunkArg =
+  number | Float64Array | Float32Array | Int32Array | Uint8Array | Uint32Array | WebAssembly.Memory;
 export type ChunkArgs = Record<string, ChunkArg>;
 
 /**

@@ -9,8 +9,12 @@ import { isShared } from "./shared";
 export interface Pool {
   /** Threads that run chunks, the caller's included. */
   readonly threads: number;
-  /** Runs chunks 0 … chunks-1 of `task` over `args` (shared typed arrays when threads > 1); returns when all ran. */
-  run(task: ChunkTask, chunks: number, args: ChunkArgs): void;
+  /**
+   * Runs chunks 0 … chunks-1 of `task` over `args` (shared typed arrays when threads > 1); returns when all ran.
+   * `meanwhile`, when given, runs in the calling thread after the workers have started and before it claims chunks
+   * itself: serial work that does not touch the chunks' data overlaps them (with one thread it simply runs first).
+   */
+  run(task: ChunkTask, chunks: number, args: ChunkArgs, meanwhile?: () => void): void;
   /** Stops the worker threads (the pool then runs everything in the calling thread). */
   close(): Promise<void>;
 }
@@ -48,8 +52,9 @@ export function getPool(threads?: number): Pool {
 function inProcessPool(): Pool {
   return {
     threads: 1,
-    run(task, chunks, args) {
+    run(task, chunks, args, meanwhile) {
       checkChunks(chunks);
+      meanwhile?.();
       for (let c = 0; c < chunks; c++) task.fn(c, args);
     },
     close: async () => {},
@@ -76,13 +81,17 @@ function workerPool(threads: number): Pool {
   });
   return {
     threads,
-    run(task, chunks, args) {
+    run(task, chunks, args, meanwhile) {
       checkChunks(chunks);
       for (const [name, value] of Object.entries(args)) {
-        if (typeof value !== "number" && !isShared(value))
+        if (typeof value === "number") continue;
+        const shared =
+          value instanceof WebAssembly.Memory ? value.buffer instanceof SharedArrayBuffer : isShared(value);
+        if (!shared)
           throw new RangeError(`args.${name} must be backed by a SharedArrayBuffer when threads > 1 (see toShared)`);
       }
       if (workers.length === 0 || chunks <= 1) {
+        meanwhile?.();
         for (let c = 0; c < chunks; c++) task.fn(c, args);
         return;
       }
@@ -93,6 +102,7 @@ function workerPool(threads: number): Pool {
       for (const worker of workers) worker.postMessage(message);
       let failure: unknown;
       try {
+        meanwhile?.();
         for (;;) {
           const chunk = Atomics.add(control, NEXT, 1);
           if (chunk >= chunks) break;

@@ -1,46 +1,86 @@
-// The attractive half of the t-SNE gradient, Σ_j p_ij w_ij (y_i − y_j), in fixed chunks of rows over the thread pool.
-import { getPool, kernelTask, toShared } from "../parallel";
+// The attractive half of the t-SNE gradient, Σ_j p_ij w_ij (y_i − y_j), in fixed chunks of rows over the thread pool,
+// each chunk a WebAssembly kernel call on one shared memory that holds P, the layout and the output.
+import { getPool, kernelTask } from "../parallel";
 import type { SparseP } from "./affinities";
+import { attractionModuleBytes, type AttractKernel } from "./attraction-wasm";
 
 /** Rows per chunk: the partition depends on n alone, so any thread count writes the same values. */
 const ROW_CHUNK = 1024;
 
-/** P with its arrays on SharedArrayBuffers, so the pool's threads can read it. */
-export function sharedP(p: SparseP): SparseP {
-  return { n: p.n, rowStart: toShared(p.rowStart), cols: toShared(p.cols), values: toShared(p.values) };
+/**
+ * P, the layout y [n, 2] and the output [n, 2] as views of one shared WebAssembly memory (what the kernel reads on
+ * every thread). Write the layout into `y`; `attraction` fills `out`.
+ */
+export interface AttractionWorkspace {
+  p: SparseP;
+  y: Float64Array;
+  out: Float64Array;
+  memory: WebAssembly.Memory;
+  /** Byte offsets of p.rowStart, p.cols, p.values, y and out in the memory. */
+  offsets: { rowStart: number; cols: number; values: number; y: number; out: number };
+}
+
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** A workspace holding a copy of `p` (its rows' sums of p_ij w_ij (y_i − y_j) then cost one kernel pass). */
+export function attractionWorkspace(p: SparseP): AttractionWorkspace {
+  const n = p.n;
+  const nnz = p.cols.length;
+  const rowStart = 0;
+  const cols = align16(rowStart + 4 * (n + 1));
+  const values = align16(cols + 4 * nnz);
+  const y = align16(values + 8 * nnz);
+  const out = y + 16 * n;
+  const pages = Math.max(1, Math.ceil((out + 16 * n) / 65536));
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const buffer = memory.buffer;
+  const view = {
+    n,
+    rowStart: new Int32Array(buffer, rowStart, n + 1),
+    cols: new Int32Array(buffer, cols, nnz),
+    values: new Float64Array(buffer, values, nnz),
+  };
+  view.rowStart.set(p.rowStart);
+  view.cols.set(p.cols);
+  view.values.set(p.values);
+  return {
+    p: view,
+    y: new Float64Array(buffer, y, 2 * n),
+    out: new Float64Array(buffer, out, 2 * n),
+    memory,
+    offsets: { rowStart, cols, values, y, out },
+  };
 }
 
 /**
- * Writes Σ_j p_ij w_ij (y_i − y_j) into `out` [n, 2] (factor 4 omitted), w_ij = 1 / (1 + |y_i − y_j|²). Each row
- * gathers its own sum; visiting each symmetric pair once and scattering into both rows computes half the weights but
- * measured nearly twice as slow (the scattered writes stall). `p` from sharedP, `y` and `out` shared when threads > 1.
+ * Writes Σ_j p_ij w_ij (y_i − y_j) into `ws.out` (factor 4 omitted) for the layout in `ws.y`, w_ij = 1 / (1 +
+ * |y_i − y_j|²); `meanwhile` runs in this thread while the pool's other threads start (Pool.run).
  */
-export function attraction(p: SparseP, y: Float64Array, out: Float64Array, threads?: number): void {
-  const { rowStart, cols, values } = p;
-  getPool(threads).run(attractionChunk, Math.ceil(p.n / ROW_CHUNK), { rowStart, cols, values, y, out, n: p.n });
+export function attraction(ws: AttractionWorkspace, threads?: number, meanwhile?: () => void): void {
+  const args = { memory: ws.memory, ...ws.offsets, n: ws.p.n };
+  getPool(threads).run(attractionChunk, Math.ceil(ws.p.n / ROW_CHUNK), args, meanwhile);
 }
 
+// One instance per memory in each thread: a pool thread receives a new Memory object with every run.
+let compiled: WebAssembly.Module | undefined;
+let instance: { memory: WebAssembly.Memory; attract: AttractKernel } | undefined;
+
 export const attractionChunk = kernelTask(import.meta.url, "attractionChunk", (chunk, args) => {
-  const rowStart = args.rowStart as Int32Array;
-  const cols = args.cols as Int32Array;
-  const values = args.values as Float64Array;
-  const y = args.y as Float64Array;
-  const out = args.out as Float64Array;
-  const end = Math.min(args.n as number, (chunk + 1) * ROW_CHUNK);
-  for (let i = chunk * ROW_CHUNK; i < end; i++) {
-    const xi = y[2 * i]!;
-    const yi = y[2 * i + 1]!;
-    let fx = 0;
-    let fy = 0;
-    for (let s = rowStart[i]!; s < rowStart[i + 1]!; s++) {
-      const j = cols[s]!;
-      const dx = xi - y[2 * j]!;
-      const dy = yi - y[2 * j + 1]!;
-      const pw = values[s]! / (1 + dx * dx + dy * dy);
-      fx += pw * dx;
-      fy += pw * dy;
-    }
-    out[2 * i] = fx;
-    out[2 * i + 1] = fy;
+  const memory = args.memory as WebAssembly.Memory;
+  if (instance?.memory !== memory) {
+    compiled ??= new WebAssembly.Module(attractionModuleBytes());
+    const attract = new WebAssembly.Instance(compiled, { env: { memory } }).exports.attract as AttractKernel;
+    instance = { memory, attract };
   }
+  const first = chunk * ROW_CHUNK;
+  const end = Math.min(args.n as number, first + ROW_CHUNK);
+  instance.attract(
+    args.rowStart as number,
+    args.cols as number,
+    args.values as number,
+    args.y as number,
+    args.out as number,
+    first,
+    end,
+  );
 });

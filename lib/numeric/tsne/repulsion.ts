@@ -5,7 +5,10 @@
  * and returns Z = Σ_{i≠j} w_ij; the repulsive gradient term is F_i / Z. Both arrays SharedArrayBuffer-backed when
  * the pool has more than one thread.
  */
-export type Repel = (y: Float64Array, forces: Float64Array) => number;
+export type Repel = ((y: Float64Array, forces: Float64Array) => number) & {
+  /** Serial set-up for layout `y` (Barnes–Hut's tree), done early so it overlaps other work; y must not change after. */
+  prepare?: (y: Float64Array) => void;
+};
 
 export type RepulsionMethod = "fft" | "barnes-hut";
 

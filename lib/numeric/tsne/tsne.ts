@@ -4,7 +4,7 @@ import { sharedFloat64 } from "../parallel";
 import { createRng } from "../random";
 import { computeAffinities, type SparseP } from "./affinities";
 import { approximateKnn } from "./ann";
-import { attraction, sharedP } from "./attraction";
+import { attraction, attractionWorkspace } from "./attraction";
 import { createRepulsion } from "./barnes-hut";
 import { createFftRepulsion } from "./fft-repulsion";
 import { klDivergence as klWithNormaliser } from "./kl";
@@ -23,6 +23,7 @@ export interface TsneTimings {
   affinitiesMs: number;
   initMs: number;
   repulsionMs: number;
+  /** The attractive pass, with the Barnes–Hut tree build it overlaps. */
   attractionMs: number;
   updateMs: number;
 }
@@ -114,15 +115,14 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
       ? approximateKnn(reduced, k, { seed: opts.seed, threads })
       : computeKnn(reduced, k, { threads });
   timings.knnMs = lap();
-  const p = sharedP(computeAffinities(knn, opts.perplexity, { threads }));
+  // P, the layout and the attractive forces live on one shared wasm memory the pool's threads read and write.
+  const work = attractionWorkspace(computeAffinities(knn, opts.perplexity, { threads }));
+  const { p, y, out: gradient } = work;
   timings.affinitiesMs = lap();
 
-  // Layout and forces live on shared memory: the pool's threads read y and write the forces.
-  const y = sharedFloat64(2 * n);
   y.set(initialLayout(opts, reduced));
   const update = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
-  const gradient = sharedFloat64(2 * n);
   const repulsion = sharedFloat64(2 * n);
   const repel = createRepel(opts, n);
   timings.initMs = lap();
@@ -138,10 +138,12 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
       gains.fill(1);
     }
     lap();
+    // The Barnes–Hut tree is built in this thread while the pool's others start on the attraction.
+    const prepare = repel.prepare;
+    attraction(work, threads, prepare && (() => prepare(y)));
+    timings.attractionMs += lap();
     const z = repel(y, repulsion);
     timings.repulsionMs += lap();
-    attraction(p, y, gradient, threads);
-    timings.attractionMs += lap();
     const exaggeration = exaggerating ? opts.earlyExaggeration : 1;
     const momentum = exaggerating ? MOMENTUM_EXAGGERATED : MOMENTUM_FINAL;
     const rate = opts.learningRate;
@@ -215,7 +217,9 @@ function createRepel(opts: ResolvedTsneOptions, n: number): Repel {
     });
   }
   const barnesHut = createRepulsion(n, { threads: opts.threads });
-  return (y, forces) => barnesHut(y, opts.theta, forces);
+  return Object.assign((y: Float64Array, forces: Float64Array) => barnesHut(y, opts.theta, forces), {
+    prepare: barnesHut.prepare,
+  });
 }
 
 /** The starting layout [rows, 2] as float64: a copy of a given one, scaled PCA, or seeded Gaussian noise. */
