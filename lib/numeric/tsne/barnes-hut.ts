@@ -27,7 +27,7 @@ export type RepulsionFn = ((y: Float64Array, theta: number, forces: Float64Array
 const GROUP_SIZE = 64;
 /** Tree levels below the root: a level-16 cell is 2^-16 of the root wide, and points that share one share a leaf. */
 const MAX_LEVEL = 16;
-/** Point indices share a float64 sort key with a 32-bit Morton code, leaving 20 bits. */
+/** Most points a repulsion takes (MNIST has 70,000). */
 export const MAX_POINTS = 2 ** 20;
 /** Groups per chunk of the force pass: 8 × 64 = 512 points, a partition fixed by n alone. */
 const CHUNK_GROUPS = 8;

@@ -58,6 +58,31 @@ describe("thread pool", () => {
     expect(a.partials.every((p) => p > 0)).toBe(true);
   });
 
+  it("runs `meanwhile` in the caller while a worker already claims chunks, and still runs every chunk once", () => {
+    const pool = getPool(2);
+    const owners = sharedInt32(200).fill(-1);
+    let claimedMeanwhile = -1;
+    pool.run(ownerChunk, owners.length, { owners, spinMs: 1 }, () => {
+      // The caller busies itself until the worker has taken some chunks (bounded, so a stuck pool fails the test).
+      const until = performance.now() + 5000;
+      while (owners.every((o) => o === -1) && performance.now() < until);
+      claimedMeanwhile = owners.filter((o) => o >= 0).length;
+    });
+    expect(claimedMeanwhile).toBeGreaterThan(0);
+    expect(owners.every((o) => o >= 0)).toBe(true);
+    const one = getPool(1);
+    let ran = false;
+    one.run(squareChunk, 1, inputs(CHUNK), () => (ran = true));
+    expect(ran).toBe(true);
+  });
+
+  it("passes a shared WebAssembly memory to the workers and refuses an unshared one", () => {
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    expect(() => getPool(2).run(failingChunk, 2, { memory: shared, failAt: -1 })).not.toThrow();
+    const plain = new WebAssembly.Memory({ initial: 1 });
+    expect(() => getPool(2).run(failingChunk, 2, { memory: plain, failAt: -1 })).toThrow(/args.memory must be backed/);
+  });
+
   it("refuses arrays the workers cannot see", () => {
     expect(() => getPool(2).run(squareChunk, 1, { x: new Float64Array(4) })).toThrow(/args.x must be backed/);
   });
