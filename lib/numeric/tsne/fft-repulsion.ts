@@ -1,8 +1,16 @@
 // Interpolated repulsive forces for 2-D t-SNE (Linderman et al. 2019, as FIt-SNE and openTSNE): Lagrange
 // interpolation on an equispaced grid of boxes, kernel sums by FFT convolution, O(n) per iteration plus the FFT.
 import { layoutBounds } from "./layout-bounds";
-import { getPool, kernelTask, sharedFloat64, sharedInt32 } from "../parallel";
-import { chooseGrid, convolveTerms, kernelSpectrum, TERMS, type GridGeometry } from "./fft-grid";
+import { getPool, kernelTask, sharedFloat32, sharedFloat64, sharedInt32 } from "../parallel";
+import {
+  chooseGrid,
+  convolveTerms,
+  kernelSpectrum,
+  spectrumLength,
+  TERMS,
+  workLength,
+  type GridGeometry,
+} from "./fft-grid";
 import { acceptingPlainArrays, type Repel } from "./repulsion";
 
 export interface FftRepulsionOptions {
@@ -43,8 +51,8 @@ export function createFftRepulsion(n: number, options: FftRepulsionOptions = {})
   let boxStart = sharedInt32(0);
   let grid = sharedFloat64(0);
   let potentials = sharedFloat64(0);
-  let work = sharedFloat64(0);
-  let spectrum = sharedFloat64(0);
+  let work = sharedFloat32(0);
+  let spectrum = sharedFloat32(0);
   let spectrumKey = "";
   /** The last grid used, for tests and the benchmark's breakdown. */
   let last: GridGeometry | undefined;
@@ -63,12 +71,10 @@ export function createFftRepulsion(n: number, options: FftRepulsionOptions = {})
       grid = sharedFloat64(gridLength);
       potentials = sharedFloat64(gridLength);
     }
-    const workLength = Math.max(TERMS * g.nodes, g.size) * (g.size + 2);
-    if (work.length < workLength) work = sharedFloat64(workLength);
+    if (work.length < workLength(g)) work = sharedFloat32(workLength(g));
     const key = `${g.size}:${g.spacing}`;
     if (key !== spectrumKey) {
-      const spectrumLength = (g.size / 2 + 1) * g.size;
-      if (spectrum.length !== spectrumLength) spectrum = sharedFloat64(spectrumLength);
+      if (spectrum.length !== spectrumLength(g)) spectrum = sharedFloat32(spectrumLength(g));
       const spectrumArgs = { nodes: g.nodes, size: g.size, spacing: g.spacing, work, spectrum };
       kernelSpectrum((task, chunks) => pool.run(task, chunks, spectrumArgs), g.size);
       spectrumKey = key;
