@@ -168,6 +168,9 @@ export const rowsForwardChunk = kernelTask(import.meta.url, "rowsForwardChunk", 
   }
 });
 
+/** Per-thread scratch of the column pass by FFT length: BLOCK columns of `nodes` complex values (module state). */
+const columnScratch = new Map<number, Float32Array>();
+
 /** Chunk = BLOCK columns of one term's packed spectra: forward column transform, product with the kernel's, inverse. */
 export const columnsChunk = kernelTask(import.meta.url, "columnsChunk", (chunk, args) => {
   const m = args.nodes as number;
@@ -182,36 +185,44 @@ export const columnsChunk = kernelTask(import.meta.url, "columnsChunk", (chunk, 
   const plan = fftPlan(size);
   const { input, output } = plan;
   const stride = 2 * size;
+  let columns = columnScratch.get(size);
+  if (!columns || columns.length < 2 * m * BLOCK) {
+    columns = new Float32Array(2 * m * BLOCK);
+    columnScratch.set(size, columns);
+  }
+  // Where each column's real and imaginary parts sit in a row of `work`; F(0) and F(size/2) are real (no imaginary
+  // slot, -1: read as 0), so their columns are real sequences.
+  const re = new Int32Array(count);
+  const im = new Int32Array(count);
+  for (let j = 0; j < count; j++) {
+    const q = first + j;
+    const real = q === 0 || q === size / 2;
+    re[j] = realAt(q, size);
+    im[j] = real ? -1 : realAt(q, size) + 1;
+  }
   // The chunk's columns gathered together (each row of `work` read once), [count, m] complex.
-  const columns = new Float32Array(2 * m * count);
   for (let r = 0; r < m; r++) {
     const row = (term * m + r) * size;
     for (let j = 0; j < count; j++) {
-      const q = first + j;
-      const at = realAt(q, size);
-      columns[2 * (j * m + r)] = work[row + at]!;
-      // F(0) and F(size/2) are real: their columns are real sequences.
-      columns[2 * (j * m + r) + 1] = q === 0 || q === size / 2 ? 0 : work[row + at + 1]!;
+      columns[2 * (j * m + r)] = work[row + re[j]!]!;
+      columns[2 * (j * m + r) + 1] = im[j]! < 0 ? 0 : work[row + im[j]!]!;
     }
   }
+  // The forward transform leaves `input` as it is, and the inverse works on `output`: the padding stays zero.
   input.fill(0, 2 * m, stride);
   for (let j = 0; j < count; j++) {
     input.set(columns.subarray(2 * j * m, 2 * (j + 1) * m));
     plan.complexForward();
     const multipliers = (first + j) * stride;
-    for (let k = 0; k < stride; k++) input[k] = output[k]! * spectrum[multipliers + k]!;
-    plan.complexInverse();
+    for (let k = 0; k < stride; k++) output[k] = output[k]! * spectrum[multipliers + k]!;
+    plan.complexInverseInPlace();
     columns.set(output.subarray(0, 2 * m), 2 * j * m);
-    // The product overwrote the padding.
-    input.fill(0, 2 * m, stride);
   }
   for (let r = 0; r < m; r++) {
     const row = (term * m + r) * size;
     for (let j = 0; j < count; j++) {
-      const q = first + j;
-      const at = realAt(q, size);
-      work[row + at] = columns[2 * (j * m + r)]!;
-      if (q !== 0 && q !== size / 2) work[row + at + 1] = columns[2 * (j * m + r) + 1]!;
+      work[row + re[j]!] = columns[2 * (j * m + r)]!;
+      if (im[j]! >= 0) work[row + im[j]!] = columns[2 * (j * m + r) + 1]!;
     }
   }
 });

@@ -28,8 +28,8 @@ export function fftSizeAtLeast(n: number): number {
 
 /**
  * Transforms of one length on this thread's wasm memory. `input` and `output` are views of 2 · size floats there
- * (refreshed by fftPlan when the memory grew); each method reads `input` and writes `output`, unscaled
- * (inverse(forward(x)) = size · x). Real spectra are packed as PFFFT orders them: [F(0), F(size/2), re 1, im 1, …].
+ * (refreshed by fftPlan when the memory grew); each method reads `input` and writes `output` unless it says otherwise,
+ * unscaled (inverse(forward(x)) = size · x). A real spectrum in order is packed as [F(0), F(size/2), re 1, im 1, …].
  */
 export interface FftPlan {
   readonly size: number;
@@ -37,12 +37,12 @@ export interface FftPlan {
   output: Float32Array;
   /** size reals → packed half spectrum, in order. */
   realForward(): void;
-  /** Packed half spectrum, in order → size reals. */
+  /** Packed half spectrum in order → size reals. */
   realInverse(): void;
-  /** size complex values → spectrum in PFFFT's internal order (for products with a spectrum in that order). */
+  /** size complex values → spectrum in PFFFT's internal order (for products with multipliers in that order). */
   complexForward(): void;
-  /** Spectrum in internal order → size complex values, in order. */
-  complexInverse(): void;
+  /** `output`, a spectrum in internal order, → size complex values in order, in `output` itself. */
+  complexInverseInPlace(): void;
   /** A spectrum of size complex values in order → the same values in internal order. */
   complexToInternal(): void;
 }
@@ -75,7 +75,7 @@ export function fftPlan(size: number): FftPlan {
       realForward: () => pffft._pffft_transform_ordered(real, inputPointer, outputPointer, work, FORWARD),
       realInverse: () => pffft._pffft_transform_ordered(real, inputPointer, outputPointer, work, BACKWARD),
       complexForward: () => pffft._pffft_transform(complex, inputPointer, outputPointer, work, FORWARD),
-      complexInverse: () => pffft._pffft_transform(complex, inputPointer, outputPointer, work, BACKWARD),
+      complexInverseInPlace: () => pffft._pffft_transform(complex, outputPointer, outputPointer, work, BACKWARD),
       complexToInternal: () => pffft._pffft_zreorder(complex, inputPointer, outputPointer, BACKWARD),
     };
     plans.set(size, state);

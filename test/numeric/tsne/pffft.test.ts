@@ -53,8 +53,8 @@ describe("fftPlan", () => {
     const x = Float32Array.from({ length: 2 * size }, (_, i) => Math.cos(i * 0.11) + (i % 5));
     plan.input.set(x);
     plan.complexForward();
-    for (let k = 0; k < 2 * size; k++) plan.input[k] = plan.output[k]! * multipliers[k]!;
-    plan.complexInverse();
+    for (let k = 0; k < 2 * size; k++) plan.output[k] = plan.output[k]! * multipliers[k]!;
+    plan.complexInverseInPlace();
     for (const part of [0, 1]) {
       let mean = 0;
       for (let i = 0; i < size; i++) mean += x[2 * i + part]! / size;
