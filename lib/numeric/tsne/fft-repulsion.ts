@@ -1,8 +1,16 @@
 // Interpolated repulsive forces for 2-D t-SNE (Linderman et al. 2019, as FIt-SNE and openTSNE): Lagrange
 // interpolation on an equispaced grid of boxes, kernel sums by FFT convolution, O(n) per iteration plus the FFT.
 import { layoutBounds } from "./layout-bounds";
-import { getPool, kernelTask, sharedFloat64, sharedInt32 } from "../parallel";
-import { chooseGrid, convolveTerms, kernelSpectrum, TERMS, type GridGeometry } from "./fft-grid";
+import { getPool, kernelTask, sharedFloat32, sharedFloat64, sharedInt32 } from "../parallel";
+import {
+  chooseGrid,
+  convolveTerms,
+  kernelSpectrum,
+  spectrumLength,
+  TERMS,
+  workLength,
+  type GridGeometry,
+} from "./fft-grid";
 import { acceptingPlainArrays, type Repel } from "./repulsion";
 
 export interface FftRepulsionOptions {
@@ -43,8 +51,8 @@ export function createFftRepulsion(n: number, options: FftRepulsionOptions = {})
   let boxStart = sharedInt32(0);
   let grid = sharedFloat64(0);
   let potentials = sharedFloat64(0);
-  let work = sharedFloat64(0);
-  let spectrum = sharedFloat64(0);
+  let work = sharedFloat32(0);
+  let spectrum = sharedFloat32(0);
   let spectrumKey = "";
   /** The last grid used, for tests and the benchmark's breakdown. */
   let last: GridGeometry | undefined;
@@ -63,12 +71,10 @@ export function createFftRepulsion(n: number, options: FftRepulsionOptions = {})
       grid = sharedFloat64(gridLength);
       potentials = sharedFloat64(gridLength);
     }
-    const workLength = Math.max(TERMS * g.nodes, g.size) * (g.size + 2);
-    if (work.length < workLength) work = sharedFloat64(workLength);
+    if (work.length < workLength(g)) work = sharedFloat32(workLength(g));
     const key = `${g.size}:${g.spacing}`;
     if (key !== spectrumKey) {
-      const spectrumLength = (g.size / 2 + 1) * g.size;
-      if (spectrum.length !== spectrumLength) spectrum = sharedFloat64(spectrumLength);
+      if (spectrum.length !== spectrumLength(g)) spectrum = sharedFloat32(spectrumLength(g));
       const spectrumArgs = { nodes: g.nodes, size: g.size, spacing: g.spacing, work, spectrum };
       kernelSpectrum((task, chunks) => pool.run(task, chunks, spectrumArgs), g.size);
       spectrumKey = key;
@@ -134,14 +140,27 @@ function sortByBox(
   boxStart[0] = 0;
 }
 
+/** 1 / Π_{l≠k} (k − l) for k = 0 … p−1: the Lagrange basis's denominators, [p]. */
+function lagrangeDenominators(p: number): Float64Array {
+  const out = new Float64Array(p);
+  for (let k = 0; k < p; k++) {
+    let d = 1;
+    for (let l = 0; l < p; l++) if (l !== k) d *= k - l;
+    out[k] = 1 / d;
+  }
+  return out;
+}
+
 /**
  * Lagrange basis weights of the `p` nodes at (k + ½) / p, k = 0 … p−1, at u ∈ [0, 1] (a position inside a box in
- * box widths), written to out[offset … offset + p − 1].
+ * box widths), written to out[offset … offset + p − 1]; `denominators` from lagrangeDenominators(p) (no division per
+ * point: this runs twice for each point and iteration).
  */
-function lagrange(u: number, p: number, out: Float64Array, offset: number): void {
+function lagrange(u: number, p: number, denominators: Float64Array, out: Float64Array, offset: number): void {
+  const t = u * p - 0.5;
   for (let k = 0; k < p; k++) {
-    let w = 1;
-    for (let l = 0; l < p; l++) if (l !== k) w *= (u * p - l - 0.5) / (k - l);
+    let w = denominators[k]!;
+    for (let l = 0; l < p; l++) if (l !== k) w *= t - l;
     out[offset + k] = w;
   }
 }
@@ -149,7 +168,8 @@ function lagrange(u: number, p: number, out: Float64Array, offset: number): void
 /**
  * Chunk = one column of boxes (fixed x box index): zeroes its node rows of the three grids, then adds each of its
  * points' charges (1, x, y, relative to the grid's centre) to the p × p nodes of the point's box, with the point's
- * Lagrange weights (kept for the interpolation back). Boxes own their nodes, so chunks never share a slot.
+ * Lagrange weights (kept, by position in box order, for the interpolation back: read and written in sequence).
+ * Boxes own their nodes, so chunks never share a slot.
  */
 export const spreadChunk = kernelTask(import.meta.url, "spreadChunk", (chunk, args) => {
   const y = args.y as Float64Array;
@@ -166,6 +186,7 @@ export const spreadChunk = kernelTask(import.meta.url, "spreadChunk", (chunk, ar
   const centre = x0 + (boxes * boxWidth) / 2;
   const centreY = y0 + (boxes * boxWidth) / 2;
   const termStride = m * m;
+  const denominators = lagrangeDenominators(p);
   for (let term = 0; term < TERMS; term++) {
     grid.fill(0, term * termStride + chunk * p * m, term * termStride + (chunk + 1) * p * m);
   }
@@ -176,9 +197,9 @@ export const spreadChunk = kernelTask(import.meta.url, "spreadChunk", (chunk, ar
       const i = sorted[s]!;
       const px = y[2 * i]!;
       const py = y[2 * i + 1]!;
-      const w = 2 * p * i;
-      lagrange((px - x0) / boxWidth - bx, p, weights, w);
-      lagrange((py - y0) / boxWidth - by, p, weights, w + p);
+      const w = 2 * p * s;
+      lagrange((px - x0) / boxWidth - bx, p, denominators, weights, w);
+      lagrange((py - y0) / boxWidth - by, p, denominators, weights, w + p);
       const rx = px - centre;
       const ry = py - centreY;
       for (let kx = 0; kx < p; kx++) {
@@ -223,7 +244,7 @@ export const interpolateChunk = kernelTask(import.meta.url, "interpolateChunk", 
     const box = boxOf[i]!;
     const bx = Math.floor(box / boxes);
     const by = box - bx * boxes;
-    const w = 2 * p * i;
+    const w = 2 * p * s;
     let phi0 = 0;
     let phiX = 0;
     let phiY = 0;

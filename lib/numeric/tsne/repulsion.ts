@@ -33,15 +33,18 @@ export function acceptingPlainArrays(n: number, repel: Repel): Repel {
 
 /**
  * From this many points on, "auto" picks the FFT interpolation. Barnes–Hut's cost grows with n; the FFT's is set by
- * its grid, which follows the layout's spread (about 1 box per unit, at least 50; a power-of-two FFT with fft.js),
- * not n: cheap while the layout is compact, 300–600 ms per call once a finished layout needs a 2,048² grid.
- * Measured on MNIST digits, 2 threads, load average 1.3–3.5 (2026-12-02; per call: both methods timed on the same
- * snapshots of a Barnes–Hut run; whole runs: npm run bench:tsne -- --n 70000 --repulsion fft | barnes-hut):
- * - per call on the layouts after 300 / 1,000 iterations: n = 5,000: Barnes–Hut 16 / 8 ms, FFT 74 / 123 ms;
- *   n = 10,000: 22 / 20 against 35 / 576 ms; n = 20,000: 24 / 33 against 23 / 374 ms; n = 70,000: 209 / 108 against
- *   111 / 295 ms;
- * - whole runs of 70,000 digits (1,000 iterations): repulsion 94.5 s with the FFT against 116.6 s with Barnes–Hut.
- * Barnes–Hut's ~1.7 s per 1,000 points of a whole run meets the FFT's ~90 s near 50,000 points.
+ * its grid, which follows the layout's spread (about 1 box per unit, at least 50, on a PFFFT length), not n: ~5 ms
+ * per call while the layout is compact, 30–40 ms once a finished layout needs a 1,280² grid. The FFT is the faster
+ * from 20,000 points on, but on its default grid its layouts end with a higher KL than Barnes–Hut's (θ 0.5); a grid
+ * fine enough to match (fftIntervalsPerInteger 0.5–0.62) costs twice Barnes–Hut's at 20,000 points and half of it at
+ * 70,000 (not measured between). Measured on MNIST digits, 2 threads, load average 1.1–2.5 (2026-12-02; per call:
+ * both methods timed alternately on the layouts after 300 / 1,000 iterations of a Barnes–Hut run, of an FFT run for
+ * 70,000; whole runs: 1,000 iterations, repulsion seconds / KL):
+ * - per call: n = 20,000: Barnes–Hut 19 / 19 ms, FFT 5 / 32 ms; n = 35,000: 33 / 34 against 5 / 33 ms;
+ *   n = 70,000: 80 / 72 against 10 / 38 ms;
+ * - whole runs: n = 20,000: Barnes–Hut 19.6 s / 2.047, FFT 10.6 s / 2.149 (42.1 s / 2.051 at intervals 0.5);
+ *   n = 35,000: 35.1 s / 2.346 against 13.1 s / 2.436; n = 70,000: 74.8 s / 2.771 against 18.3 s / 2.842
+ *   (25.6 s / 2.798 at intervals 0.8, 37.7 s / 2.774 at 0.62).
  */
 export const FFT_MIN_POINTS = 50_000;
 
