@@ -16,7 +16,7 @@ import { acceptingPlainArrays, type Repel } from "./repulsion";
 export interface FftRepulsionOptions {
   /** Fewest boxes per dimension. Default 50; integer ≥ 1. */
   minBoxes?: number;
-  /** Boxes per unit of layout spread (more when the layout is wider). Default 1; number > 0. */
+  /** The widest box in layout units (more boxes when the layout is wider). Default 0.8; number > 0. */
   intervalsPerInteger?: number;
   /** Interpolation nodes per box and dimension. Default 3; integer in 2..8. */
   interpolationPoints?: number;
@@ -24,7 +24,8 @@ export interface FftRepulsionOptions {
   threads?: number;
 }
 
-export const FFT_DEFAULTS = { minBoxes: 50, intervalsPerInteger: 1, interpolationPoints: 3 } as const;
+/** The defaults of TsneOptions' fft* options (options.ts says why 0.8 rather than FIt-SNE's 1). */
+export const FFT_DEFAULTS = { minBoxes: 50, intervalsPerInteger: 0.8, interpolationPoints: 3 } as const;
 
 /** Points per chunk of the interpolation pass (fixed, so any thread count gives the same partial sums). */
 const POINT_CHUNK = 2048;

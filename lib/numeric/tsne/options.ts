@@ -57,7 +57,11 @@ export interface TsneOptions {
   neighbours?: "auto" | NeighbourMethod;
   /** FFT repulsion: fewest boxes per dimension. Default 50 (as FIt-SNE); integer in 1..1000. */
   fftMinBoxes?: number;
-  /** FFT repulsion: boxes per unit of layout spread, when that gives more. Default 1 (as FIt-SNE); number in (0, 10]. */
+  /**
+   * FFT repulsion: the widest box in layout units (boxes ≥ spread / this, when that gives more than fftMinBoxes).
+   * Default 0.8: FIt-SNE's 1 left the final KL of all 70,000 digits 2.6 % above Barnes–Hut's (2.8417 against 2.7708);
+   * 0.8 gives 2.7982 for 1.4× the FFT's time (25.6 s against 18.3 s over 1,000 iterations). Number in (0, 10].
+   */
   fftIntervalsPerInteger?: number;
   /** FFT repulsion: Lagrange interpolation nodes per box and dimension. Default 3 (as FIt-SNE); integer in 2..8. */
   fftInterpolationPoints?: number;
@@ -94,7 +98,7 @@ export const TSNE_DEFAULTS = {
   repulsion: "auto",
   neighbours: "auto",
   fftMinBoxes: 50,
-  fftIntervalsPerInteger: 1,
+  fftIntervalsPerInteger: 0.8,
   fftInterpolationPoints: 3,
 } as const satisfies Required<Omit<TsneOptions, "threads">>;
 

@@ -31,24 +31,27 @@ describe("createFftRepulsion", () => {
   const exact = exactRepulsion(y);
   afterAll(async () => await getPool(2).close());
 
-  it("with the default grid (3 nodes per box, boxes about 1 wide) gives Z within 0.5 % and forces within 5 %", () => {
+  it("with the default grid (3 nodes per box, boxes at most 0.8 wide) gives Z within 0.5 % and forces within 5 %", () => {
     const forces = sharedFloat64(2 * n);
-    const z = createFftRepulsion(n, { threads: 1 })(y, forces);
-    // Measured here (80 boxes on a 480-point FFT): Z 3.3e-3, forces 3.0e-2 (relative L2 over all points; the error
-    // shrinks as h³ with the node spacing h). The bounds leave some room.
+    const repel = createFftRepulsion(n, { threads: 1 });
+    const z = repel(y, forces);
+    // Measured here (106 boxes on a 640-point FFT): Z 1.1e-3, forces 1.3e-2 (relative L2 over all points; the error
+    // shrinks as h³ with the node spacing h; one box per unit, 80 boxes, gave 3.3e-3 and 3.0e-2). The bounds leave
+    // some room.
     expect(Math.abs(z / exact.z - 1)).toBeLessThan(5e-3);
     expect(relativeError(forces, exact.forces)).toBeLessThan(5e-2);
   });
 
   it("gets more accurate with more interpolation nodes and more boxes", () => {
+    // One box per layout unit (FIt-SNE's rule; the default is finer) gives this layout 80 boxes.
     const error = (options: { interpolationPoints?: number; minBoxes?: number }) => {
       const forces = sharedFloat64(2 * n);
-      createFftRepulsion(n, { threads: 1, ...options })(y, forces);
+      createFftRepulsion(n, { threads: 1, intervalsPerInteger: 1, ...options })(y, forces);
       return relativeError(forces, exact.forces);
     };
     const base = error({});
     expect(error({ interpolationPoints: 5 })).toBeLessThan(base / 5);
-    // Twice the default's 80 boxes: the error shrinks as h³, so by about 8 (measured: 3.0e-2 → 3.8e-3).
+    // Twice the 80 boxes: the error shrinks as h³, so by about 8 (measured: 3.0e-2 → 3.8e-3).
     expect(error({ minBoxes: 160 })).toBeLessThan(base / 5);
   });
 
