@@ -82,6 +82,15 @@ export function forLoop(local: number, end: number[], step: number[], body: numb
   ];
 }
 
+/** while (!(breakIf)) { body }: `breakIf` pushes an i32, non-zero to leave; `body` advances whatever it tests. */
+export function loopUntil(breakIf: number[], body: number[]): number[] {
+  return [...[0x02, 0x40, 0x03, 0x40], ...breakIf, ...[0x0d, 1], ...body, ...[0x0c, 0, 0x0b, 0x0b]];
+}
+
+/** i8x16.shuffle of the two vectors on the stack: lanes 0–15 from the first, 16–31 from the second. */
+export const I8X16_SHUFFLE = (lanes: number[]) => simd(0x0d, ...lanes);
+export const F64X2_DIV = simd(0xf3);
+
 /**
  * A module importing env.memory and exporting one function `exported` of `params` with `locals` and `body`. With
  * `shared` the memory imported is a shared one (any size up to 4 GiB), which every thread of the pool can import.

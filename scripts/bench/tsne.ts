@@ -11,17 +11,20 @@ import { parseScriptFlags, runScript } from "../../lib/features/cli/flags";
 import { mnistDir } from "../../lib/mnist/dataset";
 import { createTsne, type Tsne } from "../../lib/numeric/tsne/tsne";
 import type { Matrix } from "../../lib/numeric/tsne/matrix";
+import { TSNE_DEFAULTS } from "../../lib/numeric/tsne/options";
 import { pca } from "../../lib/numeric/tsne/pca";
 import { queryKnn } from "../../lib/numeric/tsne/knn";
 import { resolveThreads } from "../../lib/numeric/parallel";
 
-const USAGE = `usage: npm run bench:tsne -- [--n DIGITS] [--run ID] [--iterations N] [--threads N] [--repulsion M]
+const USAGE = `usage: npm run bench:tsne -- [--n DIGITS] [--run ID] [--iterations N] [--theta T] [--threads N] [--repulsion M]
                                       [--neighbours M] [--skip-peer | --peer]
   --n           first N digits (default 10000; 100..70000): the test set, then the training set past 10,000
                 (70000 is all of MNIST)
   --run         project run ID's last-hidden-layer embedding of the test digits (from DATABASE_URL) instead of pixels;
                 the peer reads the same float32 rows from a file
   --iterations  gradient-descent iterations for ours (default 1000, as the peer)
+  --theta       Barnes–Hut's θ for ours, 0..1 (default ${TSNE_DEFAULTS.theta}; the peer keeps its 0.5, whose per-point test is
+                coarser than ours at 0.6: see TsneOptions.theta)
   --threads     threads for ours (default min(2, cores)); the peer always uses 2
   --repulsion   auto (default), fft or barnes-hut
   --neighbours  auto (default), exact or approximate
@@ -42,6 +45,7 @@ const SKLEARN_INSTALL = "apt-get update && apt-get install -y python3-sklearn py
 const argsSchema = z.object({
   n: z.coerce.number().int().min(100).max(70_000).default(10_000),
   iterations: z.coerce.number().int().min(1).max(100_000).default(1000),
+  theta: z.coerce.number().min(0).max(1).default(TSNE_DEFAULTS.theta),
   threads: z.coerce.number().int().min(1).max(64).optional(),
   repulsion: z.enum(["auto", "fft", "barnes-hut"]).default("auto"),
   neighbours: z.enum(["auto", "exact", "approximate"]).default("auto"),
@@ -74,6 +78,7 @@ function benchOurs(input: Matrix, args: Args): OursResult {
   const tsne = createTsne(reduced, {
     perplexity: 30,
     iterations: args.iterations,
+    theta: args.theta,
     init: "pca",
     threads,
     repulsion: args.repulsion,
@@ -142,6 +147,7 @@ async function main(): Promise<number> {
     {
       n: { type: "string" },
       iterations: { type: "string" },
+      theta: { type: "string" },
       threads: { type: "string" },
       repulsion: { type: "string" },
       neighbours: { type: "string" },
@@ -153,6 +159,7 @@ async function main(): Promise<number> {
     (v) => ({
       n: v.n,
       iterations: v.iterations,
+      theta: v.theta,
       threads: v.threads,
       repulsion: v.repulsion,
       neighbours: v.neighbours,
@@ -167,7 +174,7 @@ async function main(): Promise<number> {
   const input = await loadBenchRows(args.n, args.run);
   console.log(`input=${input.what} rows=${input.rows} cols=${input.cols}`);
   console.log(
-    `digits=${input.rows} perplexity=30 iterations=${args.iterations} theta=0.5 pca=50 cores=${os.cpus().length}`,
+    `digits=${input.rows} perplexity=30 iterations=${args.iterations} theta=${args.theta} pca=50 cores=${os.cpus().length}`,
   );
   console.log(`load_average_1m_before=${os.loadavg()[0]!.toFixed(2)}`);
   const ours = benchOurs(input, args);

@@ -25,6 +25,11 @@ export type RepulsionFn = ((y: Float64Array, theta: number, forces: Float64Array
  * wasm kernel makes the longer lists of larger groups cheap, the walks are what fewer groups save.
  */
 const GROUP_SIZE = 64;
+/**
+ * Most points a leaf holds (below MAX_LEVEL): a leaf too close to a group to stand for its points adds them one by
+ * one to the list. Fewer, fuller leaves make the build and the walks shorter; the kernel pays for the longer lists.
+ */
+const LEAF_POINTS = 8;
 /** Tree levels below the root: a level-16 cell is 2^-16 of the root wide, and points that share one share a leaf. */
 const MAX_LEVEL = 16;
 /** Most points a repulsion takes (MNIST has 70,000). */
@@ -110,8 +115,9 @@ export function createRepulsion(n: number, options: BarnesHutOptions = {}): Repu
    */
   function fill(y: Float64Array, id: number, lo: number, hi: number, level: number, width: number): void {
     openSq[id] = width * width;
-    if (hi - lo === 1 || level === MAX_LEVEL) {
-      child[id] = -1;
+    if (hi - lo <= LEAF_POINTS || level === MAX_LEVEL) {
+      // A leaf: −1 − (its first point's position in `order`).
+      child[id] = -1 - lo;
       let sx = 0;
       let sy = 0;
       for (let t = lo; t < hi; t++) {
@@ -305,21 +311,48 @@ function interactions(args: ChunkArgs, x0: number, y0: number, x1: number, y1: n
   const child = args.child as Int32Array;
   const openSq = args.openSq as Float64Array;
   const thetaSq = args.thetaSq as number;
+  const y = args.y as Float64Array;
+  const order = args.order as Int32Array;
   let s = scratchFor(1024);
   let { heap, capacity } = s;
   const stack = s.stack;
   let entries = 0;
+  /** Makes room for `more` entries, moving the Y and count columns to their new offsets (laid out by capacity). */
+  const reserve = (more: number) => {
+    if (entries + more <= capacity) return;
+    const old = capacity;
+    const ys = heap.slice((LIST + 4 * old) / 4, (LIST + 4 * old) / 4 + entries);
+    const cs = heap.slice((LIST + 8 * old) / 4, (LIST + 8 * old) / 4 + entries);
+    s = scratchFor(Math.max(2 * old, entries + more));
+    ({ heap, capacity } = s);
+    heap.set(ys, (LIST + 4 * capacity) / 4);
+    heap.set(cs, (LIST + 8 * capacity) / 4);
+  };
   let top = 0;
   stack[top++] = 0;
   while (top > 0) {
     const node = stack[--top]!;
     const mx = mass[node * 3]!;
     const my = mass[node * 3 + 1]!;
+    const count = mass[node * 3 + 2]!;
     const first = child[node]!;
-    if (first >= 0) {
+    if (first >= 0 || count > 1) {
       const dx = mx < x0 ? x0 - mx : mx > x1 ? mx - x1 : 0;
       const dy = my < y0 ? y0 - my : my > y1 ? my - y1 : 0;
       if (openSq[node]! >= thetaSq * (dx * dx + dy * dy)) {
+        if (first < 0) {
+          // A leaf too close to stand for its points: each of them, exactly.
+          reserve(count);
+          const base = LIST / 4 + entries;
+          for (let t = 0, at = -1 - first; t < count; t++, at++) {
+            const i = order[at]!;
+            heap[base + t] = y[2 * i]! - cx;
+            heap[base + t + capacity] = y[2 * i + 1]! - cy;
+            heap[base + t + 2 * capacity] = 1;
+          }
+          entries += count;
+          continue;
+        }
         // Empty quadrants are skipped here rather than popped later.
         if (mass[first * 3 + 2]! > 0) stack[top++] = first;
         if (mass[first * 3 + 5]! > 0) stack[top++] = first + 1;
@@ -328,20 +361,11 @@ function interactions(args: ChunkArgs, x0: number, y0: number, x1: number, y1: n
         continue;
       }
     }
-    if (entries === capacity) {
-      // Grow, moving the Y and count columns to their new offsets (the list is laid out by capacity).
-      const old = capacity;
-      const ys = heap.slice((LIST + 4 * old) / 4, (LIST + 4 * old) / 4 + entries);
-      const cs = heap.slice((LIST + 8 * old) / 4, (LIST + 8 * old) / 4 + entries);
-      s = scratchFor(2 * old);
-      ({ heap, capacity } = s);
-      heap.set(ys, (LIST + 4 * capacity) / 4);
-      heap.set(cs, (LIST + 8 * capacity) / 4);
-    }
+    reserve(1);
     const base = LIST / 4 + entries;
     heap[base] = mx - cx;
     heap[base + capacity] = my - cy;
-    heap[base + 2 * capacity] = mass[node * 3 + 2]!;
+    heap[base + 2 * capacity] = count;
     entries++;
   }
   return entries;

@@ -115,10 +115,15 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
       ? approximateKnn(reduced, k, { seed: opts.seed, threads })
       : computeKnn(reduced, k, { threads });
   timings.knnMs = lap();
-  // P, the layout and the attractive forces live on one shared wasm memory the pool's threads read and write.
+  // P lives on a shared wasm memory the attraction kernel reads on every thread; the layout and forces are copied in
+  // and out each step, because V8's typed-array code reads wasm memory (a growable buffer) several times slower.
   const work = attractionWorkspace(computeAffinities(knn, opts.perplexity, { threads }));
-  const { p, y, out: gradient } = work;
+  const p = work.p;
   timings.affinitiesMs = lap();
+
+  // Layout and forces live on shared memory: the pool's threads read y and write the forces.
+  const y = sharedFloat64(2 * n);
+  const gradient = new Float64Array(2 * n);
 
   y.set(initialLayout(opts, reduced));
   const update = new Float64Array(2 * n);
@@ -140,7 +145,9 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
     lap();
     // The Barnes–Hut tree is built in this thread while the pool's others start on the attraction.
     const prepare = repel.prepare;
+    work.y.set(y);
     attraction(work, threads, prepare && (() => prepare(y)));
+    gradient.set(work.out);
     timings.attractionMs += lap();
     const z = repel(y, repulsion);
     timings.repulsionMs += lap();
