@@ -32,21 +32,19 @@ export function acceptingPlainArrays(n: number, repel: Repel): Repel {
 }
 
 /**
- * From this many points on, "auto" picks the FFT interpolation. Barnes–Hut's cost grows with n; the FFT's is set by
- * its grid, which follows the layout's spread (about 1 box per unit, at least 50, on a PFFFT length), not n: ~5 ms
- * per call while the layout is compact, 30–40 ms once a finished layout needs a 1,280² grid. The FFT is the faster
- * from 20,000 points on, but on its default grid its layouts end with a higher KL than Barnes–Hut's (θ 0.5); a grid
- * fine enough to match (fftIntervalsPerInteger 0.5–0.62) costs twice Barnes–Hut's at 20,000 points and half of it at
- * 70,000 (not measured between). Measured on MNIST digits, 2 threads, load average 1.1–2.5 (2026-12-02; per call:
- * both methods timed alternately on the layouts after 300 / 1,000 iterations of a Barnes–Hut run, of an FFT run for
- * 70,000; whole runs: 1,000 iterations, repulsion seconds / KL):
- * - per call: n = 20,000: Barnes–Hut 19 / 19 ms, FFT 5 / 32 ms; n = 35,000: 33 / 34 against 5 / 33 ms;
- *   n = 70,000: 80 / 72 against 10 / 38 ms;
- * - whole runs: n = 20,000: Barnes–Hut 19.6 s / 2.047, FFT 10.6 s / 2.149 (42.1 s / 2.051 at intervals 0.5);
- *   n = 35,000: 35.1 s / 2.346 against 13.1 s / 2.436; n = 70,000: 74.8 s / 2.771 against 18.3 s / 2.842
- *   (25.6 s / 2.798 at intervals 0.8, 37.7 s / 2.774 at 0.62).
+ * From this many points on, "auto" picks the FFT interpolation. Barnes–Hut's cost grows as n log n; the FFT's is set
+ * by its grid, which follows the layout's spread (boxes at most 0.8 wide, at least 50, on a PFFFT length), plus O(n):
+ * it wins while a layout is compact and loses once a finished one needs a 1,280² grid. Over whole runs Barnes–Hut
+ * (group walks, wasm kernel, θ 0.6) is both faster and closer at MNIST's size, so the FFT only pays beyond it.
+ * Measured 2026-12-02, 2 threads, load 1.8–2.0:
+ * - whole runs of all 70,000 digits (npm run bench:tsne -- --n 70000 --skip-peer --repulsion …): Barnes–Hut 55.5 s,
+ *   repulsion 19.4 s, KL 2.7680; FFT 59.6 s, repulsion 26.0 s, KL 2.7982;
+ * - per call, on the 70,000-digit layouts after 300 / 1,000 FFT iterations and on copies of them doubled and
+ *   quadrupled (each point again, jittered by ±0.025): n = 70,000: Barnes–Hut 51 / 24 ms, FFT 23 / 57 ms;
+ *   140,000: 52 / 47 against 19 / 67 ms; 280,000: 115 / 105 against 39 / 86 ms. The finished layouts cross near
+ *   200,000 points.
  */
-export const FFT_MIN_POINTS = 50_000;
+export const FFT_MIN_POINTS = 200_000;
 
 /** The method "auto" resolves to for n points. */
 export function autoRepulsion(n: number): RepulsionMethod {
