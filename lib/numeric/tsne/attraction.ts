@@ -4,8 +4,8 @@ import { getPool, kernelTask } from "../parallel";
 import type { SparseP } from "./affinities";
 import { attractionModuleBytes, type AttractKernel } from "./attraction-wasm";
 
-/** Rows per chunk: the partition depends on n alone, so any thread count writes the same values. */
-const ROW_CHUNK = 1024;
+/** Rows per chunk: the partition depends on n alone, so any thread count writes the same values; small, so a 2,000-point layout still splits well. */
+const ROW_CHUNK = 256;
 
 /**
  * P, the layout y [n, 2] and the output [n, 2] as views of one shared WebAssembly memory (what the kernel reads on
