@@ -1,5 +1,5 @@
 // The WebAssembly opcodes the package's kernels are written in (gemm.ts, transpose.ts, sum.ts, rmsprop-update.ts),
-// as byte arrays: the only module that spells out raw opcodes.
+// as byte arrays (lib/numeric/wasm-emit.ts holds the encodings both layers share).
 //
 // Why emit bytes: there is no wasm toolchain here (no clang, no wabt), and a few hundred bytes of opcodes
 // written from TypeScript keep the kernels readable and reviewable, with nothing binary in the repository.
@@ -8,35 +8,10 @@
 // Removal, once upstream tfjs is fixed: delete this folder and the code that imports its index.ts (index.ts lists it).
 import "server-only";
 
-export const I32 = 0x7f;
+// LEB128 and the value types are the numeric layer's (lib/numeric/wasm-emit.ts, which its own kernels use).
+import { leb, sleb } from "../../numeric/wasm-emit";
+export { I32, leb, sleb, V128 } from "../../numeric/wasm-emit";
 export const F32 = 0x7d;
-export const V128 = 0x7b;
-
-/** Unsigned LEB128. */
-export function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value & 0x7f;
-    value >>>= 7;
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
-
-/** Signed LEB128 (i32.const immediates). */
-export function sleb(value: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
 
 const vec = (items: number[][]) => [...leb(items.length), ...items.flat()];
 const section = (id: number, body: number[]) => [id, ...leb(body.length), ...body];
