@@ -30,7 +30,6 @@ export const section = (id: number, body: number[]) => [id, ...leb(body.length),
 export const name = (text: string) => [...leb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
 export const get = (local: number) => [0x20, ...leb(local)];
 export const set = (local: number) => [0x21, ...leb(local)];
-export const tee = (local: number) => [0x22, ...leb(local)];
 export const i32 = (value: number) => [0x41, ...sleb(value)];
 export const simd = (op: number, ...immediates: number[]) => [0xfd, ...leb(op), ...immediates];
 export const I32_ADD = [0x6a];

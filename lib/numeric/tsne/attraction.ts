@@ -4,12 +4,15 @@ import { getPool, kernelTask } from "../parallel";
 import type { SparseP } from "./affinities";
 import { attractionModuleBytes, type AttractKernel } from "./attraction-wasm";
 
-/** Rows per chunk: the partition depends on n alone, so any thread count writes the same values; small, so a 2,000-point layout still splits well. */
+/**
+ * Rows per chunk: the partition depends on n alone, so any thread count writes the same values; small, so a
+ * 2,000-point layout still splits well.
+ */
 const ROW_CHUNK = 256;
 
 /**
  * P, the layout y [n, 2] and the output [n, 2] as views of one shared WebAssembly memory (what the kernel reads on
- * every thread). Write the layout into `y`; `attraction` fills `out`.
+ * every thread). `attraction` copies the caller's layout into `y` and the result out of `out`.
  */
 export interface AttractionWorkspace {
   p: SparseP;
@@ -53,12 +56,22 @@ export function attractionWorkspace(p: SparseP): AttractionWorkspace {
 }
 
 /**
- * Writes Σ_j p_ij w_ij (y_i − y_j) into `ws.out` (factor 4 omitted) for the layout in `ws.y`, w_ij = 1 / (1 +
- * |y_i − y_j|²); `meanwhile` runs in this thread while the pool's other threads start (Pool.run).
+ * Writes Σ_j p_ij w_ij (y_i − y_j) into `out` [n, 2] (factor 4 omitted) for the layout `y` [n, 2], w_ij = 1 / (1 +
+ * |y_i − y_j|²); `meanwhile` runs in this thread while the pool's other threads start (Pool.run). The layout and the
+ * result go through the workspace's memory: the kernel reads nothing else, and V8's typed-array code reads a wasm
+ * memory (a growable buffer) several times slower than a plain one, so callers keep their own arrays.
  */
-export function attraction(ws: AttractionWorkspace, threads?: number, meanwhile?: () => void): void {
+export function attraction(
+  ws: AttractionWorkspace,
+  y: Float64Array,
+  out: Float64Array,
+  threads?: number,
+  meanwhile?: () => void,
+): void {
+  ws.y.set(y);
   const args = { memory: ws.memory, ...ws.offsets, n: ws.p.n };
   getPool(threads).run(attractionChunk, Math.ceil(ws.p.n / ROW_CHUNK), args, meanwhile);
+  out.set(ws.out);
 }
 
 // One instance per memory in each thread: a pool thread receives a new Memory object with every run.

@@ -1,6 +1,6 @@
 // Barnes–Hut repulsive forces for 2-D t-SNE: a flat typed-array quadtree (built serially from radix-sorted Morton
-// keys) walked once per group of nearby points, each group's interaction list applied by a WebAssembly SIMD kernel, the groups cut into fixed
-// chunks run over the thread pool.
+// keys) walked once per group of nearby points, each group's interaction list applied by a WebAssembly SIMD kernel,
+// the groups cut into fixed chunks run over the thread pool.
 import { forcesModuleBytes, KERNEL_POINTS, type ForcesKernel } from "./barnes-hut-wasm";
 import { layoutBounds } from "./layout-bounds";
 import { getPool, kernelTask, sharedFloat64, sharedInt32, type ChunkArgs } from "../parallel";
@@ -34,7 +34,10 @@ const LEAF_POINTS = 8;
 const MAX_LEVEL = 16;
 /** Most points a repulsion takes (MNIST has 70,000). */
 export const MAX_POINTS = 2 ** 20;
-/** Groups per chunk of the force pass: 2 × 64 = 128 points, a partition fixed by n alone (small, so 2,000 points still split well). */
+/**
+ * Groups per chunk of the force pass: 2 × 64 = 128 points, a partition fixed by n alone (small, so 2,000 points still
+ * split well over two threads).
+ */
 const CHUNK_GROUPS = 2;
 
 export interface BarnesHutOptions {
@@ -58,7 +61,7 @@ export function createRepulsion(n: number, options: BarnesHutOptions = {}): Repu
   // The arrays the force pass reads are shared with the pool's threads.
   let capacity = Math.max(64, 8 * n);
   let mass = sharedFloat64(capacity * 3); // per node: Σx, Σy (then centre of mass), count
-  let child = sharedInt32(capacity); // first of 4 consecutive children, -1 for a leaf
+  let child = sharedInt32(capacity); // first of 4 consecutive children; a leaf: −1 − its first point's place in order
   let openSq = sharedFloat64(capacity); // per node: squared cell width (open the cell when ≥ θ² d²)
   let nodes = 0;
   const order = sharedInt32(n);

@@ -115,19 +115,17 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
       ? approximateKnn(reduced, k, { seed: opts.seed, threads })
       : computeKnn(reduced, k, { threads });
   timings.knnMs = lap();
-  // P lives on a shared wasm memory the attraction kernel reads on every thread; the layout and forces are copied in
-  // and out each step, because V8's typed-array code reads wasm memory (a growable buffer) several times slower.
+  // P lives on the attraction kernel's shared wasm memory, which every pool thread reads.
   const work = attractionWorkspace(computeAffinities(knn, opts.perplexity, { threads }));
   const p = work.p;
   timings.affinitiesMs = lap();
 
-  // Layout and forces live on shared memory: the pool's threads read y and write the forces.
+  // The layout and the repulsive forces live on shared memory: the pool's threads read y and write the forces.
   const y = sharedFloat64(2 * n);
-  const gradient = new Float64Array(2 * n);
-
   y.set(initialLayout(opts, reduced));
   const update = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
+  const gradient = new Float64Array(2 * n);
   const repulsion = sharedFloat64(2 * n);
   const repel = createRepel(opts, n);
   timings.initMs = lap();
@@ -145,9 +143,7 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
     lap();
     // The Barnes–Hut tree is built in this thread while the pool's others start on the attraction.
     const prepare = repel.prepare;
-    work.y.set(y);
-    attraction(work, threads, prepare && (() => prepare(y)));
-    gradient.set(work.out);
+    attraction(work, y, gradient, threads, prepare && (() => prepare(y)));
     timings.attractionMs += lap();
     const z = repel(y, repulsion);
     timings.repulsionMs += lap();

@@ -40,13 +40,13 @@ describe("attraction", () => {
     const p = computeAffinities(computeKnn(reduced, 90), 30);
     const ws = attractionWorkspace(p);
     const rng = createRng(3);
-    for (let d = 0; d < ws.y.length; d++) ws.y[d] = 40 * (rng() - 0.5);
-    const expected = scalarAttraction(p, ws.y);
+    const y = Float64Array.from({ length: 2 * p.n }, () => 40 * (rng() - 0.5));
+    const expected = scalarAttraction(p, y);
     expect(expected.some((v) => v !== 0)).toBe(true);
     for (const threads of [1, 2]) {
-      ws.out.fill(Number.NaN);
-      attraction(ws, threads);
-      expect(Array.from(ws.out)).toEqual(Array.from(expected));
+      const out = new Float64Array(2 * p.n).fill(Number.NaN);
+      attraction(ws, y, out, threads);
+      expect(Array.from(out)).toEqual(Array.from(expected));
     }
   });
 });
