@@ -19,8 +19,9 @@ export interface TsneOptions {
   /**
    * Barnes–Hut accuracy: 0 is exact O(n²), larger is faster and coarser. Default 0.6; range [0, 1]. Ours tests a cell
    * against a whole group's box and opens leaves into their points, so it is stricter than scikit-learn's per-point
-   * θ: on a finished 10,000-digit layout its force error is 2.6e-3 at 0.5, 4.6e-3 at 0.6 and 1.0e-2 at 0.7, against
-   * 1.6e-2 for the per-point criterion at scikit-learn's 0.5 (test/numeric/tsne/barnes-hut.test.ts checks 0.6 < it).
+   * θ: on a finished 10,000-embedding layout its force error is 2.6e-3 at 0.5, 4.7e-3 at 0.6 and 1.1e-2 at 0.7,
+   * against 1.6e-2 for the per-point criterion at scikit-learn's 0.5 (`npm run bench:bh-accuracy -- --run ID`;
+   * test/numeric/tsne/barnes-hut.test.ts checks the default below it on 2,000 digits).
    */
   theta?: number;
   /** Factor on P during the first `exaggerationIterations`, to let clusters form. Default 12; range [1, 1000]. */

@@ -175,3 +175,78 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   }
   return Math.sqrt(num / den);
 }
+
+/** Barnes–Hut with scikit-learn's per-point test (a cell stands for its points when width / |y_i − its centre| < θ). */
+export function perPointRepulsion(y: Float64Array, theta: number): Float64Array {
+  interface Cell {
+    cx: number;
+    cy: number;
+    half: number;
+    sx: number;
+    sy: number;
+    count: number;
+    x: number;
+    y: number;
+    kids: Cell[] | null;
+  }
+  const n = y.length / 2;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of y) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const cell = (cx: number, cy: number, half: number): Cell => ({
+    cx,
+    cy,
+    half,
+    sx: 0,
+    sy: 0,
+    count: 0,
+    x: 0,
+    y: 0,
+    kids: null,
+  });
+  const root = cell((lo + hi) / 2, (lo + hi) / 2, ((hi - lo) / 2) * 1.0001);
+  const insert = (c: Cell, x: number, yy: number, depth: number): void => {
+    c.sx += x;
+    c.sy += yy;
+    c.count++;
+    if (c.count === 1) {
+      c.x = x;
+      c.y = yy;
+      return;
+    }
+    if (depth > 40) return;
+    if (!c.kids) {
+      const h = c.half / 2;
+      c.kids = [
+        cell(c.cx - h, c.cy - h, h),
+        cell(c.cx + h, c.cy - h, h),
+        cell(c.cx - h, c.cy + h, h),
+        cell(c.cx + h, c.cy + h, h),
+      ];
+      insert(c.kids[(c.x >= c.cx ? 1 : 0) + (c.y >= c.cy ? 2 : 0)]!, c.x, c.y, depth + 1);
+    }
+    insert(c.kids[(x >= c.cx ? 1 : 0) + (yy >= c.cy ? 2 : 0)]!, x, yy, depth + 1);
+  };
+  for (let i = 0; i < n; i++) insert(root, y[2 * i]!, y[2 * i + 1]!, 0);
+  const forces = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const stack = [root];
+    while (stack.length > 0) {
+      const c = stack.pop()!;
+      const dx = y[2 * i]! - c.sx / c.count;
+      const dy = y[2 * i + 1]! - c.sy / c.count;
+      const d2 = dx * dx + dy * dy;
+      if (c.kids && (2 * c.half) ** 2 >= theta * theta * d2) {
+        stack.push(...c.kids.filter((k) => k.count > 0));
+        continue;
+      }
+      const w = 1 / (1 + d2);
+      forces[2 * i] = forces[2 * i]! + c.count * w * w * dx;
+      forces[2 * i + 1] = forces[2 * i + 1]! + c.count * w * w * dy;
+    }
+  }
+  return forces;
+}
