@@ -27,6 +27,8 @@ const argsSchema = z.object({
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
+const PHASE_NAMES: Record<string, string> = { epochs: "probe epochs", final: "final test views" };
+
 /** The lines of a breakdown: phase, seconds, share of `totalMs`. */
 function breakdown(t: PhaseTimings, totalMs: number): string[] {
   const rows: Array<[string, number]> = [
@@ -83,12 +85,14 @@ async function main(): Promise<number> {
       await copyRunRecord(source, db, runId);
       const timings = createTimings();
       let umapStart: { ms: number; timings: PhaseTimings } | undefined;
+      const phases: Array<[string, number]> = [];
       const started = performance.now();
       const result = await projectRun(db, runId, {
         threads,
         signal: controller.signal,
         timings,
         onEvent: (e) => {
+          if (e.type === "phase") phases.push([e.phase, performance.now() - started]);
           if (e.type === "phase" && e.phase === "umap")
             umapStart = { ms: performance.now() - started, timings: { ...timings } };
         },
@@ -101,6 +105,12 @@ async function main(): Promise<number> {
         `${result.computed} layouts (${result.total} in all) and ${result.pairs} pair figure sources, ${threads} threads`,
       );
       console.log(`PCA, t-SNE and pair figures: ${seconds(projectMs)} s`);
+      // Wall time of each stage: the probe epochs, the final test views (then UMAP's, below).
+      phases.forEach(([phase, at], i) => {
+        const end = phases[i + 1]?.[1] ?? totalMs;
+        if (phase !== "umap") console.log(`  stage: ${PHASE_NAMES[phase] ?? phase} ${seconds(end - at)} s`);
+      });
+      console.log(`  phases summed over the threads that ran them (${threads} at once):`);
       for (const line of breakdown(before, projectMs)) console.log(line);
       const umapMs = totalMs - projectMs;
       console.log(`UMAP layouts: ${seconds(umapMs)} s`);

@@ -18,6 +18,8 @@ export type RunSources = (
   pairs: boolean,
   threads: number,
   stop?: AbortSignal,
+  /** Hears each source's counts as its layouts and pair figures are stored. */
+  onDone?: (source: ProjectionSource, done: { layouts: number; pairs: number }) => void,
 ) => Promise<boolean>;
 
 export interface EpochsOptions {
@@ -59,6 +61,42 @@ export async function projectEpochs(o: EpochsOptions): Promise<void> {
     (await listSources(db, runId)).filter((s) => s.subset === "probe" && s.epoch === epoch);
 
   while (!signal?.aborted) {
+    // Not training: every recorded epoch (and the pixels) at once, so independent layers can go side by side.
+    if (nextEpoch <= state.latestEpoch && !isTraining(state)) {
+      const last = state.latestEpoch;
+      const sources = (await listSources(db, runId)).filter(
+        (s) => s.subset === "probe" && ((s.epoch >= nextEpoch && s.epoch <= last) || (s.epoch === 0 && !pixelsDone)),
+      );
+      sources.sort((a, b) => a.epoch - b.epoch);
+      threadsNow();
+      const started = performance.now();
+      const left = new Map<number, number>();
+      const counts = new Map<number, { layouts: number; pairs: number }>();
+      for (const s of sources) left.set(s.epoch, (left.get(s.epoch) ?? 0) + 1);
+      const recorded = new Map((await listEpochTimes(db, runId)).map((e) => [e.epoch, e.createdAt]));
+      const onDone = (s: ProjectionSource, done: { layouts: number; pairs: number }) => {
+        const sum = counts.get(s.epoch) ?? { layouts: 0, pairs: 0 };
+        counts.set(s.epoch, { layouts: sum.layouts + done.layouts, pairs: sum.pairs + done.pairs });
+        left.set(s.epoch, left.get(s.epoch)! - 1);
+        const total = counts.get(s.epoch)!;
+        if (left.get(s.epoch) !== 0 || total.layouts + total.pairs === 0) return;
+        const at = recorded.get(s.epoch);
+        emit?.({
+          type: "epoch",
+          epoch: s.epoch,
+          seconds: (performance.now() - started) / 1000,
+          ...total,
+          lagSeconds: s.epoch > 0 && at ? (Date.now() - at.getTime()) / 1000 : null,
+          behind: false,
+        });
+      };
+      if (!(await o.run(sources, o.methods, o.pairs, o.threads, undefined, onDone))) return;
+      await markEpochFollowed(db, runId, last);
+      pixelsDone = true;
+      nextEpoch = last + 1;
+      state = await followState(db, runId);
+      continue;
+    }
     if (nextEpoch <= state.latestEpoch) {
       const started = performance.now();
       const before = { ...result };

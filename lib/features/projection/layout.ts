@@ -5,6 +5,8 @@ import type { KnnGraph } from "../../numeric/tsne/knn";
 import type { Matrix } from "../../numeric/tsne/matrix";
 import { autoLearningRate, TSNE_DEFAULTS } from "../../numeric/tsne/options";
 import { pca, pca2d } from "../../numeric/tsne/pca";
+import type { PairScore } from "../../numeric/pairs/separation";
+import { pairsAndQuality } from "../../numeric/pairs/with-quality";
 import { layoutsQuality } from "../../numeric/tsne/quality";
 import { createTsne } from "../../numeric/tsne/tsne";
 import { umap } from "../../numeric/umap";
@@ -98,6 +100,32 @@ export function scoreLayouts(
     layout.durationMs += passMs;
   });
   return quality.knnAccuracyHigh;
+}
+
+/**
+ * scoreLayouts and the pair figures (allPairSeparations with `pairsK` ≥ k neighbours) of a probe source from one pass
+ * over its input distances: the same numbers as the two passes give. Counted as quality time.
+ */
+export function scoreLayoutsAndPairs(
+  matrix: Matrix,
+  labels: Uint8Array,
+  layouts: ComputedLayout[],
+  k: number,
+  pairsK: number,
+  ctx: LayoutContext,
+): { inputAccuracy: number; scores: PairScore[] } {
+  const started = performance.now();
+  const lows = layouts.map((l) => ({ data: l.coords, rows: matrix.rows, cols: 2 }));
+  const { quality, scores } = timed(ctx.timings, "quality", () =>
+    pairsAndQuality(matrix, lows, labels, pairsK, k, { threads: ctx.threads }),
+  );
+  const passMs = performance.now() - started;
+  layouts.forEach((layout, i) => {
+    layout.knnAccuracy = quality.knnAccuracyHigh;
+    layout.trustworthiness = quality.layouts[i]!.trustworthiness;
+    layout.durationMs += passMs;
+  });
+  return { inputAccuracy: quality.knnAccuracyHigh, scores };
 }
 
 /** The PCA layout of a reduced input; its quality figures come later (scoreLayouts). */

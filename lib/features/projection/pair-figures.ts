@@ -3,14 +3,21 @@
 import "server-only";
 import type { Db } from "../../db/client";
 import { storeSourceScores } from "../../db/pair-store";
-import { allPairSeparations, SEPARATION_K } from "../../numeric/pairs/separation";
+import { allPairSeparations, SEPARATION_K, type PairScore } from "../../numeric/pairs/separation";
 import type { Matrix } from "../../numeric/tsne/matrix";
 import type { ProjectionSource } from "./sources";
 
 /**
- * Computes and stores the 45 pairs' scores of one probe source whose matrix [probe digits, cols] is loaded (row r is
- * probe digit r, `labels` its true labels): the projection follower's per-epoch step, one source at a time.
+ * The 45 pairs' scores of one probe source whose matrix [probe digits, cols] is loaded (row r is probe digit r,
+ * `labels` its true labels), on `threads` threads (default min(2, cores); the same figures on any count).
  */
+export function sourceSeparations(matrix: Matrix, labels: Uint8Array, k: number, threads?: number): PairScore[] {
+  if (matrix.rows !== labels.length) throw new RangeError(`${matrix.rows} rows for ${labels.length} probe labels`);
+  // float32 activations (or pixels) copied exactly into float64, the precision every distance is summed in.
+  return allPairSeparations(new Float64Array(matrix.data), matrix.rows, matrix.cols, labels, k, { threads });
+}
+
+/** Computes and stores sourceSeparations of one probe source: what npm run pairs does per source. */
 export async function storeSourceSeparations(
   db: Db,
   runId: number,
@@ -19,9 +26,6 @@ export async function storeSourceSeparations(
   labels: Uint8Array,
   k: number = SEPARATION_K,
 ): Promise<void> {
-  if (matrix.rows !== labels.length)
-    throw new RangeError(`${matrix.rows} rows for ${labels.length} probe labels in run ${runId}`);
-  // float32 activations (or pixels) copied exactly into float64, the precision every distance is summed in.
-  const scores = allPairSeparations(new Float64Array(matrix.data), matrix.rows, matrix.cols, labels, k);
+  const scores = sourceSeparations(matrix, labels, k);
   await storeSourceScores(db, runId, source, k, scores);
 }

@@ -11,8 +11,10 @@ import { SEPARATION_K } from "../../numeric/pairs/separation";
 import { PROBE_RATE_FACTOR, type LayoutContext, type LayoutSettings } from "./layout";
 import { followState, projectEpochs, type RunSources } from "./epochs";
 import type { ProjectEvent, ProjectResult } from "./events";
-import { projectSource, type RunWork } from "./source-work";
-import { listSources, probeDigits, sourceLabels } from "./sources";
+import { LANE_MAX_ROWS, laneCount, projectInLanes } from "./lanes";
+import { projectSource, type RunWork, type SourceOutcome } from "./source-work";
+import { dbSourceStore } from "./source-store";
+import { listSources, probeDigits, sourceLabels, type ProjectionSource } from "./sources";
 import { createTimings, type PhaseTimings } from "./timings";
 
 export interface ProjectOptions {
@@ -99,7 +101,7 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
   await followState(db, runId);
   const probeLabels = (await probeDigits(db, runId)).labels;
   const work: RunWork = {
-    db,
+    store: dbSourceStore(db, runId),
     runId,
     settings,
     stored: await listFinalLayoutKeys(db, runId),
@@ -111,19 +113,33 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
     onEvent: emit,
   };
   const result: ProjectResult = { computed: 0, pairs: 0, total: 0 };
-  /** Projects `sources` in order; false when stopped (by `signal`, or by `stop`, which discards a t-SNE under way). */
-  const run: RunSources = async (sources, only, withPairs, t, stop) => {
+  /**
+   * Projects `sources` (each after the previous epoch of its layer); false when stopped (by `signal`, or by `stop`,
+   * which discards a t-SNE under way). Sources are computed one at a time, in order, on `t` threads, except that with
+   * several threads and no `stop` they go side by side on lanes of one thread each (lanes.ts), after those whose
+   * t-SNE of more than LANE_MAX_ROWS rows is due.
+   */
+  const run: RunSources = async (sources, only, withPairs, t, stop, onDone) => {
     const ctx: LayoutContext = {
       threads: t,
       timings,
       signal: stop ? AbortSignal.any([stop, ...(signal ? [signal] : [])]) : signal,
     };
-    for (const s of sources) {
-      const outcome = await projectSource(work, s, only, withPairs, ctx);
+    const done = (s: ProjectionSource, outcome: SourceOutcome) => {
       result.computed += outcome.layouts;
       result.pairs += outcome.pairs;
+      onDone?.(s, outcome);
+    };
+    // Large sources with a t-SNE due first, one at a time on every thread; then the rest side by side when they can be.
+    const wide = (s: ProjectionSource) => s.rows > LANE_MAX_ROWS && only.includes("tsne");
+    const small = sources.filter((s) => !wide(s));
+    const lanes = stop ? 1 : laneCount(small, t);
+    for (const s of lanes > 1 ? sources.filter(wide) : sources) {
+      const outcome = await projectSource(work, s, only, withPairs, ctx);
+      done(s, outcome);
       if (outcome.aborted || ctx.signal?.aborted) return false;
     }
+    if (lanes > 1) return projectInLanes(work, small, only, withPairs, lanes, ctx, done);
     return true;
   };
   const liveMethods = methods.filter((m) => m !== "umap");

@@ -1,11 +1,11 @@
 // The projection of one source: its missing layouts (PCA, t-SNE, UMAP) and pair figures, computed and stored.
 import "server-only";
-import type { Db } from "../../db/client";
 import { cellId } from "../../db/pair-store";
 import type { ProjectionMethod } from "../../core/projection";
-import { finalLayoutKey, getFinalCoords, upsertProjection } from "../../db/projections";
+import { finalLayoutKey } from "../../db/projections";
+import type { PairScore } from "../../numeric/pairs/separation";
 import type { Matrix } from "../../numeric/tsne/matrix";
-import { storeSourceSeparations } from "./pair-figures";
+import { sourceSeparations } from "./pair-figures";
 import {
   assertFinite,
   computePcaLayout,
@@ -13,14 +13,15 @@ import {
   computeUmapLayout,
   reduceInput,
   scoreLayouts,
+  scoreLayoutsAndPairs,
   type ComputedLayout,
   type LayoutContext,
   type LayoutSettings,
   type ReducedInput,
   type UmapGraph,
 } from "./layout";
-import { describeSource, loadSourceMatrix, sourceKey, type ProjectionSource } from "./sources";
-import { timedAsync } from "./timings";
+import { describeSource, sourceKey, type ProjectionSource } from "./sources";
+import { timed, timedAsync } from "./timings";
 
 export type SourceEvent =
   | {
@@ -38,9 +39,21 @@ export type SourceEvent =
     }
   | { type: "pairs"; key: string; seconds: number };
 
+/**
+ * Where a source's input comes from and its results go: the database (dbSourceStore), or the thread that projects
+ * sources side by side (lanes.ts), which hands both to the caller's database.
+ */
+export interface SourceStore {
+  loadMatrix(source: ProjectionSource): Promise<Matrix>;
+  /** The previous epoch's final layout by `method` of a probe layer (its warm start), else null. */
+  previousLayout(source: ProjectionSource, method: ProjectionMethod): Promise<Float32Array | null>;
+  storeLayout(source: ProjectionSource, layout: ComputedLayout, rows: number): Promise<void>;
+  storePairs(source: ProjectionSource, k: number, scores: PairScore[]): Promise<void>;
+}
+
 /** What a run's projection keeps between sources: what is stored, the graphs kept for UMAP, the labels. */
 export interface RunWork {
-  db: Db;
+  store: SourceStore;
   runId: number;
   settings: LayoutSettings;
   /** finalLayoutKey of every final layout stored, kept up to date as layouts are stored. */
@@ -65,6 +78,19 @@ export interface SourceOutcome {
   aborted: boolean;
 }
 
+/** The layouts by `methods` of `source` not stored yet, in order, and whether its pair figures are wanted and missing. */
+export function sourceNeeds(
+  work: Pick<RunWork, "stored" | "pairsStored">,
+  source: ProjectionSource,
+  methods: readonly ProjectionMethod[],
+  pairs: boolean,
+): { missing: ProjectionMethod[]; wantPairs: boolean } {
+  return {
+    missing: methods.filter((m) => !work.stored.has(finalLayoutKey(source, m))),
+    wantPairs: pairs && source.subset === "probe" && !work.pairsStored.has(cellId(source.layerIndex, source.epoch)),
+  };
+}
+
 /**
  * Computes and stores what `methods` and `pairs` ask of `source` that is not stored yet (each layout stored whole or
  * not at all). The layouts share one PCA and one quality pass, so they are stored together once the last is computed
@@ -79,11 +105,9 @@ export async function projectSource(
   pairs: boolean,
   ctx: LayoutContext,
 ): Promise<SourceOutcome> {
-  const { db, runId } = work;
+  const { store: io, runId } = work;
   const key = sourceKey(source);
-  const missing = methods.filter((m) => !work.stored.has(finalLayoutKey(source, m)));
-  const wantPairs =
-    pairs && source.subset === "probe" && !work.pairsStored.has(cellId(source.layerIndex, source.epoch));
+  const { missing, wantPairs } = sourceNeeds(work, source, methods, pairs);
   const outcome: SourceOutcome = { layouts: 0, pairs: 0, aborted: false };
   if (missing.length === 0 && !wantPairs) return outcome;
 
@@ -93,22 +117,28 @@ export async function projectSource(
   let matrix: Matrix;
   let labels: Uint8Array;
   try {
-    matrix = await timedAsync(ctx.timings, "read", () => loadSourceMatrix(db, runId, source));
+    matrix = await timedAsync(ctx.timings, "read", () => io.loadMatrix(source));
     labels = await work.labelsOf(source);
     assertFinite(matrix.data, matrix.cols, `the stored ${matrix.rows} × ${matrix.cols} input`);
   } catch (err) {
     throw fail(`, ${missing.length > 0 ? METHOD_NAMES[missing[0]!] : "pair figures"}`, err);
   }
   const store = (layout: ComputedLayout) =>
-    timedAsync(ctx.timings, "write", () => upsertProjection(db, runId, source, { ...layout, rows: matrix.rows }));
+    timedAsync(ctx.timings, "write", () => io.storeLayout(source, layout, matrix.rows));
 
-  // Layouts wait for their quality figures here, so one pass over the input distances scores them all.
+  // Layouts wait for their quality figures here, so one pass over the input distances scores them all (and finds the
+  // pair figures too, when they are due: `withPairs` returns them).
   let pending: ComputedLayout[] = [];
-  const scoreAndStore = async () => {
+  const scoreAndStore = async (withPairs = false): Promise<PairScore[] | undefined> => {
     const layouts = pending;
     pending = [];
+    let scores: PairScore[] | undefined;
     try {
-      work.inputAccuracy.set(key, scoreLayouts(matrix, labels, layouts, work.settings.k, ctx));
+      if (withPairs) {
+        const scored = scoreLayoutsAndPairs(matrix, labels, layouts, work.settings.k, work.pairsK, ctx);
+        scores = scored.scores;
+        work.inputAccuracy.set(key, scored.inputAccuracy);
+      } else work.inputAccuracy.set(key, scoreLayouts(matrix, labels, layouts, work.settings.k, ctx));
     } catch (err) {
       throw fail(`, ${layouts.length > 0 ? METHOD_NAMES[layouts[0]!.method] : "kNN accuracy"}`, err);
     }
@@ -129,6 +159,7 @@ export async function projectSource(
         threads: ctx.threads,
       });
     }
+    return scores;
   };
 
   let reduced: ReducedInput | undefined;
@@ -147,15 +178,17 @@ export async function projectSource(
     if (!layout) return { ...outcome, aborted: true };
     pending.push(layout);
   }
-  if (pending.length > 0) await scoreAndStore();
+  // The pair figures' pass gives the quality figures too (their k within the pairs' k).
+  const together = wantPairs && pending.length > 0 && work.settings.k <= work.pairsK;
+  const started = performance.now();
+  const scored = pending.length > 0 ? await scoreAndStore(together) : undefined;
   if (methods.includes("umap")) work.graphs.delete(key);
 
   if (wantPairs && !ctx.signal?.aborted) {
-    const started = performance.now();
     try {
-      await timedAsync(ctx.timings, "pairs", () =>
-        storeSourceSeparations(db, runId, source, matrix, labels, work.pairsK),
-      );
+      const k = work.pairsK;
+      const scores = scored ?? timed(ctx.timings, "pairs", () => sourceSeparations(matrix, labels, k, ctx.threads));
+      await timedAsync(ctx.timings, "write", () => io.storePairs(source, k, scores));
     } catch (err) {
       throw fail(", pair figures", err);
     }
@@ -167,12 +200,6 @@ export async function projectSource(
 }
 
 const METHOD_NAMES: Record<ProjectionMethod, string> = { pca: "PCA", tsne: "t-SNE", umap: "UMAP" };
-
-/** The previous epoch's final layout by `method` of a probe layer, the warm start of this epoch's; else null. */
-function previousLayout(work: RunWork, s: ProjectionSource, method: ProjectionMethod): Promise<Float32Array | null> {
-  if (s.subset !== "probe" || s.epoch <= 1) return Promise.resolve(null);
-  return getFinalCoords(work.db, work.runId, { ...s, epoch: s.epoch - 1 }, method);
-}
 
 /** Whether `method` on `source` is a t-SNE that stores snapshots on its way (the test views' replay). */
 function hasSnapshots(work: RunWork, source: ProjectionSource, method: ProjectionMethod): boolean {
@@ -190,7 +217,7 @@ async function computeLayout(
 ): Promise<ComputedLayout | null> {
   const { settings } = work;
   if (method === "pca") return computePcaLayout(reduced!);
-  const previous = await timedAsync(ctx.timings, "read", () => previousLayout(work, source, method));
+  const previous = await timedAsync(ctx.timings, "read", () => work.store.previousLayout(source, method));
   if (method === "umap") {
     const graph = work.graphs.get(sourceKey(source));
     return computeUmapLayout(matrix, settings, ctx, previous, graph);

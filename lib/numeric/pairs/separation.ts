@@ -2,6 +2,7 @@
 import { NUM_CLASSES as CLASSES } from "../../core/constants";
 import { distancePanel, exactDistanceSq, exactDistancesSq, panelArgs, panelRows, prepareRows } from "../distance-panel";
 import { replaceTop, rowBound } from "../panel-nearest";
+import { addPenalties, rankLayoutNeighbours, rankScratch } from "../tsne/quality-kernel";
 import {
   chunkCount,
   getPool,
@@ -57,6 +58,19 @@ export interface ClassNeighbours {
 export interface SeparationOptions {
   /** Threads of the pool (lib/numeric/parallel); default 1 here (pages call it), same figures on any count. */
   threads?: number;
+  /**
+   * Also what a quality pass (lib/numeric/tsne/quality.ts) finds, from the same distances: each row's `k` nearest
+   * rows ([rows, k], k ≤ the pairs' k) and each layout's summed trustworthiness penalty, for the layouts whose own
+   * k nearest are `lowIndices` [layouts, rows, k].
+   */
+  ranks?: { k: number; layouts: number; lowIndices: Int32Array };
+}
+
+/** What gatherClassNeighbours found for the quality figures when asked (SeparationOptions.ranks). */
+export interface RankResult {
+  highIndices: Int32Array;
+  /** [layouts] */
+  penalties: Float64Array;
 }
 
 /**
@@ -75,8 +89,11 @@ export function gatherClassNeighbours(
   classes: number,
   k: number,
   options: SeparationOptions = {},
-): ClassNeighbours {
+): ClassNeighbours & { ranks?: RankResult } {
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a whole number ≥ 1, got ${k}`);
+  const ranks = options.ranks;
+  if (ranks && !(Number.isInteger(ranks.k) && ranks.k >= 1 && ranks.k <= k && ranks.k < rows))
+    throw new RangeError(`ranks.k must be an integer in 1..${Math.min(k, rows - 1)} (got ${ranks.k})`);
   if (labels.length !== rows) throw new RangeError(`labels has ${labels.length} entries, expected ${rows}`);
   const counts = new Int32Array(classes);
   labels.forEach((l, r) => {
@@ -91,6 +108,9 @@ export function gatherClassNeighbours(
   const nearDistance = f64(rows * classes * k);
   const nearRow = i32(rows * classes * k);
   const filled = i32(rows * classes);
+  const chunks = chunkCount(rows, PAIR_ROWS);
+  const highIndices = ranks ? i32(rows * ranks.k) : undefined;
+  const partials = ranks ? f64(chunks * ranks.layouts) : undefined;
   if (rows > 0) {
     const prepared = prepareRows(data, rows, cols, { shared, keepZeroColumns: true });
     const sharedLabels = shared ? new Uint8Array(new SharedArrayBuffer(rows)) : new Uint8Array(rows);
@@ -104,10 +124,31 @@ export function gatherClassNeighbours(
       nearDistance,
       nearRow,
       filled,
+      ...(ranks && highIndices && partials
+        ? {
+            rankK: ranks.k,
+            layouts: ranks.layouts,
+            lowIndices: shared ? toSharedInt32(ranks.lowIndices) : ranks.lowIndices,
+            highIndices,
+            penalties: partials,
+          }
+        : {}),
     };
-    getPool(threads).run(classChunk, chunkCount(rows, PAIR_ROWS), args);
+    getPool(threads).run(classChunk, chunks, args);
   }
-  return { rows, classes, k, labels, counts, sums, nearDistance, nearRow, filled };
+  const stats = { rows, classes, k, labels, counts, sums, nearDistance, nearRow, filled };
+  if (!ranks || !highIndices || !partials) return stats;
+  // Whole numbers below 2^53: their sum is exact in any order; added in chunk order all the same.
+  const penalties = new Float64Array(ranks.layouts);
+  for (let c = 0; c < chunks; c++)
+    for (let l = 0; l < ranks.layouts; l++) penalties[l]! += partials[c * ranks.layouts + l]!;
+  return { ...stats, ranks: { highIndices, penalties } };
+}
+
+function toSharedInt32(a: Int32Array): Int32Array {
+  const out = sharedInt32(a.length);
+  out.set(a);
+  return out;
 }
 
 interface ClassScratch {
@@ -118,6 +159,7 @@ interface ClassScratch {
   candRow: Int32Array;
   candDist: Float64Array;
   order: number[];
+  orderAll: number[];
 }
 
 function growCandidates(s: ClassScratch): void {
@@ -144,6 +186,10 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
   const nearDistance = args.nearDistance as Float64Array;
   const nearRow = args.nearRow as Int32Array;
   const filled = args.filled as Int32Array;
+  const rankK = (args.rankK as number | undefined) ?? 0;
+  const layouts = (args.layouts as number | undefined) ?? 0;
+  const highIndices = args.highIndices as Int32Array | undefined;
+  const rs = rankK > 0 ? rankScratch(rankK, layouts * rankK) : undefined;
   const n = p.rows;
   const first = chunk * PAIR_ROWS;
   const count = Math.min(PAIR_ROWS, n - first);
@@ -156,6 +202,7 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
       candRow: new Int32Array(2 * classes * k + 16),
       candDist: new Float64Array(2 * classes * k + 16),
       order: [],
+      orderAll: [],
     };
   const { heapDist, heapRow, limit, rowSums } = scratch;
   const norms = p.norms;
@@ -186,6 +233,19 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
     }
     const { candRow, candDist, order } = scratch;
     exactDistancesSq(p, i, candRow, count, candDist);
+    if (rs && highIndices) {
+      // The row's rankK nearest of all: each lies within its class's candidates (rankK ≤ k), so the candidates
+      // ranked by plain distance, ties by row, give them exactly (as nearestFromPanel does from the whole row).
+      const all = scratch.orderAll;
+      all.length = count;
+      for (let q = 0; q < count; q++) all[q] = q;
+      all.sort((x, y) => candDist[x]! - candDist[y]! || candRow[x]! - candRow[y]!);
+      for (let t = 0; t < rankK; t++) highIndices[i * rankK + t] = candRow[all[t]!]!;
+      if (layouts > 0) {
+        rankLayoutNeighbours(p, row, i, rankK, layouts, args.lowIndices as Int32Array, rs);
+        addPenalties(rs, rankK, layouts, args.penalties as Float64Array, chunk * layouts);
+      }
+    }
     order.length = count;
     for (let q = 0; q < count; q++) {
       candDist[q] = Math.sqrt(candDist[q]!);
@@ -275,7 +335,11 @@ export function allPairSeparations(
   options: { threads?: number } = {},
 ): PairScore[] {
   const threads = resolveThreads(options.threads);
-  const stats = gatherClassNeighbours(data, rows, cols, labels, CLASSES, k, { threads });
+  return scoreAllPairs(gatherClassNeighbours(data, rows, cols, labels, CLASSES, k, { threads }));
+}
+
+/** scorePair of all 45 digit pairs, a < b in order. */
+export function scoreAllPairs(stats: ClassNeighbours): PairScore[] {
   const out: PairScore[] = [];
   for (let a = 0; a < CLASSES; a++) for (let b = a + 1; b < CLASSES; b++) out.push({ a, b, ...scorePair(stats, a, b) });
   return out;

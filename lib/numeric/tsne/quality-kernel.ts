@@ -7,7 +7,7 @@ import { kernelTask } from "../parallel";
 /** Rows per chunk: fixed, so any thread count gives the same figures. */
 export const QUALITY_ROWS = 64;
 
-interface RankScratch {
+export interface RankScratch {
   nearest: NearestScratch;
   /** Thresholds (plain distances to the layout neighbours) sorted ascending, their rows and layouts. */
   threshold: Float64Array;
@@ -27,7 +27,7 @@ interface RankScratch {
 // A thread's buffers, kept between chunks while k and the layout count stay the same.
 let scratch: RankScratch | undefined;
 
-function getScratch(k: number, thresholds: number): RankScratch {
+export function rankScratch(k: number, thresholds: number): RankScratch {
   if (scratch && scratch.nearest.heapDist.length === k && scratch.threshold.length === thresholds) return scratch;
   scratch = {
     nearest: nearestScratch(k),
@@ -60,7 +60,7 @@ export const qualityChunk = kernelTask(import.meta.url, "qualityChunk", (chunk, 
   const n = p.rows;
   const first = chunk * QUALITY_ROWS;
   const count = Math.min(QUALITY_ROWS, n - first);
-  const s = getScratch(k, layouts * k);
+  const s = rankScratch(k, layouts * k);
   const { panel, stride } = distancePanel(p, first, count);
   for (let r = 0; r < count; r++) {
     const i = first + r;
@@ -68,13 +68,18 @@ export const qualityChunk = kernelTask(import.meta.url, "qualityChunk", (chunk, 
     nearestFromPanel(p, row, i, k, args.highIndices as Int32Array, args.distancesSq as Float64Array, i * k, s.nearest);
     if (layouts === 0) continue;
     rankLayoutNeighbours(p, row, i, k, layouts, lowIndices, s);
-    for (let t = 0; t < layouts * k; t++) {
-      // s.below is the histogram's running sum by now: rows certainly closer than threshold t.
-      const rank = 1 + s.below[t]! + s.extra[t]!;
-      if (rank > k) penalties[chunk * layouts + s.layout[t]!]! += rank - k;
-    }
+    addPenalties(s, k, layouts, penalties, chunk * layouts);
   }
 });
+
+/** Adds row i's trustworthiness penalties (after rankLayoutNeighbours) to penalties[at + layout]. */
+export function addPenalties(s: RankScratch, k: number, layouts: number, penalties: Float64Array, at: number): void {
+  for (let t = 0; t < layouts * k; t++) {
+    // s.below is the histogram's running sum by now: rows certainly closer than threshold t.
+    const rank = 1 + s.below[t]! + s.extra[t]!;
+    if (rank > k) penalties[at + s.layout[t]!]! += rank - k;
+  }
+}
 
 /**
  * Counts, for every threshold t (row i's plain distance to one of its layout neighbours), the rows l ≠ i closer
@@ -82,7 +87,7 @@ export const qualityChunk = kernelTask(import.meta.url, "qualityChunk", (chunk, 
  * settles the comparison; inside the bound the plain distance does. Most rows lie beyond the largest threshold and
  * cost one comparison; the others one per threshold.
  */
-function rankLayoutNeighbours(
+export function rankLayoutNeighbours(
   p: PreparedRows,
   row: Float64Array,
   i: number,

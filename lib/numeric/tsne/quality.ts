@@ -61,15 +61,24 @@ export function layoutsQuality(
   k = 10,
   options: QualityOptions = {},
 ): { knnAccuracyHigh: number; layouts: Array<Omit<LayoutQuality, "knnAccuracyHigh">> } {
-  const n = high.rows;
-  for (const low of lows) checkPair(high, low, k);
-  if (lows.length === 0) checkK(high, k);
-  if (lows.length > 0 && k >= n / 2)
-    throw new RangeError(`k must be below rows / 2 = ${n / 2} for trustworthiness (got ${k})`);
-  if (labels && labels.length !== n) throw new RangeError(`labels has ${labels.length} entries, expected ${n}`);
   const threads = resolveThreads(options.threads);
-  const lowKnn = lows.map((low) => computeKnn(low, k, { threads }).indices);
+  const lowKnn = layoutNeighbours(high, lows, labels, k, threads);
   const { highIndices, penalties } = runQuality(high, k, lowKnn, threads);
+  return qualityFigures(highIndices, penalties, lowKnn, labels, k);
+}
+
+/**
+ * The figures of layoutsQuality from what its pass found: each row's k nearest in the input (`highIndices` [rows, k])
+ * and each layout's summed trustworthiness penalty, with the layouts' own kNN (`lowKnn`, [rows, k] each).
+ */
+export function qualityFigures(
+  highIndices: Int32Array,
+  penalties: Float64Array,
+  lowKnn: Int32Array[],
+  labels: Uint8Array | undefined,
+  k: number,
+): { knnAccuracyHigh: number; layouts: Array<Omit<LayoutQuality, "knnAccuracyHigh">> } {
+  const n = highIndices.length / k;
   return {
     knnAccuracyHigh: labels ? voteAccuracy(highIndices, labels, k) : Number.NaN,
     layouts: lowKnn.map((indices, layout) => ({
@@ -77,6 +86,23 @@ export function layoutsQuality(
       trustworthiness: 1 - (2 * penalties[layout]!) / (n * k * (2 * n - 3 * k - 1)),
     })),
   };
+}
+
+/** Checks what layoutsQuality checks of its arguments; each layout's own k nearest, [rows, k] each. */
+export function layoutNeighbours(
+  high: Matrix,
+  lows: Matrix[],
+  labels: Uint8Array | undefined,
+  k: number,
+  threads: number,
+): Int32Array[] {
+  const n = high.rows;
+  for (const low of lows) checkPair(high, low, k);
+  if (lows.length === 0) checkK(high, k);
+  if (lows.length > 0 && k >= n / 2)
+    throw new RangeError(`k must be below rows / 2 = ${n / 2} for trustworthiness (got ${k})`);
+  if (labels && labels.length !== n) throw new RangeError(`labels has ${labels.length} entries, expected ${n}`);
+  return lows.map((low) => computeKnn(low, k, { threads }).indices);
 }
 
 /** The pool pass: each row's k nearest in `high` and, per layout, the summed trustworthiness penalty. */

@@ -3,6 +3,7 @@ import { blobToFloat32 } from "../../../lib/db/blobs";
 import { createTsne } from "../../../lib/numeric/tsne/tsne";
 import { listSources, loadSourceMatrix } from "../../../lib/features/projection/sources";
 import { projectRun, type ProjectEvent } from "../../../lib/features/projection/project-run";
+import { copyRunRecord } from "../../../lib/db/run-copy";
 import { createTestDb, type TestDb } from "../../helpers/db";
 import { trainShortRun } from "../../helpers/train";
 
@@ -107,6 +108,51 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
     // Training draws unseeded dropout masks, so the two epochs' embeddings differ from run to run: the ratio was
     // below 0.5 in most runs and 0.56 in one. A layout that ignored the previous epoch would be near 1.
     expect(shift(one, two)).toBeLessThan(0.8 * shift(one, fresh));
+  });
+
+  it("stores the same bits on two lanes (the default here) as on one thread, source after source", async () => {
+    const single = createTestDb();
+    try {
+      await copyRunRecord(db, single, runId);
+      await projectRun(single, runId, { iterations: 300, warmIterations: 100, threads: 1 });
+      const rows = async (d: TestDb) => {
+        const layouts = await d.prisma.projection.findMany({
+          where: { runId },
+          orderBy: [
+            { subset: "asc" },
+            { epoch: "asc" },
+            { layerIndex: "asc" },
+            { method: "asc" },
+            { iteration: "asc" },
+          ],
+        });
+        const pairs = await d.prisma.pairSeparation.findMany({
+          where: { runId },
+          orderBy: [{ layerIndex: "asc" }, { epoch: "asc" }, { a: "asc" }, { b: "asc" }],
+        });
+        return {
+          layouts: layouts.map((p) => [
+            p.subset,
+            p.epoch,
+            p.layerIndex,
+            p.method,
+            p.iteration,
+            p.final,
+            Buffer.from(p.coords).toString("base64"),
+            p.knnAccuracy,
+            p.trustworthiness,
+            p.klDivergence,
+          ]),
+          pairs: pairs.map((p) => [p.layerIndex, p.epoch, p.a, p.b, p.knnPurity, p.silhouette]),
+        };
+      };
+      const [lanes, one] = [await rows(db), await rows(single)];
+      expect(lanes.layouts.length).toBe(27 + 6);
+      expect(lanes.pairs.length).toBe(7 * 45);
+      expect(one).toEqual(lanes);
+    } finally {
+      await single.cleanup();
+    }
   });
 
   it("computes nothing the second time: only what is missing", async () => {

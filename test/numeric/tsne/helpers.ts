@@ -5,6 +5,7 @@ import { loadIdxImages, loadIdxLabels } from "@/lib/mnist/idx";
 import { IMAGE_PIXELS } from "@/lib/core/constants";
 import { createRng } from "@/lib/numeric/random";
 import type { Matrix } from "@/lib/numeric/tsne/matrix";
+import { pca2d } from "@/lib/numeric/tsne/pca";
 
 /** A standard normal sample from a uniform RNG (Box–Muller). */
 export function gaussian(rng: () => number): number {
@@ -249,4 +250,15 @@ export function perPointRepulsion(y: Float64Array, theta: number): Float64Array 
     }
   }
   return forces;
+}
+
+/** `count` MNIST digits with some rows repeated exactly (ties in both spaces) and their PCA layout rounded coarsely. */
+export function digitsWithTies(count: number) {
+  const { matrix, labels } = mnistTestDigits(count);
+  for (let r = 7; r < count; r += 23) matrix.data.copyWithin(r * 784, (r - 7) * 784, (r - 6) * 784);
+  for (let r = 7; r < count; r += 23) labels[r] = labels[r - 7]!;
+  const coords = pca2d(matrix);
+  // A grid of 0.5: many equal layout distances, and the duplicates land on the same point.
+  const low = { data: coords.map((v) => Math.round(v * 2) / 2), rows: count, cols: 2 };
+  return { high: matrix, low, labels };
 }

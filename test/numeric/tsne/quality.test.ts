@@ -6,10 +6,9 @@ import {
   neighbourPreservation,
   trustworthiness,
 } from "@/lib/numeric/tsne/quality";
-import { pca2d } from "@/lib/numeric/tsne/pca";
 import type { Matrix } from "@/lib/numeric/tsne/matrix";
 import { getPool } from "@/lib/numeric/parallel";
-import { gaussianBlobs, mnistTestDigits, randomMatrix } from "./helpers";
+import { digitsWithTies, gaussianBlobs, randomMatrix } from "./helpers";
 
 /** The first two columns of a matrix, as a 2-D layout. */
 function firstTwoColumns(m: Matrix): Matrix {
@@ -69,17 +68,6 @@ function referenceTrust(high: Matrix, low: Matrix, k: number): number {
     for (const j of lowOrder[i]!.subarray(0, k)) penalty += Math.max(0, rank[j]! - k);
   }
   return 1 - (2 * penalty) / (n * k * (2 * n - 3 * k - 1));
-}
-
-/** `count` MNIST digits with some rows repeated exactly (ties in both spaces) and their PCA layout rounded coarsely. */
-function digitsWithTies(count: number) {
-  const { matrix, labels } = mnistTestDigits(count);
-  for (let r = 7; r < count; r += 23) matrix.data.copyWithin(r * 784, (r - 7) * 784, (r - 6) * 784);
-  for (let r = 7; r < count; r += 23) labels[r] = labels[r - 7]!;
-  const coords = pca2d(matrix);
-  // A grid of 0.5: many equal layout distances, and the duplicates land on the same point.
-  const low = { data: coords.map((v) => Math.round(v * 2) / 2), rows: count, cols: 2 };
-  return { high: matrix, low, labels };
 }
 
 describe("layoutQuality", () => {
