@@ -19,9 +19,11 @@ export interface RankScratch {
   /** Unsorted thresholds and rows, in layout-neighbour order. */
   value: Float64Array;
   rowOf: Int32Array;
-  /** below[b]: rows certainly closer than thresholds b … (a histogram); extra[t]: near-ties settled exactly. */
+  /** below[t]: rows certainly closer than threshold t; extra[t]: near-ties settled exactly closer. */
   below: Int32Array;
   extra: Int32Array;
+  /** One layout's histogram: hist[b], rows whose panel value passes the low ends of exactly b of its thresholds. */
+  hist: Int32Array;
 }
 
 // A thread's buffers, kept between chunks while k and the layout count stay the same.
@@ -39,8 +41,9 @@ export function rankScratch(k: number, thresholds: number): RankScratch {
     order: [],
     value: new Float64Array(thresholds),
     rowOf: new Int32Array(thresholds),
-    below: new Int32Array(thresholds + 1),
+    below: new Int32Array(thresholds),
     extra: new Int32Array(thresholds),
+    hist: new Int32Array(k + 1),
   };
   return scratch;
 }
@@ -97,45 +100,50 @@ export function rankLayoutNeighbours(
   s: RankScratch,
 ): void {
   const n = p.rows;
-  const m = layouts * k;
   const bound = rowBound(p, i);
   const order = s.order;
-  order.length = m;
-  const { value, rowOf } = s;
-  for (let t = 0; t < m; t++) {
-    const layout = Math.floor(t / k);
-    const j = lowIndices[(layout * n + i) * k + (t % k)]!;
-    rowOf[t] = j;
-    value[t] = exactDistanceSq(p, i, j);
-    order[t] = t;
-  }
-  order.sort((x, y) => value[x]! - value[y]!);
-  for (let t = 0; t < m; t++) {
-    const src = order[t]!;
-    s.threshold[t] = value[src]!;
-    s.row[t] = rowOf[src]!;
-    s.layout[t] = Math.floor(src / k);
-    s.low[t] = value[src]! - bound;
-    s.high[t] = value[src]! + bound;
-  }
-  const { low, high, threshold, below, extra } = s;
-  below.fill(0);
-  extra.fill(0);
-  const highest = high[m - 1]!;
-  for (let l = 0; l < n; l++) {
-    const d = row[l]!;
-    if (d > highest || l === i) continue;
-    // b: the thresholds whose low end is at or below d (sorted: the first b); l is certainly closer than the rest.
-    // Counted over all thresholds rather than by binary search, whose branches mispredict half the time.
-    let b = 0;
-    for (let t = 0; t < m; t++) b += d >= low[t]! ? 1 : 0;
-    below[b]!++;
-    // Thresholds below b whose band holds d (their high ends are sorted too): compare plain distances.
-    if (b === 0 || high[b - 1]! < d) continue;
-    const exact = exactDistanceSq(p, i, l);
-    for (let t = b - 1; t >= 0 && high[t]! >= d; t--) {
-      if (exact < threshold[t]! || (exact === threshold[t]! && l < s.row[t]!)) extra[t]!++;
+  order.length = k;
+  const { value, rowOf, low, high, threshold, below, extra, hist } = s;
+  // Layout by layout: a good layout's thresholds are all small, so most rows pass them with one comparison even
+  // when another layout's (a PCA's) reach far.
+  for (let layout = 0; layout < layouts; layout++) {
+    const base = layout * k;
+    for (let t = 0; t < k; t++) {
+      const j = lowIndices[(layout * n + i) * k + t]!;
+      rowOf[t] = j;
+      value[t] = exactDistanceSq(p, i, j);
+      order[t] = t;
     }
+    order.sort((x, y) => value[x]! - value[y]!);
+    for (let t = 0; t < k; t++) {
+      const src = order[t]!;
+      threshold[base + t] = value[src]!;
+      s.row[base + t] = rowOf[src]!;
+      s.layout[base + t] = layout;
+      low[t] = value[src]! - bound;
+      high[t] = value[src]! + bound;
+    }
+    hist.fill(0);
+    extra.fill(0, base, base + k);
+    const highest = high[k - 1]!;
+    for (let l = 0; l < n; l++) {
+      const d = row[l]!;
+      if (d > highest || l === i) continue;
+      // b: the thresholds whose low end is at or below d (sorted: the first b); l is certainly closer than the rest.
+      // Counted over all thresholds rather than by binary search, whose branches mispredict half the time.
+      let b = 0;
+      for (let t = 0; t < k; t++) b += d >= low[t]! ? 1 : 0;
+      hist[b]!++;
+      // Thresholds below b whose band holds d (their high ends are sorted too): compare plain distances.
+      if (b === 0 || high[b - 1]! < d) continue;
+      const exact = exactDistanceSq(p, i, l);
+      for (let t = b - 1; t >= 0 && high[t]! >= d; t--) {
+        const at = base + t;
+        if (exact < threshold[at]! || (exact === threshold[at]! && l < s.row[at]!)) extra[at]!++;
+      }
+    }
+    // Rows certainly closer than threshold t: those whose count stopped at t or before.
+    let sum = 0;
+    for (let t = 0; t < k; t++) below[base + t] = sum += hist[t]!;
   }
-  for (let t = 1; t < m; t++) below[t]! += below[t - 1]!;
 }
