@@ -26,8 +26,9 @@ const lanes: Lane[] = [];
 
 function startLane(): Lane {
   const worker = new Worker(new URL(WORKER_FILE, import.meta.url), {
-    // The lane imports server-only modules; its entry registers tsx itself.
-    execArgv: ["--conditions=react-server"],
+    // The lane imports server-only modules; its entry registers tsx itself. A process run with --cpu-prof profiles
+    // its lanes too (docs/benchmarks.md, issue 14's fourth round, has such a profile).
+    execArgv: ["--conditions=react-server", ...profilerFlags(process.execArgv)],
   });
   const lane: Lane = { worker, onMessage: null, onFailure: null };
   worker.unref();
@@ -40,6 +41,11 @@ function startLane(): Lane {
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`a projection lane stopped (exit code ${code})`)));
   return lane;
+}
+
+/** The --cpu-prof flags of `argv` (with the value after a flag such as --cpu-prof-dir given apart). */
+function profilerFlags(argv: readonly string[]): string[] {
+  return argv.filter((arg, i) => arg.startsWith("--cpu-prof") || /^--cpu-prof-\w+$/.test(argv[i - 1] ?? ""));
 }
 
 /** Stops every lane thread (the next projection starts new ones). */

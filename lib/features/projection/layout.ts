@@ -88,18 +88,9 @@ export function scoreLayouts(
   k: number,
   ctx: LayoutContext,
 ): number {
-  const started = performance.now();
-  const lows = layouts.map((l) => ({ data: l.coords, rows: matrix.rows, cols: 2 }));
-  const quality = timed(ctx.timings, "quality", () =>
-    layoutsQuality(matrix, lows, labels, k, { threads: ctx.threads }),
-  );
-  const passMs = performance.now() - started;
-  layouts.forEach((layout, i) => {
-    layout.knnAccuracy = quality.knnAccuracyHigh;
-    layout.trustworthiness = quality.layouts[i]!.trustworthiness;
-    layout.durationMs += passMs;
-  });
-  return quality.knnAccuracyHigh;
+  return scorePass(matrix, layouts, ctx, (lows) => ({
+    quality: layoutsQuality(matrix, lows, labels, k, { threads: ctx.threads }),
+  })).quality.knnAccuracyHigh;
 }
 
 /**
@@ -114,18 +105,29 @@ export function scoreLayoutsAndPairs(
   pairsK: number,
   ctx: LayoutContext,
 ): { inputAccuracy: number; scores: PairScore[] } {
-  const started = performance.now();
-  const lows = layouts.map((l) => ({ data: l.coords, rows: matrix.rows, cols: 2 }));
-  const { quality, scores } = timed(ctx.timings, "quality", () =>
+  const { quality, scores } = scorePass(matrix, layouts, ctx, (lows) =>
     pairsAndQuality(matrix, lows, labels, pairsK, k, { threads: ctx.threads }),
   );
+  return { inputAccuracy: quality.knnAccuracyHigh, scores };
+}
+
+/** Runs a quality `pass` over `layouts` of `matrix` as quality time, then gives each layout its figures and the pass's time. */
+function scorePass<T extends { quality: ReturnType<typeof layoutsQuality> }>(
+  matrix: Matrix,
+  layouts: ComputedLayout[],
+  ctx: LayoutContext,
+  pass: (lows: Matrix[]) => T,
+): T {
+  const started = performance.now();
+  const lows = layouts.map((l) => ({ data: l.coords, rows: matrix.rows, cols: 2 }));
+  const result = timed(ctx.timings, "quality", () => pass(lows));
   const passMs = performance.now() - started;
   layouts.forEach((layout, i) => {
-    layout.knnAccuracy = quality.knnAccuracyHigh;
-    layout.trustworthiness = quality.layouts[i]!.trustworthiness;
+    layout.knnAccuracy = result.quality.knnAccuracyHigh;
+    layout.trustworthiness = result.quality.layouts[i]!.trustworthiness;
     layout.durationMs += passMs;
   });
-  return { inputAccuracy: quality.knnAccuracyHigh, scores };
+  return result;
 }
 
 /** The PCA layout of a reduced input; its quality figures come later (scoreLayouts). */
