@@ -17,6 +17,7 @@ import {
   type ComputedLayout,
   type LayoutContext,
   type LayoutSettings,
+  type OnSnapshot,
   type ReducedInput,
   type UmapGraph,
 } from "./layout";
@@ -94,9 +95,9 @@ export function sourceNeeds(
 /**
  * Computes and stores what `methods` and `pairs` ask of `source` that is not stored yet (each layout stored whole or
  * not at all). The layouts share one PCA and one quality pass, so they are stored together once the last is computed
- * (a test view's t-SNE, which stores replay snapshots on its way, has what comes before it scored and stored first);
- * stopped inside a t-SNE, the layouts computed before it are dropped too. A failure is rethrown naming the run, the source and the method, with the original
- * error as `cause`; a source whose data or layout is not finite stops before anything non-finite is stored.
+ * (a test view's t-SNE snapshots, its replay, are stored just before them); stopped inside a t-SNE, the layouts
+ * computed before it are dropped too. A failure is rethrown naming the run, the source and the method, with the
+ * original error as `cause`; a source whose data or layout is not finite stops before anything non-finite is stored.
  */
 export async function projectSource(
   work: RunWork,
@@ -127,8 +128,10 @@ export async function projectSource(
     timedAsync(ctx.timings, "write", () => io.storeLayout(source, layout, matrix.rows));
 
   // Layouts wait for their quality figures here, so one pass over the input distances scores them all (and finds the
-  // pair figures too, when they are due: `withPairs` returns them).
+  // pair figures too, when they are due: `withPairs` returns them). A test view's t-SNE snapshots (its replay) wait
+  // with them for the input's kNN accuracy they show, and are stored first: one 10,000-digit pass instead of two.
   let pending: ComputedLayout[] = [];
+  const snapshots: ComputedLayout[] = [];
   const scoreAndStore = async (withPairs = false): Promise<PairScore[] | undefined> => {
     const layouts = pending;
     pending = [];
@@ -140,8 +143,9 @@ export async function projectSource(
         work.inputAccuracy.set(key, scored.inputAccuracy);
       } else work.inputAccuracy.set(key, scoreLayouts(matrix, labels, layouts, work.settings.k, ctx));
     } catch (err) {
-      throw fail(`, ${layouts.length > 0 ? METHOD_NAMES[layouts[0]!.method] : "kNN accuracy"}`, err);
+      throw fail(`, ${METHOD_NAMES[layouts[0]!.method]}`, err);
     }
+    for (const snapshot of snapshots.splice(0)) await store({ ...snapshot, knnAccuracy: work.inputAccuracy.get(key)! });
     for (const layout of layouts) {
       await store(layout);
       work.stored.add(finalLayoutKey(source, layout.method));
@@ -165,16 +169,15 @@ export async function projectSource(
   let reduced: ReducedInput | undefined;
   for (const method of missing) {
     if (ctx.signal?.aborted) return { ...outcome, aborted: true };
-    // A t-SNE with snapshots stores them as it goes, with the input's kNN accuracy: score what is ready first.
-    if (hasSnapshots(work, source, method) && !work.inputAccuracy.has(key)) await scoreAndStore();
     let layout: ComputedLayout | null;
     try {
       if (method !== "umap") reduced ??= reduceInput(matrix, ctx);
-      layout = await computeLayout(work, source, method, matrix, reduced, ctx, store);
+      layout = await computeLayout(work, source, method, matrix, reduced, ctx, async (s) => void snapshots.push(s));
     } catch (err) {
       throw fail(`, ${METHOD_NAMES[method]}`, err);
     }
-    // Stopped inside a t-SNE: what waits for its figures is dropped too (a PCA is quick to compute again).
+    // Stopped inside a t-SNE: what waits for its figures is dropped too (a PCA is quick to compute again), and the
+    // t-SNE's snapshots.
     if (!layout) return { ...outcome, aborted: true };
     pending.push(layout);
   }
@@ -201,7 +204,7 @@ export async function projectSource(
 
 const METHOD_NAMES: Record<ProjectionMethod, string> = { pca: "PCA", tsne: "t-SNE", umap: "UMAP" };
 
-/** Whether `method` on `source` is a t-SNE that stores snapshots on its way (the test views' replay). */
+/** Whether `method` on `source` is a t-SNE that keeps snapshots on its way (the test views' replay). */
 function hasSnapshots(work: RunWork, source: ProjectionSource, method: ProjectionMethod): boolean {
   return method === "tsne" && source.subset === "test" && work.settings.snapshots.size > 0;
 }
@@ -213,7 +216,7 @@ async function computeLayout(
   matrix: Matrix,
   reduced: ReducedInput | undefined,
   ctx: LayoutContext,
-  store: (layout: ComputedLayout) => Promise<void>,
+  keepSnapshot: OnSnapshot,
 ): Promise<ComputedLayout | null> {
   const { settings } = work;
   if (method === "pca") return computePcaLayout(reduced!);
@@ -222,7 +225,7 @@ async function computeLayout(
     const graph = work.graphs.get(sourceKey(source));
     return computeUmapLayout(matrix, settings, ctx, previous, graph);
   }
-  const onSnapshot = hasSnapshots(work, source, method) ? store : undefined;
+  const onSnapshot = hasSnapshots(work, source, method) ? keepSnapshot : undefined;
   const knn = work.inputAccuracy.get(sourceKey(source)) ?? null;
   const probe = source.subset === "probe";
   const result = await computeTsneLayout(reduced!, knn, settings, ctx, previous, probe, onSnapshot);

@@ -65,6 +65,9 @@ describe("projectRun on a short real run (2 epochs, probe 100, 300 test digits)"
       [250, false],
       [300, true],
     ]);
+    // Snapshots are stored with the final's one quality pass: the input's kNN accuracy they show is the final's.
+    expect(replay[3]!.knnAccuracy).toBeGreaterThan(0.3);
+    expect(replay.map((p) => p.knnAccuracy)).toEqual(replay.map(() => replay[3]!.knnAccuracy));
   });
 
   it("starts each epoch from the previous epoch's layout, so it moves less than a fresh layout would", async () => {
