@@ -257,15 +257,16 @@ function getTile(precision: TilePrecision, bytes: number): { memory: WebAssembly
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
 
 /**
- * Dot-form squared distances of `count` rows (queries[first …] when given, else rows first …) against every row:
- * panel[r · stride + l] for r < count, l < rows (entries past rows are padding). The view lives in this thread's
- * scratch memory and is overwritten by the next call. O(count · rows · cols).
+ * Dot-form squared distances of `count` rows (queries[first …] when given, else rows first …) against every row, or
+ * the first `upTo` rows: panel[r · stride + l] for r < count, l < upTo (entries past it are padding or stale). The
+ * view lives in this thread's scratch memory and is overwritten by the next call. O(count · upTo · cols).
  */
 export function distancePanel(
   p: PreparedRows,
   first: number,
   count: number,
   queries?: Int32Array,
+  upTo = p.rows,
 ): { panel: Float64Array; stride: number } {
   const { data, rows, cols, norms } = p;
   const precision = p.precision;
@@ -295,8 +296,8 @@ export function distancePanel(
       normA[r] = 0;
     }
   }
-  for (let b0 = 0; b0 < rows; b0 += nbMax) {
-    const real = Math.min(nbMax, rows - b0);
+  for (let b0 = 0; b0 < upTo; b0 += nbMax) {
+    const real = Math.min(nbMax, upTo - b0);
     const nb = roundUp(real, TILE_B);
     b.set(data.subarray(b0 * cols, (b0 + real) * cols));
     normB.set(norms.subarray(b0, b0 + real));

@@ -85,16 +85,17 @@ async function main(): Promise<number> {
       await copyRunRecord(source, db, runId);
       const timings = createTimings();
       let umapStart: { ms: number; timings: PhaseTimings } | undefined;
-      const phases: Array<[string, number]> = [];
+      // Each stage's start: its wall time and the phase timings so far.
+      const phases: Array<{ phase: string; at: number; timings: PhaseTimings }> = [];
       const started = performance.now();
       const result = await projectRun(db, runId, {
         threads,
         signal: controller.signal,
         timings,
         onEvent: (e) => {
-          if (e.type === "phase") phases.push([e.phase, performance.now() - started]);
-          if (e.type === "phase" && e.phase === "umap")
-            umapStart = { ms: performance.now() - started, timings: { ...timings } };
+          if (e.type !== "phase") return;
+          phases.push({ phase: e.phase, at: performance.now() - started, timings: { ...timings } });
+          if (e.phase === "umap") umapStart = { ms: performance.now() - started, timings: { ...timings } };
         },
       });
       if (controller.signal.aborted) return 130;
@@ -106,9 +107,12 @@ async function main(): Promise<number> {
       );
       console.log(`PCA, t-SNE and pair figures: ${seconds(projectMs)} s`);
       // Wall time of each stage: the probe epochs, the final test views (then UMAP's, below).
-      phases.forEach(([phase, at], i) => {
-        const end = phases[i + 1]?.[1] ?? totalMs;
-        if (phase !== "umap") console.log(`  stage: ${PHASE_NAMES[phase] ?? phase} ${seconds(end - at)} s`);
+      phases.forEach(({ phase, at, timings: from }, i) => {
+        if (phase === "umap") return;
+        const next = phases[i + 1];
+        const ms = (next?.at ?? totalMs) - at;
+        console.log(`  stage: ${PHASE_NAMES[phase] ?? phase} ${seconds(ms)} s`);
+        for (const line of breakdown(minus(next?.timings ?? timings, from), ms)) console.log(`  ${line}`);
       });
       console.log(`  phases summed over the threads that ran them (${threads} at once):`);
       for (const line of breakdown(before, projectMs)) console.log(line);

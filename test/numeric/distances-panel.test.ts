@@ -1,6 +1,7 @@
 // The dot-form distance panels: within their stated bound of the plain distances, exact for a row against itself and
 // for duplicate rows, the same on any thread count through computeKnn and queryKnn.
 import { afterAll, describe, expect, it } from "vitest";
+import { distanceMatrix } from "../../lib/numeric/distance-matrix";
 import { distancePanel, exactDistanceSq, exactDistancesSq, prepareRows } from "../../lib/numeric/distance-panel";
 import { computeKnn, queryKnn } from "../../lib/numeric/tsne/knn";
 import { getPool } from "../../lib/numeric/parallel";
@@ -72,6 +73,24 @@ describe("distance panels", () => {
     const out = new Float64Array(queries.length);
     exactDistancesSq(p, 7, queries, queries.length, out);
     expect(Array.from(out)).toEqual(Array.from(queries, (l) => exactDistanceSq(p, 7, l)));
+  });
+
+  it("give the whole matrix from half the tiles, mirrored: the panel values bit for bit, on one and two threads", () => {
+    // 150 rows: two full chunks of 64 and a short one; float32 and float64 tiles.
+    const rows = 150;
+    const f32 = reluRows(rows, 45, 8);
+    for (const data of [f32, Float64Array.from(f32)]) {
+      const one = prepareRows(data, rows, 45);
+      const { panel, stride } = distancePanel(one, 0, rows);
+      const expected = Float64Array.from(
+        { length: rows * rows },
+        (_, at) => panel[Math.floor(at / rows) * stride + (at % rows)]!,
+      );
+      expect(Array.from(distanceMatrix(one, 1))).toEqual(Array.from(expected));
+      const two = distanceMatrix(prepareRows(data, rows, 45, { shared: true }), 2);
+      expect(two.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(Array.from(two)).toEqual(Array.from(expected));
+    }
   });
 
   it("reject data of the wrong size, naming the sizes", () => {

@@ -1,5 +1,6 @@
 // How well two classes separate in an embedding (kNN purity, silhouette), for one pair or all pairs from one pass.
 import { NUM_CLASSES as CLASSES } from "../../core/constants";
+import { distanceMatrix, matrixPanel, MATRIX_MAX_ROWS } from "../distance-matrix";
 import { distancePanel, exactDistanceSq, exactDistancesSq, panelArgs, panelRows, prepareRows } from "../distance-panel";
 import { replaceTop, rowBound } from "../panel-nearest";
 import { addPenalties, rankLayoutNeighbours, rankScratch } from "../tsne/quality-kernel";
@@ -64,6 +65,8 @@ export interface SeparationOptions {
    * k nearest are `lowIndices` [layouts, rows, k].
    */
   ranks?: { k: number; layouts: number; lowIndices: Int32Array };
+  /** Keep the whole distance matrix (distance-matrix.ts) rather than a panel per chunk: default up to MATRIX_MAX_ROWS rows. */
+  wholeMatrix?: boolean;
 }
 
 /** What gatherClassNeighbours found for the quality figures when asked (SeparationOptions.ranks). */
@@ -117,6 +120,8 @@ export function gatherClassNeighbours(
     sharedLabels.set(labels);
     const args: ChunkArgs = {
       ...panelArgs(prepared),
+      // A few thousand rows: their whole distance matrix, from half the tiles (the same values).
+      ...((options.wholeMatrix ?? rows <= MATRIX_MAX_ROWS) ? { matrix: distanceMatrix(prepared, threads) } : {}),
       labels: sharedLabels,
       classes,
       k,
@@ -206,7 +211,8 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
     };
   const { heapDist, heapRow, limit, rowSums } = scratch;
   const norms = p.norms;
-  const { panel, stride } = distancePanel(p, first, count);
+  const matrix = args.matrix as Float64Array | undefined;
+  const { panel, stride } = matrix ? matrixPanel(matrix, n, first) : distancePanel(p, first, count);
   for (let r = 0; r < count; r++) {
     const i = first + r;
     const row = panel.subarray(r * stride, r * stride + n);

@@ -138,12 +138,19 @@ describe("pair separation, fast and exact", () => {
       expect(score, `${a}/${b}`).toEqual(pairSeparation(data, 16, labels, a, b, 10));
   });
 
-  it("gives the same 45 pairs on one and two threads, on MNIST digits with repeated rows", () => {
+  it("gives the same 45 pairs on one and two threads, panel by panel or from the whole matrix, on MNIST digits with repeated rows", () => {
     const { matrix, labels } = mnistTestDigits(400);
     for (let r = 9; r < 400; r += 31) matrix.data.copyWithin(r * 784, (r - 9) * 784, (r - 8) * 784);
     const data = Float64Array.from(matrix.data);
     const one = allPairSeparations(data, 400, 784, labels, 10, { threads: 1 });
     expect(allPairSeparations(data, 400, 784, labels, 10, { threads: 2 })).toEqual(one);
+    // Panel by panel (what sets past MATRIX_MAX_ROWS get) or from the whole matrix: the same neighbours and sums.
+    for (const threads of [1, 2]) {
+      const [panels, whole] = [false, true].map((wholeMatrix) =>
+        gatherClassNeighbours(data, 400, 784, labels, 10, 10, { threads, wholeMatrix }),
+      );
+      expect(whole).toEqual(panels);
+    }
     const [a, b] = [4, 9];
     const reference = referenceSeparation(matrix.data, 784, labels, a, b);
     const fast = one.find((p) => p.a === a && p.b === b)!;

@@ -1,0 +1,59 @@
+// The whole dot-form distance matrix of a few thousand rows, from the lower triangle's tiles mirrored: half the
+// multiply-adds of a panel per row block, the same values bit for bit (written here: no package keeps panel bits).
+import { distancePanel, panelArgs, panelRows, type PreparedRows } from "./distance-panel";
+import { chunkCount, getPool, kernelTask, sharedFloat64 } from "./parallel";
+
+/**
+ * Most rows whose matrix (rows² float64: 72 MiB at 3,072) a pass keeps whole; larger sets go panel by panel. A
+ * 2,000-digit probe source (32 MB) is what it is for.
+ */
+export const MATRIX_MAX_ROWS = 3072;
+
+/** Rows per chunk: fixed, so any thread count writes the same matrix. */
+const MATRIX_ROWS = 64;
+
+/**
+ * distancePanel's values for every pair of rows of `p`, as [rows, rows] row-major (shared when threads > 1). A panel
+ * value depends only on its two rows and is symmetric ((‖x‖² + ‖y‖²) − 2 x·y, the dot summed lane by lane in column
+ * order, x·y = y·x term by term), so each pair is computed once, below the diagonal, and mirrored. The diagonal is
+ * exactly 0 as in the panels. O(rows² · cols / 2) on `threads` threads. The array is reused by the next call in this
+ * thread: use it before then.
+ */
+export function distanceMatrix(p: PreparedRows, threads: number): Float64Array {
+  const n = p.rows;
+  const matrix = reusable(n * n, threads > 1);
+  getPool(threads).run(matrixChunk, chunkCount(n, MATRIX_ROWS), { ...panelArgs(p), matrix });
+  return matrix;
+}
+
+// The last matrix's memory: a lane scores source after source of the same size, and a fresh 32 MB array costs its
+// page faults and zeroing each time (every entry is overwritten).
+let kept: Float64Array | undefined;
+
+function reusable(length: number, shared: boolean): Float64Array {
+  if (!kept || kept.length !== length || kept.buffer instanceof SharedArrayBuffer !== shared)
+    kept = shared ? sharedFloat64(length) : new Float64Array(length);
+  return kept;
+}
+
+/** Chunk c: rows c · 64 … against rows 0 … to the chunk's end, into their rows and (mirrored) columns. */
+export const matrixChunk = kernelTask(import.meta.url, "matrixChunk", (chunk, args) => {
+  const p = panelRows(args);
+  const matrix = args.matrix as Float64Array;
+  const n = p.rows;
+  const first = chunk * MATRIX_ROWS;
+  const count = Math.min(MATRIX_ROWS, n - first);
+  const end = first + count;
+  const { panel, stride } = distancePanel(p, first, count, undefined, end);
+  for (let r = 0; r < count; r++) matrix.set(panel.subarray(r * stride, r * stride + end), (first + r) * n);
+  // Rows before the chunk get its columns: row l's entries first … end - 1 are the panel's column l.
+  for (let l = 0; l < first; l++) {
+    const at = l * n + first;
+    for (let r = 0; r < count; r++) matrix[at + r] = panel[r * stride + l]!;
+  }
+});
+
+/** Rows `first` … `first + count - 1` of a whole matrix as a panel (what distancePanel would have given). */
+export function matrixPanel(matrix: Float64Array, n: number, first: number): { panel: Float64Array; stride: number } {
+  return { panel: matrix.subarray(first * n), stride: n };
+}
