@@ -1,7 +1,15 @@
 // How well two classes separate in an embedding (kNN purity, silhouette), for one pair or all pairs from one pass.
 import { NUM_CLASSES as CLASSES } from "../../core/constants";
 import { distanceMatrix, matrixPanel, MATRIX_MAX_ROWS } from "../distance-matrix";
-import { distancePanel, exactDistanceSq, exactDistancesSq, panelArgs, panelRows, prepareRows } from "../distance-panel";
+import {
+  distancePanel,
+  exactDistanceSq,
+  exactDistancesSq,
+  panelArgs,
+  panelRows,
+  prepareRows,
+  type PreparedRows,
+} from "../distance-panel";
 import { replaceTop, rowBound } from "../panel-nearest";
 import { addPenalties, rankLayoutNeighbours, rankScratch } from "../tsne/quality-kernel";
 import {
@@ -162,16 +170,24 @@ interface ClassScratch {
   limit: Float64Array;
   rowSums: Float64Array;
   candRow: Int32Array;
+  /** Each candidate's panel value, then (near-ties) plain squared distance, then distance. */
   candDist: Float64Array;
-  order: number[];
-  orderAll: number[];
+  /** Candidates in order. */
+  all: number[];
+  /** Rows and plain squared distances of a run of near-ties. */
+  runRow: Int32Array;
+  runDist: Float64Array;
+  /** Neighbours listed so far per class. */
+  taken: Int32Array;
 }
 
 function growCandidates(s: ClassScratch): void {
   const rows = new Int32Array(s.candRow.length * 2);
   rows.set(s.candRow);
   s.candRow = rows;
-  s.candDist = new Float64Array(rows.length);
+  const dist = new Float64Array(rows.length);
+  dist.set(s.candDist);
+  s.candDist = dist;
 }
 
 // A thread's buffers, kept between chunks while classes and k stay the same.
@@ -206,8 +222,10 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
       rowSums: new Float64Array(classes),
       candRow: new Int32Array(2 * classes * k + 16),
       candDist: new Float64Array(2 * classes * k + 16),
-      order: [],
-      orderAll: [],
+      all: [],
+      runRow: new Int32Array(16),
+      runDist: new Float64Array(16),
+      taken: new Int32Array(classes),
     };
   const { heapDist, heapRow, limit, rowSums } = scratch;
   const norms = p.norms;
@@ -228,52 +246,82 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
       if (d < heapDist[c * k]!) replaceTop(heapDist, heapRow, c * k, k, d, l);
     }
     sums.set(rowSums, i * classes);
-    const bound = 2 * rowBound(p, i);
-    for (let c = 0; c < classes; c++) limit[c] = heapDist[c * k]! + bound;
-    // Candidates of every class, then their plain distances, then ordered by (class, distance, row).
+    const bound = rowBound(p, i);
+    for (let c = 0; c < classes; c++) limit[c] = heapDist[c * k]! + 2 * bound;
+    // Candidates of every class, ordered by panel value (ties by row).
     let count = 0;
     for (let l = 0; l < n; l++) {
       if (l === i || row[l]! > limit[labels[l]!]!) continue;
       if (count === scratch.candRow.length) growCandidates(scratch);
+      scratch.candDist[count] = row[l]!;
       scratch.candRow[count++] = l;
     }
-    const { candRow, candDist, order } = scratch;
-    exactDistancesSq(p, i, candRow, count, candDist);
+    const { candRow, candDist, all } = scratch;
+    all.length = count;
+    for (let q = 0; q < count; q++) all[q] = q;
+    all.sort((x, y) => candDist[x]! - candDist[y]! || candRow[x]! - candRow[y]!);
+    // Panel values more than 2E apart are in their plain distances' order. Only a run of candidates each within 2E
+    // of the next (near-ties, duplicates), or within 2E of 0, needs plain distances, and is re-ordered by them.
+    for (let start = 0, t = 1; t <= count; t++) {
+      if (t < count && candDist[all[t]!]! - candDist[all[t - 1]!]! <= 2 * bound) continue;
+      if (t - start > 1 || candDist[all[start]!]! <= 2 * bound) plainRun(p, i, all, start, t, scratch);
+      start = t;
+    }
     if (rs && highIndices) {
-      // The row's rankK nearest of all: each lies within its class's candidates (rankK ≤ k), so the candidates
-      // ranked by plain distance, ties by row, give them exactly (as nearestFromPanel does from the whole row).
-      const all = scratch.orderAll;
-      all.length = count;
-      for (let q = 0; q < count; q++) all[q] = q;
-      all.sort((x, y) => candDist[x]! - candDist[y]! || candRow[x]! - candRow[y]!);
+      // The row's rankK nearest of all: each lies within its class's candidates (rankK ≤ k), so the candidates in
+      // plain order, ties by row, give them exactly (as nearestFromPanel does from the whole row).
       for (let t = 0; t < rankK; t++) highIndices[i * rankK + t] = candRow[all[t]!]!;
       if (layouts > 0) {
         rankLayoutNeighbours(p, row, i, rankK, layouts, args.lowIndices as Int32Array, rs);
         addPenalties(rs, rankK, layouts, args.penalties as Float64Array, chunk * layouts);
       }
     }
-    order.length = count;
-    for (let q = 0; q < count; q++) {
-      candDist[q] = Math.sqrt(candDist[q]!);
-      order[q] = q;
+    // Each class's k nearest, in the order scorePair merges them: by distance (square roots can tie where squares
+    // do not), ties by row. The candidates are in that order already but for such ties: insertion sort mends it.
+    for (let q = 0; q < count; q++) candDist[q] = Math.sqrt(candDist[q]!);
+    for (let t = 1; t < count; t++) {
+      const q = all[t]!;
+      let at = t;
+      for (
+        ;
+        at > 0 &&
+        (candDist[all[at - 1]!]! > candDist[q]! ||
+          (candDist[all[at - 1]!] === candDist[q] && candRow[all[at - 1]!]! > candRow[q]!));
+        at--
+      )
+        all[at] = all[at - 1]!;
+      all[at] = q;
     }
-    order.sort(
-      (x, y) => labels[candRow[x]!]! - labels[candRow[y]!]! || candDist[x]! - candDist[y]! || candRow[x]! - candRow[y]!,
-    );
-    for (let at = 0; at < count;) {
-      const c = labels[candRow[order[at]!]!]!;
-      const list = i * classes + c;
-      let t = 0;
-      for (; at < count && labels[candRow[order[at]!]!] === c; at++) {
-        if (t === k) continue;
-        nearDistance[list * k + t] = candDist[order[at]!]!;
-        nearRow[list * k + t] = candRow[order[at]!]!;
-        t++;
-      }
-      filled[list] = t;
+    const taken = scratch.taken;
+    taken.fill(0);
+    for (let t = 0; t < count; t++) {
+      const q = all[t]!;
+      const c = labels[candRow[q]!]!;
+      if (taken[c]! === k) continue;
+      const at = (i * classes + c) * k + taken[c]!++;
+      nearDistance[at] = candDist[q]!;
+      nearRow[at] = candRow[q]!;
     }
+    filled.set(taken, i * classes);
   }
 });
+
+/**
+ * Gives candidates all[start … end - 1] (a run of near-tied panel values) their plain squared distances and orders
+ * them by those, ties by row.
+ */
+function plainRun(p: PreparedRows, i: number, all: number[], start: number, end: number, s: ClassScratch): void {
+  const m = end - start;
+  if (s.runRow.length < m) {
+    s.runRow = new Int32Array(2 * m);
+    s.runDist = new Float64Array(2 * m);
+  }
+  for (let t = 0; t < m; t++) s.runRow[t] = s.candRow[all[start + t]!]!;
+  exactDistancesSq(p, i, s.runRow, m, s.runDist);
+  for (let t = 0; t < m; t++) s.candDist[all[start + t]!] = s.runDist[t]!;
+  const run = all.slice(start, end).sort((x, y) => s.candDist[x]! - s.candDist[y]! || s.candRow[x]! - s.candRow[y]!);
+  for (let t = 0; t < m; t++) all[start + t] = run[t]!;
+}
 
 /**
  * The separation of classes `a` and `b` using only their points: for each of them in row order, the share of its
