@@ -158,6 +158,35 @@ describe("pair separation, fast and exact", () => {
     expect(Math.abs(fast.silhouette - reference.silhouette)).toBeLessThan(1e-12);
   });
 
+  it("orders near-ties by their plain distances where the dot form's cancellation cannot (large norms, tiny gaps)", () => {
+    // 90 rows of 3 classes: half within 1e-5 of one far point (their dot-form distances are rounding noise, some
+    // below 0), half spread out; each row's k nearest per class must still follow the plain distances, ties by row.
+    const [rows, cols, k] = [90, 24, 4];
+    const rng = createRng(17);
+    const data = new Float64Array(rows * cols);
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) data[r * cols + c] = r % 2 ? 1000 + c + 1e-5 * rng() : 1000 * rng();
+    data.copyWithin(7 * cols, 5 * cols, 6 * cols);
+    const labels = Uint8Array.from({ length: rows }, (_, r) => r % 3);
+    const stats = gatherClassNeighbours(data, rows, cols, labels, 3, k, { threads: 1 });
+    for (let i = 0; i < rows; i++) {
+      for (let c = 0; c < 3; c++) {
+        const plain = Array.from({ length: rows }, (_, l) => l)
+          .filter((l) => l !== i && labels[l] === c)
+          .map((l) => {
+            let d = 0;
+            for (let x = 0; x < cols; x++) d += (data[i * cols + x]! - data[l * cols + x]!) ** 2;
+            return { l, d: Math.sqrt(d) };
+          })
+          .sort((x, y) => x.d - y.d || x.l - y.l);
+        const at = (i * 3 + c) * k;
+        expect(Array.from(stats.nearRow.subarray(at, at + k)), `row ${i}, class ${c}`).toEqual(
+          plain.slice(0, k).map((x) => x.l),
+        );
+      }
+    }
+  });
+
   it("a class with fewer than two points scores NaN, and the count still counts both classes", () => {
     const labels = Uint8Array.from([4, 4, 4, 9, 1, 1]);
     const data = Float64Array.from({ length: 12 }, (_, i) => i);
