@@ -10,7 +10,10 @@ export const QUALITY_ROWS = 64;
 
 export interface RankScratch {
   nearest: NearestScratch;
-  /** Thresholds (plain distances to the layout neighbours) sorted ascending, their rows and layouts. */
+  /**
+   * Plain squared distances to the layout neighbours, in the order of their panel values (NaN until a near-tie
+   * needs one), their rows and layouts.
+   */
   threshold: Float64Array;
   low: Float64Array;
   high: Float64Array;
@@ -88,9 +91,9 @@ export function addPenalties(s: RankScratch, k: number, layouts: number, penalti
 
 /**
  * Counts, for every threshold t (row i's plain distance to one of its layout neighbours), the rows l ≠ i closer
- * than it: into s.below (cumulated) and s.extra. A panel value further than the row's error bound from a threshold
- * settles the comparison; inside the bound the plain distance does. Most rows lie beyond the largest threshold and
- * cost one comparison; the others one per threshold.
+ * than it: into s.below (cumulated) and s.extra. Panel values more than twice the row's error bound apart settle the
+ * comparison; nearer, the plain distances of both do (a threshold's only then: most never need one). Most rows lie
+ * beyond the largest threshold and cost one comparison; the others one per threshold.
  */
 export function rankLayoutNeighbours(
   p: PreparedRows,
@@ -113,17 +116,17 @@ export function rankLayoutNeighbours(
     for (let t = 0; t < k; t++) {
       const j = lowIndices[(layout * n + i) * k + t]!;
       rowOf[t] = j;
-      value[t] = exactDistanceSq(p, i, j);
+      value[t] = row[j]!;
       order[t] = t;
     }
     order.sort((x, y) => value[x]! - value[y]!);
     for (let t = 0; t < k; t++) {
       const src = order[t]!;
-      threshold[base + t] = value[src]!;
+      threshold[base + t] = Number.NaN;
       s.row[base + t] = rowOf[src]!;
       s.layout[base + t] = layout;
-      low[t] = value[src]! - bound;
-      high[t] = value[src]! + bound;
+      low[t] = value[src]! - 2 * bound;
+      high[t] = value[src]! + 2 * bound;
     }
     hist.fill(0);
     extra.fill(0, base, base + k);
@@ -141,6 +144,7 @@ export function rankLayoutNeighbours(
       const exact = exactDistanceSq(p, i, l);
       for (let t = b - 1; t >= 0 && high[t]! >= d; t--) {
         const at = base + t;
+        if (Number.isNaN(threshold[at]!)) threshold[at] = exactDistanceSq(p, i, s.row[at]!);
         if (exact < threshold[at]! || (exact === threshold[at]! && l < s.row[at]!)) extra[at]!++;
       }
     }
