@@ -48,9 +48,16 @@ function profilerFlags(argv: readonly string[]): string[] {
   return argv.filter((arg, i) => arg.startsWith("--cpu-prof") || /^--cpu-prof-\w+$/.test(argv[i - 1] ?? ""));
 }
 
-/** Stops every lane thread (the next projection starts new ones). */
+/**
+ * Stops every lane thread (the next projection starts new ones). A job a lane had under way is dropped, not failed:
+ * a lane stopped here is not a lane that died (it may even report exit code 0, terminated while starting up).
+ */
 export async function closeLanes(): Promise<void> {
   const stopping = lanes.splice(0);
+  for (const lane of stopping) {
+    lane.onFailure = null;
+    lane.onMessage = null;
+  }
   await Promise.all(stopping.map((lane) => lane.worker.terminate()));
 }
 
@@ -113,9 +120,12 @@ export async function projectInLanes(
     }
     await Promise.race([...inFlight, stopped]);
   }
-  if (failure !== undefined || ctx.signal?.aborted) await closeLanes();
-  if (failure !== undefined) throw failure;
-  return !ctx.signal?.aborted;
+  // What failed before the lanes are stopped, not what stopping them does to the jobs under way.
+  const failed = failure;
+  const aborted = ctx.signal?.aborted === true;
+  if (failed !== undefined || aborted) await closeLanes();
+  if (failed !== undefined) throw failed;
+  return !aborted;
 }
 
 /** The first pending source that is first of its chain and whose chain has nothing under way; -1 if none. */

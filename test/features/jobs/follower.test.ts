@@ -123,7 +123,7 @@ describe("the projection follower of a job", () => {
     // Stopped by the SIGTERM (130), or on its own a moment earlier on seeing the run cancelled (0).
     const stopped = lines.filter((l) => l.startsWith(`job ${jobId}: projection follower pid ${pid} stopped (exit `));
     expect(stopped, lines.join("\n")).toHaveLength(1);
-    expect(stopped[0]).toMatch(/\(exit (130|0)\)$/);
+    expect(stopped[0], lines.join("\n")).toMatch(/\(exit (130|0)\)$/);
     expect(() => process.kill(pid, 0)).toThrow();
     const runId = job.run!.id;
     expect(await db.prisma.projection.count({ where: { runId, OR: [{ subset: "test" }, { method: "umap" }] } })).toBe(
