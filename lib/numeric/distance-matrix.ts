@@ -1,7 +1,7 @@
 // The whole dot-form distance matrix of a few thousand rows, from the lower triangle's tiles mirrored: half the
 // multiply-adds of a panel per row block, the same values bit for bit (written here: no package keeps panel bits).
 import { distancePanel, panelArgs, panelRows, type PreparedRows } from "./distance-panel";
-import { chunkCount, getPool, kernelTask, sharedFloat64 } from "./parallel";
+import { chunkCount, getPool, kernelTask, sharedFloat64, type ChunkArgs } from "./parallel";
 
 /**
  * Most rows whose matrix (rows² float64: 72 MiB at 3,072) a pass keeps whole; larger sets go panel by panel. A
@@ -53,7 +53,21 @@ export const matrixChunk = kernelTask(import.meta.url, "matrixChunk", (chunk, ar
   }
 });
 
-/** Rows `first` … `first + count - 1` of a whole matrix as a panel (what distancePanel would have given). */
-export function matrixPanel(matrix: Float64Array, n: number, first: number): { panel: Float64Array; stride: number } {
-  return { panel: matrix.subarray(first * n), stride: n };
+/**
+ * A pass's pool argument: the whole matrix of `p` when `whole` (by default up to MATRIX_MAX_ROWS rows), else nothing
+ * and each chunk computes its own panel (chunkPanel).
+ */
+export function matrixArg(p: PreparedRows, threads: number, whole = p.rows <= MATRIX_MAX_ROWS): ChunkArgs {
+  return whole ? { matrix: distanceMatrix(p, threads) } : {};
+}
+
+/** Rows `first` … `first + count - 1` of a pass's distances: from its whole matrix (matrixArg) or a fresh panel. */
+export function chunkPanel(
+  args: ChunkArgs,
+  p: PreparedRows,
+  first: number,
+  count: number,
+): { panel: Float64Array; stride: number } {
+  const matrix = args.matrix as Float64Array | undefined;
+  return matrix ? { panel: matrix.subarray(first * p.rows), stride: p.rows } : distancePanel(p, first, count);
 }

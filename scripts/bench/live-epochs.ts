@@ -98,14 +98,7 @@ async function main(): Promise<number> {
         const started = performance.now();
         const input = reduceInput(matrix, ctx);
         const pca = computePcaLayout(input);
-        const result = await computeTsneLayout(
-          input,
-          null,
-          settings,
-          ctx,
-          previous.get(shape.layerIndex) ?? null,
-          true,
-        );
+        const result = await computeTsneLayout(input, settings, ctx, previous.get(shape.layerIndex) ?? null, true);
         if (!result) throw new Error("the t-SNE stopped");
         scoreLayouts(matrix, labels, [pca, result.layout], settings.k, ctx);
         if (!args["no-pairs"]) {

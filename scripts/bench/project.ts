@@ -84,7 +84,6 @@ async function main(): Promise<number> {
     try {
       await copyRunRecord(source, db, runId);
       const timings = createTimings();
-      let umapStart: { ms: number; timings: PhaseTimings } | undefined;
       // Each stage's start: its wall time and the phase timings so far.
       const phases: Array<{ phase: string; at: number; timings: PhaseTimings }> = [];
       const started = performance.now();
@@ -93,14 +92,14 @@ async function main(): Promise<number> {
         signal: controller.signal,
         timings,
         onEvent: (e) => {
-          if (e.type !== "phase") return;
-          phases.push({ phase: e.phase, at: performance.now() - started, timings: { ...timings } });
-          if (e.phase === "umap") umapStart = { ms: performance.now() - started, timings: { ...timings } };
+          if (e.type === "phase")
+            phases.push({ phase: e.phase, at: performance.now() - started, timings: { ...timings } });
         },
       });
       if (controller.signal.aborted) return 130;
       const totalMs = performance.now() - started;
-      const projectMs = umapStart?.ms ?? totalMs;
+      const umapStart = phases.find((p) => p.phase === "umap");
+      const projectMs = umapStart?.at ?? totalMs;
       const before = umapStart?.timings ?? timings;
       console.log(
         `${result.computed} layouts (${result.total} in all) and ${result.pairs} pair figure sources, ${threads} threads`,

@@ -19,7 +19,6 @@ export interface LaneJob {
   /** finalLayoutKey of this source's layouts already stored; cellId of its pair figures when stored. */
   stored: string[];
   pairsStored: string[];
-  inputAccuracy: number | null;
   graph: UmapGraph | null;
   matrix: Matrix;
   labels: Uint8Array;
@@ -35,7 +34,6 @@ export type LaneMessage =
       type: "done";
       id: number;
       outcome: SourceOutcome;
-      inputAccuracy: number | null;
       graph: UmapGraph | null;
       timings: PhaseTimings;
     }

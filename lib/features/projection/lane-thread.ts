@@ -29,7 +29,6 @@ async function runJob(job: LaneJob): Promise<void> {
     stored: new Set(job.stored),
     pairsStored: new Set(job.pairsStored),
     pairsK: job.pairsK,
-    inputAccuracy: new Map(job.inputAccuracy !== null ? [[key, job.inputAccuracy]] : []),
     graphs: new Map(job.graph ? [[key, job.graph]] : []),
     labelsOf: () => Promise.resolve(job.labels),
     onEvent: (event) => post({ type: "event", id, event }),
@@ -40,7 +39,6 @@ async function runJob(job: LaneJob): Promise<void> {
       type: "done",
       id,
       outcome,
-      inputAccuracy: work.inputAccuracy.get(key) ?? null,
       graph: work.graphs.get(key) ?? null,
       timings,
     });

@@ -172,7 +172,6 @@ async function runOnLane(
     settings: { ...work.settings, snapshots: [...work.settings.snapshots] },
     stored: methods.filter((m) => !missing.includes(m)).map((m) => finalLayoutKey(source, m)),
     pairsStored: wantPairs ? [] : [cellId(source.layerIndex, source.epoch)],
-    inputAccuracy: work.inputAccuracy.get(key) ?? null,
     graph: work.graphs.get(key) ?? null,
     matrix,
     labels,
@@ -214,7 +213,6 @@ async function runOnLane(
         case "done":
           return then(() => {
             settle();
-            if (message.inputAccuracy !== null) work.inputAccuracy.set(key, message.inputAccuracy);
             if (message.graph) work.graphs.set(key, message.graph);
             else work.graphs.delete(key);
             addTimings(ctx.timings, message.timings);

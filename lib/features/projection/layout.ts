@@ -161,13 +161,12 @@ export type OnSnapshot = (layout: ComputedLayout) => Promise<void>;
 /**
  * t-SNE of a reduced input, warm-started from `previous` (the previous epoch's layout of the same layer) when given.
  * Returns null when `ctx.signal` aborts during the fit (nothing partial is returned), else the layout (quality
- * figures to come, scoreLayouts) and its kNN graph truncated to UMAP's neighbours. `knn` (the input's kNN accuracy)
- * goes into the snapshots, which are stored as they come. A `probe` source's fit from a PCA start runs
+ * figures to come, scoreLayouts) and its kNN graph truncated to UMAP's neighbours. The snapshots go to `onSnapshot`
+ * as they come, their kNN accuracy to come as the layout's. A `probe` source's fit from a PCA start runs
  * `settings.probeIterations`, and its fits run at `settings.probeRateFactor` times the 'auto' learning rate.
  */
 export async function computeTsneLayout(
   input: ReducedInput,
-  knn: number | null,
   settings: LayoutSettings,
   ctx: LayoutContext,
   previous: Float32Array | null,
@@ -188,7 +187,7 @@ export async function computeTsneLayout(
         : { iterations: cold, exaggerationIterations: Math.min(250, Math.round(cold / 4)) }),
     }),
   );
-  const base = { method: "tsne", knnAccuracy: knn, algorithm: tsne.repulsion, neighbours: tsne.neighbours } as const;
+  const base = { method: "tsne", knnAccuracy: null, algorithm: tsne.repulsion, neighbours: tsne.neighbours } as const;
   let optimiseStarted = performance.now();
   // Only a snapshot iteration returns a promise (its write), so the other iterations are not held up.
   await tsne.fitAsync((it, t) => {

@@ -107,7 +107,6 @@ export async function projectRun(db: Db, runId: number, options: ProjectOptions 
     stored: await listFinalLayoutKeys(db, runId),
     pairsStored: pairs ? await listCompleteSources(db, runId, SEPARATION_K) : new Set(),
     pairsK: SEPARATION_K,
-    inputAccuracy: new Map(),
     graphs: new Map(),
     labelsOf: async (s) => (s.subset === "probe" ? probeLabels : sourceLabels(db, runId, s)),
     onEvent: emit,

@@ -63,8 +63,6 @@ export interface RunWork {
   pairsStored: Set<string>;
   /** Neighbours of the pair figures' kNN purity. */
   pairsK: number;
-  /** The input's kNN accuracy of each source (by sourceKey): from its first quality pass, stored with each layout. */
-  inputAccuracy: Map<string, number>;
   /** The t-SNE's graph of each source (by sourceKey), until its UMAP has used it. */
   graphs: Map<string, UmapGraph>;
   /** True labels of a source's rows. */
@@ -136,16 +134,17 @@ export async function projectSource(
     const layouts = pending;
     pending = [];
     let scores: PairScore[] | undefined;
+    let inputAccuracy: number;
     try {
       if (withPairs) {
         const scored = scoreLayoutsAndPairs(matrix, labels, layouts, work.settings.k, work.pairsK, ctx);
         scores = scored.scores;
-        work.inputAccuracy.set(key, scored.inputAccuracy);
-      } else work.inputAccuracy.set(key, scoreLayouts(matrix, labels, layouts, work.settings.k, ctx));
+        inputAccuracy = scored.inputAccuracy;
+      } else inputAccuracy = scoreLayouts(matrix, labels, layouts, work.settings.k, ctx);
     } catch (err) {
       throw fail(`, ${METHOD_NAMES[layouts[0]!.method]}`, err);
     }
-    for (const snapshot of snapshots.splice(0)) await store({ ...snapshot, knnAccuracy: work.inputAccuracy.get(key)! });
+    for (const snapshot of snapshots.splice(0)) await store({ ...snapshot, knnAccuracy: inputAccuracy });
     for (const layout of layouts) {
       await store(layout);
       work.stored.add(finalLayoutKey(source, layout.method));
@@ -226,9 +225,8 @@ async function computeLayout(
     return computeUmapLayout(matrix, settings, ctx, previous, graph);
   }
   const onSnapshot = hasSnapshots(work, source, method) ? keepSnapshot : undefined;
-  const knn = work.inputAccuracy.get(sourceKey(source)) ?? null;
   const probe = source.subset === "probe";
-  const result = await computeTsneLayout(reduced!, knn, settings, ctx, previous, probe, onSnapshot);
+  const result = await computeTsneLayout(reduced!, settings, ctx, previous, probe, onSnapshot);
   if (!result) return null;
   work.graphs.set(sourceKey(source), result.graph);
   return result.layout;

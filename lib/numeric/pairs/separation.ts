@@ -1,8 +1,7 @@
 // How well two classes separate in an embedding (kNN purity, silhouette), for one pair or all pairs from one pass.
 import { NUM_CLASSES as CLASSES } from "../../core/constants";
-import { distanceMatrix, matrixPanel, MATRIX_MAX_ROWS } from "../distance-matrix";
+import { chunkPanel, matrixArg } from "../distance-matrix";
 import {
-  distancePanel,
   exactDistanceSq,
   exactDistancesSq,
   panelArgs,
@@ -129,7 +128,7 @@ export function gatherClassNeighbours(
     const args: ChunkArgs = {
       ...panelArgs(prepared),
       // A few thousand rows: their whole distance matrix, from half the tiles (the same values).
-      ...((options.wholeMatrix ?? rows <= MATRIX_MAX_ROWS) ? { matrix: distanceMatrix(prepared, threads) } : {}),
+      ...matrixArg(prepared, threads, options.wholeMatrix),
       labels: sharedLabels,
       classes,
       k,
@@ -229,8 +228,7 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
     };
   const { heapDist, heapRow, limit, rowSums } = scratch;
   const norms = p.norms;
-  const matrix = args.matrix as Float64Array | undefined;
-  const { panel, stride } = matrix ? matrixPanel(matrix, n, first) : distancePanel(p, first, count);
+  const { panel, stride } = chunkPanel(args, p, first, count);
   for (let r = 0; r < count; r++) {
     const i = first + r;
     const row = panel.subarray(r * stride, r * stride + n);

@@ -1,7 +1,7 @@
 // The pool kernel behind the quality figures: per chunk of rows, one panel of input-space distances gives each row's
 // exact k nearest neighbours and the exact ranks of its layout neighbours (trustworthiness penalties).
-import { matrixPanel } from "../distance-matrix";
-import { distancePanel, exactDistanceSq, panelRows, type PreparedRows } from "../distance-panel";
+import { chunkPanel } from "../distance-matrix";
+import { exactDistanceSq, panelRows, type PreparedRows } from "../distance-panel";
 import { nearestFromPanel, nearestScratch, rowBound, type NearestScratch } from "../panel-nearest";
 import { kernelTask } from "../parallel";
 
@@ -68,8 +68,7 @@ export const qualityChunk = kernelTask(import.meta.url, "qualityChunk", (chunk, 
   const first = chunk * QUALITY_ROWS;
   const count = Math.min(QUALITY_ROWS, n - first);
   const s = rankScratch(k, layouts * k);
-  const matrix = args.matrix as Float64Array | undefined;
-  const { panel, stride } = matrix ? matrixPanel(matrix, n, first) : distancePanel(p, first, count);
+  const { panel, stride } = chunkPanel(args, p, first, count);
   for (let r = 0; r < count; r++) {
     const i = first + r;
     const row = panel.subarray(r * stride, r * stride + n);

@@ -1,6 +1,6 @@
 // Layout quality metrics, exact on every point: leave-one-out kNN accuracy in the input and in the layout,
 // trustworthiness, and k-neighbour preservation.
-import { distanceMatrix, MATRIX_MAX_ROWS } from "../distance-matrix";
+import { matrixArg } from "../distance-matrix";
 import { panelArgs, prepareRows } from "../distance-panel";
 import { chunkCount, getPool, resolveThreads, sharedFloat64, sharedInt32 } from "../parallel";
 import { createRng, range, shuffleInPlace } from "../random";
@@ -126,7 +126,7 @@ function runQuality(
   getPool(threads).run(qualityChunk, chunks, {
     ...panelArgs(prepared),
     // A few thousand rows: their whole distance matrix, from half the tiles (the same values).
-    ...(n <= MATRIX_MAX_ROWS ? { matrix: distanceMatrix(prepared, threads) } : {}),
+    ...matrixArg(prepared, threads),
     k,
     layouts,
     lowIndices,

@@ -45,7 +45,7 @@ describe("a source's shared PCA and quality pass", () => {
     const c = ctx();
     const input = reduceInput(matrix, c);
     const pcaLayout = computePcaLayout(input);
-    const tsne = await computeTsneLayout(input, null, settings, c, null, true);
+    const tsne = await computeTsneLayout(input, settings, c, null, true);
     expect([pcaLayout.trustworthiness, tsne!.layout.trustworthiness, tsne!.layout.knnAccuracy]).toEqual([
       null,
       null,
@@ -65,9 +65,9 @@ describe("a source's shared PCA and quality pass", () => {
 
   it("a probe t-SNE runs probeIterations from a PCA start and warmIterations from a previous layout", async () => {
     const input = reduceInput(matrix, ctx());
-    const cold = await computeTsneLayout(input, null, settings, ctx(), null, true);
-    const warm = await computeTsneLayout(input, null, settings, ctx(), cold!.layout.coords, true);
-    const test = await computeTsneLayout(input, null, { ...settings, iterations: 120 }, ctx(), null, false);
+    const cold = await computeTsneLayout(input, settings, ctx(), null, true);
+    const warm = await computeTsneLayout(input, settings, ctx(), cold!.layout.coords, true);
+    const test = await computeTsneLayout(input, { ...settings, iterations: 120 }, ctx(), null, false);
     expect([cold!.layout.iteration, warm!.layout.iteration, test!.layout.iteration]).toEqual([100, 50, 120]);
   });
 });

@@ -159,8 +159,8 @@ describe("pair separation, fast and exact", () => {
   });
 
   it("orders near-ties by their plain distances where the dot form's cancellation cannot (large norms, tiny gaps)", () => {
-    // 90 rows of 3 classes: half within 1e-5 of one far point (their dot-form distances are rounding noise, some
-    // below 0), half spread out; each row's k nearest per class must still follow the plain distances, ties by row.
+    // 90 rows of 3 classes: half within 1e-5 of one far point (their dot-form distances are rounding noise), half
+    // spread out; each row's k nearest per class must still follow the plain distances, ties by row.
     const [rows, cols, k] = [90, 24, 4];
     const rng = createRng(17);
     const data = new Float64Array(rows * cols);
