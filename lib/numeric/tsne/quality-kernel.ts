@@ -91,7 +91,8 @@ export function addPenalties(s: RankScratch, k: number, layouts: number, penalti
 /**
  * Counts, for every threshold t (row i's plain distance to one of its layout neighbours), the rows l ≠ i closer
  * than it: into s.below (cumulated) and s.extra. Panel values more than twice the row's error bound apart settle the
- * comparison; nearer, the plain distances of both do (a threshold's only then: most never need one). Most rows lie
+ * comparison; nearer, the plain distances of both do (each only then: most never need one, and a neighbour against
+ * its own threshold, the band every threshold meets, needs none: 40 % of a probe source's rank counting before). Most rows lie
  * beyond the largest threshold and cost one comparison; the others one per threshold.
  */
 export function rankLayoutNeighbours(
@@ -140,9 +141,12 @@ export function rankLayoutNeighbours(
       hist[b]!++;
       // Thresholds below b whose band holds d (their high ends are sorted too): compare plain distances.
       if (b === 0 || high[b - 1]! < d) continue;
-      const exact = exactDistanceSq(p, i, l);
+      // A layout neighbour meets its own threshold's band and is not closer than itself: no plain distance for that.
+      let exact = Number.NaN;
       for (let t = b - 1; t >= 0 && high[t]! >= d; t--) {
         const at = base + t;
+        if (s.row[at] === l) continue;
+        if (Number.isNaN(exact)) exact = exactDistanceSq(p, i, l);
         if (Number.isNaN(threshold[at]!)) threshold[at] = exactDistanceSq(p, i, s.row[at]!);
         if (exact < threshold[at]! || (exact === threshold[at]! && l < s.row[at]!)) extra[at]!++;
       }
