@@ -1,6 +1,6 @@
 // The whole dot-form distance matrix of a few thousand rows, from the lower triangle's tiles mirrored: half the
 // multiply-adds of a panel per row block, the same values bit for bit (written here: no package keeps panel bits).
-import { distancePanel, panelArgs, panelRows, type PreparedRows } from "./distance-panel";
+import { distancePanel, panelArgs, panelRows, prepareRows, type PreparedRows } from "./distance-panel";
 import { chunkCount, getPool, kernelTask, sharedFloat64, type ChunkArgs } from "./parallel";
 
 /**
@@ -21,6 +21,7 @@ const MATRIX_ROWS = 64;
  */
 export function distanceMatrix(p: PreparedRows, threads: number): Float64Array {
   const n = p.rows;
+  generation++;
   const matrix = reusable(n * n, threads > 1);
   getPool(threads).run(matrixChunk, chunkCount(n, MATRIX_ROWS), { ...panelArgs(p), matrix });
   return matrix;
@@ -29,6 +30,8 @@ export function distanceMatrix(p: PreparedRows, threads: number): Float64Array {
 // The last matrix's memory: a lane scores source after source of the same size, and a fresh 32 MB array costs its
 // page faults and zeroing each time (every entry is overwritten).
 let kept: Float64Array | undefined;
+/** distanceMatrix calls so far in this thread: a WholeDistances is good while it is the last. */
+let generation = 0;
 
 function reusable(length: number, shared: boolean): Float64Array {
   if (!kept || kept.length !== length || kept.buffer instanceof SharedArrayBuffer !== shared)
@@ -52,6 +55,32 @@ export const matrixChunk = kernelTask(import.meta.url, "matrixChunk", (chunk, ar
     for (let r = 0; r < count; r++) matrix[at + r] = panel[r * stride + l]!;
   }
 });
+
+/** A few thousand rows prepared in float64 (every column kept) and their whole distance matrix, for several passes. */
+export interface WholeDistances {
+  prepared: PreparedRows;
+  /** distanceMatrix(prepared): valid until the next distanceMatrix call in this thread (wholeMatrixOf checks). */
+  matrix: Float64Array;
+  generation: number;
+}
+
+/**
+ * The whole distance matrix of `data` [rows, cols] once, for the passes that read it (a t-SNE's kNN, then the pair
+ * and quality figures): rows copied exactly into float64, every column kept, as the pair figures prepare them.
+ */
+export function wholeDistances(data: Float32Array | Float64Array, rows: number, cols: number, threads: number): WholeDistances {
+  if (rows > MATRIX_MAX_ROWS) throw new RangeError(`a whole distance matrix takes at most ${MATRIX_MAX_ROWS} rows (got ${rows})`);
+  const prepared = prepareRows(Float64Array.from(data), rows, cols, { shared: threads > 1, keepZeroColumns: true });
+  const matrix = distanceMatrix(prepared, threads);
+  return { prepared, matrix, generation };
+}
+
+/** The matrix of `whole`, or an error if a later distanceMatrix call in this thread has overwritten it since. */
+export function wholeMatrixOf(whole: WholeDistances): Float64Array {
+  if (whole.generation !== generation || whole.matrix !== kept)
+    throw new Error("the whole distance matrix was overwritten by a later one: compute it again");
+  return whole.matrix;
+}
 
 /**
  * A pass's pool argument: the whole matrix of `p` when `whole` (by default up to MATRIX_MAX_ROWS rows), else nothing

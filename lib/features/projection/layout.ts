@@ -1,14 +1,15 @@
 // One layout of a matrix by PCA, t-SNE or UMAP, checked finite, with its quality figures and what 'auto' chose.
 import "server-only";
 import type { LayoutNeighbours, ProjectionRecord } from "../../db/projections";
-import type { KnnGraph } from "../../numeric/tsne/knn";
+import { knnFromMatrix, type KnnGraph } from "../../numeric/tsne/knn";
+import { MATRIX_MAX_ROWS, wholeDistances, type WholeDistances } from "../../numeric/distance-matrix";
 import type { Matrix } from "../../numeric/tsne/matrix";
 import { autoLearningRate, TSNE_DEFAULTS } from "../../numeric/tsne/options";
 import { pca, pca2d } from "../../numeric/tsne/pca";
 import type { PairScore } from "../../numeric/pairs/separation";
 import { pairsAndQuality } from "../../numeric/pairs/with-quality";
 import { layoutsQuality } from "../../numeric/tsne/quality";
-import { createTsne } from "../../numeric/tsne/tsne";
+import { createTsne, pcaStart } from "../../numeric/tsne/tsne";
 import { umap } from "../../numeric/umap";
 import { timed, type PhaseTimings } from "./timings";
 
@@ -49,22 +50,33 @@ export function assertFinite(values: Float32Array, cols: number, what: string): 
 }
 
 /**
- * A source's input reduced once for all its layouts: `reduced` [rows, ≤ TSNE_PCA_DIMENSIONS] is the t-SNE's input
- * (the matrix itself when no wider), `pca` [rows, 2] its first two principal components, the PCA layout.
+ * A source's input prepared once for all its layouts. Up to MATRIX_MAX_ROWS rows (a probe source) its whole distance
+ * matrix is computed once (`distances`, when a t-SNE first needs it): the t-SNE's exact neighbours come from it, in
+ * the input's own columns, and the quality and pair figures read it again, so no PCA to 50 dimensions is needed and
+ * `reduced` is null. Larger sources are reduced once: `reduced` [rows, ≤ TSNE_PCA_DIMENSIONS] is the t-SNE's input
+ * (the matrix itself when no wider). `pca` [rows, 2] is the first two principal components, the PCA layout.
  */
 export interface ReducedInput {
-  reduced: Matrix;
+  matrix: Matrix;
+  reduced: Matrix | null;
+  distances: WholeDistances | null;
   pca: Float32Array;
   /** What the PCA took. */
   pcaMs: number;
 }
 
-/** Where the PCA layout comes from: one PCA to the t-SNE's dimensions, of which the first two are the layout. */
-export function reduceInput(matrix: Matrix, ctx: LayoutContext): ReducedInput {
+/**
+ * Where the PCA layout comes from: a source of at most `wholeMaxRows` (≤ MATRIX_MAX_ROWS) rows gets its two
+ * components alone (about half the 50 components' time on a probe layer); a larger one one PCA to the t-SNE's
+ * dimensions, of which the first two are the layout.
+ */
+export function reduceInput(matrix: Matrix, ctx: LayoutContext, wholeMaxRows = MATRIX_MAX_ROWS): ReducedInput {
   const started = performance.now();
   const threads = { threads: ctx.threads };
+  const whole = matrix.rows <= Math.min(wholeMaxRows, MATRIX_MAX_ROWS);
   const input = timed(ctx.timings, "pca", () => {
-    if (matrix.cols <= TSNE_DEFAULTS.pcaDimensions) return { reduced: matrix, pca: pca2d(matrix, threads) };
+    if (whole || matrix.cols <= TSNE_DEFAULTS.pcaDimensions)
+      return { reduced: whole ? null : matrix, pca: pca2d(matrix, threads) };
     const reduced = pca(matrix, TSNE_DEFAULTS.pcaDimensions, threads).projected;
     const twoD = new Float32Array(matrix.rows * 2);
     for (let r = 0; r < matrix.rows; r++) {
@@ -73,7 +85,7 @@ export function reduceInput(matrix: Matrix, ctx: LayoutContext): ReducedInput {
     }
     return { reduced, pca: twoD };
   });
-  return { ...input, pcaMs: performance.now() - started };
+  return { ...input, matrix, distances: null, pcaMs: performance.now() - started };
 }
 
 /**
@@ -104,9 +116,10 @@ export function scoreLayoutsAndPairs(
   k: number,
   pairsK: number,
   ctx: LayoutContext,
+  distances: WholeDistances | null = null,
 ): { inputAccuracy: number; scores: PairScore[] } {
   const { quality, scores } = scorePass(matrix, layouts, ctx, (lows) =>
-    pairsAndQuality(matrix, lows, labels, pairsK, k, { threads: ctx.threads }),
+    pairsAndQuality(matrix, lows, labels, pairsK, k, { threads: ctx.threads, ...(distances ? { distances } : {}) }),
   );
   return { inputAccuracy: quality.knnAccuracyHigh, scores };
 }
@@ -174,19 +187,29 @@ export async function computeTsneLayout(
   onSnapshot?: OnSnapshot,
 ): Promise<{ layout: ComputedLayout; graph: UmapGraph } | null> {
   const started = performance.now();
-  const { reduced } = input;
+  const rows = input.matrix.rows;
   const cold = probe ? settings.probeIterations : settings.iterations;
-  const tsne = timed(ctx.timings, "prepare", () =>
-    createTsne(reduced, {
-      perplexity: Math.min(settings.perplexity, (reduced.rows - 2) / 3),
+  const perplexity = Math.min(settings.perplexity, (rows - 2) / 3);
+  const tsne = timed(ctx.timings, "prepare", () => {
+    // A small source's neighbours from its whole distance matrix, kept for its quality and pair figures.
+    let given: { knn: KnnGraph; init: Float32Array | Float64Array } | null = null;
+    if (!input.reduced) {
+      const { data, cols } = input.matrix;
+      const distances = (input.distances ??= wholeDistances(data, rows, cols, ctx.threads));
+      const k = Math.min(rows - 1, Math.ceil(3 * perplexity));
+      given = { knn: knnFromMatrix(distances, k, { threads: ctx.threads }), init: previous ?? pcaStart(input.pca) };
+    }
+    return createTsne(input.reduced ?? input.matrix, {
+      perplexity,
       threads: ctx.threads,
-      learningRate: probe ? settings.probeRateFactor * autoLearningRate(reduced.rows) : "auto",
+      learningRate: probe ? settings.probeRateFactor * autoLearningRate(rows) : "auto",
+      ...(given ?? {}),
       // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout.
       ...(previous
         ? { init: previous, exaggerationIterations: 0, iterations: settings.warmIterations }
         : { iterations: cold, exaggerationIterations: Math.min(250, Math.round(cold / 4)) }),
-    }),
-  );
+    });
+  });
   const base = { method: "tsne", knnAccuracy: null, algorithm: tsne.repulsion, neighbours: tsne.neighbours } as const;
   let optimiseStarted = performance.now();
   // Only a snapshot iteration returns a promise (its write), so the other iterations are not held up.

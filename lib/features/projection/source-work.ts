@@ -130,6 +130,8 @@ export async function projectSource(
   // with them for the input's kNN accuracy they show, and are stored first: one 10,000-digit pass instead of two.
   let pending: ComputedLayout[] = [];
   const snapshots: ComputedLayout[] = [];
+  // The input prepared once for the source's layouts (and a small source's whole distance matrix, its figures').
+  let reduced: ReducedInput | undefined;
   const scoreAndStore = async (withPairs = false): Promise<PairScore[] | undefined> => {
     const layouts = pending;
     pending = [];
@@ -137,7 +139,8 @@ export async function projectSource(
     let inputAccuracy: number;
     try {
       if (withPairs) {
-        const scored = scoreLayoutsAndPairs(matrix, labels, layouts, work.settings.k, work.pairsK, ctx);
+        const distances = reduced?.distances ?? null;
+        const scored = scoreLayoutsAndPairs(matrix, labels, layouts, work.settings.k, work.pairsK, ctx, distances);
         scores = scored.scores;
         inputAccuracy = scored.inputAccuracy;
       } else inputAccuracy = scoreLayouts(matrix, labels, layouts, work.settings.k, ctx);
@@ -165,7 +168,6 @@ export async function projectSource(
     return scores;
   };
 
-  let reduced: ReducedInput | undefined;
   for (const method of missing) {
     if (ctx.signal?.aborted) return { ...outcome, aborted: true };
     let layout: ComputedLayout | null;

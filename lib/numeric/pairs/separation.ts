@@ -1,6 +1,6 @@
 // How well two classes separate in an embedding (kNN purity, silhouette), for one pair or all pairs from one pass.
 import { NUM_CLASSES as CLASSES } from "../../core/constants";
-import { chunkPanel, matrixArg } from "../distance-matrix";
+import { chunkPanel, matrixArg, wholeMatrixOf, type WholeDistances } from "../distance-matrix";
 import {
   exactDistanceSq,
   exactDistancesSq,
@@ -74,6 +74,11 @@ export interface SeparationOptions {
   ranks?: { k: number; layouts: number; lowIndices: Int32Array };
   /** Keep the whole distance matrix (distance-matrix.ts) rather than a panel per chunk: default up to MATRIX_MAX_ROWS rows. */
   wholeMatrix?: boolean;
+  /**
+   * The rows' whole distance matrix already computed (wholeDistances of the same data, prepared for `threads`), so
+   * the pass reads it instead of computing its own: the same figures.
+   */
+  distances?: WholeDistances;
 }
 
 /** What gatherClassNeighbours found for the quality figures when asked (SeparationOptions.ranks). */
@@ -122,13 +127,16 @@ export function gatherClassNeighbours(
   const highIndices = ranks ? i32(rows * ranks.k) : undefined;
   const partials = ranks ? f64(chunks * ranks.layouts) : undefined;
   if (rows > 0) {
-    const prepared = prepareRows(data, rows, cols, { shared, keepZeroColumns: true });
+    const given = options.distances;
+    if (given && (given.prepared.rows !== rows || shared !== given.prepared.data.buffer instanceof SharedArrayBuffer))
+      throw new RangeError(`distances must be of ${rows} rows, prepared for ${threads} thread(s)`);
+    const prepared = given?.prepared ?? prepareRows(data, rows, cols, { shared, keepZeroColumns: true });
     const sharedLabels = shared ? new Uint8Array(new SharedArrayBuffer(rows)) : new Uint8Array(rows);
     sharedLabels.set(labels);
     const args: ChunkArgs = {
       ...panelArgs(prepared),
       // A few thousand rows: their whole distance matrix, from half the tiles (the same values).
-      ...matrixArg(prepared, threads, options.wholeMatrix),
+      ...(given ? { matrix: wholeMatrixOf(given) } : matrixArg(prepared, threads, options.wholeMatrix)),
       labels: sharedLabels,
       classes,
       k,

@@ -2,6 +2,7 @@
 // pass finds every row's nearest rows of each class, which hold its nearest of all, so the quality pass's own panel
 // and selection are not needed (the same figures, bit for bit, at about the pairs' cost alone).
 import { NUM_CLASSES } from "../../core/constants";
+import type { WholeDistances } from "../distance-matrix";
 import { resolveThreads } from "../parallel";
 import { layoutNeighbours, qualityFigures, type LayoutQuality } from "../tsne/quality";
 import type { Matrix } from "../tsne/matrix";
@@ -23,7 +24,7 @@ export function pairsAndQuality(
   labels: Uint8Array,
   pairsK: number,
   qualityK: number,
-  options: { threads?: number } = {},
+  options: { threads?: number; distances?: WholeDistances } = {},
 ): PairsAndQuality {
   const threads = resolveThreads(options.threads);
   const lowKnn = layoutNeighbours(high, lows, labels, qualityK, threads);
@@ -33,6 +34,7 @@ export function pairsAndQuality(
   // float32 activations (or pixels) copied exactly into float64, the precision the pair figures sum distances in.
   const stats = gatherClassNeighbours(new Float64Array(high.data), n, high.cols, labels, NUM_CLASSES, pairsK, {
     threads,
+    ...(options.distances ? { distances: options.distances } : {}),
     ranks: { k: qualityK, layouts: lows.length, lowIndices },
   });
   const { highIndices, penalties } = stats.ranks!;

@@ -1,6 +1,7 @@
 // Exact k-nearest neighbours by brute force: dot-form distance panels on a WebAssembly SIMD tile, the plain form for
 // near-ties, chunks of rows over the thread pool.
 import { forEachDistanceFrom } from "../distances";
+import { wholeMatrixOf, type WholeDistances } from "../distance-matrix";
 import { distancePanel, panelArgs, panelRows, prepareRows } from "../distance-panel";
 import { nearestFromPanel, nearestScratch, replaceTop, type NearestScratch } from "../panel-nearest";
 import {
@@ -47,6 +48,101 @@ const PANEL_ROWS = 64;
 export function computeKnn(input: Matrix, k: number, options: KnnOptions = {}): KnnGraph {
   checkK(k, input.rows);
   return knnOfRows(input, k, undefined, columnsByVariance(input), options);
+}
+
+/**
+ * Each row's k nearest other rows by the values of a whole distance matrix already computed (wholeDistances), ties
+ * by row number, nearest first; distances are those values (floored at 0). Not computeKnn's plain re-ranking: a
+ * float64 value is within ~1e-12 relative of the plain distance, which only orders exact near-duplicates differently,
+ * and a t-SNE's affinities cannot tell (re-ranking ~90 candidates over 512 columns cost 10× the selection). O(n² +
+ * n · k log k) on `threads` threads, the same on any count.
+ */
+export function knnFromMatrix(whole: WholeDistances, k: number, options: KnnOptions = {}): KnnGraph {
+  const matrix = wholeMatrixOf(whole);
+  const n = whole.prepared.rows;
+  checkK(k, n);
+  const threads = resolveThreads(options.threads);
+  const shared = threads > 1;
+  if (shared !== matrix.buffer instanceof SharedArrayBuffer)
+    throw new RangeError(`the distances must be computed for ${threads} thread(s)`);
+  const indices = shared ? sharedInt32(n * k) : new Int32Array(n * k);
+  const distancesSq = shared ? sharedFloat64(n * k) : new Float64Array(n * k);
+  getPool(threads).run(matrixKnnChunk, chunkCount(n, PANEL_ROWS), { matrix, n, k, indices, distancesSq });
+  return { k, indices, distancesSq };
+}
+
+/**
+ * Chunk c: rows c · 64 … of the matrix, each row's k smallest values (ties by row) into indices / distancesSq: the
+ * k-th smallest value by selection on a copy of the row, then the rows below it (and at it, lowest first) in order.
+ * (A heap of k over the row took 4× as long on 2,000 rows at k = 90: its replacements mispredict.)
+ */
+export const matrixKnnChunk = kernelTask(import.meta.url, "matrixKnnChunk", (chunk, args) => {
+  const matrix = args.matrix as Float64Array;
+  const n = args.n as number;
+  const k = args.k as number;
+  const indices = args.indices as Int32Array;
+  const distancesSq = args.distancesSq as Float64Array;
+  const copy = new Float64Array(n);
+  const end = Math.min(n, (chunk + 1) * PANEL_ROWS);
+  for (let i = chunk * PANEL_ROWS; i < end; i++) {
+    const row = matrix.subarray(i * n, i * n + n);
+    copy.set(row);
+    copy[i] = Infinity;
+    const threshold = selectKth(copy, k - 1);
+    const base = i * k;
+    let below = 0;
+    for (let l = 0; l < n; l++) if (row[l]! < threshold && l !== i) below++;
+    // Rows below the k-th value, then rows at it in row order until k are taken.
+    let filled = 0;
+    let ties = k - below;
+    for (let l = 0; l < n && filled < k; l++) {
+      const d = row[l]!;
+      if (l === i || d > threshold || (d === threshold && ties-- <= 0)) continue;
+      insertSorted(indices, distancesSq, base, filled++, d, l);
+    }
+    for (let t = base; t < base + k; t++) distancesSq[t] = Math.max(0, distancesSq[t]!);
+  }
+});
+
+/** The value of rank `rank` (0-based) of `values`, which it reorders (Hoare's selection, median-of-three pivots). */
+function selectKth(values: Float64Array, rank: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    // Median of three as the pivot.
+    const a = values[lo]!;
+    const b = values[mid]!;
+    const c = values[hi]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! < pivot) i++;
+      while (values[j]! > pivot) j--;
+      if (i <= j) {
+        const t = values[i]!;
+        values[i++] = values[j]!;
+        values[j--] = t;
+      }
+    }
+    if (rank <= j) hi = j;
+    else if (rank >= i) lo = i;
+    else return values[rank]!;
+  }
+  return values[rank]!;
+}
+
+/** Inserts (d, row) into the `count` entries at `base` kept ascending by distance then row. */
+function insertSorted(rows: Int32Array, dist: Float64Array, base: number, count: number, d: number, row: number): void {
+  let t = base + count;
+  while (t > base && (dist[t - 1]! > d || (dist[t - 1]! === d && rows[t - 1]! > row))) {
+    dist[t] = dist[t - 1]!;
+    rows[t] = rows[t - 1]!;
+    t--;
+  }
+  dist[t] = d;
+  rows[t] = row;
 }
 
 /** The panel path of computeKnn and queryKnn: rows `queries` (all rows when undefined). */

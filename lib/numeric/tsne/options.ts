@@ -1,6 +1,7 @@
 // t-SNE options: documented defaults and ranges, validated once at the boundary.
 import { resolveThreads } from "../parallel";
 import { MAX_POINTS } from "./barnes-hut";
+import type { KnnGraph } from "./knn";
 import { autoRepulsion, type RepulsionMethod } from "./repulsion";
 
 export type NeighbourMethod = "exact" | "approximate";
@@ -40,10 +41,10 @@ export interface TsneOptions {
   seed?: number;
   /**
    * Starting layout: 'pca' (default; first two principal components scaled to std 1e-4 on x, as scikit-learn),
-   * 'random' (Gaussian, std 1e-4, from `seed`), or a Float32Array [rows, 2] used as is (e.g. the previous epoch's
-   * layout, so consecutive layouts stay aligned).
+   * 'random' (Gaussian, std 1e-4, from `seed`), or an array [rows, 2] used as is (e.g. the previous epoch's layout,
+   * so consecutive layouts stay aligned, or pcaStart of a PCA layout already computed).
    */
-  init?: "random" | "pca" | Float32Array;
+  init?: "random" | "pca" | Float32Array | Float64Array;
   /** Inputs with more columns are first reduced to this many principal components. Default 50; integer ≥ 2. */
   pcaDimensions?: number;
   /**
@@ -61,6 +62,12 @@ export interface TsneOptions {
    * approximate from APPROXIMATE_MIN_ROWS rows on.
    */
   neighbours?: "auto" | NeighbourMethod;
+  /**
+   * The input's neighbours already found (k = min(rows - 1, ⌈3 · perplexity⌉), nearest first), e.g. from a whole
+   * distance matrix its caller reads again (knnFromMatrix): no PCA and no neighbour search then, and `neighbours`
+   * ('auto' is then 'exact') only records how they were found.
+   */
+  knn?: KnnGraph;
   /** FFT repulsion: fewest boxes per dimension. Default 50 (as FIt-SNE); integer in 1..1000. */
   fftMinBoxes?: number;
   /**
@@ -81,7 +88,7 @@ export interface ResolvedTsneOptions {
   exaggerationIterations: number;
   learningRate: number;
   seed: number;
-  init: "random" | "pca" | Float32Array;
+  init: "random" | "pca" | Float32Array | Float64Array;
   pcaDimensions: number;
   threads: number;
   repulsion: RepulsionMethod;
@@ -106,7 +113,7 @@ export const TSNE_DEFAULTS = {
   fftMinBoxes: 50,
   fftIntervalsPerInteger: 0.8,
   fftInterpolationPoints: 3,
-} as const satisfies Required<Omit<TsneOptions, "threads">>;
+} as const satisfies Required<Omit<TsneOptions, "threads" | "knn">>;
 
 /** The 'auto' learning rate: max(rows / earlyExaggeration, 200) (Belkina et al. 2019, in our units). */
 export function autoLearningRate(rows: number, earlyExaggeration: number = TSNE_DEFAULTS.earlyExaggeration): number {
@@ -116,7 +123,8 @@ export function autoLearningRate(rows: number, earlyExaggeration: number = TSNE_
 /** Fills in defaults and throws a RangeError naming the first bad option and its value. */
 export function resolveTsneOptions(options: TsneOptions, rows: number): ResolvedTsneOptions {
   if (rows < 3 || rows > MAX_POINTS) throw new RangeError(`rows must be in 3..${MAX_POINTS} for t-SNE (got ${rows})`);
-  const o = { ...TSNE_DEFAULTS, ...stripUndefined(options) };
+  const { knn, ...plain } = options;
+  const o = { ...TSNE_DEFAULTS, ...stripUndefined(plain) };
   check(
     "perplexity",
     o.perplexity,
@@ -180,14 +188,19 @@ export function resolveTsneOptions(options: TsneOptions, rows: number): Resolved
     Number.isInteger(o.fftInterpolationPoints) && o.fftInterpolationPoints >= 2 && o.fftInterpolationPoints <= 8,
     "an integer in 2..8",
   );
+  if (knn) {
+    const k = Math.min(rows - 1, Math.ceil(3 * o.perplexity));
+    const ok = knn.k === k && knn.indices.length === rows * k && knn.distancesSq.length === rows * k;
+    check("knn", `a graph of k = ${knn.k}, ${knn.indices.length} entries`, ok, `a graph of k = ${k}, ${rows * k} entries`);
+  }
   const init = o.init;
-  if (init instanceof Float32Array) {
+  if (init instanceof Float32Array || init instanceof Float64Array) {
     if (init.length !== rows * 2)
       throw new RangeError(`init must hold rows * 2 = ${rows * 2} values (got ${init.length})`);
     const bad = init.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new RangeError(`init[${bad}] must be finite (got ${init[bad]})`);
   } else {
-    check("init", init, init === "random" || init === "pca", "'random', 'pca' or a Float32Array [rows, 2]");
+    check("init", init, init === "random" || init === "pca", "'random', 'pca' or a Float32Array or Float64Array [rows, 2]");
   }
   return {
     ...o,
@@ -195,7 +208,7 @@ export function resolveTsneOptions(options: TsneOptions, rows: number): Resolved
     init,
     threads,
     repulsion: repulsion === "auto" ? autoRepulsion(rows) : repulsion,
-    neighbours: neighbours === "auto" ? (rows >= APPROXIMATE_MIN_ROWS ? "approximate" : "exact") : neighbours,
+    neighbours: neighbours !== "auto" ? neighbours : !knn && rows >= APPROXIMATE_MIN_ROWS ? "approximate" : "exact",
   };
 }
 

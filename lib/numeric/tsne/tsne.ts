@@ -107,13 +107,17 @@ export function createTsne(input: Matrix, options: TsneOptions = {}): Tsne {
     mark = now;
     return ms;
   };
-  const reduced = input.cols > opts.pcaDimensions ? pca(input, opts.pcaDimensions, { threads }).projected : input;
+  // Neighbours given: the PCA only serves a 'pca' start, which pca2d takes from the input itself.
+  const given = options.knn;
+  const reduced =
+    !given && input.cols > opts.pcaDimensions ? pca(input, opts.pcaDimensions, { threads }).projected : input;
   timings.pcaMs = lap();
   const k = Math.min(n - 1, Math.ceil(3 * opts.perplexity));
   const knn =
-    opts.neighbours === "approximate"
+    given ??
+    (opts.neighbours === "approximate"
       ? approximateKnn(reduced, k, { seed: opts.seed, threads })
-      : computeKnn(reduced, k, { threads });
+      : computeKnn(reduced, k, { threads }));
   timings.knnMs = lap();
   // P lives on the attraction kernel's shared wasm memory, which every pool thread reads.
   const work = attractionWorkspace(computeAffinities(knn, opts.perplexity, { threads }));
@@ -228,7 +232,7 @@ function createRepel(opts: ResolvedTsneOptions, n: number): Repel {
 /** The starting layout [rows, 2] as float64: a copy of a given one, scaled PCA, or seeded Gaussian noise. */
 function initialLayout(opts: ResolvedTsneOptions, reduced: Matrix): Float64Array {
   const n = reduced.rows;
-  if (opts.init instanceof Float32Array) return Float64Array.from(opts.init);
+  if (typeof opts.init !== "string") return Float64Array.from(opts.init);
   const y = new Float64Array(2 * n);
   if (opts.init === "random") {
     const rng = createRng(opts.seed);
@@ -241,7 +245,16 @@ function initialLayout(opts: ResolvedTsneOptions, reduced: Matrix): Float64Array
     }
     return y;
   }
-  const twoD = pca2d(reduced, { threads: opts.threads });
+  return pcaStart(pca2d(reduced, { threads: opts.threads }));
+}
+
+/**
+ * The 'pca' start from a PCA layout [rows, 2] (its first two principal components): scaled so x has standard
+ * deviation 1e-4, as scikit-learn; for a caller that has the PCA layout already (pass it as `init`).
+ */
+export function pcaStart(twoD: Float32Array): Float64Array {
+  const n = twoD.length / 2;
+  const y = new Float64Array(2 * n);
   let mean = 0;
   for (let i = 0; i < n; i++) mean += twoD[2 * i]!;
   mean /= n;

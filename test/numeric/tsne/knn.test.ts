@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { computeKnn, queryKnn } from "@/lib/numeric/tsne/knn";
+import { wholeDistances } from "@/lib/numeric/distance-matrix";
+import { computeKnn, knnFromMatrix, queryKnn } from "@/lib/numeric/tsne/knn";
 import type { Matrix } from "@/lib/numeric/tsne/matrix";
 import { randomMatrix } from "./helpers";
 
@@ -52,5 +53,32 @@ describe("queryKnn", () => {
         Array.from(all.indices.subarray(row * 15, row * 15 + 15)),
       );
     });
+  });
+});
+
+describe("knnFromMatrix", () => {
+  it("selects the brute-force neighbours from a whole distance matrix, ties by row, the same on 1 and 2 threads", () => {
+    // Duplicated rows make exact ties (equal values bit for bit), which must go to the lower row number.
+    const base = randomMatrix(150, 9, 8);
+    const data = new Float32Array(300 * 9);
+    data.set(base.data);
+    data.set(base.data, 150 * 9);
+    const matrix = { data, rows: 300, cols: 9 };
+    const expected = bruteForce(matrix, 25);
+    const graphs = [1, 2].map((threads) => knnFromMatrix(wholeDistances(data, 300, 9, threads), 25, { threads }));
+    for (let i = 0; i < 300; i++) {
+      expect(Array.from(graphs[0]!.indices.subarray(i * 25, i * 25 + 25))).toEqual(expected.indices[i]);
+      const distances = Array.from(graphs[0]!.distancesSq.subarray(i * 25, i * 25 + 25));
+      distances.forEach((d, t) => expect(d).toBeCloseTo(expected.distances[i]![t]!, 6));
+    }
+    expect(Array.from(graphs[1]!.indices)).toEqual(Array.from(graphs[0]!.indices));
+    expect(Array.from(graphs[1]!.distancesSq)).toEqual(Array.from(graphs[0]!.distancesSq));
+  });
+
+  it("refuses a matrix a later one has overwritten, and k past rows - 1", () => {
+    const first = wholeDistances(randomMatrix(40, 3, 9).data, 40, 3, 1);
+    expect(() => knnFromMatrix(first, 40)).toThrow("k must be an integer in 1..39 (rows - 1) (got 40)");
+    wholeDistances(randomMatrix(40, 3, 10).data, 40, 3, 1);
+    expect(() => knnFromMatrix(first, 5, { threads: 1 })).toThrow(/overwritten/);
   });
 });

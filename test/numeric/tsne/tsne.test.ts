@@ -4,7 +4,8 @@ import { computeKnn } from "@/lib/numeric/tsne/knn";
 import { APPROXIMATE_MIN_ROWS, resolveTsneOptions } from "@/lib/numeric/tsne/options";
 import { knnAccuracy } from "@/lib/numeric/tsne/quality";
 import { FFT_MIN_POINTS } from "@/lib/numeric/tsne/repulsion";
-import { createTsne } from "@/lib/numeric/tsne/tsne";
+import { pca2d } from "@/lib/numeric/tsne/pca";
+import { createTsne, pcaStart } from "@/lib/numeric/tsne/tsne";
 import { gaussianBlobs, randomMatrix } from "./helpers";
 
 /** Two 20-D blobs of 100 points with unit noise, centres 10√2 ≈ 14 noise standard deviations apart. */
@@ -154,7 +155,7 @@ describe("createTsne options", () => {
       "perplexity must be a number in (1, rows - 1) = (1, 39) (got '30')",
     );
     expect(() => createTsne(data, { init: "umap" as "pca" })).toThrow(
-      "init must be 'random', 'pca' or a Float32Array [rows, 2] (got 'umap')",
+      "init must be 'random', 'pca' or a Float32Array or Float64Array [rows, 2] (got 'umap')",
     );
     const init = new Float32Array(80);
     init[5] = Number.NaN;
@@ -194,6 +195,18 @@ describe("createTsne options", () => {
     expect(fft.repulsion).toBe("fft");
     fft.fit();
     expect(Math.abs(fft.klDivergence() / klDivergenceExact(fft.p, fft.embedding()) - 1)).toBeLessThan(0.01);
+  });
+
+  it("takes a kNN graph already found: the layout of the graph it would find, and refuses one of another k", () => {
+    const knn = computeKnn(data, 15);
+    const own = createTsne(data, { iterations: 30, perplexity: 5, threads: 1 });
+    const given = createTsne(data, { iterations: 30, perplexity: 5, threads: 1, knn, init: pcaStart(pca2d(data)) });
+    expect(given.knn).toBe(knn);
+    expect(given.neighbours).toBe("exact");
+    expect(Array.from(given.fit())).toEqual(Array.from(own.fit()));
+    expect(() => createTsne(data, { perplexity: 6, knn })).toThrow(
+      "knn must be a graph of k = 18, 720 entries (got 'a graph of k = 15, 600 entries')",
+    );
   });
 
   it("resolves learningRate 'auto' to max(rows / earlyExaggeration, 200)", () => {
