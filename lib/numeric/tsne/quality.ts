@@ -4,6 +4,7 @@ import { matrixArg } from "../distance-matrix";
 import { panelArgs, prepareRows } from "../distance-panel";
 import { chunkCount, getPool, resolveThreads, sharedFloat64, sharedInt32 } from "../parallel";
 import { createRng, range, shuffleInPlace } from "../random";
+import { layoutKnn } from "./knn-2d";
 import { computeKnn, queryKnn, type KnnGraph } from "./knn";
 import { assertMatrix, type Matrix } from "./matrix";
 import { QUALITY_ROWS, qualityChunk } from "./quality-kernel";
@@ -103,7 +104,8 @@ export function layoutNeighbours(
   if (lows.length > 0 && k >= n / 2)
     throw new RangeError(`k must be below rows / 2 = ${n / 2} for trustworthiness (got ${k})`);
   if (labels && labels.length !== n) throw new RangeError(`labels has ${labels.length} entries, expected ${n}`);
-  return lows.map((low) => computeKnn(low, k, { threads }).indices);
+  // A 2-D layout's neighbours from a grid: the same as computeKnn's panels, without their n².
+  return lows.map((low) => (low.cols === 2 ? layoutKnn(low, k) : computeKnn(low, k, { threads })).indices);
 }
 
 /** The pool pass: each row's k nearest in `high` and, per layout, the summed trustworthiness penalty. */
