@@ -1,5 +1,6 @@
 // Principal component analysis on typed arrays: exact eigenvectors of the covariance (or of the Gram matrix when rows < cols), deterministic signs, rank-aware.
-import { getPool, kernelTask, sharedFloat32, sharedFloat64, toShared, type Pool } from "../parallel";
+import { distancePanel, panelArgs, panelRows, type PreparedRows } from "../distance-panel";
+import { chunkCount, getPool, kernelTask, sharedFloat32, sharedFloat64, toShared, type Pool } from "../parallel";
 import { topEigen } from "./eigen";
 import { assertMatrix, type Matrix } from "./matrix";
 
@@ -46,9 +47,9 @@ const PROJECT_CHUNK = 512;
  * Projects `input` onto its first `components` principal axes. When the data has fewer than `components` directions
  * of variance (rank r: fewer than components + 1 rows, repeated rows, constant columns) the first r axes are the real
  * ones and the rest are zero-filled, with variance 0 and projected coordinates 0 — never NaN.
- * With at least as many rows as columns, the [cols, cols] covariance is decomposed: O(rows · nnz²) to build it (zero
- * entries are skipped, so sparse pixels are cheap) plus O(cols²) per Lanczos step (see `topEigen`), 2–3 s for
- * 10,000 × 784 MNIST pixels. With fewer rows than columns, the [rows, rows] Gram matrix of the centred rows has the
+ * With at least as many rows as columns, the [cols, cols] covariance is decomposed: O(rows · cols²) on the SIMD
+ * tile to build it (O(rows · nnz²) over the non-zero entries alone for data under 10 % non-zero) plus O(cols²) per
+ * Lanczos step (see `topEigen`). With fewer rows than columns, the [rows, rows] Gram matrix of the centred rows has the
  * same non-zero eigenvalues and is smaller: axis j is Xcᵀ·u_j normalised, u_j its eigenvector.
  */
 export function pca(input: Matrix, components: number, options: PcaOptions = {}): PcaResult {
@@ -200,17 +201,70 @@ export function pca2d(input: Matrix, options: PcaOptions = {}): Float32Array {
 }
 
 /**
- * XᵀX as a [cols, cols] Float64Array (lower triangle only), accumulated over each row's non-zero entries. Chunk c
+ * XᵀX as a [cols, cols] Float64Array (lower triangle only): from the tile (tileScatter) unless the data is sparse,
+ * else accumulated over each row's non-zero entries. Chunk c
  * owns the covariance rows of band c (equal shares of the triangle) and walks every data row: each entry still adds
  * its terms in row order, so the result is the single-threaded one bit for bit, and no partial matrices are needed.
  */
-function scatterMatrix({ data, rows, cols }: Matrix, pool: Pool): Float64Array {
+function scatterMatrix(input: Matrix, pool: Pool): Float64Array {
+  const { data, rows, cols } = input;
+  let nonZero = 0;
+  for (let e = 0; e < data.length; e++) if (data[e] !== 0) nonZero++;
+  if (nonZero >= TILE_MIN_DENSITY * data.length) return tileScatter(input, pool);
   const out = sharedFloat64(cols * cols);
   const bands = Math.min(COVARIANCE_BANDS, cols);
   const shared = pool.threads > 1 ? toShared(data) : data;
   pool.run(scatterChunk, bands, { data: shared, out, rows, cols, bands });
   return out;
 }
+
+/**
+ * Share of non-zero entries from which XᵀX comes from the float64 SIMD tile (every product) rather than the sparse
+ * sums (non-zero products only, scattered). On 2,000 probe digits, one thread, in turn (load ~1.8): a ReLU layer
+ * (27 % non-zero, 512 columns) 73 against 187 ms, the pixels (19 %, 784 columns) 103 against 214 ms.
+ */
+const TILE_MIN_DENSITY = 0.1;
+/** Covariance rows per chunk of the tile path. */
+const TILE_SCATTER_ROWS = 64;
+
+/**
+ * XᵀX (lower triangle) from the distance panels' float64 tile over the columns of X as rows: with zero norms the
+ * tile's (‖a‖² + ‖b‖²) − 2 a·b is exactly −2 a·b. Each entry depends only on its two columns: any thread count gives
+ * the same bits.
+ */
+function tileScatter({ data, rows, cols }: Matrix, pool: Pool): Float64Array {
+  const shared = pool.threads > 1;
+  const width = rows + (rows % 2);
+  const columns = shared ? sharedFloat64(cols * width) : new Float64Array(cols * width);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) columns[c * width + r] = data[r * cols + c]!;
+  const prepared: PreparedRows = {
+    data: columns,
+    precision: "float64",
+    rows: cols,
+    cols: width,
+    norms: shared ? sharedFloat64(cols) : new Float64Array(cols),
+    slack: 0,
+    tiny: 0,
+    maxNorm: 0,
+  };
+  const out = sharedFloat64(cols * cols);
+  pool.run(tileScatterChunk, chunkCount(cols, TILE_SCATTER_ROWS), { ...panelArgs(prepared), out });
+  return out;
+}
+
+/** Chunk c: covariance rows c · 64 … against the columns up to each, from one panel. */
+export const tileScatterChunk = kernelTask(import.meta.url, "tileScatterChunk", (chunk, args) => {
+  const p = panelRows(args);
+  const out = args.out as Float64Array;
+  const cols = p.rows;
+  const first = chunk * TILE_SCATTER_ROWS;
+  const count = Math.min(TILE_SCATTER_ROWS, cols - first);
+  const { panel, stride } = distancePanel(p, first, count, undefined, first + count);
+  for (let r = 0; r < count; r++) {
+    const a = first + r;
+    for (let b = 0; b <= a; b++) out[a * cols + b] = -0.5 * panel[r * stride + b]!;
+  }
+});
 
 /** First covariance row of band `c` of `bands`: band boundaries at cols · √(c / bands) split the triangle evenly. */
 function bandStart(c: number, bands: number, cols: number): number {

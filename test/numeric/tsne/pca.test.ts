@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { symmetricEigen, topEigen } from "@/lib/numeric/tsne/eigen";
-import { pca, pca2d, type PcaResult } from "@/lib/numeric/tsne/pca";
+import { getPool } from "@/lib/numeric/parallel";
+import { columnMeans, covarianceMatrix, pca, pca2d, type PcaResult } from "@/lib/numeric/tsne/pca";
 import type { Matrix } from "@/lib/numeric/tsne/matrix";
 import { selectProbeIndices } from "@/lib/mnist/probe";
 import { createRng } from "@/lib/numeric/random";
@@ -123,6 +124,24 @@ describe("pca", () => {
     expect(sum0 / 500).toBeCloseTo(0, 4);
     expect(sum1 / 500).toBeCloseTo(0, 4);
     expect(sq0).toBeGreaterThan(10 * sq1);
+  });
+
+  it("builds the covariance from the SIMD tile (dense data) and from the non-zero entries (sparse data), on 1 and 2 threads, as the plain sums give it", () => {
+    const rng = createRng(31);
+    for (const density of [0.05, 0.5]) {
+      const rows = 301;
+      const cols = 67;
+      const data = new Float32Array(rows * cols).map(() => (rng() < density ? rng() * 4 - 1 : 0));
+      const input = { data, rows, cols };
+      const mean = columnMeans(input);
+      const expected = covarianceOf(input).covariance;
+      const scale = Math.max(...expected.map(Math.abs));
+      const [one, two] = [1, 2].map((threads) => covarianceMatrix(input, mean, getPool(threads)));
+      expect(Array.from(two!)).toEqual(Array.from(one!));
+      for (let a = 0; a < cols; a++)
+        for (let b = 0; b <= a; b++)
+          expect(Math.abs(one![a * cols + b]! - expected[a * cols + b]!)).toBeLessThan(1e-12 * scale);
+    }
   });
 
   it("names the bad component count", () => {
