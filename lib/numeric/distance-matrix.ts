@@ -68,8 +68,14 @@ export interface WholeDistances {
  * The whole distance matrix of `data` [rows, cols] once, for the passes that read it (a t-SNE's kNN, then the pair
  * and quality figures): rows copied exactly into float64, every column kept, as the pair figures prepare them.
  */
-export function wholeDistances(data: Float32Array | Float64Array, rows: number, cols: number, threads: number): WholeDistances {
-  if (rows > MATRIX_MAX_ROWS) throw new RangeError(`a whole distance matrix takes at most ${MATRIX_MAX_ROWS} rows (got ${rows})`);
+export function wholeDistances(
+  data: Float32Array | Float64Array,
+  rows: number,
+  cols: number,
+  threads: number,
+): WholeDistances {
+  if (rows > MATRIX_MAX_ROWS)
+    throw new RangeError(`a whole distance matrix takes at most ${MATRIX_MAX_ROWS} rows (got ${rows})`);
   const prepared = prepareRows(Float64Array.from(data), rows, cols, { shared: threads > 1, keepZeroColumns: true });
   const matrix = distanceMatrix(prepared, threads);
   return { prepared, matrix, generation };

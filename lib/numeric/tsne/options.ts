@@ -191,7 +191,12 @@ export function resolveTsneOptions(options: TsneOptions, rows: number): Resolved
   if (knn) {
     const k = Math.min(rows - 1, Math.ceil(3 * o.perplexity));
     const ok = knn.k === k && knn.indices.length === rows * k && knn.distancesSq.length === rows * k;
-    check("knn", `a graph of k = ${knn.k}, ${knn.indices.length} entries`, ok, `a graph of k = ${k}, ${rows * k} entries`);
+    check(
+      "knn",
+      `a graph of k = ${knn.k}, ${knn.indices.length} entries`,
+      ok,
+      `a graph of k = ${k}, ${rows * k} entries`,
+    );
   }
   const init = o.init;
   if (init instanceof Float32Array || init instanceof Float64Array) {
@@ -200,7 +205,12 @@ export function resolveTsneOptions(options: TsneOptions, rows: number): Resolved
     const bad = init.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new RangeError(`init[${bad}] must be finite (got ${init[bad]})`);
   } else {
-    check("init", init, init === "random" || init === "pca", "'random', 'pca' or a Float32Array or Float64Array [rows, 2]");
+    check(
+      "init",
+      init,
+      init === "random" || init === "pca",
+      "'random', 'pca' or a Float32Array or Float64Array [rows, 2]",
+    );
   }
   return {
     ...o,

@@ -56,8 +56,7 @@ describe("a source's shared PCA and quality pass", () => {
       expect(Array.from(knn.indices.subarray(i * 15, i * 15 + 15))).toEqual(
         Array.from(exact.indices.subarray(i * 60, i * 60 + 15)),
       );
-      for (let j = 0; j < 15; j++)
-        expect(knn.distancesSq[i * 15 + j]).toBeCloseTo(exact.distancesSq[i * 60 + j]!, 3);
+      for (let j = 0; j < 15; j++) expect(knn.distancesSq[i * 15 + j]).toBeCloseTo(exact.distancesSq[i * 60 + j]!, 3);
     }
     expect(tsne!.layout.neighbours).toBe("exact");
   });
