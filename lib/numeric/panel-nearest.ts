@@ -100,3 +100,22 @@ export function replaceTop(dist: Float64Array, idx: Int32Array, base: number, k:
   dist[base + pos] = d;
   idx[base + pos] = j;
 }
+
+/** Inserts (d, row) into the `count` entries at `base` kept ascending by distance then row. */
+export function insertSorted(
+  rows: Int32Array,
+  dist: Float64Array,
+  base: number,
+  count: number,
+  d: number,
+  row: number,
+): void {
+  let t = base + count;
+  while (t > base && (dist[t - 1]! > d || (dist[t - 1]! === d && rows[t - 1]! > row))) {
+    dist[t] = dist[t - 1]!;
+    rows[t] = rows[t - 1]!;
+    t--;
+  }
+  dist[t] = d;
+  rows[t] = row;
+}

@@ -1,7 +1,7 @@
 // Exact k nearest neighbours of 2-D points (a layout) on a uniform grid: computeKnn's answer without its n² panel.
 // Written here: the quality figures need computeKnn's exact distances and row-number ties, which no k-d tree package
 // on the registry promises; on a 2,000-point layout the panels took 29 ms, the grid 2.
-import { replaceTop } from "../panel-nearest";
+import { insertSorted, replaceTop } from "../panel-nearest";
 import type { KnnGraph } from "./knn";
 import type { Matrix } from "./matrix";
 
@@ -100,19 +100,7 @@ export function layoutKnn(layout: Matrix, k: number): KnnGraph {
       }
     }
     // Nearest first, ties by row: insertion into the output row (k is small).
-    const base = i * k;
-    for (let t = 0; t < k; t++) {
-      const d = heapDist[t]!;
-      const l = heapRow[t]!;
-      let at = base + t;
-      while (at > base && (distancesSq[at - 1]! > d || (distancesSq[at - 1]! === d && indices[at - 1]! > l))) {
-        distancesSq[at] = distancesSq[at - 1]!;
-        indices[at] = indices[at - 1]!;
-        at--;
-      }
-      distancesSq[at] = d;
-      indices[at] = l;
-    }
+    for (let t = 0; t < k; t++) insertSorted(indices, distancesSq, i * k, t, heapDist[t]!, heapRow[t]!);
   }
   return { k, indices, distancesSq };
 }

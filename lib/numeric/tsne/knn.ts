@@ -3,7 +3,7 @@
 import { forEachDistanceFrom } from "../distances";
 import { wholeMatrixOf, type WholeDistances } from "../distance-matrix";
 import { distancePanel, panelArgs, panelRows, prepareRows } from "../distance-panel";
-import { nearestFromPanel, nearestScratch, replaceTop, type NearestScratch } from "../panel-nearest";
+import { insertSorted, nearestFromPanel, nearestScratch, replaceTop, type NearestScratch } from "../panel-nearest";
 import {
   chunkCount,
   getPool,
@@ -131,18 +131,6 @@ function selectKth(values: Float64Array, rank: number): number {
     else return values[rank]!;
   }
   return values[rank]!;
-}
-
-/** Inserts (d, row) into the `count` entries at `base` kept ascending by distance then row. */
-function insertSorted(rows: Int32Array, dist: Float64Array, base: number, count: number, d: number, row: number): void {
-  let t = base + count;
-  while (t > base && (dist[t - 1]! > d || (dist[t - 1]! === d && rows[t - 1]! > row))) {
-    dist[t] = dist[t - 1]!;
-    rows[t] = rows[t - 1]!;
-    t--;
-  }
-  dist[t] = d;
-  rows[t] = row;
 }
 
 /** The panel path of computeKnn and queryKnn: rows `queries` (all rows when undefined). */
