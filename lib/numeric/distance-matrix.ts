@@ -83,7 +83,7 @@ export function wholeDistances(
 
 /** The matrix of `whole`, or an error if a later distanceMatrix call in this thread has overwritten it since. */
 export function wholeMatrixOf(whole: WholeDistances): Float64Array {
-  if (whole.generation !== generation || whole.matrix !== kept)
+  if (whole.generation !== generation)
     throw new Error("the whole distance matrix was overwritten by a later one: compute it again");
   return whole.matrix;
 }

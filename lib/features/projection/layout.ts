@@ -192,22 +192,22 @@ export async function computeTsneLayout(
   const perplexity = Math.min(settings.perplexity, (rows - 2) / 3);
   const tsne = timed(ctx.timings, "prepare", () => {
     // A small source's neighbours from its whole distance matrix, kept for its quality and pair figures.
-    let given: { knn: KnnGraph; init: Float32Array | Float64Array } | null = null;
+    let knn: KnnGraph | undefined;
     if (!input.reduced) {
       const { data, cols } = input.matrix;
       const distances = (input.distances ??= wholeDistances(data, rows, cols, ctx.threads));
-      const k = Math.min(rows - 1, Math.ceil(3 * perplexity));
-      given = { knn: knnFromMatrix(distances, k, { threads: ctx.threads }), init: previous ?? pcaStart(input.pca) };
+      knn = knnFromMatrix(distances, Math.min(rows - 1, Math.ceil(3 * perplexity)), { threads: ctx.threads });
     }
     return createTsne(input.reduced ?? input.matrix, {
       perplexity,
       threads: ctx.threads,
       learningRate: probe ? settings.probeRateFactor * autoLearningRate(rows) : "auto",
-      ...(given ?? {}),
-      // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout.
+      ...(knn ? { knn } : {}),
+      // Short fits keep three quarters of their iterations for the un-exaggerated phase that sets the layout. A cold
+      // start is the PCA layout already computed (createTsne's 'pca' start would compute it again).
       ...(previous
         ? { init: previous, exaggerationIterations: 0, iterations: settings.warmIterations }
-        : { iterations: cold, exaggerationIterations: Math.min(250, Math.round(cold / 4)) }),
+        : { init: pcaStart(input.pca), iterations: cold, exaggerationIterations: Math.min(250, Math.round(cold / 4)) }),
     });
   });
   const base = { method: "tsne", knnAccuracy: null, algorithm: tsne.repulsion, neighbours: tsne.neighbours } as const;

@@ -262,7 +262,7 @@ export function queryKnn(input: Matrix, queries: Int32Array, k: number, options:
   return finish(heapDist, heapIdx, m, k);
 }
 
-function checkK(k: number, n: number): void {
+export function checkK(k: number, n: number): void {
   if (!Number.isInteger(k) || k < 1 || k > n - 1) {
     throw new RangeError(`k must be an integer in 1..${n - 1} (rows - 1) (got ${k})`);
   }

@@ -8,7 +8,7 @@ export interface LayoutBounds {
 }
 
 /** Smallest and largest x and y over the first `n` points of `y` [n, 2] (interleaved x, y). */
-export function layoutBounds(y: Float64Array, n: number): LayoutBounds {
+export function layoutBounds(y: Float32Array | Float64Array, n: number): LayoutBounds {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
