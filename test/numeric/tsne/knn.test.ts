@@ -75,6 +75,24 @@ describe("knnFromMatrix", () => {
     expect(Array.from(graphs[1]!.distancesSq)).toEqual(Array.from(graphs[0]!.distancesSq));
   });
 
+  it("finds the neighbours when the strided sample's bound lets fewer than k rows through", () => {
+    // 400 rows, k = 20: the sample is every 5th row. Those rows sit near each other and every other row far away, so
+    // for them the bound lets through only sampled rows, fewer than k, and the whole row must be searched.
+    const rows = 400;
+    const noise = randomMatrix(rows, 2, 11);
+    const data = new Float32Array(rows * 2);
+    for (let l = 0; l < rows; l++) {
+      data[2 * l] = (l % 5 === 0 ? 0 : 100) + noise.data[2 * l]!;
+      data[2 * l + 1] = noise.data[2 * l + 1]!;
+    }
+    const expected = bruteForce({ data, rows, cols: 2 }, 20);
+    const graph = knnFromMatrix(wholeDistances(data, rows, 2, 1), 20, { threads: 1 });
+    for (let i = 0; i < rows; i++)
+      expect(Array.from(graph.indices.subarray(i * 20, i * 20 + 20))).toEqual(expected.indices[i]);
+    // The case the test is for: a sampled row's 20 nearest are all sampled rows.
+    expect(expected.indices[0]!.every((j) => j % 5 === 0)).toBe(true);
+  });
+
   it("refuses a matrix a later one has overwritten, and k past rows - 1", () => {
     const first = wholeDistances(randomMatrix(40, 3, 9).data, 40, 3, 1);
     expect(() => knnFromMatrix(first, 40)).toThrow("k must be an integer in 1..39 (rows - 1) (got 40)");
