@@ -1,6 +1,6 @@
 // Layout quality metrics, exact on every point: leave-one-out kNN accuracy in the input and in the layout,
 // trustworthiness, and k-neighbour preservation.
-import { matrixArg } from "../distance-matrix";
+import { MATRIX_MAX_ROWS, matrixArg } from "../distance-matrix";
 import { panelArgs, prepareRows } from "../distance-panel";
 import { chunkCount, getPool, resolveThreads, sharedFloat64, sharedInt32 } from "../parallel";
 import { createRng, range, shuffleInPlace } from "../random";
@@ -8,6 +8,7 @@ import { layoutKnn } from "./knn-2d";
 import { computeKnn, queryKnn, type KnnGraph } from "./knn";
 import { assertMatrix, type Matrix } from "./matrix";
 import { QUALITY_ROWS, qualityChunk } from "./quality-kernel";
+import { symmetricQuality } from "./quality-symmetric";
 
 export interface QualityOptions {
   /** Threads of the pool (lib/numeric/parallel): default min(2, cores); 1 runs in this thread. Same figures on any. */
@@ -108,7 +109,10 @@ export function layoutNeighbours(
   return lows.map((low) => (low.cols === 2 ? layoutKnn(low, k) : computeKnn(low, k, { threads })).indices);
 }
 
-/** The pool pass: each row's k nearest in `high` and, per layout, the summed trustworthiness penalty. */
+/**
+ * The pool pass: each row's k nearest in `high` and, per layout, the summed trustworthiness penalty. Up to
+ * MATRIX_MAX_ROWS rows from the whole distance matrix; above, from half the panels' tiles (symmetricQuality).
+ */
 function runQuality(
   high: Matrix,
   k: number,
@@ -122,6 +126,7 @@ function runQuality(
   const layouts = lowKnn.length;
   const lowIndices = shared ? sharedInt32(layouts * n * k) : new Int32Array(layouts * n * k);
   lowKnn.forEach((indices, layout) => lowIndices.set(indices, layout * n * k));
+  if (n > MATRIX_MAX_ROWS) return symmetricQuality(prepared, k, lowIndices, layouts, threads);
   const highIndices = shared ? sharedInt32(n * k) : new Int32Array(n * k);
   const distancesSq = shared ? sharedFloat64(n * k) : new Float64Array(n * k);
   const partials = shared ? sharedFloat64(chunks * layouts) : new Float64Array(chunks * layouts);

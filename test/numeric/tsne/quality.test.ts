@@ -1,11 +1,15 @@
 import { afterAll, describe, expect, it } from "vitest";
 import {
   knnAccuracy,
+  layoutNeighbours,
   layoutQuality,
   layoutsQuality,
   neighbourPreservation,
+  qualityFigures,
   trustworthiness,
 } from "@/lib/numeric/tsne/quality";
+import { symmetricQuality } from "@/lib/numeric/tsne/quality-symmetric";
+import { prepareRows } from "@/lib/numeric/distance-panel";
 import type { Matrix } from "@/lib/numeric/tsne/matrix";
 import { getPool } from "@/lib/numeric/parallel";
 import { digitsWithTies, gaussianBlobs, randomMatrix } from "./helpers";
@@ -72,6 +76,32 @@ function referenceTrust(high: Matrix, low: Matrix, k: number): number {
 
 describe("layoutQuality", () => {
   afterAll(() => getPool(2).close());
+
+  it("gives the same neighbours and figures from half the tiles (the pass above 3,072 rows), on 1 and 2 threads", () => {
+    const { high, low, labels } = digitsWithTies(400);
+    // Twenty copies of one digit across the row blocks: a copy's k + 8 smallest panel values are all 0 but need not
+    // be its lowest-numbered copies', so its neighbours come from its own panel row computed again.
+    for (let r = 39; r < 400; r += 19) high.data.copyWithin(r * 784, 20 * 784, 21 * 784);
+    const other = firstTwoColumns(randomMatrix(400, 2, 5));
+    const order = sortedNeighbours(high);
+    for (const k of [3, 10]) {
+      const expected = layoutsQuality(high, [low, other], labels, k, { threads: 1 });
+      for (const threads of [1, 2]) {
+        const lowKnn = layoutNeighbours(high, [low, other], labels, k, threads);
+        const lowIndices = new Int32Array(2 * 400 * k);
+        lowKnn.forEach((indices, layout) => lowIndices.set(indices, layout * 400 * k));
+        const prepared = prepareRows(high.data, 400, 784, { shared: threads > 1 });
+        const { highIndices, penalties } = symmetricQuality(prepared, k, lowIndices, 2, threads);
+        for (let i = 0; i < 400; i++)
+          expect(Array.from(highIndices.subarray(i * k, (i + 1) * k)), `row ${i}`).toEqual(
+            Array.from(order[i]!.subarray(0, k)),
+          );
+        expect(qualityFigures(highIndices, penalties, lowKnn, labels, k), `k ${k}, ${threads} threads`).toEqual(
+          expected,
+        );
+      }
+    }
+  });
 
   it("equals the plain O(n²) reference exactly on MNIST digits with duplicate rows and tied layout distances", () => {
     const { high, low, labels } = digitsWithTies(240);
