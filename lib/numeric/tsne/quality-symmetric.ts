@@ -11,6 +11,15 @@ import {
 import { nearestFromPanel, nearestScratch, replaceTop, rowBound, type NearestScratch } from "../panel-nearest";
 import { chunkCount, getPool, kernelTask, sharedFloat64, sharedInt32, toShared, type ChunkArgs } from "../parallel";
 
+/**
+ * Buckets of a row's lookup table per layout, over [0, its largest threshold's band end]: an entry gives the thresholds
+ * whose low end falls in an earlier bucket, flagged (+128) when one falls in its own. Bucket q of a value v is
+ * trunc(v · scale) clamped to the table, monotone in v, so a value and a low end in different buckets compare as their
+ * buckets do; only a flagged bucket compares with its thresholds. Pixel PCA's pass (58 % of its rows within reach): 5.8–6.2
+ * → 5.1–5.4 s on one thread, in turn.
+ */
+const BUCKETS = 256;
+
 /** Rows per chunk of both passes: a chunk's panel holds its rows against every row before its end. */
 export const SYMMETRIC_ROWS = 64;
 
@@ -54,6 +63,8 @@ export function symmetricQuality(
     threshold: share(thresholds.threshold),
     thresholdRow: share(thresholds.thresholdRow),
     reach: share(thresholds.reach),
+    table: shared ? toShared(thresholds.table) : thresholds.table,
+    scale: share(thresholds.scale),
   };
   const pool = getPool(threads);
   const chunks = chunkCount(n, SYMMETRIC_ROWS);
@@ -115,6 +126,8 @@ function scanner(p: PreparedRows, args: ChunkArgs, slot: number) {
   const threshold = args.threshold as Float64Array;
   const thresholdRow = args.thresholdRow as Int32Array;
   const reach = args.reach as Float64Array;
+  const table = args.table as Uint8Array;
+  const scale = args.scale as Float64Array;
   // Row i's band ends per layout and its histogram, for one call; flushed into its state at the end.
   const low = new Float64Array(layouts * k);
   const high = new Float64Array(layouts * k);
@@ -144,9 +157,11 @@ function scanner(p: PreparedRows, args: ChunkArgs, slot: number) {
       for (let layout = 0, o = 0; layout < layouts; layout++, o += k) {
         if (d > high[o + k - 1]!) continue;
         // b: the thresholds d is within the bound of or above (the first b, sorted); l is certainly nearer than the
-        // rest. Counted up to the first one d is below: half the comparisons of counting them all, one misprediction.
-        let b = 0;
-        while (b < k && d >= low[o + b]!) b++;
+        // rest. From the row's table (BUCKETS); in a flagged bucket, counted on up to the first threshold d is below.
+        const q = Math.min(BUCKETS - 1, Math.max(0, (d * scale[i * layouts + layout]!) | 0));
+        const entry = table[(i * layouts + layout) * BUCKETS + q]!;
+        let b = entry & 127;
+        if (entry > 127) while (b < k && d >= low[o + b]!) b++;
         counts[layout * (k + 1) + b]!++;
         for (let t = o + b - 1; t >= o && d <= high[t]!; t--) {
           const j = thresholdRow[i * layouts * k + t]!;
@@ -244,16 +259,19 @@ export const mergeChunk = kernelTask(import.meta.url, "mergeChunk", (chunk, args
 
 /**
  * Each row's plain distances to its layout neighbours (`lowIndices` [layouts, rows, k]), ascending per layout, with
- * their rows ([rows, layouts, k] each), and how far a row's panel values can matter to its ranks: its largest
- * threshold plus its error bound (−∞ without layouts).
+ * their rows ([rows, layouts, k] each), how far a row's panel values can matter to its ranks (its largest threshold
+ * plus its error bound; −∞ without layouts), and its lookup tables of the thresholds' low ends ([rows, layouts,
+ * BUCKETS], with their `scale` [rows, layouts]).
  */
 export function layoutThresholds(
   p: PreparedRows,
   lowIndices: Int32Array,
   layouts: number,
   k: number,
-): { threshold: Float64Array; thresholdRow: Int32Array; reach: Float64Array } {
+): { threshold: Float64Array; thresholdRow: Int32Array; reach: Float64Array; table: Uint8Array; scale: Float64Array } {
   const n = p.rows;
+  const table = new Uint8Array(n * layouts * BUCKETS);
+  const scale = new Float64Array(n * layouts);
   const threshold = new Float64Array(n * layouts * k);
   const thresholdRow = new Int32Array(n * layouts * k);
   const reach = new Float64Array(n).fill(-Infinity);
@@ -271,8 +289,21 @@ export function layoutThresholds(
         threshold[base + t] = dist[order[t]!]!;
         thresholdRow[base + t] = rows[order[t]!]!;
       }
-      reach[i] = Math.max(reach[i]!, threshold[base + k - 1]! + rowBound(p, i));
+      const bound = rowBound(p, i);
+      reach[i] = Math.max(reach[i]!, threshold[base + k - 1]! + bound);
+      const top = threshold[base + k - 1]! + bound;
+      const s = top > 0 && top < Infinity ? BUCKETS / top : 0;
+      scale[i * layouts + layout] = s;
+      const at = (i * layouts + layout) * BUCKETS;
+      // More thresholds than an entry counts: every bucket is searched from the first threshold.
+      if (k > 127) table.fill(128, at, at + BUCKETS);
+      else
+        for (let t = 0; t < k; t++) {
+          const q = Math.min(BUCKETS - 1, Math.max(0, ((threshold[base + t]! - bound) * s) | 0));
+          table[at + q]! |= 128;
+          for (let r = q + 1; r < BUCKETS; r++) table[at + r]!++;
+        }
     }
   }
-  return { threshold, thresholdRow, reach };
+  return { threshold, thresholdRow, reach, table, scale };
 }
