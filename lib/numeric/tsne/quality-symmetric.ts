@@ -110,19 +110,27 @@ function claimSlot(slots: Int32Array): number {
   return claimed.slot;
 }
 
+/** The row states' arrays and sizes out of a pass's pool arguments (symmetricQuality lays them out). */
+function rowStates(args: ChunkArgs) {
+  const k = args.k as number;
+  return {
+    k,
+    layouts: args.layouts as number,
+    keep: k + SPARE,
+    heapDist: args.heapDist as Float64Array,
+    heapRow: args.heapRow as Int32Array,
+    hist: args.hist as Int32Array,
+    extra: args.extra as Int32Array,
+  };
+}
+
 /**
  * scan(i, values, start, step, length, index0): row i meets values[start + m · step] of rows index0 + m, m <
  * length (its own entry skipped): into its heap of panel values, and counted against its thresholds.
  */
 function scanner(p: PreparedRows, args: ChunkArgs, slot: number) {
   const n = p.rows;
-  const k = args.k as number;
-  const layouts = args.layouts as number;
-  const keep = k + SPARE;
-  const heapDist = args.heapDist as Float64Array;
-  const heapRow = args.heapRow as Int32Array;
-  const hist = args.hist as Int32Array;
-  const extra = args.extra as Int32Array;
+  const { k, layouts, keep, heapDist, heapRow, hist, extra } = rowStates(args);
   const threshold = args.threshold as Float64Array;
   const thresholdRow = args.thresholdRow as Int32Array;
   const reach = args.reach as Float64Array;
@@ -188,14 +196,8 @@ let merge: { nearest: NearestScratch; dist: Float64Array; row: Int32Array; order
 export const mergeChunk = kernelTask(import.meta.url, "mergeChunk", (chunk, args) => {
   const p = panelRows(args);
   const n = p.rows;
-  const k = args.k as number;
-  const layouts = args.layouts as number;
+  const { k, layouts, keep, heapDist, heapRow, hist, extra } = rowStates(args);
   const threads = args.threads as number;
-  const keep = k + SPARE;
-  const heapDist = args.heapDist as Float64Array;
-  const heapRow = args.heapRow as Int32Array;
-  const hist = args.hist as Int32Array;
-  const extra = args.extra as Int32Array;
   const highIndices = args.highIndices as Int32Array;
   const distancesSq = args.distancesSq as Float64Array;
   const penalties = args.penalties as Float64Array;
