@@ -61,8 +61,8 @@ export function calibratePerplexity(knn: KnnGraph, perplexity: number, options: 
 /**
  * Chunk = ROW_CHUNK rows: each row's β and its normalised p_{j|i}. β starts at 1 / the mean shifted distance (about
  * the scale a Gaussian over k neighbours needs) and moves by Newton steps on H(β) (H'(β) = −β · Var_p(distance)),
- * falling back to doubling, halving or bisection whenever a step would leave the bracket found so far: 4–6 passes
- * over a row instead of ~25 from β = 1 by halving alone (npm run bench:probe-pass times the calibration).
+ * falling back to doubling, halving or bisection whenever a step would leave the bracket found so far. From β = 1 by
+ * halving and bisection alone a probe source took 46–55 ms, now 16–24 (docs/benchmarks.md, issue 14's seventh round).
  */
 export const calibrateChunk = kernelTask(import.meta.url, "calibrateChunk", (chunk, args) => {
   const distancesSq = args.distancesSq as Float64Array;

@@ -49,7 +49,7 @@ export function symmetricQuality(
   const heapDist = float64(threads * n * keep).fill(Infinity);
   const heapRow = int32(threads * n * keep).fill(-1);
   const thresholds = layoutThresholds(p, lowIndices, layouts, k);
-  const share = <T extends Float64Array | Int32Array>(a: T): T => (shared ? toShared(a) : a);
+  const share = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => (shared ? toShared(a) : a);
   const state = {
     ...panelArgs(p),
     k,
@@ -63,7 +63,7 @@ export function symmetricQuality(
     threshold: share(thresholds.threshold),
     thresholdRow: share(thresholds.thresholdRow),
     reach: share(thresholds.reach),
-    table: shared ? toShared(thresholds.table) : thresholds.table,
+    table: share(thresholds.table),
     scale: share(thresholds.scale),
   };
   const pool = getPool(threads);
@@ -186,7 +186,17 @@ function scanner(p: PreparedRows, args: ChunkArgs, slot: number) {
 }
 
 // This thread's buffers of the merge.
-let merge: { nearest: NearestScratch; dist: Float64Array; row: Int32Array; order: number[] } | undefined;
+let merge:
+  | {
+      nearest: NearestScratch;
+      /** The states' values and rows of one row, then its candidates' rows and plain distances. */
+      dist: Float64Array;
+      row: Int32Array;
+      candRow: Int32Array;
+      candDist: Float64Array;
+      order: number[];
+    }
+  | undefined;
 
 /**
  * Chunk c of the merge: rows c · 64 …, each row's k nearest (plain distance, ties by row) from its states' panel
@@ -206,9 +216,11 @@ export const mergeChunk = kernelTask(import.meta.url, "mergeChunk", (chunk, args
       nearest: nearestScratch(k),
       dist: new Float64Array(threads * keep),
       row: new Int32Array(threads * keep),
+      candRow: new Int32Array(threads * keep),
+      candDist: new Float64Array(threads * keep),
       order: [],
     };
-  const { dist, row, order } = merge;
+  const { dist, row, candRow, candDist, order } = merge;
   const end = Math.min(n, (chunk + 1) * SYMMETRIC_ROWS);
   for (let i = chunk * SYMMETRIC_ROWS; i < end; i++) {
     let count = 0;
@@ -229,17 +241,14 @@ export const mergeChunk = kernelTask(import.meta.url, "mergeChunk", (chunk, args
     } else {
       let candidates = 0;
       while (candidates < count && dist[order[candidates]!]! <= limit) candidates++;
-      const rows = merge.nearest.candRow.length >= candidates ? merge.nearest.candRow : new Int32Array(candidates);
-      const exact = merge.nearest.candDist.length >= candidates ? merge.nearest.candDist : new Float64Array(candidates);
-      for (let c = 0; c < candidates; c++) rows[c] = row[order[c]!]!;
-      exactDistancesSq(p, i, rows, candidates, exact);
-      const ranked = order;
-      ranked.length = candidates;
-      for (let c = 0; c < candidates; c++) ranked[c] = c;
-      ranked.sort((x, y) => exact[x]! - exact[y]! || rows[x]! - rows[y]!);
+      for (let c = 0; c < candidates; c++) candRow[c] = row[order[c]!]!;
+      exactDistancesSq(p, i, candRow, candidates, candDist);
+      order.length = candidates;
+      for (let c = 0; c < candidates; c++) order[c] = c;
+      order.sort((x, y) => candDist[x]! - candDist[y]! || candRow[x]! - candRow[y]!);
       for (let t = 0; t < k; t++) {
-        highIndices[i * k + t] = rows[ranked[t]!]!;
-        distancesSq[i * k + t] = exact[ranked[t]!]!;
+        highIndices[i * k + t] = candRow[order[t]!]!;
+        distancesSq[i * k + t] = candDist[order[t]!]!;
       }
     }
     for (let layout = 0; layout < layouts; layout++) {
