@@ -179,13 +179,35 @@ interface ClassScratch {
   candRow: Int32Array;
   /** Each candidate's panel value, then (near-ties) plain squared distance, then distance. */
   candDist: Float64Array;
-  /** Candidates in order. */
-  all: number[];
+  /** Candidate numbers in order, and the merge sort's other buffer (sortCandidates). */
+  all: Int32Array;
+  merge: Int32Array;
   /** Rows and plain squared distances of a run of near-ties. */
   runRow: Int32Array;
   runDist: Float64Array;
   /** Neighbours listed so far per class. */
   taken: Int32Array;
+  /** The rows of each class in ascending order: byClass[classStart[c] … classStart[c + 1]). */
+  byClass: Int32Array;
+  classStart: Int32Array;
+}
+
+/** Row i's candidates, in row order: the rows whose panel value is within their class's limit. Returns their count. */
+function gatherCandidates(
+  row: Float64Array,
+  i: number,
+  labels: Uint8Array,
+  limit: Float64Array,
+  s: ClassScratch,
+): number {
+  let count = 0;
+  for (let l = 0; l < row.length; l++) {
+    if (l === i || row[l]! > limit[labels[l]!]!) continue;
+    if (count === s.candRow.length) growCandidates(s);
+    s.candDist[count] = row[l]!;
+    s.candRow[count++] = l;
+  }
+  return count;
 }
 
 function growCandidates(s: ClassScratch): void {
@@ -195,6 +217,8 @@ function growCandidates(s: ClassScratch): void {
   const dist = new Float64Array(rows.length);
   dist.set(s.candDist);
   s.candDist = dist;
+  s.all = new Int32Array(rows.length);
+  s.merge = new Int32Array(rows.length);
 }
 
 // A thread's buffers, kept between chunks while classes and k stay the same.
@@ -229,43 +253,30 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
       rowSums: new Float64Array(classes),
       candRow: new Int32Array(2 * classes * k + 16),
       candDist: new Float64Array(2 * classes * k + 16),
-      all: [],
+      all: new Int32Array(2 * classes * k + 16),
+      merge: new Int32Array(2 * classes * k + 16),
       runRow: new Int32Array(16),
       runDist: new Float64Array(16),
       taken: new Int32Array(classes),
+      byClass: new Int32Array(n),
+      classStart: new Int32Array(classes + 1),
     };
-  const { heapDist, heapRow, limit, rowSums } = scratch;
-  const norms = p.norms;
+  if (scratch.byClass.length !== n) scratch.byClass = new Int32Array(n);
+  const { heapDist, heapRow, limit, rowSums, byClass, classStart } = scratch;
+  listByClass(labels, classes, byClass, classStart);
   const { panel, stride } = chunkPanel(args, p, first, count);
   for (let r = 0; r < count; r++) {
     const i = first + r;
     const row = panel.subarray(r * stride, r * stride + n);
-    const ni = norms[i]!;
     heapDist.fill(Infinity);
-    rowSums.fill(0);
-    for (let l = 0; l < n; l++) {
-      if (l === i) continue;
-      const c = labels[l]!;
-      const d = row[l]!;
-      const near = d <= SUM_CANCELLATION * (ni + norms[l]!);
-      rowSums[c]! += Math.sqrt(near ? exactDistanceSq(p, i, l) : d);
-      if (d < heapDist[c * k]!) replaceTop(heapDist, heapRow, c * k, k, d, l);
-    }
+    classSums(p, row, i, byClass, classStart, k, heapDist, heapRow, rowSums);
     sums.set(rowSums, i * classes);
     const bound = rowBound(p, i);
     for (let c = 0; c < classes; c++) limit[c] = heapDist[c * k]! + 2 * bound;
     // Candidates of every class, ordered by panel value (ties by row).
-    let count = 0;
-    for (let l = 0; l < n; l++) {
-      if (l === i || row[l]! > limit[labels[l]!]!) continue;
-      if (count === scratch.candRow.length) growCandidates(scratch);
-      scratch.candDist[count] = row[l]!;
-      scratch.candRow[count++] = l;
-    }
-    const { candRow, candDist, all } = scratch;
-    all.length = count;
-    for (let q = 0; q < count; q++) all[q] = q;
-    all.sort((x, y) => candDist[x]! - candDist[y]! || candRow[x]! - candRow[y]!);
+    const count = gatherCandidates(row, i, labels, limit, scratch);
+    const { candRow, candDist } = scratch;
+    const all = sortCandidates(scratch, count);
     // Panel values more than 2E apart are in their plain distances' order. Only a run of candidates each within 2E
     // of the next (near-ties, duplicates), or within 2E of 0, needs plain distances, and is re-ordered by them.
     for (let start = 0, t = 1; t <= count; t++) {
@@ -313,10 +324,97 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
 });
 
 /**
+ * Row i's sums of distances to each class and each class's heap of its k smallest panel values, class by class, each
+ * over its rows in ascending order: the same sums and heaps as one pass in row order, with the sum and the heap's top
+ * in registers.
+ */
+function classSums(
+  p: PreparedRows,
+  row: Float64Array,
+  i: number,
+  byClass: Int32Array,
+  classStart: Int32Array,
+  k: number,
+  heapDist: Float64Array,
+  heapRow: Int32Array,
+  rowSums: Float64Array,
+): void {
+  const norms = p.norms;
+  const ni = norms[i]!;
+  for (let c = 0; c + 1 < classStart.length; c++) {
+    const heap = c * k;
+    let sum = 0;
+    let top = Infinity;
+    for (let m = classStart[c]!; m < classStart[c + 1]!; m++) {
+      const l = byClass[m]!;
+      if (l === i) continue;
+      const d = row[l]!;
+      const near = d <= SUM_CANCELLATION * (ni + norms[l]!);
+      sum += Math.sqrt(near ? exactDistanceSq(p, i, l) : d);
+      if (d < top) {
+        replaceTop(heapDist, heapRow, heap, k, d, l);
+        top = heapDist[heap]!;
+      }
+    }
+    rowSums[c] = sum;
+  }
+}
+
+/** Fills byClass with the rows of each class in ascending order, class after class, and classStart with where each begins. */
+function listByClass(labels: Uint8Array, classes: number, byClass: Int32Array, classStart: Int32Array): void {
+  classStart.fill(0);
+  for (let l = 0; l < labels.length; l++) classStart[labels[l]! + 1]!++;
+  for (let c = 0; c < classes; c++) classStart[c + 1]! += classStart[c]!;
+  const fill = classStart.slice(0, classes);
+  for (let l = 0; l < labels.length; l++) byClass[fill[labels[l]!]!++] = l;
+}
+
+/** Candidates sorted by insertion at a time, before merging. */
+const RUN = 8;
+
+/**
+ * Candidate numbers 0 … count-1 ordered by panel value, ties in gathering (row) order; near-ties are re-ordered by
+ * plainRun after. A merge sort on typed arrays: Array.prototype.sort with a comparator took ~20 µs for a probe row's
+ * ~100 candidates, a seventh of a probe source's pair and quality figures.
+ */
+function sortCandidates(s: ClassScratch, count: number): Int32Array {
+  const key = s.candDist;
+  let from = s.all;
+  let to = s.merge;
+  for (let q = 0; q < count; q++) from[q] = q;
+  // Runs of RUN by insertion (fewer mispredicted branches than merging them), then merged pairwise.
+  for (let lo = 0; lo < count; lo += RUN) {
+    const hi = Math.min(lo + RUN, count);
+    for (let t = lo + 1; t < hi; t++) {
+      const q = from[t]!;
+      const value = key[q]!;
+      let at = t;
+      for (; at > lo && key[from[at - 1]!]! > value; at--) from[at] = from[at - 1]!;
+      from[at] = q;
+    }
+  }
+  for (let width = RUN; width < count; width *= 2) {
+    for (let lo = 0; lo < count; lo += 2 * width) {
+      const mid = Math.min(lo + width, count);
+      const hi = Math.min(lo + 2 * width, count);
+      let a = lo;
+      let b = mid;
+      let t = lo;
+      // The left run's candidate first unless the right's is strictly nearer: ties keep row order.
+      while (a < mid && b < hi) to[t++] = key[from[b]!]! < key[from[a]!]! ? from[b++]! : from[a++]!;
+      while (a < mid) to[t++] = from[a++]!;
+      while (b < hi) to[t++] = from[b++]!;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+/**
  * Gives candidates all[start … end - 1] (a run of near-tied panel values) their plain squared distances and orders
  * them by those, ties by row.
  */
-function plainRun(p: PreparedRows, i: number, all: number[], start: number, end: number, s: ClassScratch): void {
+function plainRun(p: PreparedRows, i: number, all: Int32Array, start: number, end: number, s: ClassScratch): void {
   const m = end - start;
   if (s.runRow.length < m) {
     s.runRow = new Int32Array(2 * m);

@@ -10,15 +10,7 @@ import {
 } from "../distance-panel";
 import { nearestFromPanel, nearestScratch, replaceTop, rowBound, type NearestScratch } from "../panel-nearest";
 import { chunkCount, getPool, kernelTask, sharedFloat64, sharedInt32, toShared, type ChunkArgs } from "../parallel";
-
-/**
- * Buckets of a row's lookup table per layout, over [0, its largest threshold's band end]: an entry gives the thresholds
- * whose low end falls in an earlier bucket, flagged (+128) when one falls in its own. Bucket q of a value v is
- * trunc(v · scale) clamped to the table, monotone in v, so a value and a low end in different buckets compare as their
- * buckets do; only a flagged bucket compares with its thresholds. Pixel PCA's pass (58 % of its rows within reach): 5.8–6.2
- * → 5.1–5.4 s on one thread, in turn.
- */
-const BUCKETS = 256;
+import { BUCKETS, fillBucketTable } from "./quality-kernel";
 
 /** Rows per chunk of both passes: a chunk's panel holds its rows against every row before its end. */
 export const SYMMETRIC_ROWS = 64;
@@ -303,17 +295,8 @@ export function layoutThresholds(
       const bound = rowBound(p, i);
       reach[i] = Math.max(reach[i]!, threshold[base + k - 1]! + bound);
       const top = threshold[base + k - 1]! + bound;
-      const s = top > 0 && top < Infinity ? BUCKETS / top : 0;
-      scale[i * layouts + layout] = s;
       const at = (i * layouts + layout) * BUCKETS;
-      // More thresholds than an entry counts: every bucket is searched from the first threshold.
-      if (k > 127) table.fill(128, at, at + BUCKETS);
-      else
-        for (let t = 0; t < k; t++) {
-          const q = Math.min(BUCKETS - 1, Math.max(0, ((threshold[base + t]! - bound) * s) | 0));
-          table[at + q]! |= 128;
-          for (let r = q + 1; r < BUCKETS; r++) table[at + r]!++;
-        }
+      scale[i * layouts + layout] = fillBucketTable(threshold, base, -bound, k, top, table, at);
     }
   }
   return { threshold, thresholdRow, reach, table, scale };
