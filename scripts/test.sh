@@ -50,9 +50,13 @@ case "$project" in
 esac
 
 case "$project" in
-  unit | integration)
+  unit)
     generate_if_stale
-    exec npx vitest run --project "$project" "$@"
+    exec npx vitest run --project unit --project unit-model "$@"
+    ;;
+  integration)
+    generate_if_stale
+    exec npx vitest run --project integration "$@"
     ;;
   postgres)
     generate_if_stale
@@ -74,6 +78,8 @@ case "$project" in
       status=0
       if [ "$p" = e2e ]; then
         (prepare_e2e && npx vitest run --project e2e --passWithNoTests "$@") || status=$?
+      elif [ "$p" = unit ]; then
+        npx vitest run --project unit --project unit-model --passWithNoTests "$@" || status=$?
       elif [ "$p" = postgres ]; then
         (bash scripts/postgres-test-server.sh && npx vitest run --project postgres --passWithNoTests "$@") || status=$?
       else
