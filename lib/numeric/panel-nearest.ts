@@ -8,7 +8,9 @@ export interface NearestScratch {
   heapRow: Int32Array;
   candRow: Int32Array;
   candDist: Float64Array;
-  order: number[];
+  /** sortByDistance's two buffers, as long as the candidates'. */
+  order: Int32Array;
+  merged: Int32Array;
 }
 
 export function nearestScratch(k: number): NearestScratch {
@@ -17,7 +19,8 @@ export function nearestScratch(k: number): NearestScratch {
     heapRow: new Int32Array(k),
     candRow: new Int32Array(4 * k + 16),
     candDist: new Float64Array(4 * k + 16),
-    order: [],
+    order: new Int32Array(4 * k + 16),
+    merged: new Int32Array(4 * k + 16),
   };
 }
 
@@ -63,11 +66,8 @@ export function nearestFromPanel(
     count++;
   }
   exactDistancesSq(p, i, s.candRow, count, s.candDist);
-  const order = s.order;
-  order.length = count;
-  for (let c = 0; c < count; c++) order[c] = c;
   const { candRow, candDist } = s;
-  order.sort((x, y) => candDist[x]! - candDist[y]! || candRow[x]! - candRow[y]!);
+  const order = sortByDistance(candDist, candRow, count, s.order, s.merged);
   for (let t = 0; t < k; t++) {
     rows[base + t] = candRow[order[t]!]!;
     distancesSq[base + t] = candDist[order[t]!]!;
@@ -81,6 +81,57 @@ function grow(s: NearestScratch): void {
   dist.set(s.candDist);
   s.candRow = rows;
   s.candDist = dist;
+  s.order = new Int32Array(rows.length);
+  s.merged = new Int32Array(rows.length);
+}
+
+/** Numbers sorted by insertion at a time, before merging. */
+const RUN = 8;
+
+/**
+ * The numbers 0 … count-1 ordered by dist, ties by row (both indexed by number), in `a` or `b` (whichever is
+ * returned; both at least count long). A merge sort on typed arrays, runs of RUN by insertion first:
+ * Array.prototype.sort with a comparator took ~20 µs for a probe row's ~100 candidates (docs/benchmarks.md, issue 14's
+ * eighth round).
+ */
+export function sortByDistance(
+  dist: Float64Array,
+  rows: Int32Array,
+  count: number,
+  a: Int32Array,
+  b: Int32Array,
+): Int32Array {
+  let from = a;
+  let to = b;
+  for (let q = 0; q < count; q++) from[q] = q;
+  for (let lo = 0; lo < count; lo += RUN) {
+    const hi = Math.min(lo + RUN, count);
+    for (let t = lo + 1; t < hi; t++) {
+      const q = from[t]!;
+      let at = t;
+      for (; at > lo && before(dist, rows, q, from[at - 1]!); at--) from[at] = from[at - 1]!;
+      from[at] = q;
+    }
+  }
+  for (let width = RUN; width < count; width *= 2) {
+    for (let lo = 0; lo < count; lo += 2 * width) {
+      const mid = Math.min(lo + width, count);
+      const hi = Math.min(lo + 2 * width, count);
+      let x = lo;
+      let y = mid;
+      let t = lo;
+      while (x < mid && y < hi) to[t++] = before(dist, rows, from[y]!, from[x]!) ? from[y++]! : from[x++]!;
+      while (x < mid) to[t++] = from[x++]!;
+      while (y < hi) to[t++] = from[y++]!;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+/** Whether number q comes before number r: nearer, or as near and of a lower row. */
+function before(dist: Float64Array, rows: Int32Array, q: number, r: number): boolean {
+  return dist[q]! < dist[r]! || (dist[q] === dist[r] && rows[q]! < rows[r]!);
 }
 
 /** Replaces the root of the max-heap at [base, base + k) with (d, j) and sifts it down. */

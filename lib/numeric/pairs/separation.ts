@@ -9,7 +9,7 @@ import {
   prepareRows,
   type PreparedRows,
 } from "../distance-panel";
-import { replaceTop, rowBound } from "../panel-nearest";
+import { replaceTop, rowBound, sortByDistance } from "../panel-nearest";
 import { addPenalties, rankLayoutNeighbours, rankScratch } from "../tsne/quality-kernel";
 import {
   chunkCount,
@@ -133,11 +133,14 @@ export function gatherClassNeighbours(
     const prepared = given?.prepared ?? prepareRows(data, rows, cols, { shared, keepZeroColumns: true });
     const sharedLabels = shared ? new Uint8Array(new SharedArrayBuffer(rows)) : new Uint8Array(rows);
     sharedLabels.set(labels);
+    const { byClass, classStart } = rowsByClass(labels, counts, i32);
     const args: ChunkArgs = {
       ...panelArgs(prepared),
       // A few thousand rows: their whole distance matrix, from half the tiles (the same values).
       ...(given ? { matrix: wholeMatrixOf(given) } : matrixArg(prepared, threads, options.wholeMatrix)),
       labels: sharedLabels,
+      byClass,
+      classStart,
       classes,
       k,
       sums,
@@ -179,7 +182,7 @@ interface ClassScratch {
   candRow: Int32Array;
   /** Each candidate's panel value, then (near-ties) plain squared distance, then distance. */
   candDist: Float64Array;
-  /** Candidate numbers in order, and the merge sort's other buffer (sortCandidates). */
+  /** sortByDistance's two buffers: the candidate numbers in order. */
   all: Int32Array;
   merge: Int32Array;
   /** Rows and plain squared distances of a run of near-ties. */
@@ -187,9 +190,6 @@ interface ClassScratch {
   runDist: Float64Array;
   /** Neighbours listed so far per class. */
   taken: Int32Array;
-  /** The rows of each class in ascending order: byClass[classStart[c] … classStart[c + 1]). */
-  byClass: Int32Array;
-  classStart: Int32Array;
 }
 
 /** Row i's candidates, in row order: the rows whose panel value is within their class's limit. Returns their count. */
@@ -258,12 +258,10 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
       runRow: new Int32Array(16),
       runDist: new Float64Array(16),
       taken: new Int32Array(classes),
-      byClass: new Int32Array(n),
-      classStart: new Int32Array(classes + 1),
     };
-  if (scratch.byClass.length !== n) scratch.byClass = new Int32Array(n);
-  const { heapDist, heapRow, limit, rowSums, byClass, classStart } = scratch;
-  listByClass(labels, classes, byClass, classStart);
+  const { heapDist, heapRow, limit, rowSums } = scratch;
+  const byClass = args.byClass as Int32Array;
+  const classStart = args.classStart as Int32Array;
   const { panel, stride } = chunkPanel(args, p, first, count);
   for (let r = 0; r < count; r++) {
     const i = first + r;
@@ -276,7 +274,7 @@ export const classChunk = kernelTask(import.meta.url, "classChunk", (chunk, args
     // Candidates of every class, ordered by panel value (ties by row).
     const count = gatherCandidates(row, i, labels, limit, scratch);
     const { candRow, candDist } = scratch;
-    const all = sortCandidates(scratch, count);
+    const all = sortByDistance(candDist, candRow, count, scratch.all, scratch.merge);
     // Panel values more than 2E apart are in their plain distances' order. Only a run of candidates each within 2E
     // of the next (near-ties, duplicates), or within 2E of 0, needs plain distances, and is re-ordered by them.
     for (let start = 0, t = 1; t <= count; t++) {
@@ -360,54 +358,21 @@ function classSums(
   }
 }
 
-/** Fills byClass with the rows of each class in ascending order, class after class, and classStart with where each begins. */
-function listByClass(labels: Uint8Array, classes: number, byClass: Int32Array, classStart: Int32Array): void {
-  classStart.fill(0);
-  for (let l = 0; l < labels.length; l++) classStart[labels[l]! + 1]!++;
-  for (let c = 0; c < classes; c++) classStart[c + 1]! += classStart[c]!;
-  const fill = classStart.slice(0, classes);
-  for (let l = 0; l < labels.length; l++) byClass[fill[labels[l]!]!++] = l;
-}
-
-/** Candidates sorted by insertion at a time, before merging. */
-const RUN = 8;
-
 /**
- * Candidate numbers 0 … count-1 ordered by panel value, ties in gathering (row) order; near-ties are re-ordered by
- * plainRun after. A merge sort on typed arrays: Array.prototype.sort with a comparator took ~20 µs for a probe row's
- * ~100 candidates, a seventh of a probe source's pair and quality figures.
+ * The rows of each class in ascending order, class after class (byClass), and where each class begins
+ * (byClass[classStart[c] … classStart[c + 1])), from the rows' labels and each class's row count.
  */
-function sortCandidates(s: ClassScratch, count: number): Int32Array {
-  const key = s.candDist;
-  let from = s.all;
-  let to = s.merge;
-  for (let q = 0; q < count; q++) from[q] = q;
-  // Runs of RUN by insertion (fewer mispredicted branches than merging them), then merged pairwise.
-  for (let lo = 0; lo < count; lo += RUN) {
-    const hi = Math.min(lo + RUN, count);
-    for (let t = lo + 1; t < hi; t++) {
-      const q = from[t]!;
-      const value = key[q]!;
-      let at = t;
-      for (; at > lo && key[from[at - 1]!]! > value; at--) from[at] = from[at - 1]!;
-      from[at] = q;
-    }
-  }
-  for (let width = RUN; width < count; width *= 2) {
-    for (let lo = 0; lo < count; lo += 2 * width) {
-      const mid = Math.min(lo + width, count);
-      const hi = Math.min(lo + 2 * width, count);
-      let a = lo;
-      let b = mid;
-      let t = lo;
-      // The left run's candidate first unless the right's is strictly nearer: ties keep row order.
-      while (a < mid && b < hi) to[t++] = key[from[b]!]! < key[from[a]!]! ? from[b++]! : from[a++]!;
-      while (a < mid) to[t++] = from[a++]!;
-      while (b < hi) to[t++] = from[b++]!;
-    }
-    [from, to] = [to, from];
-  }
-  return from;
+function rowsByClass(
+  labels: Uint8Array,
+  counts: Int32Array,
+  i32: (n: number) => Int32Array,
+): { byClass: Int32Array; classStart: Int32Array } {
+  const classStart = i32(counts.length + 1);
+  for (let c = 0; c < counts.length; c++) classStart[c + 1] = classStart[c]! + counts[c]!;
+  const fill = classStart.slice(0, counts.length);
+  const byClass = i32(labels.length);
+  for (let l = 0; l < labels.length; l++) byClass[fill[labels[l]!]!++] = l;
+  return { byClass, classStart };
 }
 
 /**

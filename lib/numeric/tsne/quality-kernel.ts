@@ -17,6 +17,11 @@ export const QUALITY_ROWS = 64;
  */
 export const BUCKETS = 256;
 
+/** The bucket of value v in a table of `scale` (fillBucketTable): trunc(v · scale), clamped to the table. */
+export function bucketOf(v: number, scale: number): number {
+  return Math.min(BUCKETS - 1, Math.max(0, (v * scale) | 0));
+}
+
 /**
  * Fills the lookup table table[at … at + BUCKETS) of the k ascending low ends low[from + t] + shift over [0, top];
  * returns its scale (BUCKETS / top, or 0 when top is not finite and positive: every value in bucket 0). O(BUCKETS + k):
@@ -40,7 +45,7 @@ export function fillBucketTable(
   let t = 0;
   for (let q = 0; q < BUCKETS; q++) {
     const before = t;
-    while (t < k && Math.min(BUCKETS - 1, Math.max(0, ((low[from + t]! + shift) * scale) | 0)) === q) t++;
+    while (t < k && bucketOf(low[from + t]! + shift, scale) === q) t++;
     table[at + q] = t > before ? before | 128 : before;
   }
   return scale;
@@ -180,7 +185,7 @@ export function rankLayoutNeighbours(
       if (d > highest || l === i) continue;
       // b: the thresholds whose low end is at or below d (sorted: the first b); l is certainly closer than the rest.
       // From the table; in a flagged bucket, counted on up to the first threshold d is below.
-      const entry = table[Math.min(BUCKETS - 1, Math.max(0, (d * scale) | 0))]!;
+      const entry = table[bucketOf(d, scale)]!;
       let b = entry & 127;
       if (entry > 127) while (b < k && d >= low[b]!) b++;
       hist[b]!++;

@@ -8,9 +8,16 @@ import {
   panelRows,
   type PreparedRows,
 } from "../distance-panel";
-import { nearestFromPanel, nearestScratch, replaceTop, rowBound, type NearestScratch } from "../panel-nearest";
+import {
+  nearestFromPanel,
+  nearestScratch,
+  replaceTop,
+  rowBound,
+  sortByDistance,
+  type NearestScratch,
+} from "../panel-nearest";
 import { chunkCount, getPool, kernelTask, sharedFloat64, sharedInt32, toShared, type ChunkArgs } from "../parallel";
-import { BUCKETS, fillBucketTable } from "./quality-kernel";
+import { BUCKETS, bucketOf, fillBucketTable } from "./quality-kernel";
 
 /** Rows per chunk of both passes: a chunk's panel holds its rows against every row before its end. */
 export const SYMMETRIC_ROWS = 64;
@@ -158,8 +165,7 @@ function scanner(p: PreparedRows, args: ChunkArgs, slot: number) {
         if (d > high[o + k - 1]!) continue;
         // b: the thresholds d is within the bound of or above (the first b, sorted); l is certainly nearer than the
         // rest. From the row's table (BUCKETS); in a flagged bucket, counted on up to the first threshold d is below.
-        const q = Math.min(BUCKETS - 1, Math.max(0, (d * scale[i * layouts + layout]!) | 0));
-        const entry = table[(i * layouts + layout) * BUCKETS + q]!;
+        const entry = table[(i * layouts + layout) * BUCKETS + bucketOf(d, scale[i * layouts + layout]!)]!;
         let b = entry & 127;
         if (entry > 127) while (b < k && d >= low[o + b]!) b++;
         counts[layout * (k + 1) + b]!++;
@@ -186,7 +192,9 @@ let merge:
       row: Int32Array;
       candRow: Int32Array;
       candDist: Float64Array;
-      order: number[];
+      /** sortByDistance's two buffers. */
+      order: Int32Array;
+      merged: Int32Array;
     }
   | undefined;
 
@@ -210,9 +218,10 @@ export const mergeChunk = kernelTask(import.meta.url, "mergeChunk", (chunk, args
       row: new Int32Array(threads * keep),
       candRow: new Int32Array(threads * keep),
       candDist: new Float64Array(threads * keep),
-      order: [],
+      order: new Int32Array(threads * keep),
+      merged: new Int32Array(threads * keep),
     };
-  const { dist, row, candRow, candDist, order } = merge;
+  const { dist, row, candRow, candDist } = merge;
   const end = Math.min(n, (chunk + 1) * SYMMETRIC_ROWS);
   for (let i = chunk * SYMMETRIC_ROWS; i < end; i++) {
     let count = 0;
@@ -223,9 +232,7 @@ export const mergeChunk = kernelTask(import.meta.url, "mergeChunk", (chunk, args
         row[count++] = heapRow[e]!;
       }
     }
-    order.length = count;
-    for (let c = 0; c < count; c++) order[c] = c;
-    order.sort((x, y) => dist[x]! - dist[y]!);
+    const order = sortByDistance(dist, row, count, merge.order, merge.merged);
     const limit = dist[order[k - 1]!]! + 2 * rowBound(p, i);
     if (count < n - 1 && dist[order[Math.min(keep, count) - 1]!]! <= limit) {
       const { panel } = distancePanel(p, i, 1);
@@ -235,12 +242,10 @@ export const mergeChunk = kernelTask(import.meta.url, "mergeChunk", (chunk, args
       while (candidates < count && dist[order[candidates]!]! <= limit) candidates++;
       for (let c = 0; c < candidates; c++) candRow[c] = row[order[c]!]!;
       exactDistancesSq(p, i, candRow, candidates, candDist);
-      order.length = candidates;
-      for (let c = 0; c < candidates; c++) order[c] = c;
-      order.sort((x, y) => candDist[x]! - candDist[y]! || candRow[x]! - candRow[y]!);
+      const ranked = sortByDistance(candDist, candRow, candidates, merge.order, merge.merged);
       for (let t = 0; t < k; t++) {
-        highIndices[i * k + t] = candRow[order[t]!]!;
-        distancesSq[i * k + t] = candDist[order[t]!]!;
+        highIndices[i * k + t] = candRow[ranked[t]!]!;
+        distancesSq[i * k + t] = candDist[ranked[t]!]!;
       }
     }
     for (let layout = 0; layout < layouts; layout++) {
@@ -293,8 +298,8 @@ export function layoutThresholds(
         thresholdRow[base + t] = rows[order[t]!]!;
       }
       const bound = rowBound(p, i);
-      reach[i] = Math.max(reach[i]!, threshold[base + k - 1]! + bound);
       const top = threshold[base + k - 1]! + bound;
+      reach[i] = Math.max(reach[i]!, top);
       const at = (i * layouts + layout) * BUCKETS;
       scale[i * layouts + layout] = fillBucketTable(threshold, base, -bound, k, top, table, at);
     }
