@@ -1,6 +1,7 @@
 // Precomputes a run's separation scores for all 45 digit pairs in every probe layer × epoch and the pixels, and stores them.
 import "server-only";
 import type { Db } from "../../db/client";
+import { nextTurn } from "../../core/next-turn";
 import { cellId, listCompleteSources } from "../../db/pair-store";
 import { SEPARATION_K } from "../../numeric/pairs/separation";
 import { storeSourceSeparations } from "../projection/pair-figures";
@@ -32,8 +33,6 @@ export interface PrecomputeResult {
   total: number;
   ms: number;
 }
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Computes what is missing for `runId`: for each source whose 45 pairs are not all stored for k, one pass over every

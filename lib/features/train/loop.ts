@@ -1,6 +1,7 @@
 // One training epoch over in-memory tensors with a seeded shuffle, stoppable between batches.
 import "server-only";
 import * as tf from "@tensorflow/tfjs";
+import { nextTurn } from "../../core/next-turn";
 import { shuffleInPlace, range } from "../../numeric/random";
 import { createRmspropOptimizer } from "../../model/wasm-kernels";
 
@@ -39,8 +40,6 @@ export interface EpochOptions {
   /** Filled for every digit the epoch visits; both arrays must have x's row count. */
   record?: EpochRecording;
 }
-
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Trains `model` for one pass over `x` [n, 28, 28] / `y` [n, 10] (one-hot) with categorical cross-entropy.
@@ -110,7 +109,7 @@ export async function trainEpoch(
     correctSum += correctValue!;
     samples += rows.length;
     await options.onBatchEnd?.(b + 1, batches, lossValue!);
-    await yieldToEventLoop();
+    await nextTurn();
     if (options.shouldStop?.()) {
       return {
         loss: lossSum / samples,

@@ -1,5 +1,6 @@
 // Step-wise t-SNE to 2-D (PCA → kNN → perplexity-calibrated sparse P → gradient descent with Barnes–Hut or
 // FFT-interpolated repulsion), every heavy pass in fixed chunks over the thread pool.
+import { nextTurn } from "../../core/next-turn";
 import { sharedFloat64 } from "../parallel";
 import { createRng } from "../random";
 import { computeAffinities, type SparseP } from "./affinities";
@@ -79,13 +80,6 @@ const GAIN_DECAY = 0.8;
 const MIN_GAIN = 0.01;
 /** Standard deviation of the initial layout's x coordinate (random and PCA init). */
 const INIT_STD = 1e-4;
-
-/**
- * One turn of the event loop (messages, I/O, timers) and back. setImmediate where there is one: Node clamps a
- * setTimeout of 0 to 1 ms, which a 10,000-point fit yielding every 16 ms paid some 250 times (0.5 s a layout).
- */
-const nextTurn = (): Promise<void> =>
-  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /**
  * Prepares t-SNE of `input` [rows, cols] (float32, row-major): PCA to `pcaDimensions` when wider, kNN (exact or
