@@ -43,6 +43,8 @@ prepare_e2e() {
 }
 
 project="${1:-all}"
+# The unit tests are two projects: unit-model's files need their modules afresh (vitest.config.ts), after the rest.
+unit_projects=(--project unit --project unit-model)
 case "$project" in
   unit | postgres | integration | e2e | all) if [ $# -gt 0 ]; then shift; fi ;;
   # `npm test -- test/tsne`: every project, filtered.
@@ -52,7 +54,7 @@ esac
 case "$project" in
   unit)
     generate_if_stale
-    exec npx vitest run --project unit --project unit-model "$@"
+    exec npx vitest run "${unit_projects[@]}" "$@"
     ;;
   integration)
     generate_if_stale
@@ -79,7 +81,7 @@ case "$project" in
       if [ "$p" = e2e ]; then
         (prepare_e2e && npx vitest run --project e2e --passWithNoTests "$@") || status=$?
       elif [ "$p" = unit ]; then
-        npx vitest run --project unit --project unit-model --passWithNoTests "$@" || status=$?
+        npx vitest run "${unit_projects[@]}" --passWithNoTests "$@" || status=$?
       elif [ "$p" = postgres ]; then
         (bash scripts/postgres-test-server.sh && npx vitest run --project postgres --passWithNoTests "$@") || status=$?
       else
